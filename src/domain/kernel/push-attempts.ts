@@ -1,0 +1,75 @@
+import { refuse } from './refused.ts';
+import type { Instant } from './instant.ts';
+import { type FailureVerdict, type RetryPolicy, judgeFailure } from './retry-policy.ts';
+
+/**
+ * The attempts to hand an aggregate to an outside system (an outbound or inbound order to the
+ * WMS). One mechanism for every aggregate that pushes. Attempt numbers count over the whole life
+ * and never repeat, so a redelivered outcome is recognised by its number; a round (reset by a
+ * manual retry or a reroute) is what the retry policy limits.
+ */
+export type PushAttempts = Readonly<{
+  total: number;
+  roundStart: number;
+  nextAttemptAt: Instant | null;
+  lastError: string | null;
+}>;
+
+export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastError: null };
+
+export const attemptsInRound = (attempts: PushAttempts): number => attempts.total - attempts.roundStart;
+
+/** The number the next attempt will carry. */
+export const nextAttempt = (attempts: PushAttempts): number => attempts.total + 1;
+
+/** True when this outcome was recorded already; refuses an attempt number from the future. */
+export const isRedeliveredAttempt = (attempts: PushAttempts, attempt: number): boolean => {
+  if (attempt <= attempts.total) return true;
+  if (attempt !== attempts.total + 1) {
+    refuse('ATTEMPT_OUT_OF_SEQUENCE', `attempt ${attempt} reported, but the next attempt is ${attempts.total + 1}`);
+  }
+  return false;
+};
+
+// The events every pushing aggregate records, with the same data.
+export type PushFailedData = Readonly<{ attempt: number; error: string; retryable: boolean; failedAt: Instant }>;
+export type PushRetryScheduledData = Readonly<{ attempt: number; dueAt: Instant }>;
+
+export type PushFailure = Readonly<{
+  attempt: number;
+  error: string;
+  retryable: boolean;
+  retryAfterMs?: number | undefined;
+  now: Instant;
+  policy: RetryPolicy;
+}>;
+
+/** The verdict on a failed attempt that is the next in sequence. */
+export const judgePushFailure = (attempts: PushAttempts, failure: PushFailure): FailureVerdict =>
+  judgeFailure(failure.policy, {
+    failedAttemptInRound: failure.attempt - attempts.roundStart,
+    retryable: failure.retryable,
+    now: failure.now,
+    previousDueAt: attempts.nextAttemptAt,
+    retryAfterMs: failure.retryAfterMs,
+  });
+
+export const afterPushFailed = (attempts: PushAttempts, data: PushFailedData): PushAttempts => ({
+  ...attempts,
+  total: Math.max(attempts.total, data.attempt),
+  lastError: data.error,
+});
+
+export const afterRetryScheduled = (attempts: PushAttempts, data: PushRetryScheduledData): PushAttempts => ({
+  ...attempts,
+  nextAttemptAt: data.dueAt,
+});
+
+export const afterPushSucceeded = (attempts: PushAttempts, attempt: number): PushAttempts => ({
+  ...attempts,
+  total: Math.max(attempts.total, attempt),
+  lastError: null,
+});
+
+/** A manual retry or a reroute: a fresh round of attempts under the policy. */
+export const startNewRound = (attempts: PushAttempts): PushAttempts => ({ ...attempts, roundStart: attempts.total });
