@@ -1,0 +1,151 @@
+import type { Message } from '../kernel/decider.ts';
+import type { Instant } from '../kernel/instant.ts';
+import type { Line } from '../kernel/lines.ts';
+import type { PushFailedData, PushRetryScheduledData } from '../kernel/push-attempts.ts';
+import type { Placement, WmsStage } from './commands.ts';
+
+export type Shipment = Readonly<{
+  outboundNo: string;
+  waybillNo: string;
+  carrier: string;
+  /** what actually left the warehouse: stock is deducted by these */
+  items: readonly Line[];
+  shippedAt: Instant;
+}>;
+
+export type ManualReason = 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED' | 'OUT_OF_STOCK';
+
+export type AnomalyKind =
+  | 'SHIPPED_MORE_THAN_ORDERED'
+  | 'SKU_NOT_ORDERED'
+  | 'OUTBOUND_NO_MISMATCH'
+  | 'SHIPPED_AFTER_CANCEL_REQUEST'
+  | 'SHIPPED_AFTER_CANCEL'
+  | 'SHIPPED_AFTER_CLOSE'
+  | 'CONFLICTING_SHIPMENT'
+  | 'PUSHED_AFTER_CANCEL'
+  | 'PUSHED_TO_PREVIOUS_WAREHOUSE'
+  | 'PROGRESS_AFTER_CANCEL'
+  | 'SHORTAGE_AFTER_CLOSE'
+  | 'PUSHED_AFTER_CLOSE'
+  | 'SHORTAGE_NOT_OPEN'
+  | 'REPORT_FROM_PREVIOUS_WAREHOUSE'
+  | 'INTERCEPTED_AFTER_SHIPMENT';
+
+export type OrderPlaced = Message<'OrderPlaced', Placement & { placedAt: Instant }>;
+/** A new round of reservation: the application reserves `lines` under reference `{orderNo}/R{reservationNo}`. */
+export type ReservationRequested = Message<
+  'ReservationRequested',
+  { reservationNo: number; warehouseCode: string; lines: readonly Line[] }
+>;
+export type StockReserved = Message<'StockReserved', { reservationNo: number; warehouseCode: string; reservedAt: Instant }>;
+export type StockShortageDetected = Message<
+  'StockShortageDetected',
+  {
+    source: 'RESERVATION' | 'WMS';
+    warehouseCode: string;
+    /** quantities short per SKU */
+    lines: readonly Line[];
+    /** the report's identity, so a redelivered report is recognised */
+    reportKey: string;
+    detectedAt: Instant;
+  }
+>;
+export type BackorderCreated = Message<
+  'BackorderCreated',
+  { backorderNo: string; warehouseCode: string; lines: readonly Line[]; createdAt: Instant }
+>;
+export type OrderRerouted = Message<
+  'OrderRerouted',
+  {
+    requestId: string | null;
+    fromWarehouse: string;
+    toWarehouse: string;
+    /** the WMS order to cancel at the old warehouse, if it had one */
+    previousOutboundNo: string | null;
+    /** the reservation to release at the old warehouse */
+    previousReservationNo: number;
+    reason: string;
+    reroutedAt: Instant;
+  }
+>;
+export type PushSucceeded = Message<
+  'PushSucceeded',
+  { attempt: number; warehouseCode: string; outboundNo: string; pushedAt: Instant }
+>;
+export type PushFailed = Message<'PushFailed', PushFailedData>;
+export type PushRetryScheduled = Message<'PushRetryScheduled', PushRetryScheduledData>;
+export type RetryRequested = Message<
+  'RetryRequested',
+  { requestId: string; step: 'RESERVE' | 'PUSH'; newRound: boolean; requestedBy: string; requestedAt: Instant }
+>;
+export type ManualInterventionRequired = Message<
+  'ManualInterventionRequired',
+  { reason: ManualReason; detail: string; at: Instant }
+>;
+export type ManualInterventionResolved = Message<
+  'ManualInterventionResolved',
+  { requestId: string; outboundNo: string; note: string; resolvedBy: string; resolvedAt: Instant }
+>;
+export type WmsProgressRecorded = Message<
+  'WmsProgressRecorded',
+  { warehouseCode: string; stage: WmsStage; at: Instant; recordedAt: Instant }
+>;
+export type ShipmentRecorded = Message<'ShipmentRecorded', Shipment & { recordedAt: Instant }>;
+export type CancellationRequested = Message<
+  'CancellationRequested',
+  { requestId: string; reason: string; requestedBy: string; outboundNo: string | null; requestedAt: Instant }
+>;
+export type InterceptFailed = Message<'InterceptFailed', { cancelRequestId: string; detail: string; at: Instant }>;
+export type OrderCancelled = Message<
+  'OrderCancelled',
+  {
+    requestId: string | null;
+    reason: string;
+    /** open quantities that will now never ship */
+    lines: readonly Line[];
+    warehouseCode: string;
+    /** the reservation to release */
+    reservationNo: number;
+    cancelledAt: Instant;
+  }
+>;
+/**
+ * A fact that contradicts what the order knew. Always recorded, raised for a person. A shipment
+ * reported after the order closed travels here, so its stock is still deducted.
+ */
+export type AnomalyDetected = Message<
+  'AnomalyDetected',
+  {
+    kind: AnomalyKind;
+    detail: string;
+    /** mark the fact as handled, so its redelivery adds nothing */
+    factKeys: readonly string[];
+    /** the push attempt whose outcome this is, if any: its number is used up */
+    attempt: number | null;
+    shipment: Shipment | null;
+    outboundNo: string | null;
+    warehouseCode: string;
+    detectedAt: Instant;
+  }
+>;
+
+export type OrderEvent =
+  | OrderPlaced
+  | ReservationRequested
+  | StockReserved
+  | StockShortageDetected
+  | BackorderCreated
+  | OrderRerouted
+  | PushSucceeded
+  | PushFailed
+  | PushRetryScheduled
+  | RetryRequested
+  | ManualInterventionRequired
+  | ManualInterventionResolved
+  | WmsProgressRecorded
+  | ShipmentRecorded
+  | CancellationRequested
+  | InterceptFailed
+  | OrderCancelled
+  | AnomalyDetected;

@@ -1,0 +1,205 @@
+import { totalsBySku } from '../kernel/lines.ts';
+import {
+  afterPushFailed,
+  afterPushSucceeded,
+  afterRetryScheduled,
+  startNewRound,
+} from '../kernel/push-attempts.ts';
+import type { OrderEvent } from './events.ts';
+import {
+  type OrderLine,
+  type OrderState,
+  type OrderStatus,
+  interceptKey,
+  openQuantity,
+  placementKey,
+  progressKey,
+  requestKey,
+  shipmentContentKey,
+  shipmentKey,
+} from './state.ts';
+
+const remember = (state: OrderState, ...keys: (string | null)[]): readonly string[] => [
+  ...state.handled,
+  ...keys.filter((key): key is string => key !== null && !state.handled.includes(key)),
+];
+
+const addTo = (
+  lines: readonly OrderLine[],
+  field: 'shipped' | 'backordered' | 'cancelled',
+  quantities: ReadonlyMap<string, number>,
+): OrderLine[] =>
+  lines.map((line) => {
+    const add = Math.min(quantities.get(line.sku) ?? 0, openQuantity(line));
+    return add > 0 ? { ...line, [field]: line[field] + add } : line;
+  });
+
+/** Once nothing is open, the order is closed: shipped if anything shipped, else cancelled or backordered. */
+const settled = (state: OrderState, otherwise: OrderStatus, at: string): OrderState => {
+  if (state.lines.some((line) => openQuantity(line) > 0)) return { ...state, status: otherwise };
+  const status: OrderStatus = state.lines.some((line) => line.shipped > 0)
+    ? 'SHIPPED'
+    : state.lines.some((line) => line.cancelled > 0)
+      ? 'CANCELLED'
+      : 'BACKORDERED';
+  return { ...state, status, closedAt: at, pendingCancel: null, statusBeforeCancel: null, manual: null };
+};
+
+const holdingStatus = (state: OrderState): OrderStatus =>
+  state.lines.some((line) => line.shipped > 0) ? 'PARTIALLY_SHIPPED' : state.progress > 0 ? 'IN_PROGRESS' : 'PUSHED_TO_WMS';
+
+export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState => {
+  switch (event.type) {
+    case 'OrderPlaced': {
+      const d = event.data;
+      return {
+        ...state,
+        status: 'CREATED',
+        orderNo: d.orderNo,
+        placementKey: placementKey(d),
+        warehouseCode: d.warehouseCode,
+        priority: d.priority,
+        timeRequirement: d.timeRequirement,
+        consignee: d.consignee,
+        policy: d.policy,
+        backorderOf: d.backorderOf ?? null,
+        lines: d.items.map((item) => ({
+          sku: item.sku,
+          batchNo: item.batchNo ?? null,
+          ordered: item.quantity,
+          shipped: 0,
+          backordered: 0,
+          cancelled: 0,
+        })),
+        placedAt: d.placedAt,
+      };
+    }
+    case 'ReservationRequested':
+      return { ...state, status: 'CREATED', reservationNo: event.data.reservationNo, manual: null };
+    case 'StockReserved':
+      return { ...state, status: 'RESERVED' };
+    case 'StockShortageDetected':
+      return { ...state, handled: remember(state, event.data.reportKey) };
+    case 'BackorderCreated':
+      return settled(
+        { ...state, backorders: state.backorders + 1, lines: addTo(state.lines, 'backordered', totalsBySku(event.data.lines)) },
+        state.status,
+        event.data.createdAt,
+      );
+    case 'OrderRerouted':
+      return {
+        ...state,
+        status: 'CREATED',
+        warehouseCode: event.data.toWarehouse,
+        outboundNo: null,
+        progress: 0,
+        manual: null,
+        push: { ...startNewRound(state.push), nextAttemptAt: null },
+        handled: remember(state, event.data.requestId === null ? null : requestKey(event.data.requestId)),
+      };
+    case 'PushSucceeded': {
+      const pushable = ['RESERVED', 'PUSH_FAILED'].includes(state.status);
+      return {
+        ...state,
+        status: pushable ? 'PUSHED_TO_WMS' : state.status,
+        outboundNo: state.outboundNo ?? event.data.outboundNo,
+        push: { ...afterPushSucceeded(state.push, event.data.attempt), nextAttemptAt: null },
+      };
+    }
+    case 'PushFailed':
+      return {
+        ...state,
+        status: state.status === 'RESERVED' ? 'PUSH_FAILED' : state.status,
+        push: afterPushFailed(state.push, event.data),
+      };
+    case 'PushRetryScheduled':
+      return { ...state, status: 'PUSH_FAILED', push: afterRetryScheduled(state.push, event.data) };
+    case 'RetryRequested': {
+      const push = event.data.newRound ? startNewRound(state.push) : state.push;
+      return {
+        ...state,
+        status: event.data.step === 'PUSH' ? 'RESERVED' : state.status,
+        manual: null,
+        push: { ...push, nextAttemptAt: null },
+        handled: remember(state, requestKey(event.data.requestId)),
+      };
+    }
+    case 'ManualInterventionRequired':
+      return {
+        ...state,
+        status: 'MANUAL_INTERVENTION',
+        manual: { reason: event.data.reason, detail: event.data.detail },
+        push: { ...state.push, nextAttemptAt: null },
+      };
+    case 'ManualInterventionResolved':
+      return {
+        ...state,
+        status: holdingStatus({ ...state, outboundNo: event.data.outboundNo }),
+        outboundNo: event.data.outboundNo,
+        manual: null,
+        handled: remember(state, requestKey(event.data.requestId)),
+      };
+    case 'WmsProgressRecorded': {
+      const progress = Math.max(state.progress, event.data.stage === 'PICKING' ? 1 : 2);
+      const holding = ['CANCEL_REQUESTED', 'PARTIALLY_SHIPPED'].includes(state.status);
+      return {
+        ...state,
+        progress,
+        status: holding ? state.status : 'IN_PROGRESS',
+        manual: holding ? state.manual : null,
+        push: { ...state.push, nextAttemptAt: null },
+        handled: remember(state, progressKey(event.data.warehouseCode, event.data.stage)),
+      };
+    }
+    case 'ShipmentRecorded': {
+      const shippedState: OrderState = {
+        ...state,
+        outboundNo: state.outboundNo ?? event.data.outboundNo,
+        lines: addTo(state.lines, 'shipped', totalsBySku(event.data.items)),
+        manual: null,
+        pendingCancel: null,
+        statusBeforeCancel: null,
+        push: { ...state.push, nextAttemptAt: null },
+        handled: remember(state, shipmentKey(event.data.waybillNo), shipmentContentKey(event.data.waybillNo, event.data.items)),
+      };
+      return settled(shippedState, 'PARTIALLY_SHIPPED', event.data.recordedAt);
+    }
+    case 'CancellationRequested':
+      return {
+        ...state,
+        status: 'CANCEL_REQUESTED',
+        statusBeforeCancel: state.status,
+        pendingCancel: event.data.requestId,
+        handled: remember(state, requestKey(event.data.requestId)),
+      };
+    case 'InterceptFailed':
+      return {
+        ...state,
+        status: state.status === 'CANCEL_REQUESTED' ? (state.statusBeforeCancel ?? holdingStatus(state)) : state.status,
+        statusBeforeCancel: null,
+        pendingCancel: null,
+        handled: remember(state, interceptKey(event.data.cancelRequestId)),
+      };
+    case 'OrderCancelled': {
+      const cancelled: OrderState = {
+        ...state,
+        lines: addTo(state.lines, 'cancelled', totalsBySku(event.data.lines)),
+        push: { ...state.push, nextAttemptAt: null },
+        handled: remember(
+          state,
+          event.data.requestId === null ? null : requestKey(event.data.requestId),
+          state.pendingCancel === null ? null : interceptKey(state.pendingCancel),
+        ),
+      };
+      return settled(cancelled, 'CANCELLED', event.data.cancelledAt);
+    }
+    case 'AnomalyDetected':
+      return {
+        ...state,
+        anomalies: state.anomalies + 1,
+        push: event.data.attempt === null ? state.push : afterPushSucceeded(state.push, event.data.attempt),
+        handled: remember(state, ...event.data.factKeys),
+      };
+  }
+};
+

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { specFor } from '../../support/decider-spec.ts';
+import {
+  anomaly,
+  at,
+  atTheWms,
+  failed,
+  placedAndReserved,
+  pushFailed,
+  pushOk,
+  pushed,
+  resolve,
+  retryNow,
+  retryScheduled,
+} from './order-fixtures.ts';
+
+const { given } = specFor(outboundOrder);
+const manual = (reason: 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED', detail: string, when: string) =>
+  ({ type: 'ManualInterventionRequired', data: { reason, detail, at: when } }) as const;
+
+describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
+  it('keeps the outboundNo the WMS answered and becomes PUSHED_TO_WMS', () => {
+    const state = given(placedAndReserved()).when(pushOk(1)).then([pushed(1)]);
+    expect(state).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS202511220001' });
+  });
+
+  it('retries a failed push with exponential backoff: 1 minute, then 2', () => {
+    given(placedAndReserved()).when(pushFailed(1, at(2))).then([failed(1, at(2)), retryScheduled(2, at(3))]);
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(pushFailed(2, at(3)))
+      .then([failed(2, at(3)), retryScheduled(3, at(5))]);
+  });
+
+  it('after the third failed attempt asks a person to step in', () => {
+    const history = [...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3)), failed(2, at(3)), retryScheduled(3, at(5))];
+    const state = given(history)
+      .when(pushFailed(3, at(5)))
+      .then([failed(3, at(5)), manual('PUSH_ATTEMPTS_EXHAUSTED', 'push to WH001: 3 attempts failed: HTTP 503', at(5))]);
+    expect(state.status).toBe('MANUAL_INTERVENTION');
+  });
+
+  it('gives up at once when the WMS rejects the order outright', () => {
+    given(placedAndReserved())
+      .when(pushFailed(1, at(2), false))
+      .then([failed(1, at(2), false), manual('PUSH_REJECTED', 'push to WH001: the WMS refused it: HTTP 400 invalid consignee', at(2))]);
+  });
+
+  it('recognises a redelivered outcome by its attempt number', () => {
+    given(atTheWms()).when(pushOk(1)).thenNothing();
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))]).when(pushFailed(1, at(2))).thenNothing();
+  });
+
+  it('refuses an outcome for an attempt that has not been made', () => {
+    given(placedAndReserved()).when(pushOk(3)).thenRefused('ATTEMPT_OUT_OF_SEQUENCE');
+  });
+
+  it('flags a second, different outboundNo for the same order and keeps the first', () => {
+    const state = given(atTheWms())
+      .when(pushOk(2, 'WMS-B', 'WH001', at(3)))
+      .then([
+        pushed(2, 'WMS-B', at(3)),
+        anomaly('OUTBOUND_NO_MISMATCH', 'the WMS answered WMS-B; it had answered WMS202511220001', at(3)),
+      ]);
+    expect(state.outboundNo).toBe('WMS202511220001');
+  });
+});
+
+describe('a person steps in', () => {
+  const exhausted = [
+    ...placedAndReserved(),
+    failed(1, at(2)),
+    retryScheduled(2, at(3)),
+    failed(2, at(3)),
+    retryScheduled(3, at(5)),
+    failed(3, at(5)),
+    manual('PUSH_ATTEMPTS_EXHAUSTED', 'push to WH001: 3 attempts failed: HTTP 503', at(5)),
+  ];
+
+  it('retry now starts a fresh round of attempts', () => {
+    const state = given(exhausted)
+      .when(retryNow('retry-1', at(30)))
+      .then([{ type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } }]);
+    expect(state).toMatchObject({ status: 'RESERVED', push: { total: 3, roundStart: 3 } });
+    given([...exhausted, { type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } }])
+      .when(pushFailed(4, at(31)))
+      .then([failed(4, at(31)), retryScheduled(5, at(32))]);
+  });
+
+  it('retry now while a retry is waiting pushes at once, in the same round', () => {
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(retryNow('retry-2', at(2)))
+      .then([{ type: 'RetryRequested', data: { requestId: 'retry-2', step: 'PUSH', newRound: false, requestedBy: 'ops', requestedAt: at(2) } }]);
+  });
+
+  it('nothing to retry on an order the WMS already has', () => {
+    given(atTheWms()).when(retryNow()).thenRefused('NOTHING_TO_RETRY');
+  });
+
+  it('resolving means the order reached the WMS by other means', () => {
+    const state = given(exhausted)
+      .when(resolve('WMS-MANUAL-1'))
+      .then([
+        {
+          type: 'ManualInterventionResolved',
+          data: { requestId: 'resolve-1', outboundNo: 'WMS-MANUAL-1', note: 'keyed in by the warehouse', resolvedBy: 'ops', resolvedAt: at(30) },
+        },
+      ]);
+    expect(state).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS-MANUAL-1' });
+    given(atTheWms()).when(resolve('X')).thenRefused('NOT_IN_MANUAL_INTERVENTION');
+    given(exhausted).when(resolve(' ')).thenRefused('INVALID_COMMAND');
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { specFor } from '../../support/decider-spec.ts';
+import {
+  anomaly,
+  articleShipment,
+  at,
+  atTheWms,
+  cancellationRequested,
+  line,
+  picking,
+  placedAndReserved,
+  progress,
+  recordShipment,
+  shipped,
+  twoLineOrder,
+} from './order-fixtures.ts';
+
+const { given } = specFor(outboundOrder);
+const twoLines = twoLineOrder({ allowPartialShip: false, allowCancel: false });
+
+describe('the WMS reports progress', () => {
+  it('picking moves the order to IN_PROGRESS; a late or repeated report adds nothing', () => {
+    const state = given(atTheWms()).when(progress('PICKING')).then([picking()]);
+    expect(state.status).toBe('IN_PROGRESS');
+    given([...atTheWms(), picking(), { type: 'WmsProgressRecorded', data: { warehouseCode: 'WH001', stage: 'PACKED', at: at(6), recordedAt: at(6) } }])
+      .when(progress('PICKING', at(7)))
+      .thenNothing();
+  });
+});
+
+describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
+  it('records waybill, carrier, the actual items and ship time; the order is SHIPPED', () => {
+    const state = given([...atTheWms(), picking()]).when(recordShipment()).then([shipped()]);
+    expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ sku: 'SKU001', ordered: 2, shipped: 2 }] });
+  });
+
+  it('a redelivered callback changes nothing', () => {
+    given([...atTheWms(), shipped()]).when(recordShipment(articleShipment(), at(20))).thenNothing();
+  });
+
+  it('partial confirmations: PARTIALLY_SHIPPED, then SHIPPED with the second waybill', () => {
+    const first = articleShipment({ waybillNo: 'SF1', items: [line('SKU001', 2), line('SKU002', 1)] });
+    const second = articleShipment({ waybillNo: 'SF2', items: [line('SKU002', 2)] });
+    const partly = given(atTheWms(twoLines)).when(recordShipment(first)).then([shipped(first)]);
+    expect(partly.status).toBe('PARTIALLY_SHIPPED');
+    const done = given([...atTheWms(twoLines), shipped(first)]).when(recordShipment(second, at(11))).then([shipped(second, at(11))]);
+    expect(done.status).toBe('SHIPPED');
+  });
+
+  it('a shipment reported before the push answer came back is recorded and teaches the outboundNo', () => {
+    const state = given(placedAndReserved()).when(recordShipment()).then([shipped()]);
+    expect(state).toMatchObject({ status: 'SHIPPED', outboundNo: 'WMS202511220001' });
+  });
+
+  it('more than ordered and a SKU never ordered: recorded as shipped, raised as anomalies', () => {
+    const odd = articleShipment({ items: [line('SKU001', 3), line('SKU999', 1)] });
+    const state = given(atTheWms())
+      .when(recordShipment(odd))
+      .then([
+        shipped(odd),
+        anomaly('SHIPPED_MORE_THAN_ORDERED', 'waybill SF1234567890 carries SKU001×3; 2 was open', at(10)),
+        anomaly('SKU_NOT_ORDERED', 'waybill SF1234567890 carries SKU999×1, never ordered', at(10)),
+      ]);
+    expect(state).toMatchObject({ status: 'SHIPPED', anomalies: 2, lines: [{ sku: 'SKU001', ordered: 2, shipped: 2 }] });
+  });
+
+  it('the same waybill with other items is a conflict for a person', () => {
+    const changed = articleShipment({ items: [line('SKU001', 1)] });
+    given([...atTheWms(), shipped()])
+      .when(recordShipment(changed, at(12)))
+      .then([
+        anomaly('CONFLICTING_SHIPMENT', 'waybill SF1234567890 was reported before with other items', at(12), {
+          factKeys: ['waybill:SF1234567890|SKU001=1'],
+        }),
+      ]);
+  });
+
+  it('a waybill naming another WMS order is recorded and flagged', () => {
+    const other = articleShipment({ outboundNo: 'WMS-OTHER' });
+    given(atTheWms())
+      .when(recordShipment(other))
+      .then([shipped(other), anomaly('OUTBOUND_NO_MISMATCH', 'waybill SF1234567890 names WMS order WMS-OTHER, not WMS202511220001', at(10))]);
+  });
+
+  it('shipped while a cancellation was pending: SHIPPED, with an anomaly', () => {
+    const state = given([...atTheWms(), cancellationRequested()])
+      .when(recordShipment())
+      .then([shipped(), anomaly('SHIPPED_AFTER_CANCEL_REQUEST', 'waybill SF1234567890 shipped while a cancellation was pending', at(10))]);
+    expect(state.status).toBe('SHIPPED');
+  });
+
+  it('a second waybill after the order closed is kept as an anomaly that carries the shipment', () => {
+    const late = articleShipment({ waybillNo: 'SF999' });
+    given([...atTheWms(), shipped()])
+      .when(recordShipment(late, at(40)))
+      .then([
+        anomaly('SHIPPED_AFTER_CLOSE', 'waybill SF999 shipped after the order was SHIPPED', at(40), {
+          factKeys: ['waybill:SF999', 'waybill:SF999|SKU001=2'],
+          shipment: late,
+        }),
+      ]);
+  });
+
+  it('refuses a malformed report (no items, blank waybill)', () => {
+    given(atTheWms()).when(recordShipment(articleShipment({ items: [] }))).thenRefused('INVALID_COMMAND');
+    given(atTheWms()).when(recordShipment(articleShipment({ waybillNo: '' }))).thenRefused('INVALID_COMMAND');
+  });
+});
