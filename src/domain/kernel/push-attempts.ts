@@ -11,11 +11,14 @@ import { type FailureVerdict, type RetryPolicy, judgeFailure } from './retry-pol
 export type PushAttempts = Readonly<{
   total: number;
   roundStart: number;
+  /** when the waiting retry is due; null when none is waiting */
   nextAttemptAt: Instant | null;
+  /** the latest deadline ever scheduled: a new one is always later, across rounds too */
+  lastDueAt: Instant | null;
   lastError: string | null;
 }>;
 
-export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastError: null };
+export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null };
 
 export const attemptsInRound = (attempts: PushAttempts): number => attempts.total - attempts.roundStart;
 
@@ -50,7 +53,7 @@ export const judgePushFailure = (attempts: PushAttempts, failure: PushFailure): 
     failedAttemptInRound: failure.attempt - attempts.roundStart,
     retryable: failure.retryable,
     now: failure.now,
-    previousDueAt: attempts.nextAttemptAt,
+    previousDueAt: attempts.lastDueAt,
     retryAfterMs: failure.retryAfterMs,
   });
 
@@ -63,6 +66,7 @@ export const afterPushFailed = (attempts: PushAttempts, data: PushFailedData): P
 export const afterRetryScheduled = (attempts: PushAttempts, data: PushRetryScheduledData): PushAttempts => ({
   ...attempts,
   nextAttemptAt: data.dueAt,
+  lastDueAt: data.dueAt,
 });
 
 export const afterPushSucceeded = (attempts: PushAttempts, attempt: number): PushAttempts => ({
