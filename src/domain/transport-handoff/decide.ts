@@ -1,0 +1,53 @@
+/**
+ * Handing a confirmed shipment to transport (article §3.2 step 4), one stream per waybill, so the
+ * TMS sees each waybill once however often the WMS calls back. Retries follow the same policy
+ * and the same mechanism as pushes to the WMS.
+ */
+import { refuse } from '../kernel/refused.ts';
+import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
+import { retryPolicyProblems } from '../kernel/retry-policy.ts';
+import type { HandOffCommand } from './commands.ts';
+import type { HandOffEvent } from './events.ts';
+import { type HandOffState, shipmentForTransportKey } from './state.ts';
+
+export const decideHandOff = (command: HandOffCommand, state: HandOffState): readonly HandOffEvent[] => {
+  if (command.type === 'RegisterShipment') {
+    const { now, ...shipment } = command.data;
+    if (state.status === 'NONE') return [{ type: 'ShipmentRegistered', data: { ...shipment, registeredAt: now } }];
+    if (state.shipmentKey === shipmentForTransportKey(shipment)) return [];
+    return refuse('SHIPMENT_ALREADY_REGISTERED', `waybill ${shipment.waybillNo} was registered with other content`);
+  }
+  if (state.status === 'NONE') return refuse('SHIPMENT_NOT_FOUND', 'no such shipment');
+  switch (command.type) {
+    case 'RecordHandOffSucceeded': {
+      const d = command.data;
+      if (state.status === 'HANDED_OFF' || isRedeliveredAttempt(state.push, d.attempt)) return [];
+      return [{ type: 'PushSucceeded', data: { attempt: d.attempt, transportRef: d.transportRef, pushedAt: d.now } }];
+    }
+    case 'RecordHandOffFailed': {
+      const d = command.data;
+      const problems = retryPolicyProblems(d.policy);
+      if (problems.length > 0) refuse('INVALID_COMMAND', `retry policy: ${problems.join('; ')}`);
+      if (state.status === 'HANDED_OFF' || isRedeliveredAttempt(state.push, d.attempt)) return [];
+      if (state.status === 'MANUAL_INTERVENTION') return [];
+      const failed: HandOffEvent = { type: 'PushFailed', data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now } };
+      const verdict = judgePushFailure(state.push, d);
+      if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: d.attempt + 1, dueAt: verdict.dueAt } }];
+      const reason = verdict.reason === 'NOT_RETRYABLE' ? 'PUSH_REJECTED' : 'PUSH_ATTEMPTS_EXHAUSTED';
+      return [failed, { type: 'ManualInterventionRequired', data: { reason, detail: `hand-off to transport: ${d.error}`, at: d.now } }];
+    }
+    case 'RetryHandOff': {
+      const d = command.data;
+      if (state.handledRequests.includes(d.requestId)) return [];
+      if (state.status !== 'HANDOFF_FAILED' && state.status !== 'MANUAL_INTERVENTION') {
+        return refuse('NOTHING_TO_RETRY', `shipment is ${state.status}: there is nothing to retry`);
+      }
+      return [
+        {
+          type: 'RetryRequested',
+          data: { requestId: d.requestId, newRound: state.status === 'MANUAL_INTERVENTION', requestedBy: d.requestedBy, requestedAt: d.now },
+        },
+      ];
+    }
+  }
+};

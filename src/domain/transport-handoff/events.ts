@@ -1,0 +1,25 @@
+import type { Message } from '../kernel/decider.ts';
+import type { Instant } from '../kernel/instant.ts';
+import type { PushFailedData, PushRetryScheduledData } from '../kernel/push-attempts.ts';
+import type { ShipmentForTransport } from './commands.ts';
+
+export type ShipmentRegistered = Message<'ShipmentRegistered', ShipmentForTransport & { registeredAt: Instant }>;
+export type HandedOff = Message<'PushSucceeded', { attempt: number; transportRef: string; pushedAt: Instant }>;
+export type HandOffFailed = Message<'PushFailed', PushFailedData>;
+export type HandOffRetryScheduled = Message<'PushRetryScheduled', PushRetryScheduledData>;
+export type HandOffRetryRequested = Message<
+  'RetryRequested',
+  { requestId: string; newRound: boolean; requestedBy: string; requestedAt: Instant }
+>;
+export type HandOffNeedsPerson = Message<
+  'ManualInterventionRequired',
+  { reason: 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED'; detail: string; at: Instant }
+>;
+
+export type HandOffEvent =
+  | ShipmentRegistered
+  | HandedOff
+  | HandOffFailed
+  | HandOffRetryScheduled
+  | HandOffRetryRequested
+  | HandOffNeedsPerson;

@@ -1,0 +1,28 @@
+import { linesKey } from '../kernel/lines.ts';
+import { type PushAttempts, noPushAttempts } from '../kernel/push-attempts.ts';
+import type { ShipmentForTransport } from './commands.ts';
+
+export type HandOffStatus = 'NONE' | 'AWAITING_HANDOFF' | 'HANDOFF_FAILED' | 'MANUAL_INTERVENTION' | 'HANDED_OFF';
+
+export type HandOffState = Readonly<{
+  status: HandOffStatus;
+  shipment: ShipmentForTransport | null;
+  shipmentKey: string;
+  transportRef: string | null;
+  push: PushAttempts;
+  handledRequests: readonly string[];
+}>;
+
+export const initialHandOffState: HandOffState = {
+  status: 'NONE',
+  shipment: null,
+  shipmentKey: '',
+  transportRef: null,
+  push: noPushAttempts,
+  handledRequests: [],
+};
+
+export const isHandedOff = (state: HandOffState): boolean => state.status === 'HANDED_OFF';
+
+export const shipmentForTransportKey = (s: ShipmentForTransport): string =>
+  JSON.stringify([s.waybillNo, s.orderNo, s.carrier, linesKey(s.items), s.shippedAt, Object.values(s.consignee)]);
