@@ -1,0 +1,33 @@
+import type { PushAttempts } from '../kernel/push-attempts.ts';
+import { noPushAttempts } from '../kernel/push-attempts.ts';
+import type { InboundCreatedData } from './events.ts';
+
+export type InboundStatus = 'CREATED' | 'PUSHED_TO_WMS' | 'PUSH_FAILED' | 'MANUAL_INTERVENTION' | 'RETRY_REQUESTED' | 'RECEIVED';
+
+export type InboundState = Readonly<{
+  /** null until InboundCreated */
+  inbound: InboundCreatedData | null;
+  status: InboundStatus | null;
+  wmsInboundNo: string | null;
+  push: PushAttempts;
+  /** SKU → total received (by the receipt that closed the inbound) */
+  received: Readonly<Record<string, number>>;
+  /** receipt numbers seen (the closing one and any that came after it) */
+  receipts: readonly string[];
+  /** operator request ids already handled */
+  requests: readonly string[];
+  anomalies: number;
+}>;
+
+export const initialInboundState: InboundState = {
+  inbound: null,
+  status: null,
+  wmsInboundNo: null,
+  push: noPushAttempts,
+  received: {},
+  receipts: [],
+  requests: [],
+  anomalies: 0,
+};
+
+export const isReceived = (state: InboundState): boolean => state.status === 'RECEIVED';

@@ -1,0 +1,24 @@
+import type { Message } from '../kernel/decider.ts';
+import type { Instant } from '../kernel/instant.ts';
+
+/** Every stock command names the business thing that caused it (`reference`) and is idempotent by it. */
+type OnLedger<D> = Readonly<{ reference: string; warehouseCode: string; sku: string; now: Instant } & D>;
+
+export type StockCondition = 'SELLABLE' | 'DEFECTIVE';
+
+/** Goods arrived (a purchase receipt, a return inspection). A fact. */
+export type ReceiveStock = Message<'ReceiveStock', OnLedger<{ quantity: number; condition: StockCondition }>>;
+
+/** Hold goods for an order (`reference` e.g. `OMS1#1`: order and route). A request. */
+export type ReserveStock = Message<'ReserveStock', OnLedger<{ quantity: number }>>;
+
+/** Give back (part of) a reservation; `reference` is the release's own id. A request. */
+export type ReleaseStock = Message<'ReleaseStock', OnLedger<{ reservation: string; quantity: number | 'ALL' }>>;
+
+/** Goods left the warehouse (`reference`: shipment or waybill). A fact. */
+export type DeductStock = Message<'DeductStock', OnLedger<{ reservation?: string | undefined; quantity: number }>>;
+
+/** A stock count (`reference`: the count id) says how much sellable stock is on hand. A fact. */
+export type AdjustStock = Message<'AdjustStock', OnLedger<{ countedOnHand: number }>>;
+
+export type StockCommand = ReceiveStock | ReserveStock | ReleaseStock | DeductStock | AdjustStock;

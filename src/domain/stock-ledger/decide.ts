@@ -1,0 +1,167 @@
+/*
+ * Assumptions. A malformed message (blank reference, a quantity that is not a whole number, an
+ * instant without offset, a command for another warehouse or SKU than this ledger) is not a fact
+ * and is refused INVALID_COMMAND, facts included. Receipts are idempotent by condition and
+ * reference, so one inspection may bring sellable and defective goods of the same SKU under the
+ * same reference. Releasing a reservation this ledger never made is refused RESERVATION_NOT_FOUND
+ * (so that a release can never wait for a reservation and act later); releasing one with nothing
+ * left yields []. A deduction is a fact: it is always recorded and may take on hand below zero
+ * (with a NEGATIVE_ON_HAND anomaly); RESERVED_EXCEEDS_ON_HAND is raised only while something is
+ * reserved. A count is always recorded, even when it agrees (delta 0), so the audit shows it and
+ * its redelivery is recognised; it counts sellable goods only, not defective ones. A reservation
+ * does not expire and is not touched by a count.
+ */
+import { type Problem, isNonNegativeInteger, isPositiveInteger } from '../kernel/lines.ts';
+import { isInstant } from '../kernel/instant.ts';
+import { refuse } from '../kernel/refused.ts';
+import type { AdjustStock, DeductStock, ReceiveStock, ReleaseStock, ReserveStock, StockCommand } from './commands.ts';
+import type { StockAnomalyDetected, StockEvent } from './events.ts';
+import { type StockLedgerState, available, has, receiptKey, stillReserved } from './state.ts';
+
+const blank = (value: string | undefined): boolean => value === undefined || value.trim() === '';
+
+const commonProblems = (command: StockCommand, state: StockLedgerState): Problem[] => {
+  const { reference, warehouseCode, sku, now } = command.data;
+  return [
+    ...(blank(reference) ? [{ path: 'reference', message: 'must not be blank' }] : []),
+    ...(blank(warehouseCode) ? [{ path: 'warehouseCode', message: 'must not be blank' }] : []),
+    ...(blank(sku) ? [{ path: 'sku', message: 'must not be blank' }] : []),
+    ...(isInstant(now) ? [] : [{ path: 'now', message: 'must be an ISO-8601 instant with an offset' }]),
+    ...(state.warehouseCode !== null && state.warehouseCode !== warehouseCode
+      ? [{ path: 'warehouseCode', message: `this ledger is for warehouse ${state.warehouseCode}` }]
+      : []),
+    ...(state.sku !== null && state.sku !== sku ? [{ path: 'sku', message: `this ledger is for SKU ${state.sku}` }] : []),
+  ];
+};
+
+const positive = (path: string, value: number): Problem[] =>
+  isPositiveInteger(value) ? [] : [{ path, message: 'must be a positive whole number' }];
+
+const specificProblems = (command: StockCommand): Problem[] => {
+  switch (command.type) {
+    case 'ReceiveStock':
+      return [
+        ...positive('quantity', command.data.quantity),
+        ...(command.data.condition === 'SELLABLE' || command.data.condition === 'DEFECTIVE'
+          ? []
+          : [{ path: 'condition', message: 'must be SELLABLE or DEFECTIVE' }]),
+      ];
+    case 'ReserveStock':
+      return positive('quantity', command.data.quantity);
+    case 'ReleaseStock':
+      return [
+        ...(blank(command.data.reservation) ? [{ path: 'reservation', message: 'must not be blank' }] : []),
+        ...(command.data.quantity === 'ALL' ? [] : positive('quantity', command.data.quantity)),
+      ];
+    case 'DeductStock':
+      return [
+        ...positive('quantity', command.data.quantity),
+        ...(command.data.reservation !== undefined && blank(command.data.reservation)
+          ? [{ path: 'reservation', message: 'must not be blank when given' }]
+          : []),
+      ];
+    case 'AdjustStock':
+      return isNonNegativeInteger(command.data.countedOnHand)
+        ? []
+        : [{ path: 'countedOnHand', message: 'must be a whole number, zero or more' }];
+  }
+};
+
+const ledger = (command: StockCommand) => ({
+  reference: command.data.reference,
+  warehouseCode: command.data.warehouseCode,
+  sku: command.data.sku,
+});
+
+const anomaly = (
+  command: StockCommand,
+  kind: StockAnomalyDetected['data']['kind'],
+  onHand: number,
+  reserved: number,
+  detail: string,
+): StockAnomalyDetected => ({
+  type: 'StockAnomalyDetected',
+  data: { ...ledger(command), kind, onHand, reserved, detail, detectedAt: command.data.now },
+});
+
+/** Anomalies when figures after a fact contradict the ledger's invariants. */
+const anomaliesAfter = (command: StockCommand, onHand: number, reserved: number, cause: string): StockAnomalyDetected[] => [
+  ...(onHand < 0 ? [anomaly(command, 'NEGATIVE_ON_HAND', onHand, reserved, `${cause} leaves on hand at ${onHand}`)] : []),
+  ...(reserved > 0 && reserved > onHand
+    ? [anomaly(command, 'RESERVED_EXCEEDS_ON_HAND', onHand, reserved, `${cause} leaves ${reserved} reserved but ${onHand} on hand`)]
+    : []),
+];
+
+const receive = (command: ReceiveStock, state: StockLedgerState): StockEvent[] => {
+  const { quantity, condition, now } = command.data;
+  if (has(state.handled.received, receiptKey(condition, command.data.reference))) return [];
+  return [{ type: 'StockReceived', data: { ...ledger(command), quantity, condition, receivedAt: now } }];
+};
+
+const reserve = (command: ReserveStock, state: StockLedgerState): StockEvent[] => {
+  const { reference, quantity, now, sku, warehouseCode } = command.data;
+  if (has(state.handled.reserved, reference)) return [];
+  const free = available(state);
+  if (free < quantity) {
+    refuse('INSUFFICIENT_STOCK', `${quantity} of ${sku} asked for in ${warehouseCode}, but only ${Math.max(free, 0)} available`);
+  }
+  return [{ type: 'StockReserved', data: { ...ledger(command), quantity, reservedAt: now } }];
+};
+
+const release = (command: ReleaseStock, state: StockLedgerState): StockEvent[] => {
+  const { reference, reservation, quantity, now } = command.data;
+  if (has(state.handled.released, reference)) return [];
+  if (!has(state.handled.reserved, reservation)) {
+    refuse('RESERVATION_NOT_FOUND', `no reservation ${reservation} was ever made on this ledger`);
+  }
+  const held = stillReserved(state, reservation);
+  const released = quantity === 'ALL' ? held : Math.min(quantity, held);
+  if (released === 0) return [];
+  return [{ type: 'StockReleased', data: { ...ledger(command), reservation, quantity: released, releasedAt: now } }];
+};
+
+const deduct = (command: DeductStock, state: StockLedgerState): StockEvent[] => {
+  const { reference, reservation, quantity, now } = command.data;
+  if (has(state.handled.deducted, reference)) return [];
+  const fromReservation = reservation === undefined ? 0 : Math.min(quantity, stillReserved(state, reservation));
+  const onHand = state.onHand - quantity;
+  const reserved = state.reserved - fromReservation;
+  return [
+    {
+      type: 'StockDeducted',
+      data: { ...ledger(command), reservation: reservation ?? null, quantity, fromReservation, deductedAt: now },
+    },
+    ...anomaliesAfter(command, onHand, reserved, `shipment ${reference} of ${quantity}`),
+  ];
+};
+
+const adjust = (command: AdjustStock, state: StockLedgerState): StockEvent[] => {
+  const { reference, countedOnHand, now } = command.data;
+  if (has(state.handled.adjusted, reference)) return [];
+  return [
+    {
+      type: 'StockAdjusted',
+      data: { ...ledger(command), previousOnHand: state.onHand, countedOnHand, delta: countedOnHand - state.onHand, countedAt: now },
+    },
+    ...anomaliesAfter(command, countedOnHand, state.reserved, `count ${reference} of ${countedOnHand}`),
+  ];
+};
+
+export const decide = (command: StockCommand, state: StockLedgerState): StockEvent[] => {
+  const problems = [...commonProblems(command, state), ...specificProblems(command)];
+  if (problems.length > 0) {
+    refuse('INVALID_COMMAND', `${command.type} is not valid: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
+  }
+  switch (command.type) {
+    case 'ReceiveStock':
+      return receive(command, state);
+    case 'ReserveStock':
+      return reserve(command, state);
+    case 'ReleaseStock':
+      return release(command, state);
+    case 'DeductStock':
+      return deduct(command, state);
+    case 'AdjustStock':
+      return adjust(command, state);
+  }
+};

@@ -1,0 +1,69 @@
+import type { StockEvent } from './events.ts';
+import { type Handled, type StockLedgerState, receiptKey, stillReserved } from './state.ts';
+
+const add = (set: Handled, key: string): Handled => ({ ...set, [key]: true });
+
+/** Sets a reservation's remainder; a remainder of zero (or less) leaves the record. */
+const withRemainder = (reservations: StockLedgerState['reservations'], reservation: string, remainder: number) => {
+  const { [reservation]: _gone, ...rest } = reservations;
+  return remainder > 0 ? { ...rest, [reservation]: remainder } : rest;
+};
+
+const identified = (state: StockLedgerState, event: StockEvent): StockLedgerState =>
+  state.warehouseCode === null ? { ...state, warehouseCode: event.data.warehouseCode, sku: event.data.sku } : state;
+
+export const evolve = (current: StockLedgerState, event: StockEvent): StockLedgerState => {
+  const state = identified(current, event);
+  switch (event.type) {
+    case 'StockReceived': {
+      const { condition, quantity, reference } = event.data;
+      return {
+        ...state,
+        onHand: condition === 'SELLABLE' ? state.onHand + quantity : state.onHand,
+        defective: condition === 'DEFECTIVE' ? state.defective + quantity : state.defective,
+        handled: { ...state.handled, received: add(state.handled.received, receiptKey(condition, reference)) },
+      };
+    }
+    case 'StockReserved': {
+      const { reference, quantity } = event.data;
+      return {
+        ...state,
+        reserved: state.reserved + quantity,
+        reservations: withRemainder(state.reservations, reference, stillReserved(state, reference) + quantity),
+        handled: { ...state.handled, reserved: add(state.handled.reserved, reference) },
+      };
+    }
+    case 'StockReleased': {
+      const { reference, reservation, quantity } = event.data;
+      return {
+        ...state,
+        reserved: state.reserved - quantity,
+        reservations: withRemainder(state.reservations, reservation, stillReserved(state, reservation) - quantity),
+        handled: { ...state.handled, released: add(state.handled.released, reference) },
+      };
+    }
+    case 'StockDeducted': {
+      const { reservation, quantity, fromReservation } = event.data;
+      return {
+        ...state,
+        onHand: state.onHand - quantity,
+        reserved: state.reserved - fromReservation,
+        reservations:
+          reservation === null || fromReservation === 0
+            ? state.reservations
+            : withRemainder(state.reservations, reservation, stillReserved(state, reservation) - fromReservation),
+        handled: { ...state.handled, deducted: add(state.handled.deducted, event.data.reference) },
+      };
+    }
+    case 'StockAdjusted':
+      return {
+        ...state,
+        onHand: state.onHand + event.data.delta,
+        handled: { ...state.handled, adjusted: add(state.handled.adjusted, event.data.reference) },
+      };
+    case 'StockAnomalyDetected':
+      return { ...state, anomalies: state.anomalies + 1 };
+    default:
+      return state;
+  }
+};

@@ -1,0 +1,113 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { fold } from '../../../src/domain/kernel/decider.ts';
+import {
+  type ReturnCommand,
+  type ReturnEvent,
+  type ReturnState,
+  inspectedTotals,
+  returnOrderDecider,
+} from '../../../src/domain/return-order/index.ts';
+import { eventsOf, instantArb, jsonRoundTrip, outcome, run } from '../../support/arbitraries-decider.ts';
+
+const decider = returnOrderDecider;
+const returnNo = fc.oneof({ arbitrary: fc.constant('RT1'), weight: 12 }, { arbitrary: fc.constant('RT2'), weight: 1 });
+const sku = fc.constantFrom('SKU001', 'SKU002', 'SKU003');
+const figures = fc.dictionary(sku, fc.integer({ min: 0, max: 3 }), { maxKeys: 3 });
+
+const create = fc
+  .record({
+    returnNo,
+    reason: fc.constantFrom('wrong size', 'damaged'),
+    lines: fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: 2 }),
+    shipped: fc.oneof(fc.constant({ SKU001: 3, SKU002: 3 }), figures),
+    alreadyReturned: fc.oneof(fc.constant({}), figures),
+    now: instantArb,
+  })
+  .map((d): ReturnCommand => ({ type: 'CreateReturn', data: { ...d, orderNo: 'OMS1', warehouseCode: 'WH001' } }));
+const command: fc.Arbitrary<ReturnCommand> = fc.oneof(
+  create,
+  fc
+    .record({
+      returnNo,
+      inspectionNo: fc.constantFrom('QC1', 'QC2', 'QC3'),
+      lines: fc.array(fc.record({ sku, qualified: fc.integer({ min: 0, max: 3 }), defective: fc.integer({ min: 0, max: 2 }) }), { maxLength: 3 }),
+      inspectedAt: instantArb,
+      now: instantArb,
+    })
+    .map((d): ReturnCommand => ({ type: 'RecordReturnInspection', data: d })),
+  fc.record({ returnNo, requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb }).map((d): ReturnCommand => ({ type: 'CloseReturn', data: { ...d, closedBy: 'ops' } })),
+);
+const commands = fc.tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 25, size: 'medium' })).map(([first, rest]) => (first === null ? rest : [first, ...rest]));
+
+describe('return order properties', () => {
+  test.prop([commands], { numRuns: 1000 })('a redelivered accepted command yields no events, at any later point', (history) => {
+    const steps = run(decider, history);
+    steps.forEach((step, i) => {
+      if (step.refused !== null) return;
+      for (const later of steps.slice(i)) expect(outcome(decider, step.command, later.after)).toEqual([]);
+    });
+  });
+
+  test.prop([commands, fc.infiniteStream(fc.boolean())], { numRuns: 1000 })(
+    'evolve is total, even over events out of order, and JSON-round-tripped events fold to the same state',
+    (history, keep) => {
+      const events = eventsOf(run(decider, history));
+      expect(fold(decider, jsonRoundTrip(events))).toEqual(fold(decider, events));
+      const scrambled = [...events].reverse().filter(() => keep.next().value as boolean);
+      expect(fold(decider, jsonRoundTrip(scrambled))).toEqual(fold(decider, scrambled));
+    },
+  );
+
+  test.prop([commands], { numRuns: 1000 })('returned quantities add up after every step', (history) => {
+    const events: ReturnEvent[] = [];
+    for (const step of run(decider, history)) {
+      events.push(...step.events);
+      const state = step.after;
+      const created = events.find((e) => e.type === 'ReturnCreated');
+      if (created !== undefined) {
+        // what was accepted never exceeds what may still be returned
+        for (const l of created.data.lines) {
+          expect(l.quantity).toBeLessThanOrEqual((created.data.shipped[l.sku] ?? 0) - (created.data.alreadyReturned[l.sku] ?? 0));
+        }
+      }
+      const inspections = events.filter((e) => e.type === 'ReturnInspected');
+      expect(inspections.length).toBeLessThanOrEqual(1);
+      const inspection = inspections[0];
+      if (inspection === undefined || created === undefined) {
+        expect(state.returned).toEqual({});
+        continue;
+      }
+      const totals = inspectedTotals(inspection.data.lines);
+      // qualified + defective per SKU is what was received, and both are recorded
+      expect(Object.fromEntries(Object.entries(state.returned).map(([s, r]) => [s, r.qualified + r.defective]))).toEqual(Object.fromEntries(totals));
+      for (const [s, r] of Object.entries(state.returned)) {
+        const lines = inspection.data.lines.filter((l) => l.sku === s);
+        expect(r).toEqual({ qualified: lines.reduce((a, l) => a + l.qualified, 0), defective: lines.reduce((a, l) => a + l.defective, 0) });
+      }
+      // every difference against the announced lines is an anomaly, with the right figures
+      const expected = new Map(created.data.lines.map((l) => [l.sku, l.quantity]));
+      const found = events.filter((e) => e.type === 'AnomalyDetected' && e.data.kind !== 'SECOND_INSPECTION');
+      for (const s of new Set([...expected.keys(), ...totals.keys()])) {
+        const diff = (totals.get(s) ?? 0) - (expected.get(s) ?? 0);
+        const recorded = found.filter((e) => 'sku' in e.data && e.data.sku === s);
+        expect(recorded.length).toBe(diff === 0 ? 0 : 1);
+        for (const e of recorded) if ('expected' in e.data) expect(e.data.received - e.data.expected).toBe(diff);
+      }
+    }
+  });
+
+  test.prop([commands, fc.array(command, { minLength: 1, maxLength: 10 })], { numRuns: 1000 })(
+    'a closed return accepts nothing but anomaly facts',
+    (history, afterwards) => {
+      const inspect: ReturnCommand = { type: 'RecordReturnInspection', data: { returnNo: 'RT1', inspectionNo: 'QCX', lines: [], inspectedAt: '2025-11-22T00:00:00Z', now: '2025-11-22T00:00:00Z' } };
+      const closing: ReturnCommand = { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'QX', closedBy: 'ops', now: '2025-11-22T00:00:00Z' } };
+      const state = run(decider, [...history, inspect, closing]).at(-1)?.after as ReturnState;
+      if (!decider.isTerminal(state)) return;
+      for (const step of run(decider, afterwards, state)) {
+        expect(decider.isTerminal(step.after)).toBe(true);
+        expect(step.events.every((e) => e.type === 'AnomalyDetected')).toBe(true);
+      }
+    },
+  );
+});

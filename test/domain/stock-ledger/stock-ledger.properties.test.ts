@@ -1,0 +1,104 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { fold } from '../../../src/domain/kernel/decider.ts';
+import { type StockCommand, type StockEvent, stockLedgerDecider } from '../../../src/domain/stock-ledger/index.ts';
+import { eventsOf, instantArb, jsonRoundTrip, outcome, run } from '../../support/arbitraries-decider.ts';
+
+const ledger = { warehouseCode: 'WH001', sku: 'SKU001' };
+// Small pools, so that references collide and commands are redelivered.
+const reference = fc.constantFrom('R1', 'R2', 'R3', 'R4');
+const reservation = fc.constantFrom('OMS1#1', 'OMS2#1', 'OMS3#1');
+const quantity = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 6 }), weight: 9 }, { arbitrary: fc.constantFrom(0, -1, 1.5), weight: 1 });
+
+const command: fc.Arbitrary<StockCommand> = fc.oneof(
+  fc.record({ reference, quantity: quantity.map((q) => q * 2), condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const), now: instantArb }).map(
+    (data): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...data } }),
+  ),
+  fc.record({ reference: reservation, quantity, now: instantArb }).map((data): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...data } })),
+  fc.record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb }).map(
+    (data): StockCommand => ({ type: 'ReleaseStock', data: { ...ledger, ...data } }),
+  ),
+  fc.record({ reference, reservation: fc.option(reservation, { nil: undefined }), quantity, now: instantArb }).map(
+    (data): StockCommand => ({ type: 'DeductStock', data: { ...ledger, ...data } }),
+  ),
+  fc.record({ reference, countedOnHand: fc.integer({ min: -1, max: 12 }), now: instantArb }).map(
+    (data): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...data } }),
+  ),
+);
+const commands = fc.array(command, { maxLength: 40, size: 'medium' });
+
+/** The figures recomputed from the events alone, without `evolve`. */
+const figures = (events: readonly StockEvent[]) => {
+  let onHand = 0;
+  let reserved = 0;
+  let defective = 0;
+  for (const event of events) {
+    if (event.type === 'StockReceived') {
+      if (event.data.condition === 'SELLABLE') onHand += event.data.quantity;
+      else defective += event.data.quantity;
+    }
+    if (event.type === 'StockReserved') reserved += event.data.quantity;
+    if (event.type === 'StockReleased') reserved -= event.data.quantity;
+    if (event.type === 'StockDeducted') {
+      onHand -= event.data.quantity;
+      reserved -= event.data.fromReservation;
+    }
+    if (event.type === 'StockAdjusted') onHand += event.data.delta;
+  }
+  const anomalies = events.filter((e) => e.type === 'StockAnomalyDetected').map((e) => e.data.kind);
+  return { onHand, reserved, defective, anomalies };
+};
+
+describe('stock ledger properties', () => {
+  test.prop([commands], { numRuns: 1000 })('a redelivered accepted command yields no events, at any later point', (history) => {
+    const steps = run(stockLedgerDecider, history);
+    steps.forEach((step, i) => {
+      if (step.refused !== null) return;
+      for (const later of steps.slice(i)) expect(outcome(stockLedgerDecider, step.command, later.after)).toEqual([]);
+    });
+  });
+
+  test.prop([commands, fc.infiniteStream(fc.boolean())], { numRuns: 1000 })(
+    'evolve is total, even over events out of order, and JSON-round-tripped events fold to the same state',
+    (history, keep) => {
+      const events = eventsOf(run(stockLedgerDecider, history));
+      expect(fold(stockLedgerDecider, jsonRoundTrip(events))).toEqual(fold(stockLedgerDecider, events));
+      const scrambled = [...events].reverse().filter(() => keep.next().value as boolean);
+      expect(fold(stockLedgerDecider, jsonRoundTrip(scrambled))).toEqual(fold(stockLedgerDecider, scrambled));
+    },
+  );
+
+  test.prop([commands], { numRuns: 1000 })('quantities add up after every step', (history) => {
+    const steps = run(stockLedgerDecider, history);
+    const events: StockEvent[] = [];
+    for (const step of steps) {
+      events.push(...step.events);
+      const state = step.after;
+      const expected = figures(events);
+      expect({ onHand: state.onHand, reserved: state.reserved, defective: state.defective }).toEqual({
+        onHand: expected.onHand,
+        reserved: expected.reserved,
+        defective: expected.defective,
+      });
+      expect(state.anomalies).toBe(expected.anomalies.length);
+      expect(Object.values(state.reservations).reduce((a, b) => a + b, 0)).toBe(state.reserved);
+      expect(Object.values(state.reservations).every((q) => q > 0)).toBe(true);
+      expect(state.defective).toBeGreaterThanOrEqual(0);
+      if (!expected.anomalies.includes('NEGATIVE_ON_HAND')) expect(state.onHand).toBeGreaterThanOrEqual(0);
+      if (expected.anomalies.length === 0) expect(state.reserved).toBeLessThanOrEqual(state.onHand);
+      // a request never causes an anomaly: only facts do
+      if (step.command.type === 'ReserveStock' || step.command.type === 'ReleaseStock') {
+        expect(step.events.every((e) => e.type !== 'StockAnomalyDetected')).toBe(true);
+        expect(state.reserved).toBeLessThanOrEqual(Math.max(state.onHand, step.before.reserved));
+      }
+    }
+  });
+
+  test.prop([commands], { numRuns: 1000 })('a ledger is never terminal: a fact is always recorded', (history) => {
+    for (const step of run(stockLedgerDecider, history)) {
+      expect(stockLedgerDecider.isTerminal(step.after)).toBe(false);
+      const isFact = step.command.type === 'ReceiveStock' || step.command.type === 'DeductStock' || step.command.type === 'AdjustStock';
+      if (isFact && step.refused !== null) expect(step.refused.reason).toBe('INVALID_COMMAND');
+    }
+  });
+});
