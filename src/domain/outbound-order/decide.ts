@@ -244,7 +244,13 @@ const applyShortagePolicy = (
       .filter((line) => line.quantity > 0);
     const backorder: OrderEvent = {
       type: 'BackorderCreated',
-      data: { backorderNo: backorderNo(state.orderNo, state.backorders + 1), warehouseCode: state.warehouseCode, lines: short, createdAt: now },
+      data: {
+        backorderNo: backorderNo(state.orderNo, state.backorders + 1),
+        warehouseCode: state.warehouseCode,
+        lines: short,
+        heldUnderReservation: source === 'WMS' ? state.reservationNo : null,
+        createdAt: now,
+      },
     };
     return source === 'RESERVATION' && remaining.length > 0
       ? [backorder, reservationRound(state, state.warehouseCode, remaining)]

@@ -53,7 +53,14 @@ export type StockShortageDetected = Message<
 >;
 export type BackorderCreated = Message<
   'BackorderCreated',
-  { backorderNo: string; warehouseCode: string; lines: readonly Line[]; createdAt: Instant }
+  {
+    backorderNo: string;
+    warehouseCode: string;
+    lines: readonly Line[];
+    /** the reservation that still holds these quantities (to release), null when none was made */
+    heldUnderReservation: number | null;
+    createdAt: Instant;
+  }
 >;
 export type OrderRerouted = Message<
   'OrderRerouted',

@@ -34,9 +34,9 @@ const shortAtWms = (lines: ReturnType<typeof line>[], key: string): OrderEvent =
   type: 'StockShortageDetected',
   data: { source: 'WMS', warehouseCode: 'WH001', lines, reportKey: key, detectedAt: at(6) },
 });
-const backorder = (lines: ReturnType<typeof line>[], when: string, n = 1): OrderEvent => ({
+const backorder = (lines: ReturnType<typeof line>[], when: string, heldUnderReservation: number | null = null): OrderEvent => ({
   type: 'BackorderCreated',
-  data: { backorderNo: `OMS202511220001-BO${n}`, warehouseCode: 'WH001', lines, createdAt: when },
+  data: { backorderNo: 'OMS202511220001-BO1', warehouseCode: 'WH001', lines, heldUnderReservation, createdAt: when },
 });
 
 describe('short of stock at reservation (article §5.1)', () => {
@@ -121,9 +121,9 @@ describe('short of stock reported by the WMS', () => {
     const key = 'shortage:WH001:SKU002=2';
     given(atTheWms(partial))
       .when(wmsShort([line('SKU002', 2)]))
-      .then([shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6))]);
+      .then([shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6), 1)]);
     const rest = articleShipment({ items: [line('SKU001', 2), line('SKU002', 1)] });
-    const state = given([...atTheWms(partial), shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6))])
+    const state = given([...atTheWms(partial), shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6), 1)])
       .when(recordShipment(rest))
       .then([shipped(rest)]);
     expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ shipped: 2, backordered: 0 }, { shipped: 1, backordered: 2 }] });
@@ -131,7 +131,7 @@ describe('short of stock reported by the WMS', () => {
 
   it('a redelivered shortage report decides nothing', () => {
     const key = 'shortage:WH001:SKU002=2';
-    given([...atTheWms(partial), shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6))])
+    given([...atTheWms(partial), shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6), 1)])
       .when(wmsShort([line('SKU002', 2)]))
       .thenNothing();
   });
