@@ -1,0 +1,146 @@
+/**
+ * SQLite event store throughput, on a real file in a temporary directory:
+ *   appends of one event per transaction, durable (synchronous FULL) and relaxed (NORMAL);
+ *   appends of 100 events per transaction;
+ *   replay of everything in position order with the events parsed, against JSON.parse alone
+ *   over the same stored payloads (the floor any replay pays).
+ * Run: npm run bench:store
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-event-store.ts';
+import type { EventToAppend, Position } from '../src/application/ports/event-store.ts';
+
+const directory = mkdtempSync(join(tmpdir(), 'hub-bench-'));
+
+/** An order-placed event as the hub stores it: about 600 bytes of JSON with the consignee. */
+const orderPlaced = (orderNo: string): EventToAppend => ({
+  id: randomUUID(),
+  type: 'OrderPlaced',
+  data: {
+    orderNo,
+    warehouseCode: 'WH-SH-01',
+    priority: 'NORMAL',
+    timeRequirement: 'STANDARD',
+    placedAt: '2025-11-22T10:00:00.000+08:00',
+    policy: { allowPartialShip: true, allowCancel: false },
+    consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: '北京市朝阳区XX街道XX号' },
+    items: [
+      { sku: 'SKU001', name: '保温杯 500ml', quantity: 2, unitPrice: '59.00' },
+      { sku: 'SKU002', name: '帆布袋', quantity: 1, unitPrice: '19.90' },
+    ],
+    remark: '工作日送货，请提前电话联系',
+  },
+  metadata: { correlationId: randomUUID(), causationId: randomUUID(), recordedAt: '2025-11-22T02:00:00.123Z', source: 'oms-rest' },
+});
+
+const STREAMS = 1_000;
+
+type Row = Readonly<{ name: string; events: number; seconds: number; target?: string; verdict?: string }>;
+
+/** Appends `total` events in transactions of `perAppend`, spread over order streams, each with its exact expected revision. */
+const appendRun = async (file: string, synchronous: 'FULL' | 'NORMAL', total: number, perAppend: number): Promise<number> => {
+  const store = SqliteEventStore.open(file, { synchronous });
+  const last = new Map<string, bigint>();
+  const batches = Array.from({ length: total / perAppend }, (_, batch) => {
+    const stream = `order-OMS${batch % STREAMS}`;
+    return { stream, events: Array.from({ length: perAppend }, () => orderPlaced(stream)) };
+  });
+  const started = process.hrtime.bigint();
+  for (const { stream, events } of batches) {
+    const result = await store.append(stream, events, last.get(stream) ?? 'no_stream');
+    last.set(stream, result.nextExpectedRevision);
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await store.close();
+  return seconds;
+};
+
+const replayRun = async (file: string): Promise<{ seconds: number; events: number }> => {
+  const store = SqliteEventStore.open(file);
+  let events = 0;
+  let after: Position | undefined;
+  const started = process.hrtime.bigint();
+  for (;;) {
+    const page = await store.readAll(after === undefined ? { maxCount: 1_000 } : { after, maxCount: 1_000 });
+    if (page.length === 0) break;
+    events += page.length;
+    after = page[page.length - 1]?.position;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  await store.close();
+  return { seconds, events };
+};
+
+const parseOnlyRun = (file: string): { seconds: number; events: number } => {
+  const db = new Database(file, { readonly: true });
+  const payloads = db.prepare<[], { data: string; metadata: string }>('SELECT data, metadata FROM events ORDER BY position').all();
+  db.close();
+  let keep = 0;
+  const started = process.hrtime.bigint();
+  for (const { data, metadata } of payloads) {
+    keep += Object.keys(JSON.parse(data) as object).length + Object.keys(JSON.parse(metadata) as object).length;
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (keep === 0) throw new Error('nothing parsed');
+  return { seconds, events: payloads.length };
+};
+
+const verdict = (rate: number, target: number): string =>
+  rate >= target ? 'met' : `MISSED by ${(((target - rate) / target) * 100).toFixed(0)}%`;
+
+const rows: Row[] = [];
+const rate = (row: Row) => row.events / row.seconds;
+
+try {
+  const payloadBytes = Buffer.byteLength(JSON.stringify(orderPlaced('OMS1').data));
+  await appendRun(join(directory, 'warmup.db'), 'NORMAL', 2_000, 1);
+
+  const durable = { events: 4_000, seconds: await appendRun(join(directory, 'durable.db'), 'FULL', 4_000, 1) };
+  rows.push({ name: 'append, 1 event/transaction, synchronous FULL (durable)', ...durable, target: '≥ 4,000/s', verdict: verdict(rate({ name: '', ...durable }), 4_000) });
+
+  const relaxed = { events: 20_000, seconds: await appendRun(join(directory, 'relaxed.db'), 'NORMAL', 20_000, 1) };
+  rows.push({ name: 'append, 1 event/transaction, synchronous NORMAL (relaxed)', ...relaxed, target: '≥ 15,000/s', verdict: verdict(rate({ name: '', ...relaxed }), 15_000) });
+
+  const replayFile = join(directory, 'batched.db');
+  const batched = { events: 100_000, seconds: await appendRun(replayFile, 'FULL', 100_000, 100) };
+  rows.push({ name: 'append, 100 events/transaction, synchronous FULL', ...batched, target: '≥ 40,000/s', verdict: verdict(rate({ name: '', ...batched }), 40_000) });
+
+  // best of three each, alternating, so that neither side gets the warmer machine
+  const parseRuns = [];
+  const replayRuns = [];
+  for (let run = 0; run < 3; run += 1) {
+    parseRuns.push(parseOnlyRun(replayFile));
+    replayRuns.push(await replayRun(replayFile));
+  }
+  const fastest = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  const parseOnly = fastest(parseRuns);
+  const replay = fastest(replayRuns);
+  const parseRate = rate({ name: '', ...parseOnly });
+  const replayRate = rate({ name: '', ...replay });
+  rows.push({ name: 'baseline: JSON.parse of the stored data + metadata only (best of 3)', ...parseOnly });
+  rows.push({
+    name: 'replay $all in position order, events parsed (pages of 1,000, best of 3)',
+    ...replay,
+    target: `≥ 60% of baseline (${(replayRate / parseRate * 100).toFixed(0)}%)`,
+    verdict: verdict(replayRate, parseRate * 0.6),
+  });
+
+  console.log(`SQLite event store, ${payloadBytes}-byte order-placed payloads, ${STREAMS} streams, node ${process.version}`);
+  console.table(
+    rows.map((row) => ({
+      measurement: row.name,
+      events: row.events,
+      seconds: Number(row.seconds.toFixed(3)),
+      'events/s': Math.round(rate(row)),
+      target: row.target ?? '',
+      verdict: row.verdict ?? '',
+    })),
+  );
+  console.log('reproduce: npm run bench:store');
+} finally {
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,61 @@
+import type { DomainMessage, Position, StoredEvent, SubscribeOptions, Subscription } from '../../application/ports/event-store.ts';
+
+/** What a store that lives in this process offers a catch-up subscription. */
+export type PagedSource = Readonly<{
+  /** Events after `after` (exclusive), in position order, at most `limit`. Synchronous: nothing commits in between. */
+  readPage: (after: Position | undefined, category: string | undefined, limit: number) => readonly StoredEvent[];
+  /** Settles at the next commit (or poll tick); taken before a read so that no commit slips past unseen. */
+  nextAppend: () => Promise<void>;
+}>;
+
+const PAGE_SIZE = 512;
+
+/**
+ * A catch-up subscription over a store in this process: read a page after the last handled
+ * position, hand each event to the subscriber in turn, and when a page comes back short
+ * (nothing more stored) signal caught-up and wait for the next append. The position moves only
+ * after the handler returned, so the seam between catch-up and live has no gap and no duplicate.
+ */
+export const startCatchUpSubscription = <E extends DomainMessage>(source: PagedSource, options: SubscribeOptions<E>): Subscription => {
+  let stopping = false;
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolve) => {
+    requestStop = resolve;
+  });
+  let markCaughtUp: () => void = () => undefined;
+  let failCaughtUp: (error: unknown) => void = () => undefined;
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    markCaughtUp = resolve;
+    failCaughtUp = reject;
+  });
+  caughtUp.catch(() => undefined); // a failure is reported through `done`
+
+  const run = async (): Promise<void> => {
+    let after = options.after;
+    while (!stopping) {
+      const appended = source.nextAppend();
+      const page = source.readPage(after, options.category, PAGE_SIZE) as readonly StoredEvent<E>[];
+      for (const event of page) {
+        if (stopping) return;
+        await options.onEvent(event);
+        after = event.position;
+      }
+      if (page.length < PAGE_SIZE) {
+        markCaughtUp();
+        await Promise.race([appended, stopRequested]);
+      }
+    }
+  };
+
+  const done = run();
+  done.catch(failCaughtUp);
+  return {
+    caughtUp,
+    done,
+    stop: async () => {
+      stopping = true;
+      requestStop();
+      await done.catch(() => undefined);
+    },
+  };
+};
