@@ -1,0 +1,134 @@
+/**
+ * The wire contract between the hub and a warehouse management system, as zod schemas: what the
+ * hub sends the WMS, what the WMS answers, and the callbacks the WMS sends the hub. One source for
+ * the HTTP client, the REST adapter that takes the callbacks, the sandbox WMS and /openapi.json.
+ *
+ * The article's two bodies (outbound create, outbound callback) are accepted byte for byte:
+ * - `priority: "HIGH/NORMAL/LOW"` and `timeRequirement: "STANDARD/EXPRESS"` are the article's
+ *   way of listing an enum. A body that carries the placeholder itself is read as the default
+ *   (NORMAL, STANDARD), so the article's example can be pasted as it is.
+ * - `shippedTime` and the other warehouse times may come without an offset (the article's
+ *   `"2025-11-22T10:00:00"`): they are then read in the warehouse's zone (configured; default
+ *   Asia/Shanghai).
+ * Unknown keys are ignored, so a WMS may send more than we read.
+ */
+import { z } from 'zod';
+
+const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+const quantity = z.int('quantity must be a whole number').positive('quantity must be at least 1');
+/** An ISO-8601 date-time, with or without offset (without: in the warehouse's zone). */
+export const warehouseTime = z.iso.datetime({ local: true, offset: true, message: 'must be an ISO-8601 date-time such as 2025-11-22T10:00:00' });
+
+export const priority = z
+  .enum(['HIGH', 'NORMAL', 'LOW', 'HIGH/NORMAL/LOW'])
+  .transform((value) => (value === 'HIGH/NORMAL/LOW' ? 'NORMAL' : value))
+  .describe('HIGH, NORMAL or LOW. The article\'s placeholder "HIGH/NORMAL/LOW" is read as NORMAL.');
+export const timeRequirement = z
+  .enum(['STANDARD', 'EXPRESS', 'STANDARD/EXPRESS'])
+  .transform((value) => (value === 'STANDARD/EXPRESS' ? 'STANDARD' : value))
+  .describe('STANDARD or EXPRESS. The article\'s placeholder "STANDARD/EXPRESS" is read as STANDARD.');
+
+export const itemLine = z.object({ sku: text('sku'), quantity, batchNo: text('batchNo').optional() });
+export const consignee = z.object({
+  name: text('name'),
+  phone: text('phone'),
+  province: text('province'),
+  city: text('city'),
+  district: text('district'),
+  address: text('address'),
+});
+
+/** Article §2.1: `POST /api/wms/outbound/create`, the body the hub sends. */
+export const outboundCreateRequest = z.object({
+  orderNo: text('orderNo'),
+  warehouseCode: text('warehouseCode'),
+  priority,
+  timeRequirement,
+  items: z.array(itemLine).min(1, 'items must list at least one line'),
+  consignee,
+});
+export type OutboundCreateRequest = z.input<typeof outboundCreateRequest>;
+
+/** The answer envelope every party uses: `{ code, message, data }`, code mirroring the HTTP status. */
+export const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.int(), message: z.string(), data });
+
+export const outboundCreateAnswer = envelope(z.object({ outboundNo: text('outboundNo'), status: z.string() }));
+
+/** `POST /api/wms/outbound/cancel`: stop an order; the WMS says whether it could. */
+export const outboundCancelRequest = z.object({
+  orderNo: text('orderNo'),
+  warehouseCode: text('warehouseCode'),
+  outboundNo: text('outboundNo').nullable(),
+  reason: z.string(),
+});
+export type OutboundCancelRequest = z.input<typeof outboundCancelRequest>;
+export const outboundCancelAnswer = envelope(
+  z.object({ orderNo: z.string(), intercepted: z.boolean(), status: z.string(), detail: z.string() }),
+);
+
+/** `POST /api/wms/inbound/create`: a purchase receipt or a customer return to expect. */
+export const inboundCreateRequest = z.object({
+  inboundNo: text('inboundNo'),
+  warehouseCode: text('warehouseCode'),
+  type: z.enum(['PURCHASE', 'RETURN']),
+  supplier: z.string().nullable(),
+  poNumber: z.string().nullable(),
+  returnNo: z.string().nullable(),
+  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+});
+export type InboundCreateRequest = z.input<typeof inboundCreateRequest>;
+export const inboundCreateAnswer = envelope(z.object({ wmsInboundNo: text('wmsInboundNo'), status: z.string() }));
+
+// ---- callbacks: the WMS calls the hub ----
+
+/** Article §2.2: `POST /api/oms/outbound/callback`, goods left the warehouse (one per waybill; partial shipments send several). */
+export const outboundCallback = z.object({
+  orderNo: text('orderNo'),
+  outboundNo: text('outboundNo'),
+  waybillNo: text('waybillNo'),
+  carrier: text('carrier'),
+  actualItems: z.array(itemLine).min(1, 'actualItems must list at least one line'),
+  shippedTime: warehouseTime,
+});
+export type OutboundCallback = z.input<typeof outboundCallback>;
+
+/** `POST /api/oms/outbound/progress`: the warehouse started picking, or packed the order. */
+export const outboundProgressCallback = z.object({
+  orderNo: text('orderNo'),
+  outboundNo: text('outboundNo'),
+  warehouseCode: text('warehouseCode'),
+  status: z.enum(['PICKING', 'PACKED']),
+  time: warehouseTime,
+});
+export type OutboundProgressCallback = z.input<typeof outboundProgressCallback>;
+
+/** `POST /api/oms/outbound/shortage`: the warehouse cannot ship these quantities (article §5.1). */
+export const outboundShortageCallback = z.object({
+  orderNo: text('orderNo'),
+  outboundNo: text('outboundNo'),
+  warehouseCode: text('warehouseCode'),
+  shortItems: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'shortItems must list at least one line'),
+  time: warehouseTime,
+});
+export type OutboundShortageCallback = z.input<typeof outboundShortageCallback>;
+
+/** `POST /api/oms/inbound/callback`: goods of a purchase inbound were counted in. */
+export const inboundCallback = z.object({
+  inboundNo: text('inboundNo'),
+  wmsInboundNo: text('wmsInboundNo'),
+  warehouseCode: text('warehouseCode'),
+  receivedItems: z.array(itemLine).min(1, 'receivedItems must list at least one line'),
+  receivedTime: warehouseTime,
+});
+export type InboundCallback = z.input<typeof inboundCallback>;
+
+/** `POST /api/oms/return/callback`: a customer return arrived and was inspected, per SKU. */
+export const returnCallback = z.object({
+  returnNo: text('returnNo'),
+  warehouseCode: text('warehouseCode'),
+  inspectedItems: z
+    .array(z.object({ sku: text('sku'), qualified: z.int().nonnegative(), defective: z.int().nonnegative() }))
+    .min(1, 'inspectedItems must list at least one line'),
+  inspectedTime: warehouseTime,
+});
+export type ReturnCallback = z.input<typeof returnCallback>;
