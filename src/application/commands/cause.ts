@@ -1,0 +1,16 @@
+import type { StoredEvent } from '../ports/event-store.ts';
+import type { Cause } from './handle-command.ts';
+
+/** A command caused by a stored event: same flow (correlation), caused by that event. */
+export const causedBy = (event: StoredEvent, recordedAt: string): Cause => ({
+  correlationId: event.metadata.correlationId,
+  causationId: event.id,
+  recordedAt,
+});
+
+/** A command that starts a flow (an HTTP request, a timer): it is its own cause. */
+export const newFlow = (requestId: string, recordedAt: string): Cause => ({
+  correlationId: requestId,
+  causationId: requestId,
+  recordedAt,
+});

@@ -1,0 +1,23 @@
+import type { RetryPolicy } from '../domain/kernel/retry-policy.ts';
+import type { Alerting } from './ports/alerting.ts';
+import type { Clock } from './ports/clock.ts';
+import type { EventStore } from './ports/event-store.ts';
+import type { Ids } from './ports/ids.ts';
+import type { Inventory } from './ports/inventory.ts';
+import type { Transport } from './ports/transport.ts';
+import type { Warehouse } from './ports/warehouse.ts';
+
+/** The ports the use cases and reactions work through, and the policies they apply. */
+export type Dependencies = Readonly<{
+  store: EventStore;
+  ids: Ids;
+  clock: Clock;
+  warehouse: Warehouse;
+  transport: Transport;
+  inventory: Inventory;
+  alerting: Alerting;
+  /** retries of pushes to the WMS (outbound and inbound) */
+  wmsRetryPolicy: RetryPolicy;
+  /** retries of hand-offs to the TMS */
+  tmsRetryPolicy: RetryPolicy;
+}>;

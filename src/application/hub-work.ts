@@ -1,0 +1,65 @@
+import { WaitingBackorders } from './backorders/waiting-backorders.ts';
+import type { Dependencies } from './dependencies.ts';
+import type { CheckpointStore } from './ports/checkpoint-store.ts';
+import type { Subscription } from './ports/event-store.ts';
+import { alertWhenAPersonIsNeeded } from './reactions/alert-when-a-person-is-needed.ts';
+import { deductStockWhenShipped } from './reactions/deduct-stock-when-shipped.ts';
+import { expectReturnAtWarehouse } from './reactions/expect-return-at-warehouse.ts';
+import { handOffWhenShipmentRegistered } from './reactions/hand-off-when-shipment-registered.ts';
+import { placeBackordersWhenStockArrives } from './reactions/place-backorders-when-stock-arrives.ts';
+import { pushInboundWhenCreated } from './reactions/push-inbound-when-created.ts';
+import { pushOutboundWhenReserved } from './reactions/push-outbound-when-reserved.ts';
+import { type Reaction, startReaction } from './reactions/reaction.ts';
+import { receiveStockWhenPurchaseArrives } from './reactions/receive-stock-when-purchase-arrives.ts';
+import { releaseStockWhenNotShipping } from './reactions/release-stock-when-not-shipping.ts';
+import { reserveStockWhenRequested } from './reactions/reserve-stock-when-requested.ts';
+import { restockWhenReturnInspected } from './reactions/restock-when-return-inspected.ts';
+import { withdrawWhenCancelledOrMoved } from './reactions/withdraw-when-cancelled-or-moved.ts';
+import { DueRetries } from './retries/due-retries.ts';
+
+/** Every reaction of the hub (DESIGN §2): what happens by itself after an event. */
+const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders): readonly Reaction[] => [
+  reserveStockWhenRequested(deps),
+  pushOutboundWhenReserved(deps),
+  releaseStockWhenNotShipping(deps),
+  withdrawWhenCancelledOrMoved(deps),
+  deductStockWhenShipped(deps),
+  handOffWhenShipmentRegistered(deps),
+  placeBackordersWhenStockArrives(backorders),
+  pushInboundWhenCreated(deps),
+  receiveStockWhenPurchaseArrives(deps),
+  expectReturnAtWarehouse(deps),
+  restockWhenReturnInspected(deps),
+  alertWhenAPersonIsNeeded(deps),
+];
+
+export type HubWork = Readonly<{
+  dueRetries: DueRetries;
+  backorders: WaitingBackorders;
+  subscriptions: readonly Subscription[];
+  /** resolves once every reaction has handled every event stored before start */
+  caughtUp: Promise<void>;
+  stop(): Promise<void>;
+}>;
+
+/**
+ * Start the hub's background work: the retry index and the backorder book (rebuilt from the
+ * events), then every reaction from its checkpoint, then one pass over the backorders in case
+ * stock arrived while the hub was down.
+ */
+export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointStore): Promise<HubWork> => {
+  const dueRetries = new DueRetries(deps);
+  const backorders = new WaitingBackorders(deps);
+  await Promise.all([dueRetries.start(), backorders.start()]);
+  const subscriptions = await Promise.all(reactionsOf(deps, backorders).map((reaction) => startReaction({ ...deps, checkpoints }, reaction)));
+  const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
+  return {
+    dueRetries,
+    backorders,
+    subscriptions,
+    caughtUp,
+    stop: async () => {
+      await Promise.all([...subscriptions.map((s) => s.stop()), dueRetries.stop(), backorders.stop()]);
+    },
+  };
+};

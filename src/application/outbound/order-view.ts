@@ -1,0 +1,68 @@
+import { type OrderEvent, type OrderState, outboundOrder } from '../../domain/outbound-order/index.ts';
+import type { Line } from '../../domain/kernel/lines.ts';
+import type { StoredEvent } from '../ports/event-store.ts';
+
+export type OrderView = Readonly<{
+  orderNo: string;
+  status: OrderState['status'];
+  warehouseCode: string;
+  priority: OrderState['priority'];
+  timeRequirement: OrderState['timeRequirement'];
+  allowPartialShip: boolean;
+  allowCancel: boolean;
+  backorderOf: string | null;
+  outboundNo: string | null;
+  lines: readonly Readonly<{ sku: string; batchNo: string | null; ordered: number; shipped: number; backordered: number; cancelled: number }>[];
+  shipments: readonly Readonly<{ waybillNo: string; carrier: string; outboundNo: string; items: readonly Line[]; shippedAt: string }>[];
+  backorders: readonly Readonly<{ backorderNo: string; lines: readonly Line[] }>[];
+  push: Readonly<{ attempts: number; nextAttemptAt: string | null; lastError: string | null }>;
+  manualIntervention: OrderState['manual'];
+  anomalies: number;
+  placedAt: string | null;
+  closedAt: string | null;
+  updatedAt: string | null;
+  revision: string | null;
+}>;
+
+/**
+ * An order as operators and channels see it, folded from its own stream: the decider's state
+ * plus what the state does not keep (waybills, backorder numbers). Empty stream → null.
+ */
+export const orderView = (events: readonly StoredEvent[]): OrderView | null => {
+  if (events.length === 0) return null;
+  let state = outboundOrder.initialState;
+  const shipments: OrderView['shipments'][number][] = [];
+  const backorders: OrderView['backorders'][number][] = [];
+  for (const stored of events) {
+    const event = stored as unknown as OrderEvent;
+    state = outboundOrder.evolve(state, event);
+    if (event.type === 'ShipmentRecorded') {
+      const { waybillNo, carrier, outboundNo, items, shippedAt } = event.data;
+      shipments.push({ waybillNo, carrier, outboundNo, items, shippedAt });
+    } else if (event.type === 'BackorderCreated') {
+      backorders.push({ backorderNo: event.data.backorderNo, lines: event.data.lines });
+    }
+  }
+  const last = events.at(-1);
+  return {
+    orderNo: state.orderNo,
+    status: state.status,
+    warehouseCode: state.warehouseCode,
+    priority: state.priority,
+    timeRequirement: state.timeRequirement,
+    allowPartialShip: state.policy.allowPartialShip,
+    allowCancel: state.policy.allowCancel,
+    backorderOf: state.backorderOf,
+    outboundNo: state.outboundNo,
+    lines: state.lines.map(({ sku, batchNo, ordered, shipped, backordered, cancelled }) => ({ sku, batchNo, ordered, shipped, backordered, cancelled })),
+    shipments,
+    backorders,
+    push: { attempts: state.push.total, nextAttemptAt: state.push.nextAttemptAt, lastError: state.push.lastError },
+    manualIntervention: state.manual,
+    anomalies: state.anomalies,
+    placedAt: state.placedAt,
+    closedAt: state.closedAt,
+    updatedAt: last?.metadata.recordedAt ?? null,
+    revision: last === undefined ? null : String(last.revision),
+  };
+};

@@ -1,0 +1,57 @@
+import { millis } from '../../domain/kernel/instant.ts';
+import { type OrderState, openLines, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { onOrder } from '../commands/aggregates.ts';
+import { type Cause, loadState } from '../commands/handle-command.ts';
+import type { Dependencies } from '../dependencies.ts';
+import type { OutboundInstruction } from '../ports/warehouse.ts';
+
+const isDue = (state: OrderState, now: string): boolean =>
+  state.status === 'RESERVED' ||
+  (state.status === 'PUSH_FAILED' && state.push.nextAttemptAt !== null && millis(state.push.nextAttemptAt) <= millis(now));
+
+const instructionFor = (state: OrderState): OutboundInstruction => {
+  const batches = new Map(state.lines.map((line) => [line.sku, line.batchNo]));
+  return {
+    orderNo: state.orderNo,
+    warehouseCode: state.warehouseCode,
+    priority: state.priority,
+    timeRequirement: state.timeRequirement,
+    items: openLines(state).map((line) => {
+      const batchNo = batches.get(line.sku);
+      return batchNo === null || batchNo === undefined ? line : { ...line, batchNo };
+    }),
+    consignee: state.consignee ?? { name: '', phone: '', province: '', city: '', district: '', address: '' },
+  };
+};
+
+/**
+ * Article §3.1 and §4.2: send the outbound instruction when the order is reserved or its retry is
+ * due, and record the outcome under the next attempt number (the order's retry policy decides
+ * what a failure leads to). Safe to call at any time: an order that is not waiting is left alone.
+ */
+export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: Cause): Promise<void> => {
+  const state = await loadState(deps.store, outboundOrder, orderStreamName(orderNo));
+  if (!isDue(state, deps.clock.now())) return;
+  const attempt = state.push.total + 1;
+  const outcome = await deps.warehouse.createOutbound(instructionFor(state));
+  const now = deps.clock.now();
+  await onOrder(
+    deps,
+    orderNo,
+    outcome.ok
+      ? { type: 'RecordPushSucceeded', data: { attempt, warehouseCode: state.warehouseCode, outboundNo: outcome.value.outboundNo, now } }
+      : {
+          type: 'RecordPushFailed',
+          data: {
+            attempt,
+            warehouseCode: state.warehouseCode,
+            error: outcome.error,
+            retryable: outcome.retryable,
+            retryAfterMs: outcome.retryAfterMs,
+            policy: deps.wmsRetryPolicy,
+            now,
+          },
+        },
+    cause,
+  );
+};

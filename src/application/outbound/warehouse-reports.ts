@@ -1,0 +1,54 @@
+import type { Line } from '../../domain/kernel/lines.ts';
+import { type OrderState, type WmsStage, openLines, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { onOrder } from '../commands/aggregates.ts';
+import { newFlow } from '../commands/cause.ts';
+import { loadState } from '../commands/handle-command.ts';
+import type { Dependencies } from '../dependencies.ts';
+
+/**
+ * What a warehouse reports about an outbound order (article §2.2, §3.2, §5.1). These are facts:
+ * the order records them, and a report that contradicts it becomes an anomaly for a person,
+ * never a refusal (the warehouse must be able to stop resending). An order the hub does not know
+ * is refused (ORDER_NOT_FOUND); the caller keeps the raw report (keep-unapplied-callback.ts).
+ * `callbackId` identifies the HTTP delivery, for the audit trail.
+ */
+type Reported = Promise<Readonly<{ state: OrderState; changed: boolean }>>;
+
+export type ShipmentReport = Readonly<{ orderNo: string; outboundNo: string; waybillNo: string; carrier: string; items: readonly Line[]; shippedAt: string }>;
+
+export const recordShipment = async (deps: Dependencies, report: ShipmentReport, callbackId: string): Reported => {
+  const { orderNo, ...shipment } = report;
+  const now = deps.clock.now();
+  const { state, events } = await onOrder(deps, orderNo, { type: 'RecordShipment', data: { ...shipment, now } }, newFlow(callbackId, now));
+  return { state, changed: events.length > 0 };
+};
+
+export const recordProgress = async (
+  deps: Dependencies,
+  report: Readonly<{ orderNo: string; warehouseCode: string; stage: WmsStage; at: string }>,
+  callbackId: string,
+): Reported => {
+  const now = deps.clock.now();
+  const { orderNo, ...progress } = report;
+  const { state, events } = await onOrder(deps, orderNo, { type: 'RecordWmsProgress', data: { ...progress, now } }, newFlow(callbackId, now));
+  return { state, changed: events.length > 0 };
+};
+
+/** The warehouse cannot ship some quantities: the order's policy decides; a reroute needs a warehouse that covers what is still open. */
+export const recordShortage = async (
+  deps: Dependencies,
+  report: Readonly<{ orderNo: string; warehouseCode: string; lines: readonly Line[] }>,
+  callbackId: string,
+): Reported => {
+  const now = deps.clock.now();
+  const current = await loadState(deps.store, outboundOrder, orderStreamName(report.orderNo));
+  const alternativeWarehouse =
+    current.status === 'NONE' ? null : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, report.warehouseCode]);
+  const { state, events } = await onOrder(
+    deps,
+    report.orderNo,
+    { type: 'RecordWmsShortage', data: { warehouseCode: report.warehouseCode, lines: report.lines, alternativeWarehouse, now } },
+    newFlow(callbackId, now),
+  );
+  return { state, changed: events.length > 0 };
+};

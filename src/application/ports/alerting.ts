@@ -1,0 +1,26 @@
+/**
+ * Alerts ask a person to look: manual intervention, anomalies, callbacks the hub could not apply.
+ * Raising is idempotent by `key`, so a redelivered event raises one alert.
+ */
+export type AlertKind = 'MANUAL_INTERVENTION' | 'ANOMALY' | 'UNAPPLIED_CALLBACK';
+
+export type NewAlert = Readonly<{
+  key: string;
+  kind: AlertKind;
+  /** what it is about: `order-OMS1`, `inbound-IN1`, `callback` … */
+  subject: string;
+  message: string;
+  /** anything a person needs: the anomaly's data, the raw callback body */
+  details: unknown;
+  raisedAt: string;
+}>;
+
+export type Alert = NewAlert &
+  Readonly<{ id: number; acknowledgedAt: string | null; acknowledgedBy: string | null }>;
+
+export interface Alerting {
+  raise(alert: NewAlert): Promise<void>;
+  list(filter?: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }>): Promise<readonly Alert[]>;
+  /** false when there is no such alert */
+  acknowledge(id: number, by: string, at: string): Promise<boolean>;
+}

@@ -1,0 +1,7 @@
+/**
+ * What a call to an outside system (WMS, TMS) came to, in the hub's words. The adapter decides
+ * what is worth retrying: network errors, timeouts, 5xx, 408 and 429 are; other refusals are not.
+ */
+export type CallOutcome<T> =
+  | Readonly<{ ok: true; value: T }>
+  | Readonly<{ ok: false; error: string; retryable: boolean; retryAfterMs?: number | undefined }>;

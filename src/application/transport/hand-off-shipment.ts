@@ -1,0 +1,33 @@
+import { millis } from '../../domain/kernel/instant.ts';
+import { type HandOffState, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
+import { onShipment } from '../commands/aggregates.ts';
+import { type Cause, loadState } from '../commands/handle-command.ts';
+import type { Dependencies } from '../dependencies.ts';
+
+const isDue = (state: HandOffState, now: string): boolean =>
+  state.status === 'AWAITING_HANDOFF' ||
+  (state.status === 'HANDOFF_FAILED' && state.push.nextAttemptAt !== null && millis(state.push.nextAttemptAt) <= millis(now));
+
+/**
+ * Article §3.2 step 4: hand a shipment to transport when it is registered or its retry is due,
+ * and record the outcome (the TMS retry policy decides what a failure leads to). A shipment that
+ * is not waiting is left alone, so this is safe to call at any time.
+ */
+export const handOffShipment = async (deps: Dependencies, waybillNo: string, cause: Cause): Promise<void> => {
+  const state = await loadState(deps.store, transportHandOff, shipmentStreamName(waybillNo));
+  if (state.shipment === null || !isDue(state, deps.clock.now())) return;
+  const attempt = state.push.total + 1;
+  const outcome = await deps.transport.pushShipment(state.shipment);
+  const now = deps.clock.now();
+  await onShipment(
+    deps,
+    waybillNo,
+    outcome.ok
+      ? { type: 'RecordHandOffSucceeded', data: { attempt, transportRef: outcome.value.transportRef, now } }
+      : {
+          type: 'RecordHandOffFailed',
+          data: { attempt, error: outcome.error, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs, policy: deps.tmsRetryPolicy, now },
+        },
+    cause,
+  );
+};
