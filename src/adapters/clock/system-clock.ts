@@ -1,0 +1,9 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../../application/ports/clock.ts';
+
+/** The system's time, as an ISO-8601 instant in UTC (`2025-11-22T02:00:00.000Z`). */
+export class SystemClock implements Clock {
+  now(): string {
+    return DateTime.utc().toISO();
+  }
+}

@@ -1,0 +1,69 @@
+import express, { type Express, type Request } from 'express';
+import { alertRoutes } from './routes/alert-routes.ts';
+import { answerErrors, send } from './answer.ts';
+import { callbackRoutes } from './routes/callback-routes.ts';
+import type { HttpContext } from './http-context.ts';
+import { inboundRoutes } from './routes/inbound-routes.ts';
+import { openApiDocument } from './openapi.ts';
+import { orderRoutes } from './routes/order-routes.ts';
+import { returnRoutes } from './routes/return-routes.ts';
+import { type Route, type RouteInput, expressPath } from './route.ts';
+import { shipmentRoutes } from './routes/shipment-routes.ts';
+import { stockRoutes } from './routes/stock-routes.ts';
+
+export type HttpAppOptions = Readonly<{
+  /** largest accepted body, e.g. '256kb' */
+  bodyLimit: string;
+  /** what /health reports besides `status` */
+  health: () => Promise<Record<string, unknown>>;
+  /** where unexpected errors go (a log line) */
+  logError: (error: unknown) => void;
+}>;
+
+/** Things a caller must know that the schemas do not say (served in /openapi.json). */
+export const assumptions: readonly string[] = [
+  'Bodies are read as JSON whatever the Content-Type says, so `curl -d` works without a header.',
+  'Unknown keys in a body are ignored; a missing or wrong field is a 422 listing each one as { path, message }.',
+  'The article\'s placeholders "HIGH/NORMAL/LOW" and "STANDARD/EXPRESS" are read as NORMAL and STANDARD, so its example can be pasted as it is.',
+  "Warehouse times without an offset (the article's shippedTime) are read in the warehouse's zone (WAREHOUSE_ZONE, default Asia/Shanghai).",
+  'Requests from people (cancel, retry, reroute, resolve) may carry an Idempotency-Key header: the same key twice is applied once. X-Operator names who asked.',
+  'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
+  'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
+];
+
+const inputOf = (req: Request): RouteInput => ({
+  params: req.params as Record<string, string>,
+  body: req.body,
+  query: req.query,
+  headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+});
+
+/** The REST adapter: the hub's routes, /openapi.json, /health, in the article's envelope. */
+export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Express => {
+  const routes: readonly Route[] = [
+    ...orderRoutes(ctx),
+    ...callbackRoutes(ctx),
+    ...inboundRoutes(ctx),
+    ...returnRoutes(ctx),
+    ...shipmentRoutes(ctx),
+    ...stockRoutes(ctx),
+    ...alertRoutes(ctx),
+  ];
+  const document = openApiDocument(routes, assumptions);
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: options.bodyLimit, type: () => true, strict: false }));
+  app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  for (const route of routes) {
+    app[route.method](expressPath(route.path), async (req, res) => {
+      const answer = await route.handle(inputOf(req));
+      send(res, answer.status, answer.data, answer.message);
+    });
+  }
+  app.use((req, res) => send(res, 404, null, `no route ${req.method} ${req.path}; see /openapi.json`));
+  app.use(answerErrors(options.logError));
+  return app;
+};

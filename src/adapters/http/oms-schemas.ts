@@ -1,0 +1,56 @@
+/**
+ * The request bodies and queries of the hub's own endpoints (the warehouse's callbacks are in
+ * ../wms/wms-wire.ts). Unknown keys are ignored.
+ */
+import { z } from 'zod';
+import { outboundCreateRequest } from '../wms/wms-wire.ts';
+
+const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
+const code = (what: string) => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, `${what} must be 1–64 letters, digits, _ . or -`);
+const quantity = z.int('quantity must be a whole number').positive('quantity must be at least 1');
+const instant = z.iso.datetime({ offset: true, local: true, message: 'must be an ISO-8601 date-time' });
+
+/** Intake (`POST /api/oms/orders`): the article's outbound body, plus the order's shortage policy. */
+export const orderIntake = outboundCreateRequest.extend({
+  orderNo: code('orderNo'),
+  allowPartialShip: z.boolean().default(false).describe('on a shortage, ship what there is and backorder the rest (article §5.1)'),
+  allowCancel: z.boolean().default(false).describe('on a shortage the order may not wait for: cancel it and release its stock'),
+});
+
+export const cancelBody = z.object({ reason: z.string().default('cancelled on request') });
+export const retryBody = z.object({});
+export const rerouteBody = z.object({ warehouseCode: text('warehouseCode'), reason: z.string().default('rerouted on request') });
+export const resolveBody = z.object({ outboundNo: text('outboundNo').describe('the WMS order number the person arranged by hand'), note: z.string().default('') });
+
+export const purchaseInboundBody = z.object({
+  inboundNo: code('inboundNo'),
+  warehouseCode: text('warehouseCode'),
+  supplier: text('supplier'),
+  poNumber: text('poNumber'),
+  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+  expectedAt: instant.optional(),
+});
+
+export const returnBody = z.object({
+  returnNo: code('returnNo'),
+  orderNo: text('orderNo'),
+  reason: z.string().default(''),
+  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+  warehouseCode: text('warehouseCode').optional().describe("where the goods go back; default: the order's warehouse"),
+});
+export const closeReturnBody = z.object({});
+
+export const stockQuery = z.object({ warehouseCode: z.string().optional(), sku: z.string().optional() });
+export const stockAdjustmentBody = z.object({
+  countId: code('countId').describe('the stock count this comes from: the adjustment is applied once per count, warehouse and SKU'),
+  warehouseCode: text('warehouseCode'),
+  sku: text('sku'),
+  countedOnHand: z.int('countedOnHand must be a whole number').nonnegative('countedOnHand must not be negative'),
+});
+
+export const alertsQuery = z.object({
+  acknowledged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  subject: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const acknowledgeBody = z.object({ by: z.string().default('operator') });

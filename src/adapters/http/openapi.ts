@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { Route } from './route.ts';
+
+const envelope = (data: object = {}) => ({
+  type: 'object',
+  required: ['code', 'message', 'data'],
+  properties: { code: { type: 'integer', description: 'the HTTP status, mirrored' }, message: { type: 'string' }, data },
+});
+
+const problems = envelope({
+  type: 'object',
+  nullable: true,
+  properties: {
+    reason: { type: 'string', description: 'a named refusal, e.g. ORDER_ALREADY_EXISTS' },
+    errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
+  },
+});
+
+const schemaOf = (schema: z.ZodType) => {
+  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+};
+
+/**
+ * The OpenAPI document of the routes, generated from the same zod schemas that validate them.
+ * `assumptions` are the things a caller must know that no schema says.
+ */
+export const openApiDocument = (routes: readonly Route[], assumptions: readonly string[]) => {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    if (route.query !== undefined) {
+      const query = schemaOf(route.query) as { properties?: Record<string, unknown> };
+      for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema: schema as never });
+    }
+    const responses: Record<string, unknown> = { 200: { description: 'success', content: { 'application/json': { schema: envelope() } } } };
+    for (const [status, description] of Object.entries(route.answers)) {
+      responses[status] = { description, content: { 'application/json': { schema: Number(status) < 300 ? envelope() : problems } } };
+    }
+    responses[400] ??= { description: 'the body is not JSON', content: { 'application/json': { schema: problems } } };
+    responses[413] ??= { description: 'the body is over the size limit', content: { 'application/json': { schema: problems } } };
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method]: {
+        tags: [route.tag],
+        summary: route.summary,
+        ...(route.description === undefined ? {} : { description: route.description }),
+        ...(parameters.length === 0 ? {} : { parameters }),
+        ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }),
+        responses,
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Fulfilment hub (OMS side of the OMS–WMS integration)',
+      version: '0.1.0',
+      description: ['Every answer is `{ code, message, data }` with `code` mirroring the HTTP status.', '', 'Assumptions:', ...assumptions.map((a) => `- ${a}`)].join('\n'),
+    },
+    paths,
+  };
+};

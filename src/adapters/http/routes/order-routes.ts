@@ -1,0 +1,116 @@
+import { orderStreamName } from '../../../domain/outbound-order/index.ts';
+import { cancelOrder, rerouteOrder, resolveOrder, retryOrder } from '../../../application/outbound/order-requests.ts';
+import { orderView } from '../../../application/outbound/order-view.ts';
+import { placeOrder } from '../../../application/outbound/place-order.ts';
+import { positionToString } from '../../../application/ports/event-store.ts';
+import { HttpProblem } from '../answer.ts';
+import { type HttpContext, requesterOf } from '../http-context.ts';
+import { parseInput } from '../parse-input.ts';
+import { cancelBody, orderIntake, rerouteBody, resolveBody, retryBody } from '../oms-schemas.ts';
+import type { Route, RouteInput } from '../route.ts';
+
+const viewOf = async (ctx: HttpContext, orderNo: string) => {
+  const view = orderView(await ctx.deps.store.readStream(orderStreamName(orderNo)));
+  if (view === null) throw new HttpProblem(404, `no order ${orderNo}`);
+  return view;
+};
+
+const orderNoOf = (input: RouteInput): string => input.params.orderNo ?? '';
+
+export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
+  {
+    method: 'post',
+    path: '/api/oms/orders',
+    tag: 'orders',
+    summary: 'Take an order from a sales channel (article §2.1 body, plus the shortage policy)',
+    description:
+      'The same orderNo with the same body again answers 200 with the order as it stands (nothing new happens); with a different body, 409. Stock is reserved and the order pushed to the WMS in the background.',
+    body: orderIntake,
+    answers: { 201: 'order placed', 409: 'this orderNo was placed with different content', 422: 'invalid fields' },
+    handle: async (input) => {
+      const body = parseInput(orderIntake, input.body, 'body');
+      const { allowPartialShip, allowCancel, ...order } = body;
+      const { created } = await placeOrder(
+        ctx.deps,
+        { ...order, items: order.items.map((item) => ({ ...item })), policy: { allowPartialShip, allowCancel } },
+        requesterOf(ctx, input).requestId,
+      );
+      return { status: created ? 201 : 200, data: await viewOf(ctx, body.orderNo), message: created ? 'success' : 'already placed' };
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/oms/orders/{orderNo}',
+    tag: 'orders',
+    summary: 'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps',
+    answers: { 404: 'no such order' },
+    handle: async (input) => ({ status: 200, data: await viewOf(ctx, orderNoOf(input)) }),
+  },
+  {
+    method: 'get',
+    path: '/api/oms/orders/{orderNo}/events',
+    tag: 'orders',
+    summary: "The order's events with their metadata (correlation, causation, time recorded), for audit",
+    answers: { 404: 'no such order' },
+    handle: async (input) => {
+      const events = await ctx.deps.store.readStream(orderStreamName(orderNoOf(input)));
+      if (events.length === 0) throw new HttpProblem(404, `no order ${orderNoOf(input)}`);
+      return {
+        status: 200,
+        data: events.map((e) => ({ id: e.id, type: e.type, revision: String(e.revision), position: positionToString(e.position), data: e.data, metadata: e.metadata })),
+      };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/oms/orders/{orderNo}/cancel',
+    tag: 'orders',
+    summary: 'Cancel an order: at once before the WMS has it, else the WMS is asked to intercept it (CANCEL_REQUESTED until it answers)',
+    body: cancelBody,
+    answers: { 404: 'no such order', 409: 'the order has shipped or is closed' },
+    handle: async (input) => {
+      const { reason } = parseInput(cancelBody, input.body ?? {}, 'body');
+      await cancelOrder(ctx.deps, orderNoOf(input), reason, requesterOf(ctx, input));
+      return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/oms/orders/{orderNo}/retry-push',
+    tag: 'orders',
+    summary: 'Retry now: a new round of push attempts (or of reservation) for an order that failed or waits for a person',
+    body: retryBody,
+    answers: { 404: 'no such order', 409: 'nothing to retry' },
+    handle: async (input) => {
+      parseInput(retryBody, input.body ?? {}, 'body');
+      await retryOrder(ctx.deps, orderNoOf(input), requesterOf(ctx, input));
+      return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/oms/orders/{orderNo}/reroute',
+    tag: 'orders',
+    summary: 'Send an order to another warehouse (its stock there is reserved anew; the old warehouse is told to drop it)',
+    body: rerouteBody,
+    answers: { 404: 'no such order', 409: 'the order cannot move now (shipped, partly shipped, same warehouse)', 422: 'invalid fields' },
+    handle: async (input) => {
+      const { warehouseCode, reason } = parseInput(rerouteBody, input.body, 'body');
+      await rerouteOrder(ctx.deps, orderNoOf(input), warehouseCode, reason, requesterOf(ctx, input));
+      return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/oms/orders/{orderNo}/resolve',
+    tag: 'orders',
+    summary: 'A person handled an order waiting for them by hand (e.g. created it in the WMS): record the WMS number and go on',
+    body: resolveBody,
+    answers: { 404: 'no such order', 409: 'the order is not waiting for a person', 422: 'invalid fields' },
+    handle: async (input) => {
+      const { outboundNo, note } = parseInput(resolveBody, input.body, 'body');
+      await resolveOrder(ctx.deps, orderNoOf(input), outboundNo, note, requesterOf(ctx, input));
+      return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+    },
+  },
+];

@@ -1,0 +1,59 @@
+/**
+ * How the sandbox servers speak HTTP: answers in the article's envelope `{ code, message, data }`
+ * (code mirroring the HTTP status), 400 for a body that is not JSON, 422 listing each bad field,
+ * and listening on loopback in a way that can always close, even with requests left hanging.
+ */
+import type { AddressInfo } from 'node:net';
+import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import type { z } from 'zod';
+
+export const answer = (res: Response, status: number, data: unknown, message = 'success'): void => {
+  res.status(status).json({ code: status, message, data });
+};
+
+/** The body parsed by its schema, or undefined once a 422 listing the bad fields has been sent. */
+export const validBody = <S extends z.ZodType>(schema: S, body: unknown, res: Response): z.output<S> | undefined => {
+  const result = schema.safeParse(body);
+  if (result.success) return result.data;
+  const errors = result.error.issues.map((issue) => ({ path: ['body', ...issue.path.map(String)].join('.'), message: issue.message }));
+  answer(res, 422, { errors }, 'invalid body');
+  return undefined;
+};
+
+const answerUnreadableBody: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  const status = typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number' ? error.status : 500;
+  answer(res, status, null, status === 400 ? `the body is not valid JSON: ${(error as Error).message}` : 'sandbox error');
+};
+
+/** An express app that reads JSON bodies, with its routes, answering unreadable bodies in the envelope. */
+export const jsonApp = (routes: (app: Express) => void): Express => {
+  const app = express();
+  app.use(express.json({ limit: '1mb' }));
+  routes(app);
+  app.use(answerUnreadableBody);
+  return app;
+};
+
+export type Listening = Readonly<{ url: string; close: () => Promise<void> }>;
+
+/** Listen on 127.0.0.1 (port 0: any free port; the bound URL is returned). */
+export const listenOnLoopback = (app: Express, port: number): Promise<Listening> =>
+  new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1');
+    server.once('error', reject);
+    server.once('listening', () => {
+      const { port: bound } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${bound}`,
+        close: () =>
+          new Promise<void>((closed, failed) => {
+            server.close((error) => (error === undefined ? closed() : failed(error)));
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });

@@ -1,0 +1,84 @@
+/**
+ * The sandbox: a WMS and a TMS on loopback for the hub to run against, with nothing real behind
+ * them. The WMS calls the hub back at `hubUrl`, which may be given after start (`setHubUrl`), when
+ * the hub starts after the sandbox.
+ */
+import { type Logger, pino } from 'pino';
+import type { TmsFaultsInput, WmsFaultsInput } from './sandbox-faults.ts';
+import { HubCaller } from './sandbox-hub-caller.ts';
+import { type Listening, listenOnLoopback } from './sandbox-http.ts';
+import { type Schedule, timerSchedule } from './sandbox-time.ts';
+import { SandboxTms } from './sandbox-tms.ts';
+import { SandboxWms } from './sandbox-wms.ts';
+
+export type SandboxOptions = Readonly<{
+  hubUrl?: string;
+  /** default 0: any free port */
+  wmsPort?: number;
+  tmsPort?: number;
+  /** the WMS's faults at start (default none, mode auto) */
+  faults?: WmsFaultsInput;
+  tmsFaults?: TmsFaultsInput;
+  /** from taking an order to its last callback (default 1500 ms); the callbacks are spread over it */
+  delayMs?: number;
+  /** tries per callback to the hub (default 4), the first after `callbackRetryDelayMs` (default 200, doubling) */
+  callbackAttempts?: number;
+  callbackRetryDelayMs?: number;
+  callbackTimeoutMs?: number;
+  /** the warehouse's zone (default Asia/Shanghai) */
+  zone?: string;
+  random?: () => number;
+  schedule?: Schedule;
+  now?: () => number;
+  logger?: Logger;
+}>;
+
+export type Sandbox = Readonly<{
+  wmsUrl: string;
+  tmsUrl: string;
+  wms: SandboxWms;
+  tms: SandboxTms;
+  setHubUrl: (url: string) => void;
+  close: () => Promise<void>;
+}>;
+
+export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbox> => {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const random = options.random ?? Math.random;
+  const schedule = options.schedule ?? timerSchedule;
+  const now = options.now ?? Date.now;
+  const zone = options.zone ?? 'Asia/Shanghai';
+  const hub = new HubCaller({
+    hubUrl: options.hubUrl,
+    attempts: options.callbackAttempts ?? 4,
+    retryDelayMs: options.callbackRetryDelayMs ?? 200,
+    timeoutMs: options.callbackTimeoutMs ?? 5000,
+    schedule,
+    logger,
+  });
+  const wms = new SandboxWms({ hub, faults: options.faults ?? {}, delayMs: options.delayMs ?? 1500, zone, random, schedule, now, logger: logger.child({ sandbox: 'wms' }) });
+  const tms = new SandboxTms({ faults: options.tmsFaults ?? {}, zone, random, schedule, now, logger: logger.child({ sandbox: 'tms' }) });
+
+  const wmsServer = await listenOnLoopback(wms.app, options.wmsPort ?? 0);
+  let tmsServer: Listening;
+  try {
+    tmsServer = await listenOnLoopback(tms.app, options.tmsPort ?? 0);
+  } catch (error) {
+    await wmsServer.close();
+    throw error;
+  }
+  logger.info({ wmsUrl: wmsServer.url, tmsUrl: tmsServer.url }, `sandbox WMS at ${wmsServer.url}, sandbox TMS at ${tmsServer.url}`);
+
+  return {
+    wmsUrl: wmsServer.url,
+    tmsUrl: tmsServer.url,
+    wms,
+    tms,
+    setHubUrl: (url) => hub.setHubUrl(url),
+    close: async () => {
+      wms.stop();
+      hub.stop();
+      await Promise.all([wmsServer.close(), tmsServer.close()]);
+    },
+  };
+};

@@ -1,0 +1,81 @@
+/**
+ * The `Warehouse` port over HTTP, against one WMS at a base URL, in the article's contract
+ * (`wms-wire.ts`). The WMS is idempotent by orderNo / inboundNo; this client relies on nothing more
+ * and keeps no state of its own.
+ */
+import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CancelInstruction, InboundInstruction, OutboundInstruction, Warehouse } from '../../application/ports/warehouse.ts';
+import type { Line } from '../../domain/kernel/lines.ts';
+import { postJson } from '../outside-call/http-call.ts';
+import {
+  type InboundCreateRequest,
+  type OutboundCancelRequest,
+  type OutboundCreateRequest,
+  inboundCreateAnswer,
+  outboundCancelAnswer,
+  outboundCreateAnswer,
+} from './wms-wire.ts';
+
+export type WmsHttpClientOptions = Readonly<{
+  /** e.g. http://wms.example:8080 (a path prefix is kept) */
+  baseUrl: string;
+  /** per call, answer included */
+  timeoutMs: number;
+}>;
+
+const itemOf = (line: Line) => (line.batchNo === undefined ? { sku: line.sku, quantity: line.quantity } : { sku: line.sku, quantity: line.quantity, batchNo: line.batchNo });
+
+export class WmsHttpClient implements Warehouse {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+
+  constructor(options: WmsHttpClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs;
+  }
+
+  async createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
+    const body: OutboundCreateRequest = {
+      orderNo: instruction.orderNo,
+      warehouseCode: instruction.warehouseCode,
+      priority: instruction.priority,
+      timeRequirement: instruction.timeRequirement,
+      items: instruction.items.map(itemOf),
+      consignee: {
+        name: instruction.consignee.name,
+        phone: instruction.consignee.phone,
+        province: instruction.consignee.province,
+        city: instruction.consignee.city,
+        district: instruction.consignee.district,
+        address: instruction.consignee.address,
+      },
+    };
+    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/outbound/create`, body, answer: outboundCreateAnswer, timeoutMs: this.timeoutMs });
+    return outcome.ok ? { ok: true, value: { outboundNo: outcome.value.outboundNo } } : outcome;
+  }
+
+  async cancelOutbound(instruction: CancelInstruction): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
+    const body: OutboundCancelRequest = {
+      orderNo: instruction.orderNo,
+      warehouseCode: instruction.warehouseCode,
+      outboundNo: instruction.outboundNo,
+      reason: instruction.reason,
+    };
+    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/outbound/cancel`, body, answer: outboundCancelAnswer, timeoutMs: this.timeoutMs });
+    return outcome.ok ? { ok: true, value: { intercepted: outcome.value.intercepted, detail: outcome.value.detail } } : outcome;
+  }
+
+  async createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>> {
+    const body: InboundCreateRequest = {
+      inboundNo: instruction.inboundNo,
+      warehouseCode: instruction.warehouseCode,
+      type: instruction.kind,
+      supplier: instruction.supplier,
+      poNumber: instruction.poNumber,
+      returnNo: instruction.returnNo,
+      items: instruction.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+    };
+    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/inbound/create`, body, answer: inboundCreateAnswer, timeoutMs: this.timeoutMs });
+    return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The service's configuration, from environment variables, validated at start-up: a bad value
+ * stops the service with a message naming the variable.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const optionalUrl = z.url({ message: 'must be an http(s) URL' }).optional();
+const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+
+const environment = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port of the hub'),
+    HOST: z.string().default('127.0.0.1').describe('interface to listen on (0.0.0.0 in a container)'),
+    OMS_DATA_DIR: z.string().min(1).default('./data').describe('where the embedded store, checkpoints and alerts live'),
+    EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+    ESDB_CONNECTION_STRING: z.string().regex(/^(esdb|esdb\+discover|kurrentdb):\/\//, 'must be an esdb:// connection string').optional(),
+    SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    WMS_URL: optionalUrl.describe('the WMS; absent: the sandbox WMS is started with the hub'),
+    TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
+    WMS_TIMEOUT_MS: milliseconds(5000),
+    TMS_TIMEOUT_MS: milliseconds(5000),
+    SANDBOX_MODE: z.enum(['auto', 'manual']).default('auto').describe('manual: the sandbox WMS takes orders but never calls back'),
+    SANDBOX_DELAY_MS: milliseconds(1500).describe('how long the sandbox WMS takes to pick, pack and ship'),
+    SANDBOX_WMS_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
+    SANDBOX_TMS_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
+    DEMO_STOCK: z.enum(['true', 'false']).optional().describe('stock WH001 and WH002 at start; default: true with the sandbox'),
+    WAREHOUSE_ZONE: z.string().default('Asia/Shanghai').refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone'),
+    RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
+    RETRY_BASE_DELAY_MS: milliseconds(60_000),
+    RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
+    RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
+    ALERT_WEBHOOK_URL: optionalUrl,
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {
+    path: ['ESDB_CONNECTION_STRING'],
+    message: 'is required when EVENT_STORE=eventstoredb',
+  });
+
+export type Config = z.output<typeof environment>;
+
+export class ConfigError extends Error {}
+
+/** Read the configuration; a bad value throws a ConfigError naming each variable and why. */
+export const readConfig = (env: Readonly<Record<string, string | undefined>>): Config => {
+  const result = environment.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+};

@@ -1,0 +1,50 @@
+/**
+ * `npm start`: read the configuration, start the hub, say where it listens and what to try.
+ * Stops cleanly on Ctrl-C / SIGTERM.
+ */
+import { pino } from 'pino';
+import { ConfigError, readConfig } from './config.ts';
+import { startHub } from './hub.ts';
+
+const articleOrder = JSON.stringify({
+  orderNo: 'OMS202511220001',
+  warehouseCode: 'WH001',
+  priority: 'HIGH',
+  timeRequirement: 'STANDARD',
+  items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
+  consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' },
+});
+
+const main = async (): Promise<void> => {
+  let config;
+  try {
+    config = readConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(2);
+  }
+  const logger = pino({ level: config.LOG_LEVEL, base: null });
+  const hub = await startHub(config, logger);
+  const lines = [
+    `fulfilment hub listening on ${hub.url} (events: ${config.EVENT_STORE}${config.EVENT_STORE === 'sqlite' ? ` in ${config.OMS_DATA_DIR}` : ''})`,
+    hub.sandbox === null
+      ? `warehouse: ${config.WMS_URL ?? ''}, transport: ${config.TMS_URL ?? ''}`
+      : `sandbox warehouse at ${hub.sandbox.wmsUrl} (${config.SANDBOX_MODE === 'manual' ? 'manual: it never calls back, play the warehouse with curl' : `ships after ${config.SANDBOX_DELAY_MS} ms`}), sandbox carrier at ${hub.sandbox.tmsUrl}`,
+    `API: ${hub.url}/openapi.json   alerts: ${hub.url}/api/oms/alerts   stock: ${hub.url}/api/oms/stock`,
+    '',
+    'try the article\'s order:',
+    `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json' -d '${articleOrder}'`,
+    `  curl -s ${hub.url}/api/oms/orders/OMS202511220001`,
+  ];
+  console.log(lines.join('\n'));
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping');
+    await hub.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+};
+
+await main();
