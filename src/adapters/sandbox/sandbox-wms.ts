@@ -121,6 +121,7 @@ export class SandboxWms {
       app.post('/api/wms/inbound/create', (req, res) => this.createInbound(req.body, res));
       app.get('/sandbox/orders', (_req, res) => answer(res, 200, { orders: this.orders(), createCalls: Object.fromEntries(this.calls) }));
       app.get('/sandbox/inbounds', (_req, res) => answer(res, 200, { inbounds: this.inbounds() }));
+      app.post('/sandbox/outbound/:warehouseCode/:orderNo/ship', (req, res) => this.shipNow(req.params, req.body, res));
       this.faults.serve(app);
     });
   }
@@ -221,6 +222,25 @@ export class SandboxWms {
     if (!this.faults.hits(timeoutRate)) return false;
     this.options.logger.warn(`${what} done, but the answer is never sent (timeoutRate ${timeoutRate})`);
     return true;
+  }
+
+  /**
+   * A person playing the warehouse (manual mode) ships an order now, in full, under a new waybill.
+   * `{ "callback": false }` ships without telling the hub (to play a cancellation that comes too
+   * late); the answer carries the article's callback body either way, ready to send with curl.
+   */
+  private async shipNow(params: Readonly<{ warehouseCode?: string; orderNo?: string }>, raw: unknown, res: Response): Promise<void> {
+    const order = this.outbound.get(keyOf({ warehouseCode: params.warehouseCode ?? '', orderNo: params.orderNo ?? '' }));
+    if (order === undefined) return answer(res, 404, null, `${params.warehouseCode ?? ''} holds no order ${params.orderNo ?? ''}`);
+    if (hasShipped(order.status) || order.status === 'CANCELLED') return answer(res, 409, null, `${order.orderNo} is ${order.status}`);
+    const callback = !(typeof raw === 'object' && raw !== null && 'callback' in raw && raw.callback === false);
+    const waybillNo = this.newWaybillNo();
+    order.waybills.push({ waybillNo, items: order.items });
+    this.advance(order, 'SHIPPED');
+    const body: OutboundCallback = { orderNo: order.orderNo, outboundNo: order.outboundNo, waybillNo, carrier, actualItems: order.items, shippedTime: this.localNow() };
+    this.options.logger.info({ orderNo: order.orderNo, waybillNo }, `${order.warehouseCode} shipped ${order.orderNo} by hand under ${waybillNo}${callback ? '' : ' (the hub is not told)'}`);
+    if (callback) await this.options.hub.deliver('/api/oms/outbound/callback', body, `shipment ${waybillNo} of ${order.orderNo}`);
+    answer(res, 200, { callback: body, delivered: callback });
   }
 
   // ---- playing the warehouse ----
