@@ -31,6 +31,11 @@ const environment = z
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
     RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
     ALERT_WEBHOOK_URL: optionalUrl,
+    OMS_API_KEYS: z
+      .string()
+      .default('')
+      .transform((keys) => keys.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .describe('comma-separated keys accepted on /api/oms; empty: the API is open'),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })

@@ -42,6 +42,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         delayMs: config.SANDBOX_DELAY_MS,
         zone: config.WAREHOUSE_ZONE,
         faults: { mode: config.SANDBOX_MODE },
+        ...(config.OMS_API_KEYS[0] === undefined ? {} : { hubApiKey: config.OMS_API_KEYS[0] }),
         logger: logger.child({ component: 'sandbox' }),
       })
     : null;
@@ -58,6 +59,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     { deps, zoneOf: () => config.WAREHOUSE_ZONE },
     {
       bodyLimit: config.BODY_LIMIT,
+      apiKeys: config.OMS_API_KEYS,
       logError: (error) => logger.error({ err: error }, 'request failed'),
       health: async () => ({
         store: config.EVENT_STORE,

@@ -1,6 +1,7 @@
 import express, { type Express, type Request } from 'express';
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
+import { requireApiKey } from './api-keys.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
@@ -18,6 +19,8 @@ export type HttpAppOptions = Readonly<{
   health: () => Promise<Record<string, unknown>>;
   /** where unexpected errors go (a log line) */
   logError: (error: unknown) => void;
+  /** keys accepted on /api/oms (none: open) */
+  apiKeys: readonly string[];
 }>;
 
 /** Things a caller must know that the schemas do not say (served in /openapi.json). */
@@ -27,6 +30,7 @@ export const assumptions: readonly string[] = [
   'The article\'s placeholders "HIGH/NORMAL/LOW" and "STANDARD/EXPRESS" are read as NORMAL and STANDARD, so its example can be pasted as it is.',
   "Warehouse times without an offset (the article's shippedTime) are read in the warehouse's zone (WAREHOUSE_ZONE, default Asia/Shanghai).",
   'Requests from people (cancel, retry, reroute, resolve) may carry an Idempotency-Key header: the same key twice is applied once. X-Operator names who asked.',
+  'When the hub is configured with API keys (OMS_API_KEYS), every /api/oms call carries one as X-Api-Key or Authorization: Bearer (401 without, 403 with an unknown one); /health and /openapi.json stay open.',
   'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
   'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
 ];
@@ -52,6 +56,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   const document = openApiDocument(routes, assumptions);
   const app = express();
   app.disable('x-powered-by');
+  app.use('/api/oms', requireApiKey(options.apiKeys));
   app.use(express.json({ limit: options.bodyLimit, type: () => true, strict: false }));
   app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));
   app.get('/openapi.json', (_req, res) => {

@@ -9,6 +9,8 @@ import { waitOn } from './sandbox-time.ts';
 
 export type HubCallerOptions = Readonly<{
   hubUrl: string | undefined;
+  /** sent as X-Api-Key when the hub asks for one */
+  apiKey?: string | undefined;
   /** tries per callback, the first included */
   attempts: number;
   /** delay before the first retry; doubles each time */
@@ -65,7 +67,7 @@ export class HubCaller {
     try {
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...(this.options.apiKey === undefined ? {} : { 'x-api-key': this.options.apiKey }) },
         body: JSON.stringify(body),
         signal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });

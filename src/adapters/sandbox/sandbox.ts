@@ -13,6 +13,8 @@ import { SandboxWms } from './sandbox-wms.ts';
 
 export type SandboxOptions = Readonly<{
   hubUrl?: string;
+  /** the key the hub expects on its API (OMS_API_KEYS), sent with every callback */
+  hubApiKey?: string;
   /** default 0: any free port */
   wmsPort?: number;
   tmsPort?: number;
@@ -50,6 +52,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const zone = options.zone ?? 'Asia/Shanghai';
   const hub = new HubCaller({
     hubUrl: options.hubUrl,
+    apiKey: options.hubApiKey,
     attempts: options.callbackAttempts ?? 4,
     retryDelayMs: options.callbackRetryDelayMs ?? 200,
     timeoutMs: options.callbackTimeoutMs ?? 5000,

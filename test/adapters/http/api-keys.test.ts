@@ -1,0 +1,38 @@
+/** With OMS_API_KEYS set, /api/oms needs a key: none → 401, unknown → 403, and nothing is applied. */
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
+import { anOrder } from '../../e2e/e2e-fixtures.ts';
+
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub({ env: { OMS_API_KEYS: 'key-one, key-two' } });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+test('no key → 401, an unknown key → 403; nothing stored either way', async () => {
+  const before = (await t.hub.deps.store.readAll()).length;
+  const none = await t.post('/api/oms/orders', anOrder('AUTH1'));
+  expect(none).toMatchObject({ status: 401, body: { code: 401, data: null, message: expect.stringContaining('X-Api-Key') } });
+  const wrong = await t.post('/api/oms/orders', anOrder('AUTH1'), { 'x-api-key': 'key-three' });
+  expect(wrong).toMatchObject({ status: 403, body: { code: 403 } });
+  expect((await t.get('/api/oms/orders/AUTH1')).status).toBe(401);
+  expect((await t.hub.deps.store.readAll()).length).toBe(before);
+});
+
+test('a known key, as X-Api-Key or as a bearer token, is let through; the sandbox calls back with its key and the order ships', async () => {
+  expect((await t.post('/api/oms/orders', anOrder('AUTH2'), { 'x-api-key': 'key-two' })).status).toBe(201);
+  const shipped = await fetch(`${t.hub.url}/api/oms/orders/AUTH2`, { headers: { authorization: 'Bearer key-one' } });
+  expect(shipped.status).toBe(200);
+  const order = await waitFor('the shipment', async () => {
+    const view = (await (await fetch(`${t.hub.url}/api/oms/orders/AUTH2`, { headers: { 'x-api-key': 'key-one' } })).json()) as { data: { status: string } };
+    return view.data.status === 'SHIPPED' ? view.data : undefined;
+  });
+  expect(order.status).toBe('SHIPPED');
+});
+
+test('/health and /openapi.json stay open', async () => {
+  expect((await t.get('/health')).status).toBe(200);
+  expect((await fetch(`${t.hub.url}/openapi.json`)).status).toBe(200);
+});
