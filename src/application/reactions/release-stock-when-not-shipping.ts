@@ -9,7 +9,7 @@ import { type Reaction, streamId } from './reaction.ts';
 /**
  * Goods that will not ship from a warehouse go back to its available stock (article §5.1,
  * 释放预占库存): everything on cancel and on reroute, the short part when the WMS reports a
- * shortage and the rest is backordered.
+ * shortage and the rest is backordered, what an earlier round still holds when a new one starts.
  */
 export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
   name: 'release-stock-when-not-shipping',
@@ -25,6 +25,15 @@ export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
     } else if (event.type === 'OrderRerouted') {
       const reservation = reservationReference(orderNo, event.data.previousReservationNo);
       await releaseReservation(deps, event.data.fromWarehouse, await skus(), reservation, `${reservation}/reroute`, cause);
+    } else if (event.type === 'ReservationRequested' && event.data.reservationNo > 1) {
+      // a new round replaces the last one: whatever that one still holds goes back (after a
+      // reroute it was released already; after a shortage the warehouse reported, it was not)
+      const previous = (await deps.store.readStream(stored.stream)).find(
+        (e) => e.type === 'ReservationRequested' && (e.data as { reservationNo: number }).reservationNo === event.data.reservationNo - 1,
+      );
+      if (previous === undefined) return;
+      const reservation = reservationReference(orderNo, event.data.reservationNo - 1);
+      await releaseReservation(deps, (previous.data as { warehouseCode: string }).warehouseCode, await skus(), reservation, `${reservation}/superseded`, cause);
     } else if (event.type === 'BackorderCreated' && event.data.heldUnderReservation !== null) {
       const reservation = reservationReference(orderNo, event.data.heldUnderReservation);
       await releaseReservation(deps, event.data.warehouseCode, event.data.lines, reservation, `${reservation}/${event.data.backorderNo}`, cause, 'AS_GIVEN');

@@ -1,12 +1,19 @@
-import type { OrderEvent } from '../../domain/outbound-order/index.ts';
+import { type OrderEvent, orderStreamName } from '../../domain/outbound-order/index.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { interceptOutbound, withdrawFromWarehouse } from '../outbound/intercept-outbound.ts';
+import { warehousesPushedTo } from '../outbound/warehouses-pushed-to.ts';
+import type { StoredEvent } from '../ports/event-store.ts';
 import { type Reaction, streamId } from './reaction.ts';
 
+const pushedBefore = async (deps: Dependencies, stored: StoredEvent, warehouseCode: string): Promise<boolean> =>
+  warehousesPushedTo(await deps.store.readStream(stored.stream), stored.revision).has(warehouseCode);
+
 /**
- * Cancellation requested → ask the WMS to intercept. Rerouted away from a warehouse that had the
- * order, or accepted by a warehouse after the order closed or moved → tell that warehouse to drop it.
+ * Cancellation requested → ask the WMS to intercept. Rerouted away from a warehouse, or cancelled
+ * without an intercept (before the push answered, or by the shortage policy), while that warehouse
+ * may hold the order → tell it to drop it. Accepted by a warehouse after the order closed or
+ * moved → tell that warehouse to drop it. A warehouse that cannot drop it goes to a person.
  */
 export const withdrawWhenCancelledOrMoved = (deps: Dependencies): Reaction => ({
   name: 'withdraw-when-cancelled-or-moved',
@@ -14,20 +21,33 @@ export const withdrawWhenCancelledOrMoved = (deps: Dependencies): Reaction => ({
   handle: async (stored) => {
     const event = stored as unknown as OrderEvent;
     const orderNo = streamId(stored.stream);
+    const withdraw = (warehouseCode: string, outboundNo: string | null, reason: string) =>
+      withdrawFromWarehouse(deps, { orderNo, warehouseCode, outboundNo, reason }, `withdraw:${stored.id}`);
     if (event.type === 'CancellationRequested') {
       await interceptOutbound(deps, orderNo, event.data.requestId, causedBy(stored, deps.clock.now()));
-    } else if (event.type === 'OrderRerouted' && event.data.previousOutboundNo !== null) {
-      await withdrawFromWarehouse(
-        deps,
-        { orderNo, warehouseCode: event.data.fromWarehouse, outboundNo: event.data.previousOutboundNo, reason: `rerouted to ${event.data.toWarehouse}` },
-        `withdraw:${stored.id}`,
-      );
+    } else if (event.type === 'OrderRerouted') {
+      const { fromWarehouse, toWarehouse, previousOutboundNo } = event.data;
+      if (previousOutboundNo !== null || (await pushedBefore(deps, stored, fromWarehouse))) {
+        await withdraw(fromWarehouse, previousOutboundNo, `rerouted to ${toWarehouse}`);
+      }
+    } else if (event.type === 'OrderCancelled') {
+      const history = await deps.store.readStream(orderStreamName(orderNo));
+      const intercepted = history.some((e) => e.type === 'CancellationRequested' && (e.data as { requestId: string }).requestId === event.data.requestId);
+      if (!intercepted && warehousesPushedTo(history, stored.revision).has(event.data.warehouseCode)) {
+        await withdraw(event.data.warehouseCode, outboundNoBefore(history, stored.revision), `cancelled: ${event.data.reason}`);
+      }
     } else if (event.type === 'AnomalyDetected' && (event.data.kind === 'PUSHED_AFTER_CLOSE' || event.data.kind === 'PUSHED_TO_PREVIOUS_WAREHOUSE')) {
-      await withdrawFromWarehouse(
-        deps,
-        { orderNo, warehouseCode: event.data.warehouseCode, outboundNo: event.data.outboundNo, reason: event.data.detail },
-        `withdraw:${stored.id}`,
-      );
+      await withdraw(event.data.warehouseCode, event.data.outboundNo, event.data.detail);
     }
   },
 });
+
+const outboundNoBefore = (history: readonly StoredEvent[], revision: bigint): string | null => {
+  let outboundNo: string | null = null;
+  for (const e of history) {
+    if (e.revision >= revision) break;
+    if (e.type === 'PushSucceeded') outboundNo = (e.data as { outboundNo: string }).outboundNo;
+    if (e.type === 'OrderRerouted') outboundNo = null;
+  }
+  return outboundNo;
+};
