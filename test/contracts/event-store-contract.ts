@@ -165,7 +165,10 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         const first = await store.append(stream, batch, 0n);
         const again = await store.append(stream, batch, 0n);
         expect(again).toEqual(first);
-        expect(ids(await store.readStream(stream))).toHaveLength(3);
+        const stored = await store.readStream(stream);
+        expect(stored).toHaveLength(3);
+        expect(ids(stored.slice(1))).toEqual(ids(batch));
+        expect(stored.at(-1)?.position).toEqual(first.position);
       });
 
       test('also for the first append of a stream (no_stream), even after the stream moved on', async () => {
@@ -200,6 +203,10 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         expect(comparePositions(page[0]?.position ?? marker.position, marker.position)).toBe(1);
         const next = await store.readAll({ after: page[1]?.position ?? marker.position, category, maxCount: 10 });
         expect(ids(next)).toEqual(ids(after.slice(2)));
+        const last = after.at(-1);
+        if (!last) throw new Error('expected events after the marker');
+        expect(await store.readAll({ after: last.position, category })).toEqual([]);
+        expect(ids(await store.readAll({ after: marker.position, category, maxCount: 1 }))).toEqual(ids(after.slice(0, 1)));
       });
 
       test('filtered by category: only streams whose name before the first dash is the category', async () => {
@@ -208,9 +215,10 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         await store.append(`${order}-C1`, [placed('C1')], 'no_stream');
         for (const stream of others) await store.append(stream, [placed(stream)], 'no_stream');
         await store.append(`${order}-C2-part`, [placed('C2')], 'no_stream');
+        await store.append(order, [placed('C3')], 'no_stream'); // no dash: the stream is its own category
 
         const read = await store.readAll({ category: order });
-        expect(read.map((event) => event.stream)).toEqual([`${order}-C1`, `${order}-C2-part`]);
+        expect(read.map((event) => event.stream)).toEqual([`${order}-C1`, `${order}-C2-part`, order]);
       });
 
       test('positions round-trip through their string form and keep their order', async () => {
@@ -233,10 +241,16 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
 
         const seen: StoredEvent[] = [];
         let seenAtCaughtUp = -1;
+        let running = 0;
+        let mostAtOnce = 0;
         const during: Promise<unknown>[] = [];
         const subscription = store.subscribe({
           category,
           onEvent: async (event) => {
+            running += 1;
+            mostAtOnce = Math.max(mostAtOnce, running);
+            await Promise.resolve(); // a handler that awaits: the next event must wait for it
+            running -= 1;
             seen.push(event);
             // appends while catching up: they land around the seam between stored and live
             if (seen.length % 10 === 0 && seen.length <= 40) during.push(store.append(`${category}-D${seen.length}`, [placed('D')], 'no_stream'));
@@ -253,23 +267,33 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         await vi.waitFor(() => expect(seen).toHaveLength(54), { timeout: 10_000, interval: 5 });
         await subscription.stop();
         expect(ids(seen)).toEqual(ids(expected));
+        expect(seen).toEqual(expected); // stream, revision, position, data and metadata as readAll has them
+        expect(mostAtOnce).toBe(1);
         expect(seenAtCaughtUp).toBeGreaterThanOrEqual(40);
         seen.slice(1).forEach((event, index) => expect(comparePositions(event.position, (seen[index] as StoredEvent).position)).toBe(1));
       });
 
-      test('start after a checkpoint (exclusive) and hear only the category asked for', async () => {
+      test('start after a checkpoint (exclusive) and hear only the category asked for, while catching up and live', async () => {
         const category = freshCategory('order');
-        const other = freshCategory('stock');
+        const lookalikes = (suffix: string) => [`${category}s-${suffix}`, `${category}line-${suffix}`, `x${category}-${suffix}`, `${freshCategory('stock')}-${suffix}`];
         await store.append(`${category}-K1`, [placed('K1'), placed('K1', 2), placed('K1', 3)], 'no_stream');
+        for (const stream of lookalikes('before')) await store.append(stream, [placed(stream)], 'no_stream');
+        await store.append(category, [placed('K0')], 'no_stream'); // no dash: the stream is its own category
         const [, checkpoint] = await store.readAll({ category });
         const seen: StoredEvent[] = [];
         const subscription = store.subscribe({ category, after: checkpoint?.position, onEvent: (event) => void seen.push(event) });
         await subscription.caughtUp;
-        expect(seen.map((event) => event.revision)).toEqual([2n]);
-        await store.append(`${other}-K1`, [placed('other')], 'no_stream');
+        expect(seen.map((event) => [event.stream, event.revision])).toEqual([
+          [`${category}-K1`, 2n],
+          [category, 0n],
+        ]);
+        for (const stream of lookalikes('live')) await store.append(stream, [placed(stream)], 'no_stream');
         await store.append(`${category}-K2`, [placed('K2')], 'no_stream');
-        await vi.waitFor(() => expect(seen.map((event) => event.stream)).toEqual([`${category}-K1`, `${category}-K2`]), { timeout: 10_000, interval: 5 });
+        await store.append(category, [placed('K0', 2)], 0n);
+        const expected = [`${category}-K1`, category, `${category}-K2`, category];
+        await vi.waitFor(() => expect(seen.map((event) => event.stream)).toEqual(expected), { timeout: 10_000, interval: 5 });
         await subscription.stop();
+        expect(seen.map((event) => event.stream)).toEqual(expected);
       });
 
       test('without a category, a subscription from a position hears every stream', async () => {
@@ -334,13 +358,22 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         expect(fromAll?.metadata).toEqual(metadata);
       });
 
-      test('big payloads (256 KiB) come back whole', async () => {
-        const stream = `${freshCategory('order')}-B1`;
-        const note = 'x'.repeat(256 * 1024);
+      test('big payloads (256 KiB of JSON, multi-byte characters in it) come back whole, from every read', async () => {
+        const category = freshCategory('order');
+        const stream = `${category}-B1`;
+        const note = `收货地址：北京市朝阳区XX街道XX号 ${'x'.repeat(17)}`.repeat(4_096); // 64 bytes of UTF-8, 4,096 times
         const big: EventToAppend<DomainMessage> = { ...placed('B1'), data: { orderNo: 'B1', note } };
+        expect(Buffer.byteLength(JSON.stringify(big.data))).toBeGreaterThan(256 * 1024);
         await store.append(stream, [big, placed('B1', 2)], 'no_stream');
         const [stored] = await store.readStream(stream);
         expect(stored?.data).toEqual({ orderNo: 'B1', note });
+        const [fromAll] = await store.readAll({ category });
+        expect(fromAll?.data).toEqual({ orderNo: 'B1', note });
+        const heard: StoredEvent[] = [];
+        const subscription = store.subscribe({ category, onEvent: (event) => void heard.push(event) });
+        await subscription.caughtUp;
+        await subscription.stop();
+        expect(heard.map((event) => event.data)).toEqual([{ orderNo: 'B1', note }, placed('B1', 2).data]);
       });
 
       test('unicode in data, metadata and stream names (Chinese addresses)', async () => {

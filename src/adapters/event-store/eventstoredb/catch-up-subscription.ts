@@ -11,9 +11,15 @@ import { toStoredEvent } from './recorded-event.ts';
 const PAUSE_AT = 256;
 const RESUME_AT = 64;
 
-/** The hub's streams only: system streams ($-prefixed: $ce-, $et-, $$ metadata, statistics…) are left out. */
+const escapeRegex = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The hub's streams only: system streams ($-prefixed: $ce-, $et-, $$ metadata, statistics…) are
+ * left out. A category matches `category-…` and also the stream named `category` alone (a stream
+ * with no dash is its own category, as `categoryOf` says), hence a regex rather than a prefix.
+ */
 const filterFor = (category: string | undefined) =>
-  category === undefined ? streamNameFilter({ regex: '^[^$]' }) : streamNameFilter({ prefixes: [`${category}-`] });
+  category === undefined ? streamNameFilter({ regex: '^[^$]' }) : streamNameFilter({ regex: `^${escapeRegex(category)}(-|$)` });
 
 /**
  * A catch-up subscription to $all through the client. Events are queued as the client emits

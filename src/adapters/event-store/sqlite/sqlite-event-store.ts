@@ -52,6 +52,7 @@ const SCHEMA = `
 
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 const UNLIMITED = -1;
+const MMAP_BYTES = 256 * 1024 * 1024;
 
 const toStored = ([sequence, id, stream, revision, type, data, metadata]: Row): StoredEvent => {
   const position = BigInt(sequence);
@@ -88,6 +89,9 @@ export class SqliteEventStore implements EventStore {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     db.pragma('busy_timeout = 10000');
+    // Reads map the file instead of copying each page out of the OS cache: a replay of $all spends
+    // less in the kernel. Writes still go through the WAL, so durability is unchanged.
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
     db.exec(SCHEMA);
     this.statements = {
       lastRevision: db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck(),
