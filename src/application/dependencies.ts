@@ -1,4 +1,5 @@
 import type { RetryPolicy } from '../domain/kernel/retry-policy.ts';
+import type { StateCache } from './commands/state-cache.ts';
 import type { Alerting } from './ports/alerting.ts';
 import type { Clock } from './ports/clock.ts';
 import type { EventStore } from './ports/event-store.ts';
@@ -10,6 +11,8 @@ import type { Warehouse } from './ports/warehouse.ts';
 /** The ports the use cases and reactions work through, and the policies they apply. */
 export type Dependencies = Readonly<{
   store: EventStore;
+  /** folded states of recent streams; absent: every command folds its stream from the start */
+  stateCache?: StateCache | undefined;
   ids: Ids;
   clock: Clock;
   warehouse: Warehouse;

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import type { Logger } from 'pino';
+import { StateCache } from '../application/commands/state-cache.ts';
 import type { Dependencies } from '../application/dependencies.ts';
 import type { Alerting } from '../application/ports/alerting.ts';
 import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
@@ -18,13 +19,12 @@ import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
-import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb/eventstoredb-event-store.ts';
-import { SqliteEventStore } from '../adapters/event-store/sqlite/sqlite-event-store.ts';
 import { RandomIds } from '../adapters/ids/random-ids.ts';
 import { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
 import type { Config } from './config.ts';
+import { openEventStore } from './open-event-store.ts';
 
 export const TYPES = {
   Config: Symbol('Config'),
@@ -53,11 +53,7 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
   };
   container.bind<Config>(TYPES.Config).toConstantValue(config);
   container.bind<Logger>(TYPES.Logger).toConstantValue(logger);
-  container.bind<EventStore>(TYPES.EventStore).toDynamicValue(() => {
-    if (overrides.eventStore !== undefined) return overrides.eventStore;
-    if (config.EVENT_STORE === 'eventstoredb') return EventStoreDbEventStore.connect(config.ESDB_CONNECTION_STRING as string);
-    return SqliteEventStore.open(dataFile('events.sqlite'), { synchronous: config.SQLITE_SYNCHRONOUS });
-  });
+  container.bind<EventStore>(TYPES.EventStore).toDynamicValue(() => overrides.eventStore ?? openEventStore(config));
   container.bind<CheckpointStore>(TYPES.CheckpointStore).toDynamicValue(() => SqliteCheckpointStore.open(dataFile('checkpoints.sqlite')));
   container.bind<Alerting>(TYPES.Alerting).toDynamicValue(() =>
     SqliteAlerting.open(dataFile('alerts.sqlite'), {
@@ -74,6 +70,7 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
     const policy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
     return {
       store: ctx.get<EventStore>(TYPES.EventStore),
+      stateCache: new StateCache(),
       ids: ctx.get<Ids>(TYPES.Ids),
       clock: ctx.get<Clock>(TYPES.Clock),
       warehouse: ctx.get<Warehouse>(TYPES.Warehouse),

@@ -10,16 +10,19 @@ const SCHEMA = `
 `;
 
 /**
- * Subscribers' checkpoints in SQLite (WAL, synchronous FULL: a saved checkpoint survives a
- * crash). Positions are kept in their string form, "commit/prepare", exact for any store.
- * It may share the event store's file or have its own.
+ * Subscribers' checkpoints in SQLite (WAL, synchronous NORMAL: a saved checkpoint survives the
+ * process being killed; a power cut may lose the last saves, and then the subscribers handle
+ * those events again, which every subscriber must bear anyway: delivery is at least once).
+ * Not syncing each save matters: a reaction saves after every event. Positions are kept in
+ * their string form, "commit/prepare", exact for any store. It may share the event store's file
+ * or have its own.
  */
 export class SqliteCheckpointStore implements CheckpointStore {
   private readonly statements;
 
   private constructor(private readonly db: Database.Database) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 10000');
     db.exec(SCHEMA);
     this.statements = {

@@ -9,6 +9,9 @@ export type PagedSource = Readonly<{
 }>;
 
 const PAGE_SIZE = 512;
+/** Events handled between two turns given back to the event loop, so that HTTP requests are not starved by a long catch-up. */
+const EVENTS_PER_TURN = 16;
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * A catch-up subscription over a store in this process: read a page after the last handled
@@ -32,6 +35,7 @@ export const startCatchUpSubscription = <E extends DomainMessage>(source: PagedS
 
   const run = async (): Promise<void> => {
     let after = options.after;
+    let handledThisTurn = 0;
     while (!stopping) {
       const appended = source.nextAppend();
       const page = source.readPage(after, options.category, PAGE_SIZE) as readonly StoredEvent<E>[];
@@ -39,6 +43,11 @@ export const startCatchUpSubscription = <E extends DomainMessage>(source: PagedS
         if (stopping) return;
         await options.onEvent(event);
         after = event.position;
+        handledThisTurn += 1;
+        if (handledThisTurn >= EVENTS_PER_TURN) {
+          handledThisTurn = 0;
+          await nextTurn();
+        }
       }
       if (page.length < PAGE_SIZE) {
         markCaughtUp();

@@ -51,7 +51,7 @@ export class WaitingBackorders {
   }
 
   private async place(waiting: Waiting, warehouseCode: string): Promise<void> {
-    const original = await loadState(this.deps.store, outboundOrder, orderStreamName(waiting.orderNo));
+    const original = await loadState(this.deps, outboundOrder, orderStreamName(waiting.orderNo));
     this.waiting.delete(waiting.backorderNo);
     if (original.status === 'CANCELLED' || original.consignee === null) return;
     await onOrder(

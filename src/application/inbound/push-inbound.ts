@@ -14,7 +14,7 @@ const isDue = (state: InboundState, now: string): boolean =>
  * created, retried by a person, or its retry is due; record the outcome under the next attempt.
  */
 export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps.store, inboundOrderDecider, inboundStreamName(inboundNo));
+  const state = await loadState(deps, inboundOrderDecider, inboundStreamName(inboundNo));
   if (state.inbound === null || !isDue(state, deps.clock.now())) return;
   const { inbound } = state;
   const attempt = state.push.total + 1;

@@ -30,7 +30,7 @@ const instructionFor = (state: OrderState): OutboundInstruction => {
  * what a failure leads to). Safe to call at any time: an order that is not waiting is left alone.
  */
 export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps.store, outboundOrder, orderStreamName(orderNo));
+  const state = await loadState(deps, outboundOrder, orderStreamName(orderNo));
   if (!isDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.warehouse.createOutbound(instructionFor(state));

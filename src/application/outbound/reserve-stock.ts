@@ -17,7 +17,7 @@ export const reserveStock = async (
   round: Readonly<{ reservationNo: number; warehouseCode: string; lines: readonly Line[] }>,
   cause: Cause,
 ): Promise<void> => {
-  const current = await loadState(deps.store, outboundOrder, orderStreamName(orderNo));
+  const current = await loadState(deps, outboundOrder, orderStreamName(orderNo));
   if (current.status !== 'CREATED' || current.reservationNo !== round.reservationNo) return;
   const reference = reservationReference(orderNo, round.reservationNo);
   const now = deps.clock.now();

@@ -41,7 +41,7 @@ export const recordShortage = async (
   callbackId: string,
 ): Reported => {
   const now = deps.clock.now();
-  const current = await loadState(deps.store, outboundOrder, orderStreamName(report.orderNo));
+  const current = await loadState(deps, outboundOrder, orderStreamName(report.orderNo));
   const alternativeWarehouse =
     current.status === 'NONE' ? null : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, report.warehouseCode]);
   const { state, events } = await onOrder(

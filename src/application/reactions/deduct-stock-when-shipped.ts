@@ -25,7 +25,7 @@ export const deductStockWhenShipped = (deps: Dependencies): Reaction => ({
       warehouseCode = event.data.warehouseCode;
     } else return;
     const orderNo = streamId(stored.stream);
-    const order = await loadState(deps.store, outboundOrder, orderStreamName(orderNo));
+    const order = await loadState(deps, outboundOrder, orderStreamName(orderNo));
     const cause = causedBy(stored, deps.clock.now());
     const now = deps.clock.now();
     for (const [sku, quantity] of totalsBySku(shipment.items)) {

@@ -22,7 +22,7 @@ export const receiveStockWhenPurchaseArrives = (deps: Dependencies): Reaction =>
     else if (event.type === 'AnomalyDetected' && event.data.kind === 'RECEIPT_AFTER_CLOSE') receipt = event.data;
     else return;
     const inboundNo = streamId(stored.stream);
-    const { inbound } = await loadState(deps.store, inboundOrderDecider, inboundStreamName(inboundNo));
+    const { inbound } = await loadState(deps, inboundOrderDecider, inboundStreamName(inboundNo));
     if (inbound === null || inbound.kind !== 'PURCHASE') return;
     const cause = causedBy(stored, deps.clock.now());
     for (const [sku, quantity] of totalsBySku(receipt.lines)) {

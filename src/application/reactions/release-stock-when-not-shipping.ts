@@ -18,7 +18,7 @@ export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
     const event = stored as unknown as OrderEvent;
     const orderNo = streamId(stored.stream);
     const cause = causedBy(stored, deps.clock.now());
-    const skus = async () => (await loadState(deps.store, outboundOrder, orderStreamName(orderNo))).lines.map((l) => ({ sku: l.sku, quantity: l.ordered }));
+    const skus = async () => (await loadState(deps, outboundOrder, orderStreamName(orderNo))).lines.map((l) => ({ sku: l.sku, quantity: l.ordered }));
     if (event.type === 'OrderCancelled') {
       const reservation = reservationReference(orderNo, event.data.reservationNo);
       await releaseReservation(deps, event.data.warehouseCode, await skus(), reservation, `${reservation}/cancel`, cause);

@@ -18,7 +18,7 @@ export const restockWhenReturnInspected = (deps: Dependencies): Reaction => ({
     const event = stored as unknown as ReturnEvent;
     if (event.type !== 'ReturnInspected') return;
     const returnNo = streamId(stored.stream);
-    const state = await loadState(deps.store, returnOrderDecider, returnStreamName(returnNo));
+    const state = await loadState(deps, returnOrderDecider, returnStreamName(returnNo));
     const warehouseCode = state.created?.warehouseCode;
     if (warehouseCode === undefined) return;
     const cause = causedBy(stored, deps.clock.now());

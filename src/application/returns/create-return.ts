@@ -21,7 +21,7 @@ export const createReturn = async (
   request: ReturnRequest,
   requestId: string,
 ): Promise<Readonly<{ created: boolean; state: ReturnState }>> => {
-  const order: OrderState = await loadState(deps.store, outboundOrder, orderStreamName(request.orderNo));
+  const order: OrderState = await loadState(deps, outboundOrder, orderStreamName(request.orderNo));
   if (order.status === 'NONE') throw new Refused('ORDER_NOT_FOUND', `no order ${request.orderNo}`);
   const shipped = Object.fromEntries(order.lines.map((line) => [line.sku, line.shipped]));
   const alreadyReturned: Record<string, number> = {};

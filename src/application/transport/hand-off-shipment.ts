@@ -14,7 +14,7 @@ const isDue = (state: HandOffState, now: string): boolean =>
  * is not waiting is left alone, so this is safe to call at any time.
  */
 export const handOffShipment = async (deps: Dependencies, waybillNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps.store, transportHandOff, shipmentStreamName(waybillNo));
+  const state = await loadState(deps, transportHandOff, shipmentStreamName(waybillNo));
   if (state.shipment === null || !isDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.transport.pushShipment(state.shipment);

@@ -66,7 +66,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       answers,
       handle: async (input) => {
         const body = parsed(outboundCallback, input.body);
-        const order = await loadState(ctx.deps.store, outboundOrder, orderStreamName(body.orderNo));
+        const order = await loadState(ctx.deps, outboundOrder, orderStreamName(body.orderNo));
         const shippedAt = timeIn(ctx, body.shippedTime, order.status === 'NONE' ? null : order.warehouseCode, 'shippedTime');
         return applying(
           ctx,
@@ -142,7 +142,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           input.body,
           keyOf(body),
           async () => {
-            const known = await loadState(ctx.deps.store, inboundOrderDecider, inboundStreamName(body.inboundNo));
+            const known = await loadState(ctx.deps, inboundOrderDecider, inboundStreamName(body.inboundNo));
             if (known.inbound === null) throw new Refused('INBOUND_NOT_FOUND', `no inbound ${body.inboundNo}`);
             return recordReceipt(
               ctx.deps,

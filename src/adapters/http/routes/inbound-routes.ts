@@ -9,7 +9,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const inboundOf = async (ctx: HttpContext, inboundNo: string) => {
-  const state = await loadState(ctx.deps.store, inboundOrderDecider, inboundStreamName(inboundNo));
+  const state = await loadState(ctx.deps, inboundOrderDecider, inboundStreamName(inboundNo));
   if (state.inbound === null) throw new HttpProblem(404, `no inbound ${inboundNo}`);
   const { inbound, status, wmsInboundNo, push, received, anomalies } = state;
   return { ...inbound, status, wmsInboundNo, push: { attempts: push.total, nextAttemptAt: push.nextAttemptAt, lastError: push.lastError }, received, anomalies };

@@ -9,7 +9,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const returnOf = async (ctx: HttpContext, returnNo: string) => {
-  const state = await loadState(ctx.deps.store, returnOrderDecider, returnStreamName(returnNo));
+  const state = await loadState(ctx.deps, returnOrderDecider, returnStreamName(returnNo));
   if (state.created === null) throw new HttpProblem(404, `no return ${returnNo}`);
   return { ...state.created, status: state.status, returned: state.returned, anomalies: state.anomalies };
 };

@@ -8,7 +8,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const shipmentOf = async (ctx: HttpContext, waybillNo: string) => {
-  const state = await loadState(ctx.deps.store, transportHandOff, shipmentStreamName(waybillNo));
+  const state = await loadState(ctx.deps, transportHandOff, shipmentStreamName(waybillNo));
   if (state.shipment === null) throw new HttpProblem(404, `no shipment ${waybillNo}`);
   return {
     ...state.shipment,

@@ -1,0 +1,101 @@
+import { type StockEvent, type StockLedgerState, available, stockLedgerDecider } from '../../domain/stock-ledger/index.ts';
+import { type AuditedEvent, type Excusable, type StreamRules, anomalyKindOf, streamId } from './stream-rules.ts';
+
+type Finding = Readonly<{ rule: string; message: string }>;
+
+const still = (state: StockLedgerState, reservation: string): number =>
+  Object.hasOwn(state.reservations, reservation) ? (state.reservations[reservation] ?? 0) : 0;
+
+/**
+ * A stock ledger's invariants (DESIGN §3 "Per stock ledger: on hand ≥ 0, reserved ≤ on hand"),
+ * checked after every event of a `stock-{warehouse}.{sku}` stream: reserved ≥ 0 and equal to the
+ * reservations held; on hand ≥ 0 and reserved ≤ on hand unless the fact that broke it is followed
+ * by its anomaly (NEGATIVE_ON_HAND, RESERVED_EXCEEDS_ON_HAND), which holds until the figures are
+ * back; a reservation takes only what is available, a release only what is held, a deduction
+ * consumes its reservation as far as it goes; a count states the on hand it replaced; an anomaly
+ * states the figures the ledger had; every event names this ledger's warehouse and SKU.
+ */
+export const stockRules = (stream: string): StreamRules => {
+  const ledger = streamId(stream);
+  let state: StockLedgerState = stockLedgerDecider.initialState;
+  let negativeExcused = false;
+  let overReservedExcused = false;
+
+  const before = (event: StockEvent): Finding[] => {
+    const broken: Finding[] = [];
+    const { warehouseCode, sku } = event.data;
+    if (`${warehouseCode}.${sku}` !== ledger) {
+      broken.push({ rule: 'a stream holds its own ledger', message: `${event.type} for ${warehouseCode}.${sku} in ${stream}` });
+    }
+    switch (event.type) {
+      case 'StockReserved':
+        if (event.data.quantity > available(state)) {
+          broken.push({ rule: 'reserve only what is available', message: `${event.data.reference} reserves ${event.data.quantity}, ${available(state)} was available` });
+        }
+        break;
+      case 'StockReleased': {
+        const held = still(state, event.data.reservation);
+        if (event.data.quantity > held) {
+          broken.push({ rule: 'release only what is held', message: `${event.data.reference} releases ${event.data.quantity} of ${event.data.reservation}, which held ${held}` });
+        }
+        break;
+      }
+      case 'StockDeducted': {
+        const { reservation, quantity, fromReservation } = event.data;
+        const expected = reservation === null ? 0 : Math.min(quantity, still(state, reservation));
+        if (fromReservation !== expected) {
+          broken.push({ rule: 'a deduction consumes its reservation', message: `${event.data.reference} takes ${fromReservation} from ${String(reservation)}; it held ${reservation === null ? 0 : still(state, reservation)}` });
+        }
+        break;
+      }
+      case 'StockAdjusted': {
+        const { previousOnHand, countedOnHand, delta } = event.data;
+        if (previousOnHand !== state.onHand || delta !== countedOnHand - previousOnHand) {
+          broken.push({ rule: 'a count states the on hand it replaced', message: `count ${event.data.reference}: previous ${previousOnHand}, delta ${delta}, counted ${countedOnHand}; the ledger had ${state.onHand}` });
+        }
+        break;
+      }
+      case 'StockAnomalyDetected':
+        if (event.data.onHand !== state.onHand || event.data.reserved !== state.reserved) {
+          broken.push({ rule: 'an anomaly states the ledger’s figures', message: `${event.data.kind} says on hand ${event.data.onHand}, reserved ${event.data.reserved}; the ledger had ${state.onHand}, ${state.reserved}` });
+        }
+        break;
+      default:
+        break;
+    }
+    return broken;
+  };
+
+  return {
+    step(audited: AuditedEvent) {
+      const event = audited as unknown as StockEvent;
+      const broken = before(event);
+      state = stockLedgerDecider.evolve(state, event);
+      const kind = event.type === 'StockAnomalyDetected' ? anomalyKindOf(event) : null;
+      if (kind === 'NEGATIVE_ON_HAND') negativeExcused = true;
+      if (kind === 'RESERVED_EXCEEDS_ON_HAND') overReservedExcused = true;
+      const negative = state.onHand < 0;
+      const overReserved = state.reserved > 0 && state.reserved > state.onHand;
+      if (!negative) negativeExcused = false;
+      if (!overReserved) overReservedExcused = false;
+      const excusable: Excusable[] = [];
+      if (negative && !negativeExcused) {
+        excusable.push({ rule: 'on hand ≥ 0', message: `on hand ${state.onHand} after ${event.type}, and no NEGATIVE_ON_HAND anomaly follows`, anomalyKinds: ['NEGATIVE_ON_HAND'] });
+        negativeExcused = true;
+      }
+      if (overReserved && !overReservedExcused) {
+        excusable.push({
+          rule: 'reserved ≤ on hand',
+          message: `reserved ${state.reserved} > on hand ${state.onHand} after ${event.type}, and no RESERVED_EXCEEDS_ON_HAND anomaly follows`,
+          anomalyKinds: ['RESERVED_EXCEEDS_ON_HAND'],
+        });
+        overReservedExcused = true;
+      }
+      if (state.reserved < 0) broken.push({ rule: 'reserved ≥ 0', message: `reserved ${state.reserved} after ${event.type}` });
+      const held = Object.values(state.reservations).reduce((sum, quantity) => sum + quantity, 0);
+      if (held !== state.reserved) broken.push({ rule: 'reserved = the reservations held', message: `reserved ${state.reserved}, reservations hold ${held}` });
+      return { broken, excusable };
+    },
+    end: () => [],
+  };
+};
