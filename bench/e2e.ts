@@ -1,0 +1,508 @@
+/**
+ * End-to-end throughput of the hub over HTTP, each measured against what a bare express 5 app
+ * (express.json, the same envelope, nothing else) answers on the same machine in the same run:
+ *
+ *   1. intake: `POST /api/oms/orders`, the article's body (priority HIGH), a distinct orderNo per
+ *      request, 50 connections for BENCH_SECONDS, the sandbox WMS in manual mode (it takes the
+ *      orders and never calls back), so the hub does intake plus the reactions that follow
+ *      (reserve stock, push to the WMS). Then the backlog those reactions left is timed to drain.
+ *   2. callbacks: `POST /api/oms/outbound/callback`, the article's body, against the orders of (1)
+ *      once they are PUSHED_TO_WMS, one distinct waybill per order (so no duplicates), 50
+ *      connections, until BENCH_SECONDS or the orders run out (a tenth of them, at most 500,
+ *      warm the route up first).
+ *   3. complete order lives: a fresh hub, the sandbox WMS in auto mode with no delay; BENCH_ORDERS
+ *      orders placed through the API at 50 connections, timed until every one is SHIPPED, its
+ *      stock deducted and its shipment handed off to the TMS (counted in the store). With SQLite
+ *      synchronous FULL (durable, the default) and NORMAL (relaxed).
+ *
+ * The hub (and the bare app) run in a child process, autocannon and the store polling in this
+ * one, so the load generator does not share the hub's event loop. Each hub has its own data
+ * directory under a temporary directory, removed at the end; LOG_LEVEL is silent.
+ *
+ * Run: npm run bench:e2e
+ * Knobs: BENCH_SECONDS (10) BENCH_WARMUP (2) BENCH_CONNECTIONS (50) BENCH_ORDERS (2000)
+ *        BENCH_SKUS (1: every order is the article's SKU001; n: spread over SKU001..n)
+ *        BENCH_ONLY (intake,callback,lives,normal: a subset) BENCH_CPU_PROF (a directory:
+ *        the hub processes write V8 CPU profiles there) BENCH_DRAIN_TIMEOUT (30 s: waiting for
+ *        the intake backlog) BENCH_LIVES_TIMEOUT (40 s: placing and completing the lives, each run)
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import express from 'express';
+import { pino } from 'pino';
+import { receiveStock } from '../src/application/stock/count-stock.ts';
+import { readConfig } from '../src/main/config.ts';
+import { startHub } from '../src/main/hub.ts';
+
+const number = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+const SECONDS = number('BENCH_SECONDS', 10);
+const WARMUP = number('BENCH_WARMUP', 2);
+const CONNECTIONS = number('BENCH_CONNECTIONS', 50);
+const ORDERS = number('BENCH_ORDERS', 2000);
+const SKUS = number('BENCH_SKUS', 1);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal').split(',').map((part) => part.trim()));
+const PROFILE_DIR = process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === '' ? undefined : resolve(process.env.BENCH_CPU_PROF);
+/** bounded waits, so that a stuck hub cannot hold the run for ever */
+const DRAIN_TIMEOUT_S = number('BENCH_DRAIN_TIMEOUT', 30);
+/** for placing the orders and seeing them complete, together */
+const LIVES_TIMEOUT_S = number('BENCH_LIVES_TIMEOUT', 40);
+
+const WAREHOUSE = 'WH001';
+const skuOf = (n: number): string => `SKU${String(1 + (n % SKUS)).padStart(3, '0')}`;
+
+// ---- the article's bodies (test/support/article-payloads.ts), with a distinct orderNo / waybill ----
+
+const consignee = { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' };
+
+const intakeBody = (orderNo: string, n: number): string =>
+  JSON.stringify({
+    orderNo,
+    warehouseCode: WAREHOUSE,
+    priority: 'HIGH',
+    timeRequirement: 'STANDARD',
+    items: [{ sku: skuOf(n), quantity: 2, batchNo: 'BATCH001' }],
+    consignee,
+  });
+
+const callbackBody = (target: Target, waybillNo: string): string =>
+  JSON.stringify({
+    orderNo: target.orderNo,
+    outboundNo: target.outboundNo,
+    waybillNo,
+    carrier: '顺丰速运',
+    actualItems: [{ sku: target.sku, quantity: 2, batchNo: 'BATCH001' }],
+    shippedTime: '2025-11-22T10:00:00',
+  });
+
+type Target = Readonly<{ orderNo: string; outboundNo: string; sku: string }>;
+
+// =====================================================================================
+// child processes: the hub, or the bare express app
+// =====================================================================================
+
+/** The hub with its sandbox, configured by the parent (BENCH_HUB_ENV), stocked, then told to stop. */
+const serveHub = async (): Promise<void> => {
+  const config = readConfig(JSON.parse(process.env.BENCH_HUB_ENV ?? '{}') as Record<string, string>);
+  const hub = await startHub(config, pino({ level: 'silent' }));
+  const skus = new Set(Array.from({ length: SKUS }, (_, n) => skuOf(n)));
+  for (const sku of skus) {
+    await receiveStock(hub.deps, { reference: 'bench-stock', warehouseCode: WAREHOUSE, sku, quantity: 100_000_000, condition: 'SELLABLE' });
+  }
+  await hub.work.caughtUp;
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await hub.stop();
+    process.exit(0);
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') void stop();
+  });
+  process.on('disconnect', () => void stop());
+  process.send?.({ url: hub.url });
+};
+
+/** The baseline: express 5 and express.json as the hub has them, answering the envelope and doing nothing. */
+const serveBare = async (): Promise<void> => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '256kb', type: () => true, strict: false }));
+  app.post('/api/oms/orders', (req, res) => {
+    res.status(201).json({ code: 201, message: 'success', data: { orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'CREATED' } });
+  });
+  app.post('/api/oms/outbound/callback', (req, res) => {
+    res.status(200).json({ code: 200, message: 'success', data: { applied: true, orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'SHIPPED' } });
+  });
+  const server = createServer(app);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const stop = () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') stop();
+  });
+  process.on('disconnect', stop);
+  process.send?.({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+};
+
+// =====================================================================================
+// the driver
+// =====================================================================================
+
+type Child = Readonly<{ url: string; stop: () => Promise<void> }>;
+const children = new Set<ChildProcess>();
+
+const startChild = async (role: 'hub' | 'bare', hubEnv: Record<string, string> = {}): Promise<Child> => {
+  const profiling = role === 'hub' && PROFILE_DIR !== undefined ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = fork(fileURLToPath(import.meta.url), [role], {
+    execArgv: [...process.execArgv, ...profiling],
+    env: { ...process.env, BENCH_HUB_ENV: JSON.stringify(hubEnv) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  void exited.then(() => children.delete(child));
+  const url = await new Promise<string>((done, fail) => {
+    child.once('message', (message) => done((message as { url: string }).url));
+    child.once('exit', (code) => fail(new Error(`the ${role} process exited (${String(code)}) before it was ready`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.send('stop');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+};
+
+const hubEnv = (dataDir: string, mode: 'manual' | 'auto', synchronous: 'FULL' | 'NORMAL'): Record<string, string> => ({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  OMS_DATA_DIR: dataDir,
+  SQLITE_SYNCHRONOUS: synchronous,
+  SANDBOX_MODE: mode,
+  SANDBOX_DELAY_MS: '0',
+  SANDBOX_WMS_PORT: '0',
+  SANDBOX_TMS_PORT: '0',
+  DEMO_STOCK: 'false',
+  LOG_LEVEL: 'silent',
+});
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+type Fired = Readonly<{ rate: number; p99: number; total: number; non2xx: number; errors: number; seconds: number; statuses: string }>;
+
+/**
+ * Fire POSTs with autocannon for `seconds`, or `amount` of them (stopped at `maxSeconds` anyway);
+ * `bodyOf(n)` is the n-th body, undefined when none is left (the run then stops).
+ */
+const fire = async (
+  url: string,
+  path: string,
+  bodyOf: (n: number) => string | undefined,
+  options: Readonly<{ seconds?: number; amount?: number; connections?: number; maxSeconds?: number }>,
+): Promise<Fired> => {
+  let n = 0;
+  let last: string | undefined;
+  let instance: autocannon.Instance | undefined;
+  const deadline = options.maxSeconds === undefined ? undefined : setTimeout(() => instance?.stop(), options.maxSeconds * 1000);
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    instance = autocannon(
+      {
+        url,
+        connections: options.connections ?? CONNECTIONS,
+        ...(options.amount === undefined ? { duration: options.seconds ?? SECONDS } : { amount: options.amount }),
+        headers: { 'content-type': 'application/json' },
+        requests: [
+          {
+            method: 'POST',
+            path,
+            setupRequest: (request) => {
+              const body = bodyOf(n) ?? last;
+              if (body === undefined) throw new Error(`nothing to send to ${path}`);
+              if (body === last) setImmediate(() => instance?.stop()); // ran out: the last body goes again (a duplicate) and the run stops
+              n += 1;
+              last = body;
+              return { ...request, body };
+            },
+          },
+        ],
+      },
+      (error, answer) => (error ? fail(error) : done(answer)),
+    );
+  });
+  clearTimeout(deadline);
+  const statuses = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, stat]) => `${code}×${stat.count ?? 0}`)
+    .join(' ');
+  return {
+    rate: result.requests.total / result.duration,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: result.duration,
+    statuses,
+  };
+};
+
+/** The events the hub has stored, read from its file by a connection of our own (WAL: the hub's writers are not blocked). */
+class StoreWatch {
+  private readonly db: Database.Database;
+  private after = 0;
+  private readonly counts = new Map<string, number>();
+  private readonly since;
+
+  constructor(dataDir: string) {
+    this.db = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
+    this.since = this.db.prepare<[number], { category: string; type: string; n: number; last: number }>(
+      'SELECT category, type, COUNT(*) AS n, MAX(position) AS last FROM events WHERE position > ? GROUP BY category, type',
+    );
+  }
+
+  /** Counts per `category/type`, brought up to date (each event is counted once). */
+  refresh(): ReadonlyMap<string, number> {
+    for (const row of this.since.all(this.after)) {
+      const key = `${row.category}/${row.type}`;
+      this.counts.set(key, (this.counts.get(key) ?? 0) + row.n);
+      this.after = Math.max(this.after, row.last);
+    }
+    return this.counts;
+  }
+
+  count(key: string): number {
+    return this.refresh().get(key) ?? 0;
+  }
+
+  /** Orders pushed to the WMS, oldest first, with their outboundNo and SKU. */
+  pushed(): Target[] {
+    return this.db
+      .prepare<[], Target>(
+        `SELECT substr(p.stream, 7) AS orderNo, json_extract(p.data, '$.outboundNo') AS outboundNo, json_extract(o.data, '$.items[0].sku') AS sku
+         FROM events p JOIN events o ON o.stream = p.stream AND o.type = 'OrderPlaced'
+         WHERE p.category = 'order' AND p.type = 'PushSucceeded' ORDER BY p.position`,
+      )
+      .all();
+  }
+
+  /** Per order: placed → its shipment handed off to the TMS, in ms (from the events' recordedAt). */
+  lifetimes(): number[] {
+    const rows = this.db
+      .prepare<[], { placedAt: string; handedOffAt: string }>(
+        `SELECT json_extract(o.metadata, '$.recordedAt') AS placedAt, json_extract(h.metadata, '$.recordedAt') AS handedOffAt
+         FROM events r
+         JOIN events o ON o.stream = 'order-' || json_extract(r.data, '$.orderNo') AND o.type = 'OrderPlaced'
+         JOIN events h ON h.stream = r.stream AND h.category = 'shipment' AND h.type = 'PushSucceeded'
+         WHERE r.category = 'shipment' AND r.type = 'ShipmentRegistered'`,
+      )
+      .all();
+    return rows.map((row) => Date.parse(row.handedOffAt) - Date.parse(row.placedAt)).sort((a, b) => a - b);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+const percentile = (sorted: readonly number[], p: number): number | undefined => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
+
+/** Poll until `done` holds (every `everyMs`), or `timeoutS` passes; returns the seconds waited and whether it held. */
+const until = async (done: () => boolean, timeoutS: number, everyMs = 50): Promise<{ held: boolean; seconds: number }> => {
+  const started = performance.now();
+  for (;;) {
+    if (done()) return { held: true, seconds: (performance.now() - started) / 1000 };
+    if (performance.now() - started > timeoutS * 1000) return { held: false, seconds: (performance.now() - started) / 1000 };
+    await sleep(everyMs);
+  }
+};
+
+type Row = {
+  measurement: string;
+  'requests/s or lives/s': number;
+  'p99 ms': number | string;
+  baseline: number | string;
+  ratio: string;
+  target: string;
+  verdict: string;
+};
+
+const missedBy = (shortfall: number): string => `MISSED by ${Math.max(1, Math.round(shortfall * 100))}%`;
+
+/** requests/s ≥ `share` of the baseline and p99 < `p99Ms`. */
+const againstBaseline = (name: string, run: Fired, bare: Fired, share: number, p99Ms: number): Row => {
+  const ratio = run.rate / bare.rate;
+  const misses = [
+    ...(ratio >= share ? [] : [`${missedBy((share - ratio) / share)} (rate)`]),
+    ...(run.p99 < p99Ms ? [] : [`${missedBy((run.p99 - p99Ms) / p99Ms)} (p99)`]),
+  ];
+  return {
+    measurement: name,
+    'requests/s or lives/s': Math.round(run.rate),
+    'p99 ms': run.p99,
+    baseline: Math.round(bare.rate),
+    ratio: `${Math.round(ratio * 100)}%`,
+    target: `≥ ${share * 100}% of bare, p99 < ${p99Ms} ms`,
+    verdict: misses.length === 0 ? 'met' : misses.join(', '),
+  };
+};
+
+const bareRow = (name: string, run: Fired): Row => ({
+  measurement: name,
+  'requests/s or lives/s': Math.round(run.rate),
+  'p99 ms': run.p99,
+  baseline: '',
+  ratio: '',
+  target: '',
+  verdict: '',
+});
+
+const drive = async (): Promise<void> => {
+  const directory = mkdtempSync(join(tmpdir(), 'hub-bench-e2e-'));
+  if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const orderNo = (run: string) => (n: number) => `B${run}${String(n).padStart(8, '0')}`;
+  try {
+    // ---- 1 and 2: intake and callbacks, the sandbox WMS in manual mode ----
+    if (ONLY.has('intake') || ONLY.has('callback')) {
+      const bare = await startChild('bare');
+      const intakeOf = orderNo('I');
+      const bareIntake = await (async () => {
+        await fire(bare.url, '/api/oms/orders', (n) => intakeBody(intakeOf(n), n), { seconds: WARMUP });
+        return fire(bare.url, '/api/oms/orders', (n) => intakeBody(intakeOf(n), n), {});
+      })();
+      const dataDir = join(directory, 'manual');
+      const hub = await startChild('hub', hubEnv(dataDir, 'manual', 'FULL'));
+      const watch = new StoreWatch(dataDir);
+      try {
+        // one generator across warm-up and measurement: every request is a new order
+        let next = 0;
+        const newOrder = () => {
+          const n = next;
+          next += 1;
+          return intakeBody(intakeOf(n), n);
+        };
+        await fire(hub.url, '/api/oms/orders', newOrder, { seconds: WARMUP });
+        const intake = await fire(hub.url, '/api/oms/orders', newOrder, {});
+        rows.push(bareRow('bare express 5, intake body (baseline)', bareIntake));
+        rows.push(againstBaseline('intake POST /api/oms/orders (FULL, WMS manual)', intake, bareIntake, 0.5, 50));
+        notes.push(`intake: ${intake.total} requests in ${intake.seconds} s [${intake.statuses}], ${intake.errors} errors/timeouts; ${next} orders sent in all (warm-up included)`);
+
+        // the reactions' backlog: every order placed reserved and pushed to the (manual) WMS
+        const placed = watch.count('order/OrderPlaced');
+        const pushedAtEnd = watch.count('order/PushSucceeded');
+        const drained = await until(() => watch.count('order/PushSucceeded') + watch.count('order/StockShortageDetected') >= placed, DRAIN_TIMEOUT_S, 100);
+        const pushed = watch.count('order/PushSucceeded');
+        notes.push(
+          `intake backlog: ${placed} orders placed; ${pushedAtEnd} were PUSHED_TO_WMS when the load stopped; ` +
+            (drained.held
+              ? `the rest (${placed - pushedAtEnd}) took ${drained.seconds.toFixed(1)} s more to reserve and push (${Math.round((placed - pushedAtEnd) / Math.max(drained.seconds, 0.001))}/s)`
+              : `after ${DRAIN_TIMEOUT_S} s more only ${pushed} were (${Math.round((pushed - pushedAtEnd) / DRAIN_TIMEOUT_S)}/s): callbacks go to those`) +
+            `; reservation shortages ${watch.count('order/StockShortageDetected')}, push failures ${watch.count('order/PushFailed')}`,
+        );
+
+        const targets = ONLY.has('callback') ? watch.pushed() : [];
+        if (ONLY.has('callback') && targets.length === 0) notes.push('callbacks: not measured, no order reached PUSHED_TO_WMS');
+        if (targets.length > 0) {
+          const waybillOf = (i: number) => `SF${String(i).padStart(10, '0')}`;
+          const bareCallbacks = await (async () => {
+            const any = (i: number) => callbackBody(targets[i % targets.length] as Target, waybillOf(i));
+            await fire(bare.url, '/api/oms/outbound/callback', any, { seconds: WARMUP });
+            return fire(bare.url, '/api/oms/outbound/callback', any, {});
+          })();
+          // one distinct order and waybill per request: warm-up first, the measurement on the rest, until they run out
+          let i = 0;
+          const nextCallback = () => {
+            const target = targets[i];
+            i += 1;
+            return target === undefined ? undefined : callbackBody(target, waybillOf(i - 1));
+          };
+          const warmupCount = Math.min(Math.floor(targets.length / 10), 500);
+          if (warmupCount >= CONNECTIONS) await fire(hub.url, '/api/oms/outbound/callback', nextCallback, { amount: warmupCount, maxSeconds: WARMUP });
+          const callbacks = await fire(hub.url, '/api/oms/outbound/callback', nextCallback, { amount: Math.max(targets.length - i, 1), maxSeconds: SECONDS });
+          rows.push(bareRow('bare express 5, callback body (baseline)', bareCallbacks));
+          rows.push(againstBaseline('callback POST /api/oms/outbound/callback (FULL)', callbacks, bareCallbacks, 0.5, 50));
+          notes.push(
+            `callbacks: ${callbacks.total} requests in ${callbacks.seconds} s [${callbacks.statuses}], ${callbacks.errors} errors/timeouts, ` +
+              `against ${targets.length} orders PUSHED_TO_WMS, one distinct waybill each (${i - Math.min(i, targets.length)} duplicates; ` +
+              `${callbacks.seconds < SECONDS ? 'the orders ran out before the time did' : 'the time ran out first'})`,
+          );
+        }
+      } finally {
+        watch.close();
+        await hub.stop();
+        await bare.stop();
+      }
+    }
+
+    // ---- 3: complete order lives, the sandbox WMS in auto mode with no delay ----
+    const lives = async (synchronous: 'FULL' | 'NORMAL'): Promise<void> => {
+      const dataDir = join(directory, `lives-${synchronous.toLowerCase()}`);
+      const hub = await startChild('hub', hubEnv(dataDir, 'auto', synchronous));
+      const watch = new StoreWatch(dataDir);
+      try {
+        const livesOf = orderNo(`L${synchronous[0]}`);
+        const started = performance.now();
+        const intake = await fire(hub.url, '/api/oms/orders', (n) => intakeBody(livesOf(n), n), { amount: ORDERS, maxSeconds: LIVES_TIMEOUT_S });
+        const placedIn = (performance.now() - started) / 1000;
+        const placed = watch.count('order/OrderPlaced');
+        const complete = () => {
+          const counts = watch.refresh();
+          return (
+            (counts.get('order/ShipmentRecorded') ?? 0) >= placed &&
+            (counts.get('stock/StockDeducted') ?? 0) >= placed &&
+            (counts.get('shipment/PushSucceeded') ?? 0) >= placed
+          );
+        };
+        const done = await until(complete, Math.max(0, LIVES_TIMEOUT_S - placedIn));
+        const seconds = (performance.now() - started) / 1000;
+        const handedOff = watch.count('shipment/PushSucceeded');
+        const rate = (done.held ? placed : handedOff) / seconds;
+        const lifetimes = watch.lifetimes();
+        const p99 = percentile(lifetimes, 99);
+        const misses = rate >= 500 ? [] : [`${missedBy((500 - rate) / 500)}`];
+        if (placed < ORDERS) misses.push(`only ${placed} of ${ORDERS} placed in ${placedIn.toFixed(0)} s`);
+        if (!done.held) misses.push(`only ${handedOff} of ${placed} complete after ${seconds.toFixed(0)} s`);
+        rows.push({
+          measurement: `complete order lives (${synchronous}${synchronous === 'FULL' ? ', durable' : ', relaxed'}, WMS auto, delay 0)`,
+          'requests/s or lives/s': Math.round(rate),
+          'p99 ms': p99 === undefined ? '' : Math.round(p99),
+          baseline: '',
+          ratio: '',
+          target: '≥ 500 lives/s on 2 cores',
+          verdict: misses.length === 0 ? 'met' : misses.join(', '),
+        });
+        const counts = watch.refresh();
+        const of = (key: string) => counts.get(key) ?? 0;
+        notes.push(
+          `lives ${synchronous}: ${placed} orders placed in ${placedIn.toFixed(1)} s (${Math.round(placed / placedIn)}/s, p99 ${intake.p99} ms, [${intake.statuses}]); ` +
+            `${done.held ? 'all' : 'NOT all'} SHIPPED + deducted + HANDED_OFF after ${seconds.toFixed(1)} s; life p50 ${ms(percentile(lifetimes, 50))}, p99 ${ms(p99)} (placed → handed off, ${lifetimes.length} lives); ` +
+            `${of('order/StockReserved')} reserved, ${of('order/PushSucceeded')} pushed to the WMS, ${of('order/ShipmentRecorded')} shipments recorded, ` +
+            `${of('stock/StockDeducted')} deductions, ${of('shipment/PushSucceeded')} hand-offs, ` +
+            `${of('order/AnomalyDetected')} anomalies, ${of('order/StockShortageDetected')} shortages, ${of('order/PushFailed') + of('shipment/PushFailed')} push failures; ` +
+            `${[...counts.values()].reduce((sum, n) => sum + n, 0)} events stored`,
+        );
+      } finally {
+        watch.close();
+        await hub.stop();
+      }
+    };
+    if (ONLY.has('lives')) await lives('FULL');
+    if (ONLY.has('normal')) await lives('NORMAL');
+
+    console.log(
+      `Hub end to end over HTTP, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); autocannon in this process, the hub (with its sandbox WMS/TMS) in a child; ` +
+        `${CONNECTIONS} connections, ${SECONDS} s per rate (after ${WARMUP} s warm-up), ${ORDERS} order lives, ${SKUS} SKU${SKUS === 1 ? '' : 's'}`,
+    );
+    console.table(rows);
+    for (const note of notes) console.log(`- ${note}`);
+    console.log(
+      'reproduce: npm run bench:e2e   (knobs: BENCH_SECONDS=10 BENCH_WARMUP=2 BENCH_CONNECTIONS=50 BENCH_ORDERS=2000 BENCH_SKUS=1 BENCH_ONLY=intake,callback,lives,normal BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=30 BENCH_LIVES_TIMEOUT=40)',
+    );
+  } finally {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(directory, { recursive: true, force: true });
+  }
+};
+
+const role = process.argv[2];
+if (role === 'hub') await serveHub();
+else if (role === 'bare') await serveBare();
+else await drive();
