@@ -5,6 +5,7 @@
  */
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
@@ -14,6 +15,7 @@ import type { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
 import type { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import type { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
+import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
 import type { Config } from './config.ts';
 import { type Overrides, TYPES, buildContainer } from './container.ts';
@@ -23,6 +25,7 @@ export type RunningHub = Readonly<{
   url: string;
   deps: Dependencies;
   work: HubWork;
+  projections: SqliteProjections;
   sandbox: Sandbox | null;
   stop(): Promise<void>;
 }>;
@@ -54,18 +57,25 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   await inventory.start();
   if (config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed)) await receiveDemoStock(deps);
   const work = await startHubWork(deps, checkpoints);
+  const projections = SqliteProjections.open(join(config.OMS_DATA_DIR, 'projections.sqlite'), {
+    zone: config.WAREHOUSE_ZONE,
+    onError: (error) => logger.error({ err: error }, 'projections stopped'),
+  });
+  await projections.start(deps.store);
 
   const app = createHttpApp(
     { deps, zoneOf: () => config.WAREHOUSE_ZONE },
     {
       bodyLimit: config.BODY_LIMIT,
       apiKeys: config.OMS_API_KEYS,
+      reports: projections,
       logError: (error) => logger.error({ err: error }, 'request failed'),
       health: async () => ({
         store: config.EVENT_STORE,
         warehouse: sandbox === null ? config.WMS_URL : `sandbox (${config.SANDBOX_MODE}) at ${sandbox.wmsUrl}`,
         pendingRetries: work.dueRetries.pending().length,
         waitingBackorders: work.backorders.list().length,
+        projectionLag: await projections.lag(deps.store),
       }),
     },
   );
@@ -83,6 +93,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     url,
     deps,
     work,
+    projections,
     sandbox,
     stop: async () => {
       clearInterval(ticker);
@@ -91,6 +102,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await closed;
       await retrying;
       await work.stop();
+      await projections.close();
       await inventory.stop();
       await sandbox?.close();
       await container.get<SqliteAlerting>(TYPES.Alerting).close();

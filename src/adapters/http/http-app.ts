@@ -1,4 +1,5 @@
 import express, { type Express, type Request } from 'express';
+import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
 import { requireApiKey } from './api-keys.ts';
@@ -7,6 +8,7 @@ import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { orderRoutes } from './routes/order-routes.ts';
+import { reportRoutes } from './routes/report-routes.ts';
 import { returnRoutes } from './routes/return-routes.ts';
 import { type Route, type RouteInput, expressPath } from './route.ts';
 import { shipmentRoutes } from './routes/shipment-routes.ts';
@@ -21,6 +23,8 @@ export type HttpAppOptions = Readonly<{
   logError: (error: unknown) => void;
   /** keys accepted on /api/oms (none: open) */
   apiKeys: readonly string[];
+  /** the reporting read models (GET /api/oms/reports/…); absent: no report routes */
+  reports?: ReportQueries;
 }>;
 
 /** Things a caller must know that the schemas do not say (served in /openapi.json). */
@@ -52,6 +56,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
     ...shipmentRoutes(ctx),
     ...stockRoutes(ctx),
     ...alertRoutes(ctx),
+    ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),
   ];
   const document = openApiDocument(routes, assumptions);
   const app = express();

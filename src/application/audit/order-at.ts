@@ -29,8 +29,8 @@ export type HistoryEntry = Readonly<{
 
 export type OrderAt = Readonly<{
   orderNo: string;
-  /** the instant asked about */
-  at: string;
+  /** the instant asked about; null: now, every event so far */
+  at: string | null;
   /** the order as it stood then; null when it did not exist yet */
   view: OrderView | null;
   state: OrderState | null;
@@ -48,7 +48,7 @@ const callbackOf = (event: StoredEvent): RawCallback | null => {
 };
 
 /**
- * The order as it stood at `at`: the events of its stream recorded at or before that instant (by
+ * The order as it stood at `at` (null: as it stands now): the events of its stream recorded at or before that instant (by
  * `metadata.recordedAt`), folded by the order's decider. A stream is appended in order, so once
  * an event was recorded after `at`, every later one was too: the history is the stream's prefix.
  * Each event says what caused it: its causation and correlation ids, the causing event when
@@ -57,10 +57,10 @@ const callbackOf = (event: StoredEvent): RawCallback | null => {
 export const orderAt = (
   orderNo: string,
   events: readonly StoredEvent[],
-  at: string,
+  at: string | null,
   lookup: ReadonlyMap<string, EventRef> = new Map(),
 ): OrderAt => {
-  const firstLater = events.findIndex((event) => !isAtOrBefore(event.metadata.recordedAt, at));
+  const firstLater = at === null ? -1 : events.findIndex((event) => !isAtOrBefore(event.metadata.recordedAt, at));
   const upTo = firstLater < 0 ? events : events.slice(0, firstLater);
   const inStream = new Map<string, EventRef>();
   const callbacks = new Map<string, RawCallback & Readonly<{ carriedBy: string }>>();
@@ -99,7 +99,7 @@ export const orderAt = (
 export type EventLookup = (ids: readonly string[]) => Promise<ReadonlyMap<string, EventRef>>;
 
 /** Read the order's stream and answer {@link orderAt}: what `oms history` and `GET /api/oms/orders/{orderNo}?at=` show. */
-export const readOrderAt = async (store: EventStore, orderNo: string, at: string, lookup?: EventLookup): Promise<OrderAt> => {
+export const readOrderAt = async (store: EventStore, orderNo: string, at: string | null, lookup?: EventLookup): Promise<OrderAt> => {
   const events = await store.readStream(orderStreamName(orderNo));
   if (lookup === undefined) return orderAt(orderNo, events, at);
   const ids = new Set(events.map((event) => event.metadata.causationId));

@@ -246,7 +246,13 @@ describe('stock, alerts, inbound, returns, documents', () => {
     expect(doc.paths['/api/oms/orders'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['orderNo', 'warehouseCode', 'priority', 'timeRequirement', 'items', 'consignee']),
     );
-    expect((await t.get('/health')).body.data).toMatchObject({ status: 'ok', store: 'sqlite' });
+    expect((await t.get('/health')).body.data).toMatchObject({ status: 'ok', store: 'sqlite', projectionLag: { orders: expect.any(Number) } });
+    const listed = await waitFor('the order list', async () => {
+      const page = (await t.get('/api/oms/reports/orders?status=SHIPPED')).body.data;
+      return page.items.some((o: { orderNo: string }) => o.orderNo === 'OMS202511220001') ? page : undefined;
+    });
+    expect(listed.items.every((o: { status: string }) => o.status === 'SHIPPED')).toBe(true);
+    expect((await t.get('/api/oms/reports/orders?status=LOST')).status).toBe(422);
   });
 
   test('an unknown route → 404 in the envelope', async () => {

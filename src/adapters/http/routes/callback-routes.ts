@@ -3,6 +3,20 @@ import { Refused } from '../../../domain/kernel/refused.ts';
 import { inboundOrderDecider, inboundStreamName } from '../../../domain/inbound-order/index.ts';
 import { orderStreamName, outboundOrder } from '../../../domain/outbound-order/index.ts';
 import { keepUnappliedCallback } from '../../../application/callbacks/keep-unapplied-callback.ts';
+import type { Dependencies } from '../../../application/dependencies.ts';
+import type {
+  AppendResult,
+  DomainMessage,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  JsonValue,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../../../application/ports/event-store.ts';
 import { loadState } from '../../../application/commands/handle-command.ts';
 import { recordReceipt } from '../../../application/inbound/record-receipt.ts';
 import { recordProgress, recordShipment, recordShortage } from '../../../application/outbound/warehouse-reports.ts';
@@ -22,19 +36,49 @@ const description =
   'A duplicate answers 200 with `applied: false` and changes nothing. A report that contradicts the order (shipped after cancel, more than ordered, a SKU never ordered) is recorded as an anomaly, alerted, and answered 200 so that the warehouse stops resending.';
 
 /**
+ * The store as a callback's use case sees it: every event the callback causes keeps the raw
+ * callback in its metadata (`metadata.callback = { endpoint, body }`), so that an audit
+ * (`oms history`) shows what the warehouse sent. Reads go through as they are.
+ */
+class KeepingCallback implements EventStore {
+  constructor(
+    private readonly store: EventStore,
+    private readonly callback: Readonly<{ endpoint: string; body: JsonValue }>,
+  ) {}
+
+  append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.store.append(stream, events.map((event) => ({ ...event, metadata: { ...event.metadata, callback: this.callback } })), expected);
+  }
+
+  readStream<E extends DomainMessage = DomainMessage>(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent<E>[]> {
+    return this.store.readStream<E>(stream, options);
+  }
+
+  readAll<E extends DomainMessage = DomainMessage>(options?: ReadAllOptions): Promise<readonly StoredEvent<E>[]> {
+    return this.store.readAll<E>(options);
+  }
+
+  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
+    return this.store.subscribe<E>(options);
+  }
+}
+
+/**
  * Apply a warehouse callback. What cannot be applied is kept, raw, for a person (the answer says
- * so), so that nothing a warehouse tells the hub is lost.
+ * so), so that nothing a warehouse tells the hub is lost; what is applied keeps it too, in the
+ * metadata of the events it causes.
  */
 const applying = async (
   ctx: HttpContext,
   endpoint: string,
   raw: unknown,
   deliveryKey: string,
-  apply: () => Promise<Readonly<{ changed: boolean; state: unknown }>>,
+  apply: (deps: Dependencies) => Promise<Readonly<{ changed: boolean; state: unknown }>>,
   summary: (state: never) => unknown,
 ): Promise<RouteAnswer> => {
   try {
-    const { changed, state } = await apply();
+    const deps = { ...ctx.deps, store: new KeepingCallback(ctx.deps.store, { endpoint, body: raw as JsonValue }) };
+    const { changed, state } = await apply(deps);
     return { status: 200, data: { applied: changed, ...(summary(state as never) as object) }, message: changed ? 'success' : 'already applied' };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
@@ -73,9 +117,9 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/outbound/callback',
           input.body,
           keyOf(body),
-          () =>
+          (deps) =>
             recordShipment(
-              ctx.deps,
+              deps,
               { orderNo: body.orderNo, outboundNo: body.outboundNo, waybillNo: body.waybillNo, carrier: body.carrier, items: body.actualItems, shippedAt },
               `callback:${body.waybillNo}`,
             ),
@@ -99,7 +143,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/outbound/progress',
           input.body,
           keyOf(body),
-          () => recordProgress(ctx.deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at }, `progress:${body.orderNo}:${body.status}`),
+          (deps) => recordProgress(deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at }, `progress:${body.orderNo}:${body.status}`),
           orderSummary,
         );
       },
@@ -120,7 +164,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/outbound/shortage',
           input.body,
           keyOf(body),
-          () => recordShortage(ctx.deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems }, `shortage:${body.orderNo}`),
+          (deps) => recordShortage(deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems }, `shortage:${body.orderNo}`),
           orderSummary,
         );
       },
@@ -141,11 +185,11 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/inbound/callback',
           input.body,
           keyOf(body),
-          async () => {
-            const known = await loadState(ctx.deps, inboundOrderDecider, inboundStreamName(body.inboundNo));
+          async (deps) => {
+            const known = await loadState(deps, inboundOrderDecider, inboundStreamName(body.inboundNo));
             if (known.inbound === null) throw new Refused('INBOUND_NOT_FOUND', `no inbound ${body.inboundNo}`);
             return recordReceipt(
-              ctx.deps,
+              deps,
               { inboundNo: body.inboundNo, receiptNo: `${body.wmsInboundNo}@${body.receivedTime}`, lines: body.receivedItems, receivedAt },
               `callback:${body.wmsInboundNo}`,
             );
@@ -170,9 +214,9 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/return/callback',
           input.body,
           keyOf(body),
-          () =>
+          (deps) =>
             recordInspection(
-              ctx.deps,
+              deps,
               { returnNo: body.returnNo, inspectionNo: `${body.returnNo}@${body.inspectedTime}`, lines: body.inspectedItems, inspectedAt },
               `callback:${body.returnNo}`,
             ),

@@ -1,4 +1,7 @@
+import { z } from 'zod';
 import { orderStreamName } from '../../../domain/outbound-order/index.ts';
+import { readOrderAt } from '../../../application/audit/order-at.ts';
+import { instantAt } from '../../../application/audit/point-in-time.ts';
 import { cancelOrder, rerouteOrder, resolveOrder, retryOrder } from '../../../application/outbound/order-requests.ts';
 import { orderView } from '../../../application/outbound/order-view.ts';
 import { placeOrder } from '../../../application/outbound/place-order.ts';
@@ -16,6 +19,28 @@ const viewOf = async (ctx: HttpContext, orderNo: string) => {
 };
 
 const orderNoOf = (input: RouteInput): string => input.params.orderNo ?? '';
+
+/**
+ * `?at=`: an ISO-8601 time with an offset, or a local one read in the warehouse zone. A query
+ * string turns `+` into a space, so `…T10:00:00+08:00` sent unencoded arrives as `…T10:00:00 08:00`:
+ * read back as the offset it was.
+ */
+const orderAtQuery = (zone: string) =>
+  z.object({
+    at: z
+      .string()
+      .optional()
+      .transform((text, check) => {
+        if (text === undefined) return undefined;
+        const instant = instantAt(text.replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/, '$1+$2'), zone);
+        if (instant === null) {
+          check.addIssue({ code: 'custom', message: `must be an ISO-8601 date-time, e.g. 2025-11-22T10:00:00+08:00, or a local 2025-11-22T10:00:00 (read in ${zone})` });
+          return z.NEVER;
+        }
+        return instant;
+      })
+      .describe(`the order as it stood at this time (ISO-8601; without an offset, local time in ${zone}); absent: now`),
+  });
 
 export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
@@ -42,9 +67,18 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
     method: 'get',
     path: '/api/oms/orders/{orderNo}',
     tag: 'orders',
-    summary: 'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps',
-    answers: { 404: 'no such order' },
-    handle: async (input) => ({ status: 200, data: await viewOf(ctx, orderNoOf(input)) }),
+    summary: 'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps; with ?at=, as it stood then',
+    description:
+      'With `at`, the order is folded from its events recorded at or before that time (time travel, as `oms history --at` shows it), and `asOf` says which instant that was.',
+    query: orderAtQuery(ctx.zoneOf(null)),
+    answers: { 404: 'no such order (at that time)', 422: 'invalid query (query.at)' },
+    handle: async (input) => {
+      const { at } = parseInput(orderAtQuery(ctx.zoneOf(null)), input.query ?? {}, 'query');
+      if (at === undefined) return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+      const { view } = await readOrderAt(ctx.deps.store, orderNoOf(input), at);
+      if (view === null) throw new HttpProblem(404, `no order ${orderNoOf(input)} at ${at}`);
+      return { status: 200, data: { ...view, asOf: at } };
+    },
   },
   {
     method: 'get',

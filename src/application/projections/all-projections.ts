@@ -1,0 +1,14 @@
+import { anomaliesProjection } from './anomalies.ts';
+import { backorderQueueProjection } from './backorder-queue.ts';
+import { manualQueueProjection } from './manual-queue.ts';
+import { ordersProjection } from './orders.ts';
+import type { Projection } from './projection.ts';
+import { stockLevelsProjection } from './stock-levels.ts';
+
+/**
+ * Every reporting projection. The reports they serve: the order list, status counts, lead times
+ * and shipped per day (orders); the backorder queue (backorder-queue, with the order list); the
+ * manual-intervention queue (manual-queue, with the order list); stock (stock-levels);
+ * anomalies by kind (anomalies).
+ */
+export const allProjections: readonly Projection[] = [ordersProjection, backorderQueueProjection, manualQueueProjection, stockLevelsProjection, anomaliesProjection];

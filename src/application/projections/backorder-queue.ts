@@ -1,0 +1,69 @@
+/**
+ * The backorder queue (article §5.1, 缺货补单): what is still owed, against which order, since
+ * when. A backorder is owed from the moment it is created until it is placed as an order of its
+ * own (`{orderNo}-BO{n}`, with `backorderOf`). To whom, and whether the original order was
+ * cancelled meanwhile (the hub then never places it), the report reads from the order list.
+ */
+import type { Line } from '../../domain/kernel/lines.ts';
+import type { OrderEvent } from '../../domain/outbound-order/index.ts';
+import { NOTHING, type Projection, put, remove, streamId, table } from './projection.ts';
+
+export type BackorderRow = Readonly<{
+  backorderNo: string;
+  /** the customer's order the goods are owed against */
+  orderNo: string;
+  warehouseCode: string;
+  lines: readonly Line[];
+  quantity: number;
+  since: string;
+  sinceMs: number;
+}>;
+
+export const backorderQueue = table<BackorderRow, 'backorderNo'>({
+  name: 'backorder_queue',
+  columns: {
+    backorderNo: 'text',
+    orderNo: 'text',
+    warehouseCode: 'text',
+    lines: 'json',
+    quantity: 'integer',
+    since: 'text',
+    sinceMs: 'integer',
+  },
+  key: ['backorderNo'],
+  indexes: [['sinceMs', 'backorderNo']],
+});
+
+export const backorderQueueProjection: Projection = {
+  name: 'backorder-queue',
+  version: 1,
+  description: 'backorders waiting for stock: what is owed, against which order, since when',
+  categories: ['order'],
+  tables: [backorderQueue],
+  evolve: (stored, read, { millisOf }) => {
+    const event = stored as unknown as OrderEvent;
+    switch (event.type) {
+      case 'BackorderCreated': {
+        const d = event.data;
+        return [
+          put(backorderQueue, {
+            backorderNo: d.backorderNo,
+            orderNo: streamId(stored.stream),
+            warehouseCode: d.warehouseCode,
+            lines: d.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
+            quantity: d.lines.reduce((sum, line) => sum + line.quantity, 0),
+            since: d.createdAt,
+            sinceMs: millisOf(d.createdAt),
+          }),
+        ];
+      }
+      case 'OrderPlaced': {
+        const d = event.data;
+        const placesBackorder = d.backorderOf !== undefined && d.backorderOf !== null && read(backorderQueue, { backorderNo: d.orderNo }) !== undefined;
+        return placesBackorder ? [remove(backorderQueue, { backorderNo: d.orderNo })] : NOTHING;
+      }
+      default:
+        return NOTHING;
+    }
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * The configured event store, opened the one way the hub and the `oms` CLI share: the SQLite file
+ * `${OMS_DATA_DIR}/events.sqlite` (default), or EventStoreDB at ESDB_CONNECTION_STRING.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { EventLookup, EventRef } from '../application/audit/order-at.ts';
+import type { EventStore } from '../application/ports/event-store.ts';
+import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb/eventstoredb-event-store.ts';
+import { SqliteEventStore } from '../adapters/event-store/sqlite/sqlite-event-store.ts';
+import type { Config } from './config.ts';
+
+export type StoreConfig = Pick<Config, 'EVENT_STORE' | 'OMS_DATA_DIR' | 'ESDB_CONNECTION_STRING' | 'SQLITE_SYNCHRONOUS'>;
+
+/** An event store the opener owns: close it when done. */
+export type OpenedEventStore = EventStore & Readonly<{ close(): Promise<void> }>;
+
+/** There is no store where the configuration points (a CLI run against an empty data directory). */
+export class NoEventStore extends Error {}
+
+export const sqliteEventsFile = (config: Pick<Config, 'OMS_DATA_DIR'>): string => join(config.OMS_DATA_DIR, 'events.sqlite');
+
+/** Where the events are, for a person: `sqlite ./data/events.sqlite` or `eventstoredb esdb://…`. */
+export const describeEventStore = (config: StoreConfig): string =>
+  config.EVENT_STORE === 'eventstoredb' ? `eventstoredb ${config.ESDB_CONNECTION_STRING ?? ''}` : `sqlite ${sqliteEventsFile(config)}`;
+
+/**
+ * Open the configured store. `mustExist`: a SQLite file that is not there is an error
+ * ({@link NoEventStore}) instead of a new, empty store (what a reader wants).
+ */
+export const openEventStore = (config: StoreConfig, options: Readonly<{ mustExist?: boolean }> = {}): OpenedEventStore => {
+  if (config.EVENT_STORE === 'eventstoredb') {
+    if (config.ESDB_CONNECTION_STRING === undefined) throw new NoEventStore('EVENT_STORE=eventstoredb needs ESDB_CONNECTION_STRING');
+    return EventStoreDbEventStore.connect(config.ESDB_CONNECTION_STRING);
+  }
+  const file = sqliteEventsFile(config);
+  if (options.mustExist === true && !existsSync(file)) throw new NoEventStore(`no event store at ${file} (OMS_DATA_DIR=${config.OMS_DATA_DIR})`);
+  mkdirSync(config.OMS_DATA_DIR, { recursive: true });
+  return SqliteEventStore.open(file, { synchronous: config.SQLITE_SYNCHRONOUS });
+};
+
+const readOnly = <T>(config: StoreConfig, read: (db: Database.Database) => T): T | undefined => {
+  if (config.EVENT_STORE !== 'sqlite' || !existsSync(sqliteEventsFile(config))) return undefined;
+  let db: Database.Database | undefined;
+  try {
+    // read-write, as the store itself opens it: a read-only connection cannot always open a WAL file
+    db = new Database(sqliteEventsFile(config), { fileMustExist: true });
+    db.pragma('busy_timeout = 10000');
+    return read(db);
+  } catch {
+    return undefined;
+  } finally {
+    db?.close();
+  }
+};
+
+/**
+ * How many events the store holds (after `afterPosition`, if given), for a progress bar: SQLite
+ * counts them; EventStoreDB does not say (undefined).
+ */
+export const countStoredEvents = (config: StoreConfig, afterPosition = 0n): number | undefined =>
+  readOnly(config, (db) => db.prepare<[bigint], number>('SELECT count(*) FROM events WHERE position > ?').pluck().get(afterPosition));
+
+/**
+ * Finds events by id, to name what caused an event in another stream (SQLite, by its unique id
+ * index). EventStoreDB has no such index: undefined, and causes stay ids.
+ */
+export const eventLookup = (config: StoreConfig): EventLookup | undefined => {
+  if (config.EVENT_STORE !== 'sqlite') return undefined;
+  return async (ids) =>
+    readOnly(config, (db) => {
+      const found = new Map<string, EventRef>();
+      for (let start = 0; start < ids.length; start += 500) {
+        const chunk = ids.slice(start, start + 500);
+        const rows = db
+          .prepare<string[], { id: string; stream: string; revision: number; type: string }>(
+            `SELECT id, stream, revision, type FROM events WHERE id IN (${chunk.map(() => '?').join(',')})`,
+          )
+          .all(...chunk);
+        for (const row of rows) found.set(row.id, { stream: row.stream, revision: String(row.revision), type: row.type });
+      }
+      return found;
+    }) ?? new Map();
+};
