@@ -246,7 +246,7 @@ export class SandboxWms {
   // ---- playing the warehouse ----
 
   private takeOutbound(request: OutboundRequest): SandboxOutbound {
-    const order: SandboxOutbound = { ...request, outboundNo: this.documentNo('WMS'), status: 'PENDING', waybills: [], shortItems: [], takenAt: this.localNow() };
+    const order: SandboxOutbound = { ...request, outboundNo: this.outboundNoFor(request.orderNo), status: 'PENDING', waybills: [], shortItems: [], takenAt: this.localNow() };
     this.outbound.set(keyOf(order), order);
     const faults = this.faults.current;
     this.options.logger.info({ orderNo: order.orderNo, outboundNo: order.outboundNo }, `${order.warehouseCode} took ${order.orderNo} as ${order.outboundNo} (${faults.mode})`);
@@ -358,6 +358,18 @@ export class SandboxWms {
 
   private advance(order: SandboxOutbound, status: OutboundStatus): void {
     if (rank[status] > rank[order.status]) order.status = status;
+  }
+
+  /**
+   * The article's pairing: order OMS202511220001 becomes WMS202511220001 (so its callback example
+   * can be sent as it is in manual mode); any other order number, or one already taken, gets the
+   * next `WMS{day}{sequence}`.
+   */
+  private outboundNoFor(orderNo: string): string {
+    const paired = /^OMS(\d{12})$/.exec(orderNo);
+    const candidate = paired === null ? null : `WMS${paired[1] as string}`;
+    const taken = candidate !== null && [...this.outbound.values()].some((order) => order.outboundNo === candidate);
+    return candidate !== null && !taken ? candidate : this.documentNo('WMS');
   }
 
   private documentNo(prefix: string): string {
