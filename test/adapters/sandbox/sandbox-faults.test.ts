@@ -17,6 +17,13 @@ describe('sandbox faults: set and read', () => {
     expect(sandbox.wms.faults.current).toMatchObject({ errorRate: 0, rejectRate: 0.25, partialShipments: false, shortage: { SKU001: 1 } });
   });
 
+  test('PUT without a Content-Type (plain `curl -d`) is read as JSON too', async () => {
+    const { sandbox } = await startRig({});
+    const answer = await fetch(`${sandbox.wmsUrl}/sandbox/faults`, { method: 'PUT', body: '{"errorRate":0.5}' });
+    expect(answer.status).toBe(200);
+    expect(sandbox.wms.faults.current.errorRate).toBe(0.5);
+  });
+
   test('PUT with bad fields answers 422 listing each, and changes nothing', async () => {
     const { sandbox } = await startRig({ faults: { errorRate: 0.5 } });
     const answer = await put(sandbox.wmsUrl, { errorRate: 2, mode: 'sometimes', shortage: { SKU001: -1 }, typo: true });
