@@ -38,7 +38,7 @@ import type { Line } from '../../src/domain/kernel/lines.ts';
 import { Refused } from '../../src/domain/kernel/refused.ts';
 import type { RetryPolicy } from '../../src/domain/kernel/retry-policy.ts';
 import { type OrderEvent, type OrderState, type Placement, type WmsStage, openLines, orderStreamName, outboundOrder } from '../../src/domain/outbound-order/index.ts';
-import { type StockEvent, type StockLedgerState, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
+import { type StockEvent, type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
 import { FaultyWarehouse, type HeldOutbound, type WmsFault } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { RecordingTransport } from '../support/recording-transport.ts';
@@ -368,7 +368,7 @@ const checkInvariants = async (real: Real): Promise<void> => {
   for (const [stream, events] of streams) {
     if (categoryOf(stream) !== 'stock') continue;
     const ledger = events.reduce((s, e) => stockLedgerDecider.evolve(s, e as unknown as StockEvent), stockLedgerDecider.initialState);
-    for (const [reference, quantity] of Object.entries(ledger.reservations)) {
+    for (const [reference, quantity] of reservationsHeld(ledger)) {
       const at = reference.lastIndexOf('/R');
       const orderNo = reference.slice(0, at);
       const round = Number(reference.slice(at + 2));

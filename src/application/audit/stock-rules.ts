@@ -1,10 +1,9 @@
-import { type StockEvent, type StockLedgerState, available, stockLedgerDecider } from '../../domain/stock-ledger/index.ts';
+import { type StockEvent, type StockLedgerState, available, reservationsHeld, stillReserved, stockLedgerDecider } from '../../domain/stock-ledger/index.ts';
 import { type AuditedEvent, type Excusable, type StreamRules, anomalyKindOf, streamId } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
 
-const still = (state: StockLedgerState, reservation: string): number =>
-  Object.hasOwn(state.reservations, reservation) ? (state.reservations[reservation] ?? 0) : 0;
+const still = stillReserved;
 
 /**
  * A stock ledger's invariants (DESIGN §3 "Per stock ledger: on hand ≥ 0, reserved ≤ on hand"),
@@ -94,7 +93,7 @@ export const stockRules = (stream: string): StreamRules => {
         overReservedExcused = true;
       }
       if (state.reserved < 0) broken.push({ rule: 'reserved ≥ 0', message: `reserved ${state.reserved} after ${event.type}` });
-      const held = Object.values(state.reservations).reduce((sum, quantity) => sum + quantity, 0);
+      const held = [...reservationsHeld(state)].reduce((sum, [, quantity]) => sum + quantity, 0);
       if (held !== state.reserved) broken.push({ rule: 'reserved = the reservations held', message: `reserved ${state.reserved}, reservations hold ${held}` });
       return { broken, excusable };
     },

@@ -1,13 +1,10 @@
 import type { StockEvent } from './events.ts';
-import { type Handled, type StockLedgerState, receiptKey, stillReserved } from './state.ts';
+import { addKey as add, removeKey, setValue } from '../kernel/persistent-map.ts';
+import { type StockLedgerState, receiptKey, stillReserved } from './state.ts';
 
-const add = (set: Handled, key: string): Handled => ({ ...set, [key]: true });
-
-/** Sets a reservation's remainder; a remainder of zero (or less) leaves the record. */
-const withRemainder = (reservations: StockLedgerState['reservations'], reservation: string, remainder: number) => {
-  const { [reservation]: _gone, ...rest } = reservations;
-  return remainder > 0 ? { ...rest, [reservation]: remainder } : rest;
-};
+/** Sets a reservation's remainder; a remainder of zero (or less) leaves the map. */
+const withRemainder = (reservations: StockLedgerState['reservations'], reservation: string, remainder: number) =>
+  remainder > 0 ? setValue(reservations, reservation, remainder) : removeKey(reservations, reservation);
 
 const identified = (state: StockLedgerState, event: StockEvent): StockLedgerState =>
   state.warehouseCode === null ? { ...state, warehouseCode: event.data.warehouseCode, sku: event.data.sku } : state;

@@ -8,7 +8,7 @@ import { type StockLedgerState, initialStockLedgerState } from './state.ts';
 export type * from './commands.ts';
 export type * from './events.ts';
 export type { StockLedgerState } from './state.ts';
-export { available, initialStockLedgerState } from './state.ts';
+export { available, initialStockLedgerState, reservationsHeld, stillReserved } from './state.ts';
 
 /** On hand, reserved and available stock of one SKU in one warehouse. Never terminal. */
 export const stockLedgerDecider: Decider<StockLedgerState, StockCommand, StockEvent> = {

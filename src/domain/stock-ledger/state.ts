@@ -1,5 +1,10 @@
-/** References already handled, per command kind (a record used as a set: JSON-friendly). */
-export type Handled = Readonly<Record<string, true>>;
+import { type PersistentMap, type PersistentSet, emptyMap, entriesOf, getValue, hasKey } from '../kernel/persistent-map.ts';
+
+/**
+ * References already handled, per command kind: a persistent set, so that recording one more
+ * reference on a ledger with thousands costs O(log n), not a copy of them all.
+ */
+export type Handled = PersistentSet;
 
 export type StockLedgerState = Readonly<{
   /** the ledger's identity, known from its first event */
@@ -11,8 +16,8 @@ export type StockLedgerState = Readonly<{
   reserved: number;
   /** goods received defective: kept apart, never sellable, never reserved */
   defective: number;
-  /** reservation reference → quantity still reserved (entries at zero are dropped) */
-  reservations: Readonly<Record<string, number>>;
+  /** reservation reference → quantity still reserved (entries at zero are dropped); read with `stillReserved`, `reservationsHeld` */
+  reservations: PersistentMap<number>;
   handled: Readonly<{
     /** keyed `${condition}:${reference}` (one inspection may bring both sellable and defective goods) */
     received: Handled;
@@ -30,16 +35,18 @@ export const initialStockLedgerState: StockLedgerState = {
   onHand: 0,
   reserved: 0,
   defective: 0,
-  reservations: {},
-  handled: { received: {}, reserved: {}, released: {}, deducted: {}, adjusted: {} },
+  reservations: emptyMap,
+  handled: { received: emptyMap, reserved: emptyMap, released: emptyMap, deducted: emptyMap, adjusted: emptyMap },
   anomalies: 0,
 };
 
 export const available = (state: StockLedgerState): number => state.onHand - state.reserved;
 
-export const has = (set: Handled, key: string): boolean => Object.hasOwn(set, key);
+export const has = (set: Handled, key: string): boolean => hasKey(set, key);
 
-export const stillReserved = (state: StockLedgerState, reservation: string): number =>
-  Object.hasOwn(state.reservations, reservation) ? (state.reservations[reservation] ?? 0) : 0;
+export const stillReserved = (state: StockLedgerState, reservation: string): number => getValue(state.reservations, reservation) ?? 0;
+
+/** Every reservation still held, as [reference, quantity] (in no particular order). */
+export const reservationsHeld = (state: StockLedgerState): Iterable<readonly [string, number]> => entriesOf(state.reservations);
 
 export const receiptKey = (condition: string, reference: string): string => `${condition}:${reference}`;

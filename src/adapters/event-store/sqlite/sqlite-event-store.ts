@@ -53,6 +53,8 @@ const SCHEMA = `
 const COLUMNS = 'position, id, stream, revision, type, data, metadata';
 const UNLIMITED = -1;
 const MMAP_BYTES = 256 * 1024 * 1024;
+/** Events of this process's latest appends kept decoded for the subscriptions (see `tailPage`). */
+const TAIL_CAPACITY = 4096;
 
 const toStored = ([sequence, id, stream, revision, type, data, metadata]: Row): StoredEvent => {
   const position = BigInt(sequence);
@@ -65,6 +67,15 @@ const toStored = ([sequence, id, stream, revision, type, data, metadata]: Row): 
     revision: BigInt(revision),
     position: { commit: position, prepare: position },
   };
+};
+
+/** Frozen through and through: an event shared by several subscribers cannot be changed by one of them. */
+const deepFrozen = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFrozen(inner);
+    Object.freeze(value);
+  }
+  return value;
 };
 
 const isIdTaken = (error: unknown): boolean =>
@@ -81,6 +92,17 @@ export class SqliteEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
   private readonly appendInTransaction;
+  /** rows inserted by the transaction under way; taken into the tail only once it has committed */
+  private inserted: Row[] = [];
+  /**
+   * The latest events appended by this process, decoded once: `tail[i]` is at position
+   * `tailStart + i`, without gaps. Every subscription reads the events just appended (about 15 of
+   * them, each event); reading them here spares each a query and a JSON parse of every event.
+   * The events are shared between subscribers, so they are frozen (a subscriber never modifies what it is handed).
+   */
+  private tail: StoredEvent[] = [];
+  private tailCategories: string[] = [];
+  private tailStart = 0;
 
   private constructor(
     private readonly db: Database.Database,
@@ -111,6 +133,7 @@ export class SqliteEventStore implements EventStore {
       category: db.prepare<[string, number | bigint, number], Row>(
         `SELECT ${COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
       ).raw(),
+      lastPosition: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
     };
     this.appendInTransaction = db.transaction(
       (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => this.write(stream, events, expected),
@@ -124,7 +147,10 @@ export class SqliteEventStore implements EventStore {
 
   async append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
+    this.inserted = [];
     const result = this.appendInTransaction(stream, events, expected);
+    this.remember(this.inserted, categoryOf(stream));
+    this.inserted = [];
     this.appended.notify();
     return result;
   }
@@ -179,11 +205,11 @@ export class SqliteEventStore implements EventStore {
     let position = 0;
     for (const event of events) {
       revision += 1n;
+      const data = JSON.stringify(event.data);
+      const metadata = JSON.stringify(event.metadata);
       try {
-        position = Number(
-          statements.insert.run(stream, category, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata))
-            .lastInsertRowid,
-        );
+        position = Number(statements.insert.run(stream, category, revision, event.id, event.type, data, metadata).lastInsertRowid);
+        this.inserted.push([position, event.id, stream, Number(revision), event.type, data, metadata]);
       } catch (error) {
         const taken = isIdTaken(error) ? statements.holderOf.get(event.id) : undefined;
         throw taken ? eventIdTaken(taken, stream, expected, last) : error;
@@ -204,6 +230,41 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toStored);
   }
 
+  /** Takes the rows of a committed append into the tail (a gap, left by another process's append, restarts it). */
+  private remember(rows: readonly Row[], category: string): void {
+    for (const row of rows) {
+      if (this.tail.length === 0 || row[0] !== this.tailStart + this.tail.length) {
+        this.tail = [];
+        this.tailCategories = [];
+        this.tailStart = row[0];
+      }
+      this.tail.push(deepFrozen(toStored(row)));
+      this.tailCategories.push(category);
+    }
+    if (this.tail.length > TAIL_CAPACITY) {
+      const dropped = this.tail.length - TAIL_CAPACITY / 2;
+      this.tail = this.tail.slice(dropped);
+      this.tailCategories = this.tailCategories.slice(dropped);
+      this.tailStart += dropped;
+    }
+  }
+
+  /**
+   * The page from the tail, when the tail holds every event after `after` (it starts at or before
+   * the next one, and nothing was stored after its end, by another process either); else undefined.
+   */
+  private tailPage(after: Position | undefined, category: string | undefined, limit: number): readonly StoredEvent[] | undefined {
+    const from = Number(after?.commit ?? 0n);
+    const end = this.tailStart + this.tail.length - 1;
+    if (this.tail.length === 0 || from < this.tailStart - 1 || from > end) return undefined;
+    if (this.statements.lastPosition.get() !== end) return undefined;
+    const page: StoredEvent[] = [];
+    for (let i = from + 1 - this.tailStart; i < this.tail.length && (limit === UNLIMITED || page.length < limit); i += 1) {
+      if (category === undefined || this.tailCategories[i] === category) page.push(this.tail[i] as StoredEvent);
+    }
+    return page;
+  }
+
   private pagedSource(): PagedSource {
     const { pollIntervalMs } = this.options;
     const nextAppend =
@@ -217,6 +278,9 @@ export class SqliteEventStore implements EventStore {
                 resolve();
               });
             });
-    return { readPage: (after, category, limit) => this.page(after, category, limit), nextAppend };
+    return {
+      readPage: (after, category, limit) => this.tailPage(after, category, limit) ?? this.page(after, category, limit),
+      nextAppend,
+    };
   }
 }

@@ -1,0 +1,50 @@
+/**
+ * The SQLite store serves its subscriptions the events this process just appended from memory
+ * (decoded once). Appends interleaved with another connection's on the same file (as another
+ * process would make them) must still reach a subscriber all, once each, in position order.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test, vi } from 'vitest';
+import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
+import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
+
+type Numbered = Readonly<{ type: 'Numbered'; data: { n: number } }>;
+
+const directory = mkdtempSync(join(tmpdir(), 'hub-tail-'));
+const file = join(directory, 'events.db');
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const numbered = (n: number) => ({
+  id: crypto.randomUUID(),
+  type: 'Numbered' as const,
+  data: { n },
+  metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' },
+});
+
+test('appends of this connection and of another, interleaved, all reach the subscriber once, in order', async () => {
+  const own = SqliteEventStore.open(file, { pollIntervalMs: 10 });
+  const other = SqliteEventStore.open(file);
+  const heard: StoredEvent<Numbered>[] = [];
+  const everything: StoredEvent<Numbered>[] = [];
+  const orders = own.subscribe<Numbered>({ category: 'order', onEvent: (event) => void heard.push(event) });
+  const all = own.subscribe<Numbered>({ onEvent: (event) => void everything.push(event) });
+  await Promise.all([orders.caughtUp, all.caughtUp]);
+  let n = 0;
+  for (let round = 0; round < 30; round += 1) {
+    const writer = round % 3 === 2 ? other : own;
+    const stream = round % 4 === 3 ? `stock-WH${round}` : `order-T${round}`;
+    await writer.append(stream, [numbered(n++), numbered(n++)], 'no_stream');
+    // the subscribers mostly catch up between appends, so that the other connection's land just after what they heard
+    if (round % 5 !== 4) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const stored = (await own.readAll<Numbered>()).map((event) => event.data.n);
+  expect(stored).toHaveLength(60);
+  await vi.waitFor(() => expect(everything.map((event) => event.data.n)).toEqual(stored), { timeout: 5_000, interval: 10 });
+  const storedOrders = (await own.readAll<Numbered>({ category: 'order' })).map((event) => event.data.n);
+  await vi.waitFor(() => expect(heard.map((event) => event.data.n)).toEqual(storedOrders), { timeout: 5_000, interval: 10 });
+  expect(everything).toEqual(await own.readAll<Numbered>());
+  await own.close();
+  await other.close();
+});
