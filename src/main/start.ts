@@ -25,7 +25,15 @@ const main = async (): Promise<void> => {
     process.exit(2);
   }
   const logger = pino({ level: config.LOG_LEVEL, base: null });
-  const hub = await startHub(config, logger);
+  let hub;
+  try {
+    hub = await startHub(config, logger);
+  } catch (error) {
+    const { code, port } = error as { code?: string; port?: number };
+    if (code !== 'EADDRINUSE') throw error;
+    console.error(`port ${String(port)} is already in use: stop what listens there, or choose other ports (PORT, SANDBOX_WMS_PORT, SANDBOX_TMS_PORT)`);
+    process.exit(2);
+  }
   const lines = [
     `fulfilment hub listening on ${hub.url} (events: ${config.EVENT_STORE}${config.EVENT_STORE === 'sqlite' ? ` in ${config.OMS_DATA_DIR}` : ''})`,
     hub.sandbox === null

@@ -1,0 +1,47 @@
+/** The service's configuration: defaults that run the hub with nothing set; a bad value stops it, naming the variable. */
+import { describe, expect, test } from 'vitest';
+import { ConfigError, readConfig } from '../../src/main/config.ts';
+
+describe('configuration from the environment', () => {
+  test('nothing set: the embedded store, the sandbox, the article\'s retry policy, Asia/Shanghai', () => {
+    expect(readConfig({})).toMatchObject({
+      PORT: 3000,
+      OMS_DATA_DIR: './data',
+      EVENT_STORE: 'sqlite',
+      SQLITE_SYNCHRONOUS: 'FULL',
+      SANDBOX_MODE: 'auto',
+      WAREHOUSE_ZONE: 'Asia/Shanghai',
+      RETRY_MAX_ATTEMPTS: 3,
+      RETRY_BASE_DELAY_MS: 60_000,
+      RETRY_MAX_DELAY_MS: 900_000,
+      OMS_API_KEYS: [],
+    });
+    expect(readConfig({}).WMS_URL).toBeUndefined();
+  });
+
+  test('bad values stop start-up with one line per variable, naming it and why', () => {
+    const read = () => readConfig({ PORT: 'abc', WAREHOUSE_ZONE: 'Mars/Olympus', WMS_URL: 'not a url', EVENT_STORE: 'eventstoredb', SANDBOX_MODE: 'sometimes' });
+    expect(read).toThrow(ConfigError);
+    const message = (() => {
+      try {
+        read();
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    for (const variable of ['PORT', 'WAREHOUSE_ZONE: must be an IANA time zone', 'WMS_URL: must be an http(s) URL', 'SANDBOX_MODE']) {
+      expect(message).toContain(variable);
+    }
+  });
+
+  test('EventStoreDB needs its connection string', () => {
+    expect(() => readConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('ESDB_CONNECTION_STRING: is required when EVENT_STORE=eventstoredb');
+    expect(readConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).EVENT_STORE).toBe('eventstoredb');
+  });
+
+  test('API keys are a comma-separated list; an empty value counts as unset', () => {
+    expect(readConfig({ OMS_API_KEYS: ' k1, k2 ,,' }).OMS_API_KEYS).toEqual(['k1', 'k2']);
+    expect(readConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+});
