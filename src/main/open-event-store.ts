@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { EventLookup, EventRef } from '../application/audit/order-at.ts';
 import type { EventStore } from '../application/ports/event-store.ts';
 import { EventStoreDbEventStore } from '../adapters/event-store/eventstoredb/eventstoredb-event-store.ts';
+import { countEventsInFile, findEventsInFile } from '../adapters/event-store/sqlite/sqlite-event-file.ts';
 import { SqliteEventStore } from '../adapters/event-store/sqlite/sqlite-event-store.ts';
 import type { Config } from './config.ts';
 
@@ -40,27 +40,12 @@ export const openEventStore = (config: StoreConfig, options: Readonly<{ mustExis
   return SqliteEventStore.open(file, { synchronous: config.SQLITE_SYNCHRONOUS });
 };
 
-const readOnly = <T>(config: StoreConfig, read: (db: Database.Database) => T): T | undefined => {
-  if (config.EVENT_STORE !== 'sqlite' || !existsSync(sqliteEventsFile(config))) return undefined;
-  let db: Database.Database | undefined;
-  try {
-    // read-write, as the store itself opens it: a read-only connection cannot always open a WAL file
-    db = new Database(sqliteEventsFile(config), { fileMustExist: true });
-    db.pragma('busy_timeout = 10000');
-    return read(db);
-  } catch {
-    return undefined;
-  } finally {
-    db?.close();
-  }
-};
-
 /**
  * How many events the store holds (after `afterPosition`, if given), for a progress bar: SQLite
  * counts them; EventStoreDB does not say (undefined).
  */
 export const countStoredEvents = (config: StoreConfig, afterPosition = 0n): number | undefined =>
-  readOnly(config, (db) => db.prepare<[bigint], number>('SELECT count(*) FROM events WHERE position > ?').pluck().get(afterPosition));
+  config.EVENT_STORE === 'sqlite' ? countEventsInFile(sqliteEventsFile(config), afterPosition) : undefined;
 
 /**
  * Finds events by id, to name what caused an event in another stream (SQLite, by its unique id
@@ -68,18 +53,5 @@ export const countStoredEvents = (config: StoreConfig, afterPosition = 0n): numb
  */
 export const eventLookup = (config: StoreConfig): EventLookup | undefined => {
   if (config.EVENT_STORE !== 'sqlite') return undefined;
-  return async (ids) =>
-    readOnly(config, (db) => {
-      const found = new Map<string, EventRef>();
-      for (let start = 0; start < ids.length; start += 500) {
-        const chunk = ids.slice(start, start + 500);
-        const rows = db
-          .prepare<string[], { id: string; stream: string; revision: number; type: string }>(
-            `SELECT id, stream, revision, type FROM events WHERE id IN (${chunk.map(() => '?').join(',')})`,
-          )
-          .all(...chunk);
-        for (const row of rows) found.set(row.id, { stream: row.stream, revision: String(row.revision), type: row.type });
-      }
-      return found;
-    }) ?? new Map();
+  return async (ids) => new Map<string, EventRef>(findEventsInFile(sqliteEventsFile(config), ids) ?? []);
 };
