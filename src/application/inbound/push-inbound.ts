@@ -1,13 +1,7 @@
-import { millis } from '../../domain/kernel/instant.ts';
-import { type InboundState, inboundOrderDecider, inboundStreamName } from '../../domain/inbound-order/index.ts';
+import { inboundOrderDecider, inboundStreamName, pushIsDue } from '../../domain/inbound-order/index.ts';
 import { onInbound } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
-
-const isDue = (state: InboundState, now: string): boolean =>
-  state.status === 'CREATED' ||
-  state.status === 'RETRY_REQUESTED' ||
-  (state.status === 'PUSH_FAILED' && state.push.nextAttemptAt !== null && millis(state.push.nextAttemptAt) <= millis(now));
 
 /**
  * Tell the WMS to expect a receipt (a purchase or a customer return) when the inbound order is
@@ -15,7 +9,7 @@ const isDue = (state: InboundState, now: string): boolean =>
  */
 export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: Cause): Promise<void> => {
   const state = await loadState(deps, inboundOrderDecider, inboundStreamName(inboundNo));
-  if (state.inbound === null || !isDue(state, deps.clock.now())) return;
+  if (state.inbound === null || !pushIsDue(state, deps.clock.now())) return;
   const { inbound } = state;
   const attempt = state.push.total + 1;
   const outcome = await deps.warehouse.createInbound({

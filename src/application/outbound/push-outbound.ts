@@ -1,13 +1,8 @@
-import { millis } from '../../domain/kernel/instant.ts';
-import { type OrderState, openLines, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { type OrderState, openLines, orderStreamName, outboundOrder, pushIsDue } from '../../domain/outbound-order/index.ts';
 import { onOrder } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { OutboundInstruction } from '../ports/warehouse.ts';
-
-const isDue = (state: OrderState, now: string): boolean =>
-  state.status === 'RESERVED' ||
-  (state.status === 'PUSH_FAILED' && state.push.nextAttemptAt !== null && millis(state.push.nextAttemptAt) <= millis(now));
 
 const instructionFor = (state: OrderState): OutboundInstruction => {
   const batches = new Map(state.lines.map((line) => [line.sku, line.batchNo]));
@@ -31,7 +26,7 @@ const instructionFor = (state: OrderState): OutboundInstruction => {
  */
 export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: Cause): Promise<void> => {
   const state = await loadState(deps, outboundOrder, orderStreamName(orderNo));
-  if (!isDue(state, deps.clock.now())) return;
+  if (!pushIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.warehouse.createOutbound(instructionFor(state));
   const now = deps.clock.now();

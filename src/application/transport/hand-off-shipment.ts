@@ -1,12 +1,7 @@
-import { millis } from '../../domain/kernel/instant.ts';
-import { type HandOffState, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
+import { handOffIsDue, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
 import { onShipment } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
-
-const isDue = (state: HandOffState, now: string): boolean =>
-  state.status === 'AWAITING_HANDOFF' ||
-  (state.status === 'HANDOFF_FAILED' && state.push.nextAttemptAt !== null && millis(state.push.nextAttemptAt) <= millis(now));
 
 /**
  * Article §3.2 step 4: hand a shipment to transport when it is registered or its retry is due,
@@ -15,7 +10,7 @@ const isDue = (state: HandOffState, now: string): boolean =>
  */
 export const handOffShipment = async (deps: Dependencies, waybillNo: string, cause: Cause): Promise<void> => {
   const state = await loadState(deps, transportHandOff, shipmentStreamName(waybillNo));
-  if (state.shipment === null || !isDue(state, deps.clock.now())) return;
+  if (state.shipment === null || !handOffIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.transport.pushShipment(state.shipment);
   const now = deps.clock.now();

@@ -1,5 +1,6 @@
+import type { Instant } from '../kernel/instant.ts';
 import type { PushAttempts } from '../kernel/push-attempts.ts';
-import { noPushAttempts } from '../kernel/push-attempts.ts';
+import { noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
 import type { InboundCreatedData } from './events.ts';
 
 export type InboundStatus = 'CREATED' | 'PUSHED_TO_WMS' | 'PUSH_FAILED' | 'MANUAL_INTERVENTION' | 'RETRY_REQUESTED' | 'RECEIVED';
@@ -31,3 +32,8 @@ export const initialInboundState: InboundState = {
 };
 
 export const isReceived = (state: InboundState): boolean => state.status === 'RECEIVED';
+
+/** The inbound order should go to the WMS now: just created, retried by a person, or a retry has come due. */
+export const pushIsDue = (state: InboundState, now: Instant): boolean =>
+  state.inbound !== null &&
+  (state.status === 'CREATED' || state.status === 'RETRY_REQUESTED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now)));

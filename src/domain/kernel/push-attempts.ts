@@ -1,5 +1,5 @@
 import { refuse } from './refused.ts';
-import type { Instant } from './instant.ts';
+import { type Instant, millis } from './instant.ts';
 import { type FailureVerdict, type RetryPolicy, judgeFailure } from './retry-policy.ts';
 
 /**
@@ -19,6 +19,9 @@ export type PushAttempts = Readonly<{
 }>;
 
 export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null };
+
+/** A retry is waiting and its deadline has come. */
+export const retryIsDue = (attempts: PushAttempts, now: Instant): boolean => attempts.nextAttemptAt !== null && millis(attempts.nextAttemptAt) <= millis(now);
 
 export const attemptsInRound = (attempts: PushAttempts): number => attempts.total - attempts.roundStart;
 

@@ -1,6 +1,6 @@
 import type { Instant } from '../kernel/instant.ts';
 import { type Line, linesKey } from '../kernel/lines.ts';
-import { type PushAttempts, noPushAttempts } from '../kernel/push-attempts.ts';
+import { type PushAttempts, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
 import type { Consignee, Placement, Priority, ShortagePolicy, TimeRequirement } from './commands.ts';
 import type { ManualReason } from './events.ts';
 
@@ -119,3 +119,7 @@ export const interceptKey = (cancelRequestId: string): string => `intercept:${ca
 export const progressKey = (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`;
 export const pushKey = (attempt: number): string => `push:${attempt}`;
 export const backorderNo = (orderNo: string, n: number): string => `${orderNo}-BO${n}`;
+
+/** The outbound instruction should go to the WMS now: stock was just reserved, or a retry has come due. */
+export const pushIsDue = (state: OrderState, now: Instant): boolean =>
+  state.status === 'RESERVED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now));

@@ -17,3 +17,4 @@ export const shipmentStreamName = (waybillNo: string): string => `shipment-${way
 export type * from './commands.ts';
 export type * from './events.ts';
 export type { HandOffState, HandOffStatus } from './state.ts';
+export { handOffIsDue } from './state.ts';
