@@ -1,13 +1,12 @@
-import { type OrderEvent, orderStreamName } from '../../domain/outbound-order/index.ts';
+import type { OrderEvent } from '../../domain/outbound-order/index.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { interceptOutbound, withdrawFromWarehouse } from '../outbound/intercept-outbound.ts';
-import { warehousesPushedTo } from '../outbound/warehouses-pushed-to.ts';
+import { whereTheOrderMayBe } from '../outbound/where-the-order-may-be.ts';
 import type { StoredEvent } from '../ports/event-store.ts';
 import { type Reaction, streamId } from './reaction.ts';
 
-const pushedBefore = async (deps: Dependencies, stored: StoredEvent, warehouseCode: string): Promise<boolean> =>
-  warehousesPushedTo(await deps.store.readStream(stored.stream), stored.revision).has(warehouseCode);
+const whereaboutsBefore = async (deps: Dependencies, stored: StoredEvent) => whereTheOrderMayBe(await deps.store.readStream(stored.stream), stored.revision);
 
 /**
  * Cancellation requested → ask the WMS to intercept. Rerouted away from a warehouse, or cancelled
@@ -27,27 +26,16 @@ export const withdrawWhenCancelledOrMoved = (deps: Dependencies): Reaction => ({
       await interceptOutbound(deps, orderNo, event.data.requestId, causedBy(stored, deps.clock.now()));
     } else if (event.type === 'OrderRerouted') {
       const { fromWarehouse, toWarehouse, previousOutboundNo } = event.data;
-      if (previousOutboundNo !== null || (await pushedBefore(deps, stored, fromWarehouse))) {
+      if (previousOutboundNo !== null || (await whereaboutsBefore(deps, stored)).pushedTo.has(fromWarehouse)) {
         await withdraw(fromWarehouse, previousOutboundNo, `rerouted to ${toWarehouse}`);
       }
     } else if (event.type === 'OrderCancelled') {
-      const history = await deps.store.readStream(orderStreamName(orderNo));
-      const intercepted = history.some((e) => e.type === 'CancellationRequested' && (e.data as { requestId: string }).requestId === event.data.requestId);
-      if (!intercepted && warehousesPushedTo(history, stored.revision).has(event.data.warehouseCode)) {
-        await withdraw(event.data.warehouseCode, outboundNoBefore(history, stored.revision), `cancelled: ${event.data.reason}`);
-      }
+      const { pushedTo, outboundNo, interceptRequests } = await whereaboutsBefore(deps, stored);
+      const intercepted = event.data.requestId !== null && interceptRequests.has(event.data.requestId);
+      if (!intercepted && pushedTo.has(event.data.warehouseCode)) await withdraw(event.data.warehouseCode, outboundNo, `cancelled: ${event.data.reason}`);
     } else if (event.type === 'AnomalyDetected' && (event.data.kind === 'PUSHED_AFTER_CLOSE' || event.data.kind === 'PUSHED_TO_PREVIOUS_WAREHOUSE')) {
       await withdraw(event.data.warehouseCode, event.data.outboundNo, event.data.detail);
     }
   },
 });
 
-const outboundNoBefore = (history: readonly StoredEvent[], revision: bigint): string | null => {
-  let outboundNo: string | null = null;
-  for (const e of history) {
-    if (e.revision >= revision) break;
-    if (e.type === 'PushSucceeded') outboundNo = (e.data as { outboundNo: string }).outboundNo;
-    if (e.type === 'OrderRerouted') outboundNo = null;
-  }
-  return outboundNo;
-};
