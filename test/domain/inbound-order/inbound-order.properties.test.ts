@@ -9,7 +9,8 @@ import {
   type InboundState,
   inboundOrderDecider,
 } from '../../../src/domain/inbound-order/index.ts';
-import { eventsOf, instantArb, jsonRoundTrip, outcome, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
+import { instantArb, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
+import { deciderLaws } from '../../support/decider-laws.ts';
 
 const decider = inboundOrderDecider;
 const inboundNo = fc.oneof({ arbitrary: fc.constant('IN1'), weight: 12 }, { arbitrary: fc.constant('IN2'), weight: 1 });
@@ -47,23 +48,7 @@ const command: fc.Arbitrary<InboundCommand> = fc.oneof(
 const commands = fc.tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 30, size: 'medium' })).map(([first, rest]) => (first === null ? rest : [first, ...rest]));
 
 describe('inbound order properties', () => {
-  test.prop([commands], { numRuns: 1000 })('a redelivered accepted command yields no events, at any later point', (history) => {
-    const steps = run(decider, history);
-    steps.forEach((step, i) => {
-      if (step.refused !== null) return;
-      for (const later of steps.slice(i)) expect(outcome(decider, step.command, later.after)).toEqual([]);
-    });
-  });
-
-  test.prop([commands, fc.infiniteStream(fc.boolean())], { numRuns: 1000 })(
-    'evolve is total, even over events out of order, and JSON-round-tripped events fold to the same state',
-    (history, keep) => {
-      const events = eventsOf(run(decider, history));
-      expect(fold(decider, jsonRoundTrip(events))).toEqual(fold(decider, events));
-      const scrambled = [...events].reverse().filter(() => keep.next().value as boolean);
-      expect(fold(decider, jsonRoundTrip(scrambled))).toEqual(fold(decider, scrambled));
-    },
-  );
+  deciderLaws(decider, commands);
 
   test.prop([commands], { numRuns: 1000 })('received quantities and discrepancies add up after every step', (history) => {
     const events: InboundEvent[] = [];

@@ -1,6 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { fold } from '../../../src/domain/kernel/decider.ts';
 import {
   type ReturnCommand,
   type ReturnEvent,
@@ -8,7 +7,8 @@ import {
   inspectedTotals,
   returnOrderDecider,
 } from '../../../src/domain/return-order/index.ts';
-import { eventsOf, instantArb, jsonRoundTrip, outcome, run } from '../../support/arbitraries-decider.ts';
+import { instantArb, run } from '../../support/arbitraries-decider.ts';
+import { deciderLaws } from '../../support/decider-laws.ts';
 
 const decider = returnOrderDecider;
 const returnNo = fc.oneof({ arbitrary: fc.constant('RT1'), weight: 12 }, { arbitrary: fc.constant('RT2'), weight: 1 });
@@ -41,23 +41,7 @@ const command: fc.Arbitrary<ReturnCommand> = fc.oneof(
 const commands = fc.tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 25, size: 'medium' })).map(([first, rest]) => (first === null ? rest : [first, ...rest]));
 
 describe('return order properties', () => {
-  test.prop([commands], { numRuns: 1000 })('a redelivered accepted command yields no events, at any later point', (history) => {
-    const steps = run(decider, history);
-    steps.forEach((step, i) => {
-      if (step.refused !== null) return;
-      for (const later of steps.slice(i)) expect(outcome(decider, step.command, later.after)).toEqual([]);
-    });
-  });
-
-  test.prop([commands, fc.infiniteStream(fc.boolean())], { numRuns: 1000 })(
-    'evolve is total, even over events out of order, and JSON-round-tripped events fold to the same state',
-    (history, keep) => {
-      const events = eventsOf(run(decider, history));
-      expect(fold(decider, jsonRoundTrip(events))).toEqual(fold(decider, events));
-      const scrambled = [...events].reverse().filter(() => keep.next().value as boolean);
-      expect(fold(decider, jsonRoundTrip(scrambled))).toEqual(fold(decider, scrambled));
-    },
-  );
+  deciderLaws(decider, commands);
 
   test.prop([commands], { numRuns: 1000 })('returned quantities add up after every step', (history) => {
     const events: ReturnEvent[] = [];

@@ -1,8 +1,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { fold } from '../../../src/domain/kernel/decider.ts';
 import { type StockCommand, type StockEvent, reservationsHeld, stockLedgerDecider } from '../../../src/domain/stock-ledger/index.ts';
-import { eventsOf, instantArb, jsonRoundTrip, outcome, run } from '../../support/arbitraries-decider.ts';
+import { instantArb, run } from '../../support/arbitraries-decider.ts';
+import { deciderLaws } from '../../support/decider-laws.ts';
 
 const ledger = { warehouseCode: 'WH001', sku: 'SKU001' };
 // Small pools, so that references collide and commands are redelivered.
@@ -50,23 +50,7 @@ const figures = (events: readonly StockEvent[]) => {
 };
 
 describe('stock ledger properties', () => {
-  test.prop([commands], { numRuns: 1000 })('a redelivered accepted command yields no events, at any later point', (history) => {
-    const steps = run(stockLedgerDecider, history);
-    steps.forEach((step, i) => {
-      if (step.refused !== null) return;
-      for (const later of steps.slice(i)) expect(outcome(stockLedgerDecider, step.command, later.after)).toEqual([]);
-    });
-  });
-
-  test.prop([commands, fc.infiniteStream(fc.boolean())], { numRuns: 1000 })(
-    'evolve is total, even over events out of order, and JSON-round-tripped events fold to the same state',
-    (history, keep) => {
-      const events = eventsOf(run(stockLedgerDecider, history));
-      expect(fold(stockLedgerDecider, jsonRoundTrip(events))).toEqual(fold(stockLedgerDecider, events));
-      const scrambled = [...events].reverse().filter(() => keep.next().value as boolean);
-      expect(fold(stockLedgerDecider, jsonRoundTrip(scrambled))).toEqual(fold(stockLedgerDecider, scrambled));
-    },
-  );
+  deciderLaws(stockLedgerDecider, commands);
 
   test.prop([commands], { numRuns: 1000 })('quantities add up after every step', (history) => {
     const steps = run(stockLedgerDecider, history);
