@@ -46,7 +46,12 @@ const orderEvents = {
     backorderOf: code.optional(),
     placedAt: instant,
   }),
-  ReservationRequested: z.strictObject({ reservationNo: positive, warehouseCode: code, lines }),
+  ReservationRequested: z.strictObject({
+    reservationNo: positive,
+    warehouseCode: code,
+    lines,
+    supersedes: z.strictObject({ reservationNo: positive, warehouseCode: code }).nullable(),
+  }),
   StockReserved: z.strictObject({ reservationNo: positive, warehouseCode: code, reservedAt: instant }),
   StockShortageDetected: z.strictObject({ source: z.enum(['RESERVATION', 'WMS']), warehouseCode: code, lines, reportKey: code, detectedAt: instant }),
   BackorderCreated: z.strictObject({ backorderNo: code, warehouseCode: code, lines, heldUnderReservation: positive.nullable(), createdAt: instant }),

@@ -25,15 +25,10 @@ export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
     } else if (event.type === 'OrderRerouted') {
       const reservation = reservationReference(orderNo, event.data.previousReservationNo);
       await releaseReservation(deps, event.data.fromWarehouse, await skus(), reservation, `${reservation}/reroute`, cause);
-    } else if (event.type === 'ReservationRequested' && event.data.reservationNo > 1) {
-      // a new round replaces the last one: whatever that one still holds goes back (after a
-      // reroute it was released already; after a shortage the warehouse reported, it was not)
-      const previous = (await deps.store.readStream(stored.stream)).find(
-        (e) => e.type === 'ReservationRequested' && (e.data as { reservationNo: number }).reservationNo === event.data.reservationNo - 1,
-      );
-      if (previous === undefined) return;
-      const reservation = reservationReference(orderNo, event.data.reservationNo - 1);
-      await releaseReservation(deps, (previous.data as { warehouseCode: string }).warehouseCode, await skus(), reservation, `${reservation}/superseded`, cause);
+    } else if (event.type === 'ReservationRequested' && event.data.supersedes !== null) {
+      // after a reroute the superseded round was released already; after a shortage the warehouse reported, it was not
+      const reservation = reservationReference(orderNo, event.data.supersedes.reservationNo);
+      await releaseReservation(deps, event.data.supersedes.warehouseCode, await skus(), reservation, `${reservation}/superseded`, cause);
     } else if (event.type === 'BackorderCreated' && event.data.heldUnderReservation !== null) {
       const reservation = reservationReference(orderNo, event.data.heldUnderReservation);
       await releaseReservation(deps, event.data.warehouseCode, event.data.lines, reservation, `${reservation}/${event.data.backorderNo}`, cause, 'AS_GIVEN');

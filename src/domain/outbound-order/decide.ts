@@ -112,6 +112,7 @@ const place = (command: PlaceOrder, state: OrderState): OrderEvent[] => {
         reservationNo: 1,
         warehouseCode: placement.warehouseCode,
         lines: placement.items.map((item) => ({ sku: item.sku, quantity: item.quantity })),
+        supersedes: null,
       },
     },
   ];
@@ -149,7 +150,12 @@ const cancel = (command: CancelOrder, state: OrderState): OrderEvent[] => {
 
 const reservationRound = (state: OrderState, warehouseCode: string, lines: readonly Line[]): OrderEvent => ({
   type: 'ReservationRequested',
-  data: { reservationNo: state.reservationNo + 1, warehouseCode, lines },
+  data: {
+    reservationNo: state.reservationNo + 1,
+    warehouseCode,
+    lines,
+    supersedes: state.reservationNo === 0 ? null : { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode },
+  },
 });
 
 const retryNow = (command: RetryNow, state: OrderState): OrderEvent[] => {

@@ -36,7 +36,13 @@ export type OrderPlaced = Message<'OrderPlaced', Placement & { placedAt: Instant
 /** A new round of reservation: the application reserves `lines` under reference `{orderNo}/R{reservationNo}`. */
 export type ReservationRequested = Message<
   'ReservationRequested',
-  { reservationNo: number; warehouseCode: string; lines: readonly Line[] }
+  {
+    reservationNo: number;
+    warehouseCode: string;
+    lines: readonly Line[];
+    /** the round this one replaces: whatever it still holds is to be given back (null for the first) */
+    supersedes: Readonly<{ reservationNo: number; warehouseCode: string }> | null;
+  }
 >;
 export type StockReserved = Message<'StockReserved', { reservationNo: number; warehouseCode: string; reservedAt: Instant }>;
 export type StockShortageDetected = Message<

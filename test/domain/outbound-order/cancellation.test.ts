@@ -129,7 +129,10 @@ describe('rerouting by hand', () => {
             reroutedAt: at(30),
           },
         },
-        { type: 'ReservationRequested', data: { reservationNo: 2, warehouseCode: 'WH002', lines: [line('SKU001', 2)] } },
+        {
+          type: 'ReservationRequested',
+          data: { reservationNo: 2, warehouseCode: 'WH002', lines: [line('SKU001', 2)], supersedes: { reservationNo: 1, warehouseCode: 'WH001' } },
+        },
       ]);
     expect(state).toMatchObject({ status: 'CREATED', warehouseCode: 'WH002', push: { total: 1, roundStart: 1, nextAttemptAt: null } });
   });

@@ -88,9 +88,9 @@ export const resolve = (outboundNo: string, requestId = 'resolve-1', now = at(30
 
 // ---- events
 export const placed = (placement: Placement = articleOrder(), now = T0): OrderEvent => ({ type: 'OrderPlaced', data: { ...placement, placedAt: now } });
-export const reservationRequested = (reservationNo: number, lines: Line[], warehouseCode = 'WH001'): OrderEvent => ({
+export const reservationRequested = (reservationNo: number, lines: Line[], warehouseCode = 'WH001', previousWarehouse = 'WH001'): OrderEvent => ({
   type: 'ReservationRequested',
-  data: { reservationNo, warehouseCode, lines },
+  data: { reservationNo, warehouseCode, lines, supersedes: reservationNo === 1 ? null : { reservationNo: reservationNo - 1, warehouseCode: previousWarehouse } },
 });
 export const reserved = (reservationNo = 1, warehouseCode = 'WH001', now = at(1)): OrderEvent => ({
   type: 'StockReserved',

@@ -1,0 +1,47 @@
+/** A new reservation round gives back what the round it supersedes still holds. */
+import { expect, test } from 'vitest';
+import { handleCommand, loadState } from '../../src/application/commands/handle-command.ts';
+import type { Dependencies } from '../../src/application/dependencies.ts';
+import { releaseStockWhenNotShipping } from '../../src/application/reactions/release-stock-when-not-shipping.ts';
+import { MemoryEventStore } from '../../src/adapters/event-store/memory/memory-event-store.ts';
+import { RandomIds } from '../../src/adapters/ids/random-ids.ts';
+import { stockLedgerDecider, stockStreamName } from '../../src/domain/stock-ledger/index.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+
+test('ReservationRequested #2 superseding #1 at WH1 releases what OMS1/R1 still holds there, once', async () => {
+  const store = new MemoryEventStore();
+  const clock = new ManualClock();
+  const deps = { store, ids: new RandomIds(), clock } as unknown as Dependencies;
+  const cause = { correlationId: 'c', causationId: 'c', recordedAt: clock.now() };
+  const ledger = stockStreamName('WH1', 'SKU1');
+  const onLedger = { warehouseCode: 'WH1', sku: 'SKU1', now: clock.now() };
+  await handleCommand(deps, stockLedgerDecider, ledger, { type: 'ReceiveStock', data: { ...onLedger, reference: 'PO1', quantity: 5, condition: 'SELLABLE' } }, cause);
+  await handleCommand(deps, stockLedgerDecider, ledger, { type: 'ReserveStock', data: { ...onLedger, reference: 'OMS1/R1', quantity: 2 } }, cause);
+  const metadata = cause;
+  await store.append(
+    'order-OMS1',
+    [
+      {
+        id: 'placed',
+        type: 'OrderPlaced',
+        metadata,
+        data: {
+          orderNo: 'OMS1', warehouseCode: 'WH1', priority: 'NORMAL', timeRequirement: 'STANDARD', items: [{ sku: 'SKU1', quantity: 2 }],
+          consignee: { name: 'n', phone: 'p', province: 'p', city: 'c', district: 'd', address: 'a' }, policy: { allowPartialShip: false, allowCancel: false }, placedAt: clock.now(),
+        },
+      },
+      { id: 'r1', type: 'ReservationRequested', metadata, data: { reservationNo: 1, warehouseCode: 'WH1', lines: [{ sku: 'SKU1', quantity: 2 }], supersedes: null } },
+      { id: 'r2', type: 'ReservationRequested', metadata, data: { reservationNo: 2, warehouseCode: 'WH1', lines: [{ sku: 'SKU1', quantity: 2 }], supersedes: { reservationNo: 1, warehouseCode: 'WH1' } } },
+    ],
+    'no_stream',
+  );
+  const [, first, second] = await store.readStream('order-OMS1');
+  const reaction = releaseStockWhenNotShipping(deps);
+  await reaction.handle(first!);
+  expect((await loadState(deps, stockLedgerDecider, ledger)).reserved).toBe(2);
+  await reaction.handle(second!);
+  await reaction.handle(second!);
+  const after = await loadState(deps, stockLedgerDecider, ledger);
+  expect(after).toMatchObject({ onHand: 5, reserved: 0 });
+  expect((await store.readStream(ledger)).filter((e) => e.type === 'StockReleased')).toHaveLength(1);
+});
