@@ -6,8 +6,20 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const infrastructure = [
-  'express', 'express/*', 'inversify', 'inversify/*', 'better-sqlite3', '@eventstore/*',
-  '@grpc/*', 'undici', 'undici/*', 'zod', 'zod/*', 'commander', 'pino', 'pino/*',
+  'express',
+  'express/*',
+  'inversify',
+  'inversify/*',
+  'better-sqlite3',
+  '@eventstore/*',
+  '@grpc/*',
+  'undici',
+  'undici/*',
+  'zod',
+  'zod/*',
+  'commander',
+  'pino',
+  'pino/*',
 ];
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'path', 'os', 'crypto'];
 
@@ -33,10 +45,19 @@ export default tseslint.config(
       ),
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'No clock in the domain: time comes in with the command.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'No clock in the domain: time comes in with the command.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'No clock in the domain: time comes in with the command.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'No clock in the domain: time comes in with the command.',
+        },
         { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'No randomness in the domain.' },
-        { selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']", message: 'No clock in the domain: time comes in with the command.' },
+        {
+          selector: "CallExpression[callee.object.name='DateTime'][callee.property.name='now']",
+          message: 'No clock in the domain: time comes in with the command.',
+        },
       ],
     },
   },

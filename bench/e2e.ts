@@ -53,7 +53,8 @@ const CONNECTIONS = number('BENCH_CONNECTIONS', 50);
 const ORDERS = number('BENCH_ORDERS', 2000);
 const SKUS = number('BENCH_SKUS', 1);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal').split(',').map((part) => part.trim()));
-const PROFILE_DIR = process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === '' ? undefined : resolve(process.env.BENCH_CPU_PROF);
+const PROFILE_DIR =
+  process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === '' ? undefined : resolve(process.env.BENCH_CPU_PROF);
 /** bounded waits, so that a stuck hub cannot hold the run for ever */
 const DRAIN_TIMEOUT_S = number('BENCH_DRAIN_TIMEOUT', 30);
 /** for placing the orders and seeing them complete, together */
@@ -121,10 +122,16 @@ const serveBare = async (): Promise<void> => {
   app.disable('x-powered-by');
   app.use(express.json({ limit: '256kb', type: () => true, strict: false }));
   app.post('/api/oms/orders', (req, res) => {
-    res.status(201).json({ code: 201, message: 'success', data: { orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'CREATED' } });
+    res
+      .status(201)
+      .json({ code: 201, message: 'success', data: { orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'CREATED' } });
   });
   app.post('/api/oms/outbound/callback', (req, res) => {
-    res.status(200).json({ code: 200, message: 'success', data: { applied: true, orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'SHIPPED' } });
+    res.status(200).json({
+      code: 200,
+      message: 'success',
+      data: { applied: true, orderNo: (req.body as { orderNo?: string }).orderNo ?? null, status: 'SHIPPED' },
+    });
   });
   const server = createServer(app);
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -300,7 +307,8 @@ class StoreWatch {
   }
 }
 
-const percentile = (sorted: readonly number[], p: number): number | undefined => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+const percentile = (sorted: readonly number[], p: number): number | undefined =>
+  sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
 
 /** Poll until `done` holds (every `everyMs`), or `timeoutS` passes; returns the seconds waited and whether it held. */
@@ -383,12 +391,18 @@ const drive = async (): Promise<void> => {
         const intake = await fire(hub.url, '/api/oms/orders', newOrder, {});
         rows.push(bareRow('bare express 5, intake body (baseline)', bareIntake));
         rows.push(againstBaseline('intake POST /api/oms/orders (FULL, WMS manual)', intake, bareIntake, 0.5, 50));
-        notes.push(`intake: ${intake.total} requests in ${intake.seconds} s [${intake.statuses}], ${intake.errors} errors/timeouts; ${next} orders sent in all (warm-up included)`);
+        notes.push(
+          `intake: ${intake.total} requests in ${intake.seconds} s [${intake.statuses}], ${intake.errors} errors/timeouts; ${next} orders sent in all (warm-up included)`,
+        );
 
         // the reactions' backlog: every order placed reserved and pushed to the (manual) WMS
         const placed = watch.count('order/OrderPlaced');
         const pushedAtEnd = watch.count('order/PushSucceeded');
-        const drained = await until(() => watch.count('order/PushSucceeded') + watch.count('order/StockShortageDetected') >= placed, DRAIN_TIMEOUT_S, 100);
+        const drained = await until(
+          () => watch.count('order/PushSucceeded') + watch.count('order/StockShortageDetected') >= placed,
+          DRAIN_TIMEOUT_S,
+          100,
+        );
         const pushed = watch.count('order/PushSucceeded');
         notes.push(
           `intake backlog: ${placed} orders placed; ${pushedAtEnd} were PUSHED_TO_WMS when the load stopped; ` +
@@ -415,8 +429,12 @@ const drive = async (): Promise<void> => {
             return target === undefined ? undefined : callbackBody(target, waybillOf(i - 1));
           };
           const warmupCount = Math.min(Math.floor(targets.length / 10), 500);
-          if (warmupCount >= CONNECTIONS) await fire(hub.url, '/api/oms/outbound/callback', nextCallback, { amount: warmupCount, maxSeconds: WARMUP });
-          const callbacks = await fire(hub.url, '/api/oms/outbound/callback', nextCallback, { amount: Math.max(targets.length - i, 1), maxSeconds: SECONDS });
+          if (warmupCount >= CONNECTIONS)
+            await fire(hub.url, '/api/oms/outbound/callback', nextCallback, { amount: warmupCount, maxSeconds: WARMUP });
+          const callbacks = await fire(hub.url, '/api/oms/outbound/callback', nextCallback, {
+            amount: Math.max(targets.length - i, 1),
+            maxSeconds: SECONDS,
+          });
           rows.push(bareRow('bare express 5, callback body (baseline)', bareCallbacks));
           rows.push(againstBaseline('callback POST /api/oms/outbound/callback (FULL)', callbacks, bareCallbacks, 0.5, 50));
           notes.push(
@@ -440,7 +458,10 @@ const drive = async (): Promise<void> => {
       try {
         const livesOf = orderNo(`L${synchronous[0]}`);
         const started = performance.now();
-        const intake = await fire(hub.url, '/api/oms/orders', (n) => intakeBody(livesOf(n), n), { amount: ORDERS, maxSeconds: LIVES_TIMEOUT_S });
+        const intake = await fire(hub.url, '/api/oms/orders', (n) => intakeBody(livesOf(n), n), {
+          amount: ORDERS,
+          maxSeconds: LIVES_TIMEOUT_S,
+        });
         const placedIn = (performance.now() - started) / 1000;
         const placed = watch.count('order/OrderPlaced');
         const complete = () => {

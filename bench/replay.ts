@@ -31,8 +31,20 @@ import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-even
 import { categoryOf } from '../src/application/ports/event-store.ts';
 import type { Decider } from '../src/domain/kernel/decider.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
-import { type OrderCommand, type OrderState, orderStreamName, outboundOrder, reservationReference } from '../src/domain/outbound-order/index.ts';
-import { type StockCommand, type StockLedgerState, available, stockLedgerDecider, stockStreamName } from '../src/domain/stock-ledger/index.ts';
+import {
+  type OrderCommand,
+  type OrderState,
+  orderStreamName,
+  outboundOrder,
+  reservationReference,
+} from '../src/domain/outbound-order/index.ts';
+import {
+  type StockCommand,
+  type StockLedgerState,
+  available,
+  stockLedgerDecider,
+  stockStreamName,
+} from '../src/domain/stock-ledger/index.ts';
 import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHandOff } from '../src/domain/transport-handoff/index.ts';
 import { checkStore, historyOf } from '../src/main/cli.ts';
 import { readConfig } from '../src/main/config.ts';
@@ -60,7 +72,10 @@ const eventsFile = join(directory, 'events.sqlite');
 const trimmed = <S>(ledger: StockLedgerState): S =>
   ({
     ...ledger,
-    handled: { ...stockLedgerDecider.initialState.handled, reserved: Object.fromEntries(Object.keys(ledger.reservations).map((reference) => [reference, true] as const)) },
+    handled: {
+      ...stockLedgerDecider.initialState.handled,
+      reserved: Object.fromEntries(Object.keys(ledger.reservations).map((reference) => [reference, true] as const)),
+    },
   }) as S;
 
 type EventRow = readonly [stream: string, category: string, revision: number, id: string, type: string, data: string, metadata: string];
@@ -83,7 +98,8 @@ class Writer {
     this.db.pragma('synchronous = OFF');
     this.insert = this.db.prepare('INSERT INTO events (stream, category, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.flushRows = this.db.transaction((rows: readonly EventRow[]) => {
-      for (const [stream, category, revision, id, type, data, metadata] of rows) this.insert.run(stream, category, revision, id, type, data, metadata);
+      for (const [stream, category, revision, id, type, data, metadata] of rows)
+        this.insert.run(stream, category, revision, id, type, data, metadata);
     });
   }
 
@@ -93,13 +109,19 @@ class Writer {
   }
 
   /** decide, fold, append: the handler's loop without the store round trip. Answers the new state and the ids written. */
-  handle<S, C, E extends { type: string; data: object }>(decider: Decider<S, C, E>, stream: string, command: C, flow: { correlationId: string; causationId: string; callback?: object }): { state: S; ids: string[] } {
+  handle<S, C, E extends { type: string; data: object }>(
+    decider: Decider<S, C, E>,
+    stream: string,
+    command: C,
+    flow: { correlationId: string; causationId: string; callback?: object },
+  ): { state: S; ids: string[] } {
     const known = this.states.get(stream) as S | undefined;
     // A stock ledger remembers every reference it handled (so that a redelivery decides nothing);
     // every reference here is new and nothing is redelivered, so that memory is trimmed before each
     // command to the reservations still held (a release needs those): copying all of it at every
     // step would make long ledgers quadratic to write.
-    const before: S = known === undefined ? decider.initialState : stream.startsWith('stock-') ? trimmed<S>(known as unknown as StockLedgerState) : known;
+    const before: S =
+      known === undefined ? decider.initialState : stream.startsWith('stock-') ? trimmed<S>(known as unknown as StockLedgerState) : known;
     const events = decider.decide(command, before);
     const state = events.reduce<S>((s, event) => decider.evolve(s, event), before);
     this.states.set(stream, state);
@@ -110,7 +132,12 @@ class Writer {
       revision += 1;
       const id = randomUUID();
       ids.push(id);
-      const metadata = { correlationId: flow.correlationId, causationId: flow.causationId, recordedAt, ...(flow.callback === undefined ? {} : { callback: flow.callback }) };
+      const metadata = {
+        correlationId: flow.correlationId,
+        causationId: flow.causationId,
+        recordedAt,
+        ...(flow.callback === undefined ? {} : { callback: flow.callback }),
+      };
       this.rows.push([stream, categoryOf(stream), revision, id, event.type, JSON.stringify(event.data), JSON.stringify(metadata)]);
     }
     this.revisions.set(stream, revision);
@@ -154,7 +181,12 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
   };
   const ledger = (wh: string, sku: string) => stockStreamName(wh, sku);
   const onStock = (command: StockCommand, flow: { correlationId: string; causationId: string }) =>
-    w.handle<StockLedgerState, StockCommand, never>(stockLedgerDecider as never, ledger(command.data.warehouseCode, command.data.sku), command, flow);
+    w.handle<StockLedgerState, StockCommand, never>(
+      stockLedgerDecider as never,
+      ledger(command.data.warehouseCode, command.data.sku),
+      command,
+      flow,
+    );
   const onOrder = (orderNo: string, command: OrderCommand, flow: { correlationId: string; causationId: string; callback?: object }) =>
     w.handle<OrderState, OrderCommand, never>(outboundOrder as never, orderStreamName(orderNo), command, flow);
   const onShipment = (waybillNo: string, command: HandOffCommand, flow: { correlationId: string; causationId: string }) =>
@@ -165,7 +197,13 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     if (state !== undefined && available(state) >= wanted) return;
     receipts += 1;
     const flow = { correlationId: `PO-${receipts}`, causationId: `PO-${receipts}` };
-    onStock({ type: 'ReceiveStock', data: { reference: `PO-${receipts}`, warehouseCode: wh, sku, quantity: 500, condition: 'SELLABLE', now: w.now() } }, flow);
+    onStock(
+      {
+        type: 'ReceiveStock',
+        data: { reference: `PO-${receipts}`, warehouseCode: wh, sku, quantity: 500, condition: 'SELLABLE', now: w.now() },
+      },
+      flow,
+    );
   };
 
   const lifeOf = (n: number): Life => {
@@ -188,25 +226,32 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     const outboundNo = `WMS${String(20251122000000 + n)}`;
     const steps: (() => void)[] = [
       () => {
-        const { ids } = onOrder(orderNo, {
-          type: 'PlaceOrder',
-          data: {
-            orderNo,
-            warehouseCode,
-            priority: (['HIGH', 'NORMAL', 'LOW'] as const)[next(3)] ?? 'NORMAL',
-            timeRequirement: next(4) === 0 ? 'EXPRESS' : 'STANDARD',
-            items,
-            consignee: consignees[n % consignees.length] ?? (consignees[0] as never),
-            policy: { allowPartialShip, allowCancel: false },
-            now: w.now(),
+        const { ids } = onOrder(
+          orderNo,
+          {
+            type: 'PlaceOrder',
+            data: {
+              orderNo,
+              warehouseCode,
+              priority: (['HIGH', 'NORMAL', 'LOW'] as const)[next(3)] ?? 'NORMAL',
+              timeRequirement: next(4) === 0 ? 'EXPRESS' : 'STANDARD',
+              items,
+              consignee: consignees[n % consignees.length] ?? (consignees[0] as never),
+              policy: { allowPartialShip, allowCancel: false },
+              now: w.now(),
+            },
           },
-        }, { correlationId: flow, causationId: flow });
+          { correlationId: flow, causationId: flow },
+        );
         remember(ids);
       },
       () => {
         for (const item of items) {
           restock(warehouseCode, item.sku, item.quantity);
-          const { ids } = onStock({ type: 'ReserveStock', data: { reference: reservation, warehouseCode, sku: item.sku, quantity: item.quantity, now: w.now() } }, caused());
+          const { ids } = onStock(
+            { type: 'ReserveStock', data: { reference: reservation, warehouseCode, sku: item.sku, quantity: item.quantity, now: w.now() } },
+            caused(),
+          );
           remember(ids);
         }
         remember(onOrder(orderNo, { type: 'RecordStockReserved', data: { reservationNo: 1, now: w.now() } }, caused()).ids);
@@ -214,37 +259,89 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     ];
     if (fate <= 2) {
       steps.push(() => {
-        remember(onOrder(orderNo, { type: 'CancelOrder', data: { requestId: randomUUID(), reason: 'customer changed their mind', requestedBy: 'cs-agent-7', now: w.now() } }, { correlationId: flow, causationId: flow }).ids);
+        remember(
+          onOrder(
+            orderNo,
+            {
+              type: 'CancelOrder',
+              data: { requestId: randomUUID(), reason: 'customer changed their mind', requestedBy: 'cs-agent-7', now: w.now() },
+            },
+            { correlationId: flow, causationId: flow },
+          ).ids,
+        );
       });
       steps.push(() => {
         for (const item of items) {
-          remember(onStock({ type: 'ReleaseStock', data: { reference: `${orderNo}/cancel`, warehouseCode, sku: item.sku, reservation, quantity: 'ALL', now: w.now() } }, caused()).ids);
+          remember(
+            onStock(
+              {
+                type: 'ReleaseStock',
+                data: { reference: `${orderNo}/cancel`, warehouseCode, sku: item.sku, reservation, quantity: 'ALL', now: w.now() },
+              },
+              caused(),
+            ).ids,
+          );
         }
       });
       return { orderNo, streams: [orderStreamName(orderNo)], steps };
     }
     if (failFirst) {
       steps.push(() => {
-        remember(onOrder(orderNo, { type: 'RecordPushFailed', data: { attempt: 1, warehouseCode, error: 'HTTP 503 Service Unavailable', retryable: true, policy, now: w.now() } }, caused()).ids);
+        remember(
+          onOrder(
+            orderNo,
+            {
+              type: 'RecordPushFailed',
+              data: { attempt: 1, warehouseCode, error: 'HTTP 503 Service Unavailable', retryable: true, policy, now: w.now() },
+            },
+            caused(),
+          ).ids,
+        );
       });
     }
     steps.push(() => {
       w.clock += failFirst ? 60_000 : 0;
-      remember(onOrder(orderNo, { type: 'RecordPushSucceeded', data: { attempt: failFirst ? 2 : 1, warehouseCode, outboundNo, now: w.now() } }, caused()).ids);
+      remember(
+        onOrder(
+          orderNo,
+          { type: 'RecordPushSucceeded', data: { attempt: failFirst ? 2 : 1, warehouseCode, outboundNo, now: w.now() } },
+          caused(),
+        ).ids,
+      );
     });
     for (const stage of ['PICKING', 'PACKED'] as const) {
       steps.push(() => {
         const at = w.now();
         const callback = { endpoint: '/api/oms/outbound/progress', body: { orderNo, warehouseCode, status: stage, time: at } };
-        onOrder(orderNo, { type: 'RecordWmsProgress', data: { warehouseCode, stage, at, now: w.now() } }, { correlationId: `progress:${orderNo}:${stage}`, causationId: `progress:${orderNo}:${stage}`, callback });
+        onOrder(
+          orderNo,
+          { type: 'RecordWmsProgress', data: { warehouseCode, stage, at, now: w.now() } },
+          { correlationId: `progress:${orderNo}:${stage}`, causationId: `progress:${orderNo}:${stage}`, callback },
+        );
       });
     }
     const short = fate >= 3 && fate <= 7 && items.length > 1 ? items.at(-1) : undefined;
     if (short !== undefined) {
       steps.push(() => {
-        const callback = { endpoint: '/api/oms/outbound/shortage', body: { orderNo, warehouseCode, shortItems: [{ sku: short.sku, quantity: short.quantity }], time: w.now() } };
-        onOrder(orderNo, { type: 'RecordWmsShortage', data: { warehouseCode, lines: [{ sku: short.sku, quantity: short.quantity }], alternativeWarehouse: null, now: w.now() } }, { correlationId: `shortage:${orderNo}`, causationId: `shortage:${orderNo}`, callback });
-        onStock({ type: 'ReleaseStock', data: { reference: `${orderNo}/BO1`, warehouseCode, sku: short.sku, reservation, quantity: short.quantity, now: w.now() } }, { correlationId: `shortage:${orderNo}`, causationId: `shortage:${orderNo}` });
+        const callback = {
+          endpoint: '/api/oms/outbound/shortage',
+          body: { orderNo, warehouseCode, shortItems: [{ sku: short.sku, quantity: short.quantity }], time: w.now() },
+        };
+        onOrder(
+          orderNo,
+          {
+            type: 'RecordWmsShortage',
+            data: { warehouseCode, lines: [{ sku: short.sku, quantity: short.quantity }], alternativeWarehouse: null, now: w.now() },
+          },
+          { correlationId: `shortage:${orderNo}`, causationId: `shortage:${orderNo}`, callback },
+        );
+        onStock(
+          {
+            type: 'ReleaseStock',
+            data: { reference: `${orderNo}/BO1`, warehouseCode, sku: short.sku, reservation, quantity: short.quantity, now: w.now() },
+          },
+          { correlationId: `shortage:${orderNo}`, causationId: `shortage:${orderNo}` },
+        );
       });
     }
     const shipped = items.filter((item) => item !== short);
@@ -253,13 +350,42 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
       const carrier = carriers[n % carriers.length] as string;
       const body = { orderNo, outboundNo, waybillNo, carrier, actualItems: shipped, shippedTime: shippedAt.slice(0, 19) };
       const flowOf = { correlationId: `callback:${waybillNo}`, causationId: `callback:${waybillNo}` };
-      const { ids } = onOrder(orderNo, { type: 'RecordShipment', data: { outboundNo, waybillNo, carrier, items: shipped, shippedAt, now: w.now() } }, { ...flowOf, callback: { endpoint: '/api/oms/outbound/callback', body } });
+      const { ids } = onOrder(
+        orderNo,
+        { type: 'RecordShipment', data: { outboundNo, waybillNo, carrier, items: shipped, shippedAt, now: w.now() } },
+        { ...flowOf, callback: { endpoint: '/api/oms/outbound/callback', body } },
+      );
       const after = { correlationId: flowOf.correlationId, causationId: ids[0] ?? flowOf.causationId };
       for (const item of shipped) {
-        onStock({ type: 'DeductStock', data: { reference: waybillNo, warehouseCode, sku: item.sku, reservation, quantity: item.quantity, now: w.now() } }, after);
+        onStock(
+          {
+            type: 'DeductStock',
+            data: { reference: waybillNo, warehouseCode, sku: item.sku, reservation, quantity: item.quantity, now: w.now() },
+          },
+          after,
+        );
       }
-      const { ids: registered } = onShipment(waybillNo, { type: 'RegisterShipment', data: { waybillNo, orderNo, carrier, consignee: consignees[n % consignees.length] as never, items: shipped, shippedAt, now: w.now() } }, after);
-      onShipment(waybillNo, { type: 'RecordHandOffSucceeded', data: { attempt: 1, transportRef: `TMS${n}`, now: w.now() } }, { correlationId: flowOf.correlationId, causationId: registered[0] ?? '' });
+      const { ids: registered } = onShipment(
+        waybillNo,
+        {
+          type: 'RegisterShipment',
+          data: {
+            waybillNo,
+            orderNo,
+            carrier,
+            consignee: consignees[n % consignees.length] as never,
+            items: shipped,
+            shippedAt,
+            now: w.now(),
+          },
+        },
+        after,
+      );
+      onShipment(
+        waybillNo,
+        { type: 'RecordHandOffSucceeded', data: { attempt: 1, transportRef: `TMS${n}`, now: w.now() } },
+        { correlationId: flowOf.correlationId, causationId: registered[0] ?? '' },
+      );
     });
     return { orderNo, streams: [orderStreamName(orderNo), shipmentStreamName(waybillNo)], steps };
   };
@@ -290,7 +416,9 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
 
 const parseOnly = (): { events: number; seconds: number } => {
   const db = new Database(eventsFile, { readonly: true });
-  const page = db.prepare<[number, number], { position: number; data: string; metadata: string }>('SELECT position, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?');
+  const page = db.prepare<[number, number], { position: number; data: string; metadata: string }>(
+    'SELECT position, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT ?',
+  );
   let after = 0;
   let events = 0;
   let seconds = 0;
@@ -299,7 +427,8 @@ const parseOnly = (): { events: number; seconds: number } => {
     const rows = page.all(after, 50_000); // read outside the timing
     if (rows.length === 0) break;
     const started = performance.now();
-    for (const row of rows) keep += Object.keys(JSON.parse(row.data) as object).length + Object.keys(JSON.parse(row.metadata) as object).length;
+    for (const row of rows)
+      keep += Object.keys(JSON.parse(row.data) as object).length + Object.keys(JSON.parse(row.metadata) as object).length;
     seconds += (performance.now() - started) / 1000;
     events += rows.length;
     after = (rows.at(-1) as { position: number }).position;
@@ -324,7 +453,8 @@ const rebuild = async (projections: Projections): Promise<{ events: number; seco
   }
 };
 
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const historyLatency = async (orders: readonly string[]): Promise<{ now: number[]; at: number[] }> => {
   const store = SqliteEventStore.open(eventsFile);
@@ -359,7 +489,15 @@ const timedCli = (...args: string[]): Promise<{ ms: number; code: number; stdout
 
 // ------------------------------------------------------------------ the run
 
-type Row = Readonly<{ measurement: string; events?: number; seconds?: number; rate?: number; latency?: string; target?: string; verdict?: string }>;
+type Row = Readonly<{
+  measurement: string;
+  events?: number;
+  seconds?: number;
+  rate?: number;
+  latency?: string;
+  target?: string;
+  verdict?: string;
+}>;
 const rows: Row[] = [];
 const rate = (events: number, seconds: number) => Math.round(events / seconds);
 const verdict = (met: boolean, by: string) => (met ? 'met' : `MISSED (${by})`);
@@ -367,19 +505,31 @@ const verdict = (met: boolean, by: string) => (met ? 'met' : `MISSED (${by})`);
 try {
   process.stderr.write(`writing ${TARGET_EVENTS.toLocaleString('en-US')}+ events into ${eventsFile} …\n`);
   const store = await generate();
-  rows.push({ measurement: `0. store written by the deciders (${store.orders.toLocaleString('en-US')} orders + stock ledgers + hand-offs)`, events: store.events, seconds: store.seconds, rate: rate(store.events, store.seconds) });
+  rows.push({
+    measurement: `0. store written by the deciders (${store.orders.toLocaleString('en-US')} orders + stock ledgers + hand-offs)`,
+    events: store.events,
+    seconds: store.seconds,
+    rate: rate(store.events, store.seconds),
+  });
 
   process.stderr.write('1. JSON.parse baseline …\n');
   const parse = [parseOnly(), parseOnly()].reduce((best, run) => (run.seconds < best.seconds ? run : best));
   const parseRate = rate(parse.events, parse.seconds);
-  rows.push({ measurement: '1. baseline: JSON.parse of every data + metadata payload (best of 2)', events: parse.events, seconds: parse.seconds, rate: parseRate });
+  rows.push({
+    measurement: '1. baseline: JSON.parse of every data + metadata payload (best of 2)',
+    events: parse.events,
+    seconds: parse.seconds,
+    rate: parseRate,
+  });
 
   process.stderr.write('2. projections rebuild …\n');
   let projections: Projections | undefined;
   try {
     projections = await import('../src/adapters/projections/sqlite-projections.ts');
   } catch (error) {
-    rows.push({ measurement: `2. projections rebuild: MISSING (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` });
+    rows.push({
+      measurement: `2. projections rebuild: MISSING (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
+    });
   }
   if (projections !== undefined) {
     const result = await rebuild(projections);
@@ -397,7 +547,10 @@ try {
   process.stderr.write('3. history latency …\n');
   const orders = store.sampleOrders.filter((_, i) => i % Math.max(1, Math.floor(store.sampleOrders.length / 300)) === 0).slice(0, 300);
   const latency = await historyLatency(orders);
-  for (const [label, samples] of [['now', latency.now], ['--at mid-life', latency.at]] as const) {
+  for (const [label, samples] of [
+    ['now', latency.now],
+    ['--at mid-life', latency.at],
+  ] as const) {
     const p95 = percentile(samples, 95);
     rows.push({
       measurement: `3. oms history <orderNo> ${label}, in process (historyOf), ${samples.length} orders`,
@@ -406,12 +559,20 @@ try {
       verdict: verdict(p95 < 50, `${p95.toFixed(1)} ms`),
     });
   }
-  const startUp = [await timedCli('--version'), await timedCli('--version'), await timedCli('--version')].reduce((a, b) => (a.ms < b.ms ? a : b));
+  const startUp = [await timedCli('--version'), await timedCli('--version'), await timedCli('--version')].reduce((a, b) =>
+    a.ms < b.ms ? a : b,
+  );
   const cli = await timedCli('history', orders[0] ?? '');
   if (cli.code !== 0 || !cli.stdout.startsWith('order ')) throw new Error(`bin/oms history failed (${cli.code})`);
   rows.push({ measurement: '3. the real bin/oms history <orderNo>, one run, wall clock', latency: `${cli.ms.toFixed(0)} ms` });
-  rows.push({ measurement: '   of which process start-up (bin/oms --version: node + tsx + imports, best of 3)', latency: `${startUp.ms.toFixed(0)} ms` });
-  rows.push({ measurement: '   so the work itself (open the store, read, fold, print)', latency: `≈ ${Math.max(0, cli.ms - startUp.ms).toFixed(0)} ms` });
+  rows.push({
+    measurement: '   of which process start-up (bin/oms --version: node + tsx + imports, best of 3)',
+    latency: `${startUp.ms.toFixed(0)} ms`,
+  });
+  rows.push({
+    measurement: '   so the work itself (open the store, read, fold, print)',
+    latency: `≈ ${Math.max(0, cli.ms - startUp.ms).toFixed(0)} ms`,
+  });
 
   if (!SKIP_VERIFY) {
     process.stderr.write('4. verify (events) …\n');
@@ -425,11 +586,20 @@ try {
       events: report.events,
       seconds,
       rate: rate(report.events, seconds),
-      ...(report.broken.length === 0 ? {} : { verdict: `BROKEN: ${report.broken.slice(0, 3).map((s) => s.stream).join(', ')}` }),
+      ...(report.broken.length === 0
+        ? {}
+        : {
+            verdict: `BROKEN: ${report.broken
+              .slice(0, 3)
+              .map((s) => s.stream)
+              .join(', ')}`,
+          }),
     });
   }
 
-  console.log(`SQLite store of ${store.events.toLocaleString('en-US')} events (${store.orders.toLocaleString('en-US')} orders), node ${process.version}`);
+  console.log(
+    `SQLite store of ${store.events.toLocaleString('en-US')} events (${store.orders.toLocaleString('en-US')} orders), node ${process.version}`,
+  );
   console.table(
     rows.map((row) => ({
       measurement: row.measurement,

@@ -51,7 +51,9 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
   const dueRetries = new DueRetries(deps);
   const backorders = new WaitingBackorders(deps);
   await Promise.all([dueRetries.start(), backorders.start()]);
-  const subscriptions = await Promise.all(reactionsOf(deps, backorders).map((reaction) => startReaction({ ...deps, checkpoints }, reaction)));
+  const subscriptions = await Promise.all(
+    reactionsOf(deps, backorders).map((reaction) => startReaction({ ...deps, checkpoints }, reaction)),
+  );
   const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
   return {
     dueRetries,

@@ -23,18 +23,37 @@ import cliProgress from 'cli-progress';
 import { Command, CommanderError, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { type IntegrityReport, integrityCheck } from '../application/audit/integrity-check.ts';
-import { type Bound, describeBound, exportLine, isAfterStart, isBeforeEnd, isPastEnd, parseBound } from '../application/audit/export-lines.ts';
+import {
+  type Bound,
+  describeBound,
+  exportLine,
+  isAfterStart,
+  isBeforeEnd,
+  isPastEnd,
+  parseBound,
+} from '../application/audit/export-lines.ts';
 import { type HistoryEntry, type OrderAt, readOrderAt } from '../application/audit/order-at.ts';
 import { instantAt } from '../application/audit/point-in-time.ts';
 import { type EventStore, type Position, type StoredEvent, positionToString } from '../application/ports/event-store.ts';
 import { validateEvent } from '../adapters/audit/event-schemas.ts';
 import { type Config, ConfigError, readConfig } from './config.ts';
-import { NoEventStore, type OpenedEventStore, countStoredEvents, describeEventStore, eventLookup, openEventStore } from './open-event-store.ts';
+import {
+  NoEventStore,
+  type OpenedEventStore,
+  countStoredEvents,
+  describeEventStore,
+  eventLookup,
+  openEventStore,
+} from './open-event-store.ts';
 
 const PAGE = 2_000;
 
 /** What the commands print to, and the environment they read: the process's own, or a test's. */
-export type CliIo = Readonly<{ stdout: Writable; stderr: Writable & { isTTY?: boolean }; env: Readonly<Record<string, string | undefined>> }>;
+export type CliIo = Readonly<{
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: Readonly<Record<string, string | undefined>>;
+}>;
 
 /** A problem that stops a command with a message and an exit status (2: usage, configuration, availability). */
 class CliFailure extends Error {
@@ -145,8 +164,10 @@ const projectionsFile = (config: Config): string => join(config.OMS_DATA_DIR, 'p
 const zoned = (instant: string, zone: string): string => DateTime.fromISO(instant, { setZone: true }).setZone(zone).toISO() ?? instant;
 
 const causeOf = (entry: HistoryEntry): string => {
-  if (entry.causedBy !== null) return `caused by ${entry.causedBy.stream} #${entry.causedBy.revision} ${entry.causedBy.type} (${entry.causationId})`;
-  if (entry.causationId === entry.correlationId) return `caused by ${entry.causationId} (the request, callback or timer that started the flow)`;
+  if (entry.causedBy !== null)
+    return `caused by ${entry.causedBy.stream} #${entry.causedBy.revision} ${entry.causedBy.type} (${entry.causationId})`;
+  if (entry.causationId === entry.correlationId)
+    return `caused by ${entry.causationId} (the request, callback or timer that started the flow)`;
   return `caused by ${entry.causationId}`;
 };
 
@@ -166,10 +187,23 @@ const historyText = (result: OrderAt, zone: string): string => {
     ),
     ...(view.shipments.length === 0
       ? []
-      : ['  shipments:', ...view.shipments.map((s) => `    ${s.waybillNo} ${s.carrier} (${s.outboundNo}) ${s.items.map((i) => `${i.sku}×${i.quantity}`).join(', ')} shipped ${s.shippedAt}`)]),
-    ...(view.backorders.length === 0 ? [] : ['  backorders:', ...view.backorders.map((b) => `    ${b.backorderNo} ${b.lines.map((l) => `${l.sku}×${l.quantity}`).join(', ')}`)]),
+      : [
+          '  shipments:',
+          ...view.shipments.map(
+            (s) =>
+              `    ${s.waybillNo} ${s.carrier} (${s.outboundNo}) ${s.items.map((i) => `${i.sku}×${i.quantity}`).join(', ')} shipped ${s.shippedAt}`,
+          ),
+        ]),
+    ...(view.backorders.length === 0
+      ? []
+      : [
+          '  backorders:',
+          ...view.backorders.map((b) => `    ${b.backorderNo} ${b.lines.map((l) => `${l.sku}×${l.quantity}`).join(', ')}`),
+        ]),
     `  push attempts ${view.push.attempts}  next ${view.push.nextAttemptAt ?? '–'}  last error ${view.push.lastError ?? '–'}`,
-    ...(view.manualIntervention === null ? [] : [`  waiting for a person: ${view.manualIntervention.reason}: ${view.manualIntervention.detail}`]),
+    ...(view.manualIntervention === null
+      ? []
+      : [`  waiting for a person: ${view.manualIntervention.reason}: ${view.manualIntervention.detail}`]),
     ...(view.anomalies === 0 ? [] : [`  anomalies ${view.anomalies}`]),
     '',
     `events up to then: ${result.events.length}${result.later === 0 ? '' : ` (${result.later} recorded later, not shown)`}`,
@@ -191,11 +225,18 @@ const historyText = (result: OrderAt, zone: string): string => {
 export const historyOf = (store: EventStore, config: Config, orderNo: string, at: string | null): Promise<OrderAt> =>
   readOrderAt(store, orderNo, at, eventLookup(config));
 
-const history = async (io: CliIo, global: GlobalOptions, orderNo: string, options: Readonly<{ at?: string; json?: boolean }>): Promise<number> => {
+const history = async (
+  io: CliIo,
+  global: GlobalOptions,
+  orderNo: string,
+  options: Readonly<{ at?: string; json?: boolean }>,
+): Promise<number> => {
   const config = configOf(io, global);
   const at = options.at === undefined ? null : instantAt(options.at, config.WAREHOUSE_ZONE);
   if (at === null && options.at !== undefined) {
-    throw new CliFailure(`--at ${JSON.stringify(options.at)}: not a date-time (ISO-8601, e.g. 2025-11-22T10:00:00+08:00, or a local 2025-11-22T10:00:00 read in ${config.WAREHOUSE_ZONE})`);
+    throw new CliFailure(
+      `--at ${JSON.stringify(options.at)}: not a date-time (ISO-8601, e.g. 2025-11-22T10:00:00+08:00, or a local 2025-11-22T10:00:00 read in ${config.WAREHOUSE_ZONE})`,
+    );
   }
   const result = await withStore(config, (store) => historyOf(store, config, orderNo, at));
   if (options.json === true) await write(io.stdout, `${JSON.stringify(result, null, 2)}\n`);
@@ -218,7 +259,8 @@ const exportEvents = async (
   const config = configOf(io, global);
   const bound = (flag: string, text: string): Bound => {
     const parsed = parseBound(text, config.WAREHOUSE_ZONE);
-    if (parsed === null) throw new CliFailure(`${flag} ${JSON.stringify(text)}: neither a position (1024, or commit/prepare) nor a date-time`);
+    if (parsed === null)
+      throw new CliFailure(`${flag} ${JSON.stringify(text)}: neither a position (1024, or commit/prepare) nor a date-time`);
     return parsed;
   };
   const from = bound('--from', options.from);
@@ -268,7 +310,10 @@ const exportEvents = async (
     }
     const sha256 = hash.digest('hex');
     if (options.out !== undefined) writeFileSync(`${options.out}.sha256`, `${sha256}  ${basename(options.out)}\n`);
-    const span = first === undefined || last === undefined ? '' : `, positions ${positionToString(first.position)} … ${positionToString(last.position)}`;
+    const span =
+      first === undefined || last === undefined
+        ? ''
+        : `, positions ${positionToString(first.position)} … ${positionToString(last.position)}`;
     const range = `from ${describeBound(from)}${to === undefined ? '' : ` to ${describeBound(to)}`}`;
     await write(
       io.stderr,
@@ -302,12 +347,15 @@ const reportText = (report: IntegrityReport, seconds: number): string => {
     `events: ${report.events} in ${report.streams} streams (${categories || 'none'}), checked in ${seconds.toFixed(2)} s (${rate(report.events, seconds)} events/s)`,
   ];
   if (report.broken.length === 0) {
-    lines.push('events: every stream intact (revisions contiguous from 0, every event matches its schema, invariants hold after every step)');
+    lines.push(
+      'events: every stream intact (revisions contiguous from 0, every event matches its schema, invariants hold after every step)',
+    );
   }
   for (const stream of report.broken) {
     lines.push(`BROKEN ${stream.stream} (${stream.events} events)`);
     for (const finding of stream.findings) {
-      const where = finding.revision === null ? '' : `revision ${finding.revision} ${finding.type ?? ''} (position ${finding.position ?? '?'}): `;
+      const where =
+        finding.revision === null ? '' : `revision ${finding.revision} ${finding.type ?? ''} (position ${finding.position ?? '?'}): `;
       lines.push(`  ${where}[${finding.rule}] ${finding.message}`);
     }
     if (stream.moreFindings > 0) lines.push(`  … and ${stream.moreFindings} more`);
@@ -345,8 +393,10 @@ const verify = async (io: CliIo, global: GlobalOptions, options: Readonly<{ proj
     } else {
       let text = reportText(report, seconds);
       if (differences === null) text += 'projections: not checked (--no-projections)\n';
-      else if (differences.length === 0) text += `projections: identical to a rebuild from the events in a scratch database (${projectionsFile(config)})\n`;
-      else text += `projections: ${differences.length} difference${differences.length === 1 ? '' : 's'} from a rebuild\n${differences.map((d) => `  ${d}`).join('\n')}\n`;
+      else if (differences.length === 0)
+        text += `projections: identical to a rebuild from the events in a scratch database (${projectionsFile(config)})\n`;
+      else
+        text += `projections: ${differences.length} difference${differences.length === 1 ? '' : 's'} from a rebuild\n${differences.map((d) => `  ${d}`).join('\n')}\n`;
       await write(io.stdout, text);
     }
     return report.broken.length > 0 || (differences !== null && differences.length > 0) ? 1 : 0;
@@ -359,7 +409,10 @@ const rebuild = async (io: CliIo, global: GlobalOptions, names: readonly string[
   const config = configOf(io, global);
   const { SqliteProjections, projectionNames } = await loadProjections();
   const unknown = names.filter((name) => !projectionNames.includes(name));
-  if (unknown.length > 0) throw new CliFailure(`unknown projection${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; known: ${projectionNames.join(', ')}`);
+  if (unknown.length > 0)
+    throw new CliFailure(
+      `unknown projection${unknown.length === 1 ? '' : 's'} ${unknown.join(', ')}; known: ${projectionNames.join(', ')}`,
+    );
   return withStore(config, async (store) => {
     // days in the reports are counted in the warehouse zone, as the hub counts them
     const live = SqliteProjections.open(projectionsFile(config), { zone: config.WAREHOUSE_ZONE });
@@ -406,7 +459,9 @@ export const buildProgram = (io: CliIo, status: { code: number }): Command => {
 
   program
     .command('history')
-    .description('the order as it stood at a time, and its events up to then, each with what caused it (causation, correlation, the raw callback)')
+    .description(
+      'the order as it stood at a time, and its events up to then, each with what caused it (causation, correlation, the raw callback)',
+    )
     .argument('<orderNo>', 'the order number')
     .option('--at <time>', 'an ISO-8601 time; without an offset it is local time in WAREHOUSE_ZONE (default: now)')
     .option('--json', 'the whole answer as JSON')
@@ -434,7 +489,12 @@ export const buildProgram = (io: CliIo, status: { code: number }): Command => {
     .description(
       'the events as NDJSON for an auditor, one per line (stream, revision, position, id, type, data, metadata; keys of data and metadata sorted); the SHA-256 of the output goes to stderr (and to <file>.sha256 with --out)',
     )
-    .addOption(new Option('--from <position|time>', 'first event: a position (1024, or commit/prepare) or a time (recorded at or after)').makeOptionMandatory())
+    .addOption(
+      new Option(
+        '--from <position|time>',
+        'first event: a position (1024, or commit/prepare) or a time (recorded at or after)',
+      ).makeOptionMandatory(),
+    )
     .option('--to <position|time>', 'last event: a position or a time (recorded at or before); default: the end')
     .option('--out <file>', 'write to this file (and its checksum to <file>.sha256) instead of stdout')
     .action(run((global, options: { from: string; to?: string; out?: string }) => exportEvents(io, global, options)));
@@ -459,5 +519,6 @@ export const runCli = async (argv: readonly string[], io: CliIo): Promise<number
   }
 };
 
-const isEntryPoint = process.argv[1] !== undefined && existsSync(process.argv[1]) && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
+const isEntryPoint =
+  process.argv[1] !== undefined && existsSync(process.argv[1]) && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href;
 if (isEntryPoint) process.exitCode = await runCli(process.argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });

@@ -14,7 +14,10 @@ const environment = z
     HOST: z.string().default('127.0.0.1').describe('interface to listen on (0.0.0.0 in a container)'),
     OMS_DATA_DIR: z.string().min(1).default('./data').describe('where the embedded store, checkpoints and alerts live'),
     EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
-    ESDB_CONNECTION_STRING: z.string().regex(/^(esdb|esdb\+discover|kurrentdb):\/\//, 'must be an esdb:// connection string').optional(),
+    ESDB_CONNECTION_STRING: z
+      .string()
+      .regex(/^(esdb|esdb\+discover|kurrentdb):\/\//, 'must be an esdb:// connection string')
+      .optional(),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     WMS_URL: optionalUrl.describe('the WMS; absent: the sandbox WMS is started with the hub'),
     TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
@@ -25,7 +28,10 @@ const environment = z
     SANDBOX_WMS_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
     SANDBOX_TMS_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
     DEMO_STOCK: z.enum(['true', 'false']).optional().describe('stock WH001 and WH002 at start; default: true with the sandbox'),
-    WAREHOUSE_ZONE: z.string().default('Asia/Shanghai').refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone'),
+    WAREHOUSE_ZONE: z
+      .string()
+      .default('Asia/Shanghai')
+      .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone'),
     RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
     RETRY_BASE_DELAY_MS: milliseconds(60_000),
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
@@ -34,9 +40,17 @@ const environment = z
     OMS_API_KEYS: z
       .string()
       .default('')
-      .transform((keys) => keys.split(',').map((key) => key.trim()).filter((key) => key !== ''))
+      .transform((keys) =>
+        keys
+          .split(',')
+          .map((key) => key.trim())
+          .filter((key) => key !== ''),
+      )
       .describe('comma-separated keys accepted on /api/oms; empty: the API is open'),
-    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb').default('256kb'),
+    BODY_LIMIT: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb')
+      .default('256kb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {

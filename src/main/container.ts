@@ -67,7 +67,11 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
   container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(new WmsHttpClient({ baseUrl: urls.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS }));
   container.bind<Transport>(TYPES.Transport).toConstantValue(new TmsHttpClient({ baseUrl: urls.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS }));
   container.bind<Dependencies>(TYPES.Dependencies).toDynamicValue((ctx) => {
-    const policy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
+    const policy = {
+      maxAttempts: config.RETRY_MAX_ATTEMPTS,
+      baseDelayMs: config.RETRY_BASE_DELAY_MS,
+      maxDelayMs: config.RETRY_MAX_DELAY_MS,
+    };
     return {
       store: ctx.get<EventStore>(TYPES.EventStore),
       stateCache: new StateCache(),

@@ -35,7 +35,8 @@ export const openEventStore = (config: StoreConfig, options: Readonly<{ mustExis
     return EventStoreDbEventStore.connect(config.ESDB_CONNECTION_STRING);
   }
   const file = sqliteEventsFile(config);
-  if (options.mustExist === true && !existsSync(file)) throw new NoEventStore(`no event store at ${file} (OMS_DATA_DIR=${config.OMS_DATA_DIR})`);
+  if (options.mustExist === true && !existsSync(file))
+    throw new NoEventStore(`no event store at ${file} (OMS_DATA_DIR=${config.OMS_DATA_DIR})`);
   mkdirSync(config.OMS_DATA_DIR, { recursive: true });
   return SqliteEventStore.open(file, { synchronous: config.SQLITE_SYNCHRONOUS });
 };

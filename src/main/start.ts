@@ -31,7 +31,9 @@ const main = async (): Promise<void> => {
   } catch (error) {
     const { code, port } = error as { code?: string; port?: number };
     if (code !== 'EADDRINUSE') throw error;
-    console.error(`port ${String(port)} is already in use: stop what listens there, or choose other ports (PORT, SANDBOX_WMS_PORT, SANDBOX_TMS_PORT)`);
+    console.error(
+      `port ${String(port)} is already in use: stop what listens there, or choose other ports (PORT, SANDBOX_WMS_PORT, SANDBOX_TMS_PORT)`,
+    );
     process.exit(2);
   }
   const lines = [
@@ -41,7 +43,7 @@ const main = async (): Promise<void> => {
       : `sandbox warehouse at ${hub.sandbox.wmsUrl} (${config.SANDBOX_MODE === 'manual' ? 'manual: it never calls back, play the warehouse with curl' : `ships after ${config.SANDBOX_DELAY_MS} ms`}), sandbox carrier at ${hub.sandbox.tmsUrl}`,
     `API: ${hub.url}/openapi.json   alerts: ${hub.url}/api/oms/alerts   stock: ${hub.url}/api/oms/stock`,
     '',
-    'try the article\'s order:',
+    "try the article's order:",
     `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json' -d '${articleOrder}'`,
     `  curl -s ${hub.url}/api/oms/orders/OMS202511220001`,
   ];

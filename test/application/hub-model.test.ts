@@ -37,7 +37,15 @@ import { receiveStock } from '../../src/application/stock/count-stock.ts';
 import type { Line } from '../../src/domain/kernel/lines.ts';
 import { Refused } from '../../src/domain/kernel/refused.ts';
 import type { RetryPolicy } from '../../src/domain/kernel/retry-policy.ts';
-import { type OrderEvent, type OrderState, type Placement, type WmsStage, openLines, orderStreamName, outboundOrder } from '../../src/domain/outbound-order/index.ts';
+import {
+  type OrderEvent,
+  type OrderState,
+  type Placement,
+  type WmsStage,
+  openLines,
+  orderStreamName,
+  outboundOrder,
+} from '../../src/domain/outbound-order/index.ts';
 import { type StockEvent, type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
 import { FaultyWarehouse, type HeldOutbound, type WmsFault } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
@@ -88,7 +96,13 @@ class MemoryCheckpoints implements CheckpointStore {
   }
 }
 
-type Follower = { category: string | undefined; after: Position | undefined; handled: Position | undefined; busy: boolean; failure: unknown };
+type Follower = {
+  category: string | undefined;
+  after: Position | undefined;
+  handled: Position | undefined;
+  busy: boolean;
+  failure: unknown;
+};
 
 /**
  * The in-memory store, watched: it knows, for every subscription (reactions, the retry index, the
@@ -293,7 +307,8 @@ const checkLedger = (stream: string, events: readonly StoredEvent[]): StockLedge
     if (events[i + 1]?.type === 'StockAnomalyDetected') continue;
     if (state.reserved < 0) broken(`${stream}: reserved ${state.reserved} < 0`, events);
     if (!anomaly && state.onHand < 0) broken(`${stream}: on hand ${state.onHand} < 0 with no anomaly recorded`, events);
-    if (!anomaly && state.reserved > state.onHand) broken(`${stream}: reserved ${state.reserved} > on hand ${state.onHand} with no anomaly recorded`, events);
+    if (!anomaly && state.reserved > state.onHand)
+      broken(`${stream}: reserved ${state.reserved} > on hand ${state.onHand} with no anomaly recorded`, events);
   }
   return state;
 };
@@ -330,7 +345,11 @@ const skusLeftToAPerson = (real: Real, streams: ReadonlyMap<string, readonly Sto
   new Set(
     real.alerting.alerts
       .filter((a) => a.key.startsWith('withdraw:'))
-      .flatMap((a) => (streams.get(a.subject) ?? []).flatMap((e) => (e.type === 'OrderPlaced' ? (e.data as { items: { sku: string }[] }).items.map((i) => i.sku) : []))),
+      .flatMap((a) =>
+        (streams.get(a.subject) ?? []).flatMap((e) =>
+          e.type === 'OrderPlaced' ? (e.data as { items: { sku: string }[] }).items.map((i) => i.sku) : [],
+        ),
+      ),
   );
 
 const checkInvariants = async (real: Real): Promise<void> => {
@@ -346,27 +365,38 @@ const checkInvariants = async (real: Real): Promise<void> => {
       // every call to the WMS leaves an event: one outcome per createOutbound call
       const outcomes = events.filter((e) => {
         const event = e as unknown as OrderEvent;
-        return event.type === 'PushSucceeded' || event.type === 'PushFailed' || (event.type === 'AnomalyDetected' && event.data.attempt !== null);
+        return (
+          event.type === 'PushSucceeded' || event.type === 'PushFailed' || (event.type === 'AnomalyDetected' && event.data.attempt !== null)
+        );
       });
-      if (outcomes.length !== called.length) broken(`${stream}: ${called.length} createOutbound calls, ${outcomes.length} push outcomes recorded`, events);
+      if (outcomes.length !== called.length)
+        broken(`${stream}: ${called.length} createOutbound calls, ${outcomes.length} push outcomes recorded`, events);
       // a cancelled order is not left to ship at a warehouse that was never asked to stop it
       if (state.status === 'CANCELLED') {
         for (const outbound of real.warehouse.live().filter((o) => o.orderNo === orderNo)) {
           const asked = real.warehouse.cancelCalls.some((c) => c.orderNo === orderNo && c.warehouseCode === outbound.warehouseCode);
-          if (!asked) broken(`${stream} is CANCELLED, but ${outbound.warehouseCode} still holds ${outbound.outboundNo} and was never asked to cancel it`, events);
+          if (!asked)
+            broken(
+              `${stream} is CANCELLED, but ${outbound.warehouseCode} still holds ${outbound.outboundNo} and was never asked to cancel it`,
+              events,
+            );
         }
       }
       // the WMS is never asked to create this order at another warehouse without an OrderRerouted in between
       const switches = called.filter((wh, i) => i === 0 || called[i - 1] !== wh);
       if (!isSubsequence(switches, warehouseHistory(events))) {
-        broken(`${stream}: createOutbound went to ${switches.join(' → ')} but the order was only at ${warehouseHistory(events).join(' → ')}`, events);
+        broken(
+          `${stream}: createOutbound went to ${switches.join(' → ')} but the order was only at ${warehouseHistory(events).join(' → ')}`,
+          events,
+        );
       }
     } else if (category === 'stock') {
       const state = checkLedger(stream, events);
       // stock follows what really left the warehouse (article §3.2: deduct the actual items)
       if (state.warehouseCode !== null && state.sku !== null) {
         const physical = real.warehouse.onHand(state.warehouseCode, state.sku);
-        if (state.onHand !== physical && !toldAPerson.has(state.sku)) broken(`${stream}: the ledger says ${state.onHand} on hand, the shelves hold ${physical}`, events);
+        if (state.onHand !== physical && !toldAPerson.has(state.sku))
+          broken(`${stream}: the ledger says ${state.onHand} on hand, the shelves hold ${physical}`, events);
       }
     }
     for (const event of events) {
@@ -378,7 +408,9 @@ const checkInvariants = async (real: Real): Promise<void> => {
   }
   // no reservation outlives what it was for: stock still held under `{orderNo}/R{n}` belongs to an
   // open order whose current round n is at that warehouse (cancel, reroute and backorder give it back)
-  const orders = new Map([...streams].filter(([stream]) => categoryOf(stream) === 'order').map(([stream, events]) => [stream.slice('order-'.length), events]));
+  const orders = new Map(
+    [...streams].filter(([stream]) => categoryOf(stream) === 'order').map(([stream, events]) => [stream.slice('order-'.length), events]),
+  );
   for (const [stream, events] of streams) {
     if (categoryOf(stream) !== 'stock') continue;
     const ledger = events.reduce((s, e) => stockLedgerDecider.evolve(s, e as unknown as StockEvent), stockLedgerDecider.initialState);
@@ -390,7 +422,10 @@ const checkInvariants = async (real: Real): Promise<void> => {
       const order = orderEvents.reduce((s, e) => outboundOrder.evolve(s, e as unknown as OrderEvent), outboundOrder.initialState);
       const current = !outboundOrder.isTerminal(order) && order.reservationNo === round && order.warehouseCode === ledger.warehouseCode;
       if (quantity > 0 && !current) {
-        broken(`${stream}: ${quantity} still reserved under ${reference}, but order ${orderNo} is ${order.status} in round ${order.reservationNo} at ${order.warehouseCode}`, [...events, ...orderEvents]);
+        broken(
+          `${stream}: ${quantity} still reserved under ${reference}, but order ${orderNo} is ${order.status} in round ${order.reservationNo} at ${order.warehouseCode}`,
+          [...events, ...orderEvents],
+        );
       }
     }
   }
@@ -400,7 +435,8 @@ const checkInvariants = async (real: Real): Promise<void> => {
     }
   }
   const failedReactions = real.alerting.alerts.filter((a) => a.key.startsWith('reaction:'));
-  if (failedReactions.length > 0) throw new InvariantBroken(`a reaction gave up on an event: ${failedReactions.map((a) => a.message).join('; ')}`);
+  if (failedReactions.length > 0)
+    throw new InvariantBroken(`a reaction gave up on an event: ${failedReactions.map((a) => a.message).join('; ')}`);
   // every waybill that left a warehouse reached transport, and nothing else did
   const handedOff = real.transport.waybills();
   if (handedOff.size !== real.waybills.size || [...real.waybills].some((w) => !handedOff.has(w))) {
@@ -457,7 +493,13 @@ class ReceiveStock extends Step {
     super();
   }
   protected async act(_model: Model, real: Real): Promise<void> {
-    await receiveStock(real.deps, { reference: real.next('RCV'), warehouseCode: this.warehouseCode, sku: this.sku, quantity: this.quantity, condition: 'SELLABLE' });
+    await receiveStock(real.deps, {
+      reference: real.next('RCV'),
+      warehouseCode: this.warehouseCode,
+      sku: this.sku,
+      quantity: this.quantity,
+      condition: 'SELLABLE',
+    });
     real.warehouse.receive(this.warehouseCode, this.sku, this.quantity);
   }
   toString(): string {
@@ -513,9 +555,10 @@ class WarehouseShips extends Step {
   protected async act(model: Model, real: Real): Promise<void> {
     const outbound = held(real, this.pick);
     if (outbound === undefined) return;
-    const wanted = real.warehouse
-      .remaining(outbound)
-      .map((line, i) => ({ sku: line.sku, quantity: this.whole ? line.quantity : Math.min(line.quantity, this.takes[i % this.takes.length] ?? 1) }));
+    const wanted = real.warehouse.remaining(outbound).map((line, i) => ({
+      sku: line.sku,
+      quantity: this.whole ? line.quantity : Math.min(line.quantity, this.takes[i % this.takes.length] ?? 1),
+    }));
     const items = real.warehouse.ship(outbound, wanted);
     if (items.length === 0) return;
     const report: ShipmentReport = {
@@ -549,8 +592,13 @@ class WarehouseReportsShortage extends Step {
     const outbound = held(real, this.pick);
     if (outbound === undefined) return;
     const remaining = real.warehouse.remaining(outbound);
-    const wanted = remaining.map((line, i) => ({ sku: line.sku, quantity: this.takes[i % this.takes.length] ?? 0 })).filter((l) => l.quantity > 0);
-    const lines = real.warehouse.reportShort(outbound, wanted.length > 0 ? wanted : remaining.slice(0, 1).map((l) => ({ sku: l.sku, quantity: 1 })));
+    const wanted = remaining
+      .map((line, i) => ({ sku: line.sku, quantity: this.takes[i % this.takes.length] ?? 0 }))
+      .filter((l) => l.quantity > 0);
+    const lines = real.warehouse.reportShort(
+      outbound,
+      wanted.length > 0 ? wanted : remaining.slice(0, 1).map((l) => ({ sku: l.sku, quantity: 1 })),
+    );
     if (lines.length === 0) return;
     const report = { orderNo: outbound.orderNo, warehouseCode: outbound.warehouseCode, lines };
     await recordShortage(real.deps, report, real.next('CB'));
@@ -617,7 +665,9 @@ class Cancel extends Step {
     const orders = await orderNos(real);
     const orderNo = orders[this.pick % orders.length];
     if (orderNo === undefined) return;
-    await refusalAllowed(() => cancelOrder(real.deps, orderNo, 'customer changed their mind', { requestId: real.next('REQ'), requestedBy: 'model' }));
+    await refusalAllowed(() =>
+      cancelOrder(real.deps, orderNo, 'customer changed their mind', { requestId: real.next('REQ'), requestedBy: 'model' }),
+    );
   }
   toString(): string {
     return `Cancel(#${this.pick})`;
@@ -656,7 +706,9 @@ class Reroute extends Step {
     const orders = await orderNos(real);
     const orderNo = orders[this.pick % orders.length];
     if (orderNo === undefined) return;
-    await refusalAllowed(() => rerouteOrder(real.deps, orderNo, this.warehouseCode, 'model reroute', { requestId: real.next('REQ'), requestedBy: 'model' }));
+    await refusalAllowed(() =>
+      rerouteOrder(real.deps, orderNo, this.warehouseCode, 'model reroute', { requestId: real.next('REQ'), requestedBy: 'model' }),
+    );
   }
   toString(): string {
     return `Reroute(#${this.pick} → ${this.warehouseCode})`;
@@ -682,7 +734,12 @@ class ResolveByHand extends Step {
     if (state.status !== 'MANUAL_INTERVENTION') return;
     const outboundNo = state.outboundNo ?? real.warehouse.createByHand(orderNo, state.warehouseCode, openLines(state));
     if (outboundNo === null) return;
-    await refusalAllowed(() => resolveOrder(real.deps, orderNo, outboundNo, 'entered at the warehouse by phone', { requestId: real.next('REQ'), requestedBy: 'model' }));
+    await refusalAllowed(() =>
+      resolveOrder(real.deps, orderNo, outboundNo, 'entered at the warehouse by phone', {
+        requestId: real.next('REQ'),
+        requestedBy: 'model',
+      }),
+    );
   }
   toString(): string {
     return `ResolveByHand(#${this.pick})`;
@@ -701,7 +758,11 @@ const placement: fc.Arbitrary<Placement> = fc.record({
   warehouseCode: warehouse,
   priority: fc.constantFrom('HIGH' as const, 'NORMAL' as const, 'LOW' as const),
   timeRequirement: fc.constantFrom('STANDARD' as const, 'EXPRESS' as const),
-  items: fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 5 }) }), { minLength: 1, maxLength: 3, selector: (line) => line.sku }),
+  items: fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 5 }) }), {
+    minLength: 1,
+    maxLength: 3,
+    selector: (line) => line.sku,
+  }),
   consignee: fc.constant(consignee),
   policy: fc.record({ allowPartialShip: fc.boolean(), allowCancel: fc.boolean() }),
 });
@@ -736,22 +797,18 @@ const initialStock: fc.Arbitrary<InitialStock> = fc.tuple(
 const numRuns = Number(process.env.HUB_MODEL_RUNS ?? 200);
 
 describe('the hub, driven by a model with a faulty WMS', () => {
-  test(
-    'keeps the domain invariants after every step',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(initialStock, fc.commands(commands, { maxCommands: 25, size: 'max' }), async (stock, steps) => {
-          const real = await startReal(stock);
-          try {
-            const model: Model = { placed: [], fault: 'ok', lastCallback: null };
-            await fc.asyncModelRun(() => ({ model, real }), steps);
-          } finally {
-            await real.stop();
-          }
-        }),
-        { numRuns },
-      );
-    },
-    120_000,
-  );
+  test('keeps the domain invariants after every step', async () => {
+    await fc.assert(
+      fc.asyncProperty(initialStock, fc.commands(commands, { maxCommands: 25, size: 'max' }), async (stock, steps) => {
+        const real = await startReal(stock);
+        try {
+          const model: Model = { placed: [], fault: 'ok', lastCallback: null };
+          await fc.asyncModelRun(() => ({ model, real }), steps);
+        } finally {
+          await real.stop();
+        }
+      }),
+      { numRuns },
+    );
+  }, 120_000);
 });

@@ -15,8 +15,20 @@ test('ReservationRequested #2 superseding #1 at WH1 releases what OMS1/R1 still 
   const cause = { correlationId: 'c', causationId: 'c', recordedAt: clock.now() };
   const ledger = stockStreamName('WH1', 'SKU1');
   const onLedger = { warehouseCode: 'WH1', sku: 'SKU1', now: clock.now() };
-  await handleCommand(deps, stockLedgerDecider, ledger, { type: 'ReceiveStock', data: { ...onLedger, reference: 'PO1', quantity: 5, condition: 'SELLABLE' } }, cause);
-  await handleCommand(deps, stockLedgerDecider, ledger, { type: 'ReserveStock', data: { ...onLedger, reference: 'OMS1/R1', quantity: 2 } }, cause);
+  await handleCommand(
+    deps,
+    stockLedgerDecider,
+    ledger,
+    { type: 'ReceiveStock', data: { ...onLedger, reference: 'PO1', quantity: 5, condition: 'SELLABLE' } },
+    cause,
+  );
+  await handleCommand(
+    deps,
+    stockLedgerDecider,
+    ledger,
+    { type: 'ReserveStock', data: { ...onLedger, reference: 'OMS1/R1', quantity: 2 } },
+    cause,
+  );
   const metadata = cause;
   await store.append(
     'order-OMS1',
@@ -26,12 +38,33 @@ test('ReservationRequested #2 superseding #1 at WH1 releases what OMS1/R1 still 
         type: 'OrderPlaced',
         metadata,
         data: {
-          orderNo: 'OMS1', warehouseCode: 'WH1', priority: 'NORMAL', timeRequirement: 'STANDARD', items: [{ sku: 'SKU1', quantity: 2 }],
-          consignee: { name: 'n', phone: 'p', province: 'p', city: 'c', district: 'd', address: 'a' }, policy: { allowPartialShip: false, allowCancel: false }, placedAt: clock.now(),
+          orderNo: 'OMS1',
+          warehouseCode: 'WH1',
+          priority: 'NORMAL',
+          timeRequirement: 'STANDARD',
+          items: [{ sku: 'SKU1', quantity: 2 }],
+          consignee: { name: 'n', phone: 'p', province: 'p', city: 'c', district: 'd', address: 'a' },
+          policy: { allowPartialShip: false, allowCancel: false },
+          placedAt: clock.now(),
         },
       },
-      { id: 'r1', type: 'ReservationRequested', metadata, data: { reservationNo: 1, warehouseCode: 'WH1', lines: [{ sku: 'SKU1', quantity: 2 }], supersedes: null } },
-      { id: 'r2', type: 'ReservationRequested', metadata, data: { reservationNo: 2, warehouseCode: 'WH1', lines: [{ sku: 'SKU1', quantity: 2 }], supersedes: { reservationNo: 1, warehouseCode: 'WH1' } } },
+      {
+        id: 'r1',
+        type: 'ReservationRequested',
+        metadata,
+        data: { reservationNo: 1, warehouseCode: 'WH1', lines: [{ sku: 'SKU1', quantity: 2 }], supersedes: null },
+      },
+      {
+        id: 'r2',
+        type: 'ReservationRequested',
+        metadata,
+        data: {
+          reservationNo: 2,
+          warehouseCode: 'WH1',
+          lines: [{ sku: 'SKU1', quantity: 2 }],
+          supersedes: { reservationNo: 1, warehouseCode: 'WH1' },
+        },
+      },
     ],
     'no_stream',
   );

@@ -26,8 +26,15 @@ let store: EventStoreDbEventStore;
 type Run = Readonly<{ code: number; stdout: string; stderr: string }>;
 const oms = (...args: string[]): Promise<Run> =>
   new Promise((done) => {
-    const env = { PATH: process.env.PATH ?? '', EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: server.connectionString, OMS_DATA_DIR: join(elsewhere, 'unused') };
-    execFile(OMS, args, { cwd: elsewhere, env }, (error, stdout, stderr) => done({ code: error === null ? 0 : Number(error.code ?? -1), stdout, stderr }));
+    const env = {
+      PATH: process.env.PATH ?? '',
+      EVENT_STORE: 'eventstoredb',
+      ESDB_CONNECTION_STRING: server.connectionString,
+      OMS_DATA_DIR: join(elsewhere, 'unused'),
+    };
+    execFile(OMS, args, { cwd: elsewhere, env }, (error, stdout, stderr) =>
+      done({ code: error === null ? 0 : Number(error.code ?? -1), stdout, stderr }),
+    );
   });
 
 let sequence = 0;
@@ -35,7 +42,11 @@ const append = async (stream: string, events: readonly DomainMessage[], recorded
   const stored = await store.readStream(stream);
   await store.append(
     stream,
-    events.map((event, i) => ({ ...event, id: `00000000-0000-4000-8000-${String((sequence += 1)).padStart(12, '0')}`, metadata: { correlationId: flow, causationId: flow, recordedAt: recordedAt(i) } })),
+    events.map((event, i) => ({
+      ...event,
+      id: `00000000-0000-4000-8000-${String((sequence += 1)).padStart(12, '0')}`,
+      metadata: { correlationId: flow, causationId: flow, recordedAt: recordedAt(i) },
+    })),
     stored.at(-1)?.revision ?? 'no_stream',
   );
 };
@@ -44,13 +55,32 @@ beforeAll(async () => {
   server = await EsdbProtocolServer.start({ advertiseBatchAppend: true });
   store = EventStoreDbEventStore.connect(server.connectionString);
   const ledger = { warehouseCode: 'WH001', sku: 'SKU001' } as const;
-  await append('stock-WH001.SKU001', eventsOf(run(stockLedgerDecider, [{ type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 100, condition: 'SELLABLE', now: at(-60) } }] satisfies StockCommand[])), () => at(-60), 'po-1');
+  await append(
+    'stock-WH001.SKU001',
+    eventsOf(
+      run(stockLedgerDecider, [
+        { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 100, condition: 'SELLABLE', now: at(-60) } },
+      ] satisfies StockCommand[]),
+    ),
+    () => at(-60),
+    'po-1',
+  );
   const order = eventsOf(
     run(outboundOrder, [
       { type: 'PlaceOrder', data: { ...articleOrder(), now: at(0) } },
       { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
       { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(1) } },
-      { type: 'RecordShipment', data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: '顺丰速运', items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: at(60), now: at(60) } },
+      {
+        type: 'RecordShipment',
+        data: {
+          outboundNo: 'WMS1',
+          waybillNo: 'SF1',
+          carrier: '顺丰速运',
+          items: [{ sku: 'SKU001', quantity: 2 }],
+          shippedAt: at(60),
+          now: at(60),
+        },
+      },
     ] satisfies OrderCommand[]),
   );
   await append('order-OMS202511220001', order.slice(0, 2), () => at(0), 'req-1');
@@ -74,21 +104,39 @@ describe('oms against EventStoreDB', () => {
   test('export: every event, by EventStoreDB positions (commit/prepare), checksum on stderr; a position bound starts there', async () => {
     const all = await oms('export', '--from', '0');
     expect(all.code).toBe(0);
-    const events = all.stdout.trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.map((e) => `${e.stream}#${e.revision}`)).toEqual(['stock-WH001.SKU001#0', ...[0, 1, 2, 3, 4].map((r) => `order-OMS202511220001#${r}`)]);
+    const events = all.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(events.map((e) => `${e.stream}#${e.revision}`)).toEqual([
+      'stock-WH001.SKU001#0',
+      ...[0, 1, 2, 3, 4].map((r) => `order-OMS202511220001#${r}`),
+    ]);
     expect(/sha256 ([0-9a-f]{64})/.exec(all.stderr)?.[1]).toBe(createHash('sha256').update(all.stdout).digest('hex'));
     const third = events[2].position as string;
     const fromThird = await oms('export', '--from', third);
-    expect(fromThird.stdout.trim().split('\n').map((line) => JSON.parse(line).position)).toEqual(events.slice(2).map((e) => e.position));
+    expect(
+      fromThird.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).position),
+    ).toEqual(events.slice(2).map((e) => e.position));
   });
 
   test('verify: intact, then a stream that breaks a rule is named (exit 1)', async () => {
     const clean = await oms('verify', '--no-projections');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toMatch(/^events: 6 in 2 streams \(order 1, stock 1\)/);
-    await append('stock-WH001.SKU001', [{ type: 'StockReserved', data: { reference: 'X/R1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 1000, reservedAt: at(2) } }], () => at(2), 'forged');
+    await append(
+      'stock-WH001.SKU001',
+      [{ type: 'StockReserved', data: { reference: 'X/R1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 1000, reservedAt: at(2) } }],
+      () => at(2),
+      'forged',
+    );
     const broken = await oms('verify', '--no-projections');
     expect(broken.code).toBe(1);
-    expect(broken.stdout).toMatch(/BROKEN stock-WH001\.SKU001 \(2 events\)\n {2}revision 1 StockReserved .*\[reserve only what is available\] X\/R1 reserves 1000, 100 was available/);
+    expect(broken.stdout).toMatch(
+      /BROKEN stock-WH001\.SKU001 \(2 events\)\n {2}revision 1 StockReserved .*\[reserve only what is available\] X\/R1 reserves 1000, 100 was available/,
+    );
   });
 });

@@ -39,7 +39,8 @@ let eventCount: number;
 const copyOfStore = (): string => {
   const copy = scratch('oms-tampered-');
   for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(join(dataDir, `events.sqlite${suffix}`))) copyFileSync(join(dataDir, `events.sqlite${suffix}`), join(copy, `events.sqlite${suffix}`));
+    if (existsSync(join(dataDir, `events.sqlite${suffix}`)))
+      copyFileSync(join(dataDir, `events.sqlite${suffix}`), join(copy, `events.sqlite${suffix}`));
   }
   return copy;
 };
@@ -51,9 +52,15 @@ beforeAll(async () => {
   expect((await fetch(`${t.hub.url}/api/oms/orders`, { method: 'POST', body: articleOutboundCreate })).status).toBe(201);
   const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
   t.clock.set('2025-11-22T03:00:00.000Z');
-  const callback = await fetch(`${t.hub.url}/api/oms/outbound/callback`, { method: 'POST', body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo) });
+  const callback = await fetch(`${t.hub.url}/api/oms/outbound/callback`, {
+    method: 'POST',
+    body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo),
+  });
   expect(callback.status).toBe(200);
-  await waitFor('the hand-off to transport', async () => (await t.get('/api/oms/shipments/SF1234567890')).body.data?.status === 'HANDED_OFF');
+  await waitFor(
+    'the hand-off to transport',
+    async () => (await t.get('/api/oms/shipments/SF1234567890')).body.data?.status === 'HANDED_OFF',
+  );
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]?.onHand === 98);
   await t.stop();
   const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
@@ -87,7 +94,12 @@ describe('oms history', () => {
     expect(utc.code).toBe(0);
     const answer = JSON.parse(utc.stdout);
     expect(answer).toMatchObject({ orderNo: 'OMS202511220001', at: '2025-11-22T02:30:00.000Z', view: { status: 'PUSHED_TO_WMS' } });
-    expect(answer.events.map((e: { type: string }) => e.type)).toEqual(['OrderPlaced', 'ReservationRequested', 'StockReserved', 'PushSucceeded']);
+    expect(answer.events.map((e: { type: string }) => e.type)).toEqual([
+      'OrderPlaced',
+      'ReservationRequested',
+      'StockReserved',
+      'PushSucceeded',
+    ]);
     expect(answer.events[2].causedBy).toEqual({ stream: 'order-OMS202511220001', revision: '1', type: 'ReservationRequested' });
     const offset = await oms(dataDir, 'history', 'OMS202511220001', '--at', '2025-11-22T11:00:00+08:00', '--json');
     expect(JSON.parse(offset.stdout).view.status).toBe('SHIPPED');
@@ -113,7 +125,9 @@ describe('oms export', () => {
     expect(lines).toHaveLength(eventCount);
     const events = lines.map((line) => JSON.parse(line));
     expect(Object.keys(events[0])).toEqual(['stream', 'revision', 'position', 'id', 'type', 'data', 'metadata']);
-    expect(events.map((e) => Number(e.position.split('/')[0]))).toEqual([...events.map((e) => Number(e.position.split('/')[0]))].sort((a, b) => a - b));
+    expect(events.map((e) => Number(e.position.split('/')[0]))).toEqual(
+      [...events.map((e) => Number(e.position.split('/')[0]))].sort((a, b) => a - b),
+    );
     expect(events.find((e) => e.type === 'ShipmentRecorded')?.metadata.callback.endpoint).toBe('/api/oms/outbound/callback');
     const sha256 = /sha256 ([0-9a-f]{64})/.exec(run.stderr)?.[1];
     expect(sha256).toBe(createHash('sha256').update(run.stdout, 'utf8').digest('hex'));
@@ -128,8 +142,14 @@ describe('oms export', () => {
     const [sha256, name] = readFileSync(`${out}.sha256`, 'utf8').trim().split(/\s+/);
     expect(name).toBe('audit.ndjson');
     expect(sha256).toBe(createHash('sha256').update(written).digest('hex'));
-    const events = written.toString('utf8').trim().split('\n').map((line) => JSON.parse(line));
-    expect(events.every((e) => e.metadata.recordedAt >= '2025-11-22T02:30:00.000Z' && Number(e.position.split('/')[0]) <= eventCount - 2)).toBe(true);
+    const events = written
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(
+      events.every((e) => e.metadata.recordedAt >= '2025-11-22T02:30:00.000Z' && Number(e.position.split('/')[0]) <= eventCount - 2),
+    ).toBe(true);
     expect(events[0].type).toBe('ShipmentRecorded');
     const again = await oms(dataDir, 'export', '--from', '2025-11-22T10:30:00', '--to', String(eventCount - 2));
     expect(again.stdout).toBe(written.toString('utf8'));
@@ -155,13 +175,17 @@ describe('oms verify', () => {
     const copy = copyOfStore();
     const db = new Database(join(copy, 'events.sqlite'));
     const changed = db
-      .prepare("UPDATE events SET data = json_set(data, '$.items[0].quantity', 5) WHERE stream = 'order-OMS202511220001' AND type = 'ShipmentRecorded'")
+      .prepare(
+        "UPDATE events SET data = json_set(data, '$.items[0].quantity', 5) WHERE stream = 'order-OMS202511220001' AND type = 'ShipmentRecorded'",
+      )
       .run().changes;
     db.close();
     expect(changed).toBe(1);
     const run = await oms(copy, 'verify', '--no-projections');
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/BROKEN order-OMS202511220001 \(\d+ events\)\n {2}revision \d+ ShipmentRecorded \(position \d+\/\d+\): \[shipped ≤ ordered\] waybill SF1234567890 ships SKU001×5 but 2 was open/);
+    expect(run.stdout).toMatch(
+      /BROKEN order-OMS202511220001 \(\d+ events\)\n {2}revision \d+ ShipmentRecorded \(position \d+\/\d+\): \[shipped ≤ ordered\] waybill SF1234567890 ships SKU001×5 but 2 was open/,
+    );
     expect(run.stdout).toContain('events: 1 stream broken');
   });
 
@@ -169,13 +193,19 @@ describe('oms verify', () => {
     const copy = copyOfStore();
     const db = new Database(join(copy, 'events.sqlite'));
     db.prepare("DELETE FROM events WHERE stream = 'order-OMS202511220001' AND revision = 2").run();
-    db.prepare("UPDATE events SET data = json_set(data, '$.quantity', 500) WHERE stream = 'stock-WH001.SKU001' AND type = 'StockReserved'").run();
+    db.prepare(
+      "UPDATE events SET data = json_set(data, '$.quantity', 500) WHERE stream = 'stock-WH001.SKU001' AND type = 'StockReserved'",
+    ).run();
     db.close();
     const run = await oms(copy, 'verify', '--no-projections', '--json');
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout).events;
     expect(report.broken.map((s: { stream: string }) => s.stream)).toEqual(['order-OMS202511220001', 'stock-WH001.SKU001']);
-    expect(report.broken[0].findings[0]).toMatchObject({ revision: '3', rule: 'revisions contiguous from 0', message: expect.stringContaining('revision 2 is missing') });
+    expect(report.broken[0].findings[0]).toMatchObject({
+      revision: '3',
+      rule: 'revisions contiguous from 0',
+      message: expect.stringContaining('revision 2 is missing'),
+    });
     expect(report.broken[1].findings[0]).toMatchObject({ type: 'StockReserved', rule: 'reserve only what is available' });
   });
 });
@@ -188,12 +218,17 @@ describe('oms projections rebuild, and verify against the projections', () => {
     expect(before.stdout).toMatch(/projections: 1 difference from a rebuild\n {2}no projections file at/);
     const rebuilt = await oms(copy, 'projections', 'rebuild');
     expect(rebuilt.code).toBe(0);
-    expect(rebuilt.stdout).toMatch(new RegExp(`^rebuilt [a-z, -]+ from ${eventCount} events in [\\d.]+ s: [\\d,]+ events/s; swapped in at `));
+    expect(rebuilt.stdout).toMatch(
+      new RegExp(`^rebuilt [a-z, -]+ from ${eventCount} events in [\\d.]+ s: [\\d,]+ events/s; swapped in at `),
+    );
     const clean = await oms(copy, 'verify');
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('projections: identical to a rebuild from the events');
     const db = new Database(join(copy, 'projections.sqlite'));
-    const tables = db.prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'projection_checkpoints' ORDER BY name").pluck().all();
+    const tables = db
+      .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'projection_checkpoints' ORDER BY name")
+      .pluck()
+      .all();
     const emptied = tables.find((table) => (db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number) > 0) as string;
     db.prepare(`DELETE FROM "${emptied}"`).run();
     db.close();

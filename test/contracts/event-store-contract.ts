@@ -197,7 +197,12 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         for (const stream of streams) await store.append(stream, [placed(stream), placed(stream, 2)], 'no_stream');
 
         const after = (await store.readAll({ after: marker.position })).filter((event) => event.stream.startsWith(`${category}-`));
-        expect(after.map((event) => [event.stream, event.revision])).toEqual(streams.flatMap((stream) => [[stream, 0n], [stream, 1n]]));
+        expect(after.map((event) => [event.stream, event.revision])).toEqual(
+          streams.flatMap((stream) => [
+            [stream, 0n],
+            [stream, 1n],
+          ]),
+        );
         const page = await store.readAll({ after: marker.position, maxCount: 2 });
         expect(page).toHaveLength(2);
         expect(comparePositions(page[0]?.position ?? marker.position, marker.position)).toBe(1);
@@ -253,7 +258,8 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
             running -= 1;
             seen.push(event);
             // appends while catching up: they land around the seam between stored and live
-            if (seen.length % 10 === 0 && seen.length <= 40) during.push(store.append(`${category}-D${seen.length}`, [placed('D')], 'no_stream'));
+            if (seen.length % 10 === 0 && seen.length <= 40)
+              during.push(store.append(`${category}-D${seen.length}`, [placed('D')], 'no_stream'));
           },
         });
         await subscription.caughtUp;
@@ -275,7 +281,12 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
 
       test('start after a checkpoint (exclusive) and hear only the category asked for, while catching up and live', async () => {
         const category = freshCategory('order');
-        const lookalikes = (suffix: string) => [`${category}s-${suffix}`, `${category}line-${suffix}`, `x${category}-${suffix}`, `${freshCategory('stock')}-${suffix}`];
+        const lookalikes = (suffix: string) => [
+          `${category}s-${suffix}`,
+          `${category}line-${suffix}`,
+          `x${category}-${suffix}`,
+          `${freshCategory('stock')}-${suffix}`,
+        ];
         await store.append(`${category}-K1`, [placed('K1'), placed('K1', 2), placed('K1', 3)], 'no_stream');
         for (const stream of lookalikes('before')) await store.append(stream, [placed(stream)], 'no_stream');
         await store.append(category, [placed('K0')], 'no_stream'); // no dash: the stream is its own category
@@ -380,7 +391,11 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         const category = freshCategory('order');
         const stream = `${category}-北京-OMS9`;
         const consignee = { name: '张三', phone: '13800138000', address: '北京市朝阳区XX街道XX号', remark: '请勿折叠 📦' };
-        const event = { ...placed('OMS9'), data: { orderNo: 'OMS9', line: 1, consignee }, metadata: { ...placed('OMS9').metadata, operator: '李四' } };
+        const event = {
+          ...placed('OMS9'),
+          data: { orderNo: 'OMS9', line: 1, consignee },
+          metadata: { ...placed('OMS9').metadata, operator: '李四' },
+        };
         await store.append(stream, [event], 'no_stream');
         const [stored] = await store.readStream(stream);
         expect(stored?.data).toEqual({ orderNo: 'OMS9', line: 1, consignee });
@@ -392,11 +407,17 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         const category = freshCategory('order');
         const streams = Array.from({ length: 150 }, (_, index) => `${category}-N${index}`);
         for (let round = 0; round < 3; round += 1) {
-          await Promise.all(streams.map((stream) => store.append(stream, [placed(stream, round)], round === 0 ? 'no_stream' : BigInt(round - 1))));
+          await Promise.all(
+            streams.map((stream) => store.append(stream, [placed(stream, round)], round === 0 ? 'no_stream' : BigInt(round - 1))),
+          );
         }
         for (const stream of [streams[0], streams[77], streams[149]] as string[]) {
           const read = await store.readStream<OrderPlaced>(stream);
-          expect(read.map((event) => [event.revision, event.data.line])).toEqual([[0n, 0], [1n, 1], [2n, 2]]);
+          expect(read.map((event) => [event.revision, event.data.line])).toEqual([
+            [0n, 0],
+            [1n, 1],
+            [2n, 2],
+          ]);
         }
         const all = await store.readAll<OrderPlaced>({ category });
         expect(all).toHaveLength(450);

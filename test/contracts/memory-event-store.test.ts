@@ -8,7 +8,11 @@ describe('the memory store itself', () => {
   test("keeps its own copy: changing the caller's event after the append changes nothing stored", async () => {
     const store = new MemoryEventStore();
     const data = { lines: [{ sku: 'SKU001', quantity: 2 }] };
-    await store.append('order-M1', [{ id: 'e1', type: 'OrderPlaced', data, metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' } }], 'no_stream');
+    await store.append(
+      'order-M1',
+      [{ id: 'e1', type: 'OrderPlaced', data, metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' } }],
+      'no_stream',
+    );
     data.lines[0]!.quantity = 99;
     const [stored] = await store.readStream('order-M1');
     expect(stored?.data).toEqual({ lines: [{ sku: 'SKU001', quantity: 2 }] });

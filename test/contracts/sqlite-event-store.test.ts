@@ -29,8 +29,11 @@ describe('the SQLite file itself', () => {
     const db = new Database(path, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      const uniques = (db.prepare("SELECT name FROM pragma_index_list('events') WHERE \"unique\" = 1").all() as { name: string }[]).map(({ name }) =>
-        (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[]).map((column) => column.name).join(','),
+      const uniques = (db.prepare('SELECT name FROM pragma_index_list(\'events\') WHERE "unique" = 1').all() as { name: string }[]).map(
+        ({ name }) =>
+          (db.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(name) as { name: string }[])
+            .map((column) => column.name)
+            .join(','),
       );
       expect(uniques).toEqual(expect.arrayContaining(['stream,revision', 'id']));
     } finally {

@@ -14,7 +14,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-const post = (path: string, body: string) => fetch(`${t.hub.url}${path}`, { method: 'POST', body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const post = (path: string, body: string) =>
+  fetch(`${t.hub.url}${path}`, { method: 'POST', body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
 
 test("the article's order, then the article's callback, both verbatim and without a Content-Type: shipped, deducted, handed off, nothing for a person", async () => {
   expect((await post('/api/oms/orders', articleOutboundCreate)).status).toBe(201);
@@ -25,7 +26,13 @@ test("the article's order, then the article's callback, both verbatim and withou
   expect(callback).toMatchObject({ status: 200, body: { code: 200, message: 'success', data: { applied: true, status: 'SHIPPED' } } });
   const shipped = await t.order('OMS202511220001');
   expect(shipped.shipments).toEqual([
-    { waybillNo: 'SF1234567890', carrier: '顺丰速运', outboundNo: 'WMS202511220001', items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }], shippedAt: '2025-11-22T10:00:00.000+08:00' },
+    {
+      waybillNo: 'SF1234567890',
+      carrier: '顺丰速运',
+      outboundNo: 'WMS202511220001',
+      items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
+      shippedAt: '2025-11-22T10:00:00.000+08:00',
+    },
   ]);
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0].onHand === 98);
   await waitFor('the hand-off', async () => (await t.get('/api/oms/shipments/SF1234567890')).body.data?.status === 'HANDED_OFF');

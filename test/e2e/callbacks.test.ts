@@ -28,7 +28,15 @@ test('every callback twice, the shipment before the progress reports: one shipme
 
 test('a partial shipment in two waybills: both recorded, shipped in full, stock deducted by what actually left', async () => {
   t.hub.sandbox?.wms.faults.set({ partialShipments: true });
-  await t.post('/api/oms/orders', anOrder('SPLIT1', { items: [{ sku: 'SKU001', quantity: 2 }, { sku: 'SKU002', quantity: 2 }] }));
+  await t.post(
+    '/api/oms/orders',
+    anOrder('SPLIT1', {
+      items: [
+        { sku: 'SKU001', quantity: 2 },
+        { sku: 'SKU002', quantity: 2 },
+      ],
+    }),
+  );
   const shipped = await t.orderReaches('SPLIT1', 'SHIPPED');
   expect(shipped.shipments).toHaveLength(2);
   expect(shipped.lines.map((l: { shipped: number }) => l.shipped)).toEqual([2, 2]);
@@ -39,8 +47,15 @@ test('a shipment of more than ordered, or of a SKU never ordered: recorded as an
   await t.post('/api/oms/orders', anOrder('ODD1', { items: [{ sku: 'SKU001', quantity: 1 }] }));
   const pushed = await t.orderReaches('ODD1', 'PUSHED_TO_WMS');
   const answer = await t.post('/api/oms/outbound/callback', {
-    orderNo: 'ODD1', outboundNo: pushed.outboundNo, waybillNo: 'SF0000000777', carrier: '顺丰速运',
-    actualItems: [{ sku: 'SKU001', quantity: 3 }, { sku: 'SKU999', quantity: 1 }], shippedTime: '2025-11-22T10:00:00',
+    orderNo: 'ODD1',
+    outboundNo: pushed.outboundNo,
+    waybillNo: 'SF0000000777',
+    carrier: '顺丰速运',
+    actualItems: [
+      { sku: 'SKU001', quantity: 3 },
+      { sku: 'SKU999', quantity: 1 },
+    ],
+    shippedTime: '2025-11-22T10:00:00',
   });
   expect(answer.status).toBe(200);
   const events = (await t.get('/api/oms/orders/ODD1/events')).body.data;

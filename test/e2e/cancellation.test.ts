@@ -37,7 +37,13 @@ test('before the WMS has it: cancelled at once, stock released, the WMS never as
 test('while the warehouse picks it: the WMS intercepts it, the order is cancelled and its stock released', async () => {
   await t.post('/api/oms/orders', anOrder('CX2', { items: [{ sku: 'SKU002', quantity: 2 }] }));
   const pushed = await t.orderReaches('CX2', 'PUSHED_TO_WMS');
-  await t.post('/api/oms/outbound/progress', { orderNo: 'CX2', outboundNo: pushed.outboundNo, warehouseCode: 'WH001', status: 'PICKING', time: '2025-11-22T09:00:00' });
+  await t.post('/api/oms/outbound/progress', {
+    orderNo: 'CX2',
+    outboundNo: pushed.outboundNo,
+    warehouseCode: 'WH001',
+    status: 'PICKING',
+    time: '2025-11-22T09:00:00',
+  });
   const answer = await t.post('/api/oms/orders/CX2/cancel', { reason: 'customer changed mind' });
   expect(answer.body.data.status).toBe('CANCEL_REQUESTED');
   await t.orderReaches('CX2', 'CANCELLED');
@@ -48,13 +54,19 @@ test('while the warehouse picks it: the WMS intercepts it, the order is cancelle
 test('too late: the goods already left; the intercept fails, a person is told, and the shipment is recorded', async () => {
   await t.post('/api/oms/orders', anOrder('CX3', { items: [{ sku: 'SKU002', quantity: 1 }] }));
   await t.orderReaches('CX3', 'PUSHED_TO_WMS');
-  const shipped = await fetch(`${t.hub.sandbox?.wmsUrl}/sandbox/outbound/WH001/CX3/ship`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"callback":false}' });
+  const shipped = await fetch(`${t.hub.sandbox?.wmsUrl}/sandbox/outbound/WH001/CX3/ship`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"callback":false}',
+  });
   const { data } = (await shipped.json()) as { data: { callback: unknown } };
 
   await t.post('/api/oms/orders/CX3/cancel', { reason: 'too late?' });
   const back = await t.orderReaches('CX3', 'PUSHED_TO_WMS');
   expect(back.lines[0].cancelled).toBe(0);
-  await waitFor('the alert', async () => ((await t.get('/api/oms/alerts?subject=order-CX3')).body.data as { message: string }[]).some((a) => /too late/.test(a.message)));
+  await waitFor('the alert', async () =>
+    ((await t.get('/api/oms/alerts?subject=order-CX3')).body.data as { message: string }[]).some((a) => /too late/.test(a.message)),
+  );
 
   expect((await t.post('/api/oms/outbound/callback', data.callback)).status).toBe(200);
   await t.orderReaches('CX3', 'SHIPPED');
@@ -70,12 +82,22 @@ test('a shipment reported after the order was cancelled is recorded as an anomal
   await t.orderReaches('CX4', 'CANCELLED');
   const onHandBefore = (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU002')).body.data[0].onHand;
   const late = await t.post('/api/oms/outbound/callback', {
-    orderNo: 'CX4', outboundNo: pushed.outboundNo, waybillNo: 'SF0000000404', carrier: '顺丰速运', actualItems: [{ sku: 'SKU002', quantity: 1 }], shippedTime: '2025-11-22T10:00:00',
+    orderNo: 'CX4',
+    outboundNo: pushed.outboundNo,
+    waybillNo: 'SF0000000404',
+    carrier: '顺丰速运',
+    actualItems: [{ sku: 'SKU002', quantity: 1 }],
+    shippedTime: '2025-11-22T10:00:00',
   });
   expect(late.status).toBe(200);
   expect(late.body.data.status).toBe('CANCELLED');
   const events = (await t.get('/api/oms/orders/CX4/events')).body.data;
   expect(events.at(-1)).toMatchObject({ type: 'AnomalyDetected', data: { kind: expect.any(String) } });
-  await waitFor('the anomaly alert', async () => ((await t.get('/api/oms/alerts?subject=order-CX4')).body.data as { kind: string }[]).some((a) => a.kind === 'ANOMALY'));
-  await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU002')).body.data[0].onHand === onHandBefore - 1);
+  await waitFor('the anomaly alert', async () =>
+    ((await t.get('/api/oms/alerts?subject=order-CX4')).body.data as { kind: string }[]).some((a) => a.kind === 'ANOMALY'),
+  );
+  await waitFor(
+    'the deduction',
+    async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU002')).body.data[0].onHand === onHandBefore - 1,
+  );
 });

@@ -27,7 +27,10 @@ test('on EventStoreDB: placed, shipped, deducted, handed off; reports and ?at= a
   expect((await fetch(`${t.hub.sandbox?.wmsUrl}/sandbox/outbound/WH001/ESDB1/ship`, { method: 'POST' })).status).toBe(200);
   const shipped = await t.orderReaches('ESDB1', 'SHIPPED');
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]?.onHand === 98);
-  await waitFor('the hand-off', async () => (await t.get(`/api/oms/shipments/${shipped.shipments[0].waybillNo}`)).body.data?.status === 'HANDED_OFF');
+  await waitFor(
+    'the hand-off',
+    async () => (await t.get(`/api/oms/shipments/${shipped.shipments[0].waybillNo}`)).body.data?.status === 'HANDED_OFF',
+  );
   expect((await t.get('/health')).body.data).toMatchObject({ store: 'eventstoredb' });
   const listed = await waitFor('the order list', async () => {
     const page = (await t.get('/api/oms/reports/orders?status=SHIPPED')).body.data;

@@ -13,7 +13,11 @@ afterAll(async () => {
 });
 
 test("the article's order, verbatim: pushed once, picked, packed, shipped, stock deducted, handed to transport", async () => {
-  const placed = await fetch(`${t.hub.url}/api/oms/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: articleOutboundCreate });
+  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: articleOutboundCreate,
+  });
   expect(placed.status).toBe(201);
 
   const shipped = await t.orderReaches('OMS202511220001', 'SHIPPED');
@@ -22,7 +26,15 @@ test("the article's order, verbatim: pushed once, picked, packed, shipped, stock
   const [{ waybillNo }] = shipped.shipments;
 
   const events = (await t.get('/api/oms/orders/OMS202511220001/events')).body.data;
-  expect(eventTypes(events)).toEqual(['OrderPlaced', 'ReservationRequested', 'StockReserved', 'PushSucceeded', 'WmsProgressRecorded', 'WmsProgressRecorded', 'ShipmentRecorded']);
+  expect(eventTypes(events)).toEqual([
+    'OrderPlaced',
+    'ReservationRequested',
+    'StockReserved',
+    'PushSucceeded',
+    'WmsProgressRecorded',
+    'WmsProgressRecorded',
+    'ShipmentRecorded',
+  ]);
   expect(new Set(events.map((e: { metadata: { correlationId: string } }) => e.metadata.correlationId)).size).toBeGreaterThanOrEqual(1);
 
   const stock = await waitFor('the deduction', async () => {

@@ -18,7 +18,10 @@ test('stopped with one order shipped and one waiting for a retry; restarted: the
   running.push(first);
   await first.post('/api/oms/orders', anOrder('KEEP1', { items: [{ sku: 'SKU001', quantity: 2 }] }));
   await first.orderReaches('KEEP1', 'SHIPPED');
-  await waitFor('the first deduction', async () => (await first.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0].onHand === 98);
+  await waitFor(
+    'the first deduction',
+    async () => (await first.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0].onHand === 98,
+  );
   first.hub.sandbox?.wms.faults.set({ errorRate: 1 });
   await first.post('/api/oms/orders', anOrder('LATER1', { items: [{ sku: 'SKU002', quantity: 5 }] }));
   await waitFor('the failed push', async () => (await first.order('LATER1')).status === 'PUSH_FAILED');
@@ -34,7 +37,10 @@ test('stopped with one order shipped and one waiting for a retry; restarted: the
 
   expect(second.hub.sandbox?.wms.createCalls('KEEP1')).toBe(0);
   expect(second.hub.sandbox?.wms.createCalls('LATER1')).toBe(1);
-  await waitFor('the second deduction', async () => (await second.get('/api/oms/stock?warehouseCode=WH001&sku=SKU002')).body.data[0].onHand === 45);
+  await waitFor(
+    'the second deduction',
+    async () => (await second.get('/api/oms/stock?warehouseCode=WH001&sku=SKU002')).body.data[0].onHand === 45,
+  );
   expect((await second.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]).toMatchObject({ onHand: 98, reserved: 0 });
   for (const orderNo of ['KEEP1', 'LATER1']) {
     const types = eventTypes((await second.get(`/api/oms/orders/${orderNo}/events`)).body.data);

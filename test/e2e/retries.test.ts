@@ -24,7 +24,7 @@ const attemptsOf = async (orderNo: string, attempts: number) =>
   });
 
 const alertsAbout = async (orderNo: string) =>
-  ((await t.get(`/api/oms/alerts?subject=order-${orderNo}`)).body.data as { kind: string; message: string }[]);
+  (await t.get(`/api/oms/alerts?subject=order-${orderNo}`)).body.data as { kind: string; message: string }[];
 
 describe('the WMS is down for a while, then back', () => {
   test('each failure waits longer (60 s, then 120 s); nothing is retried before it is due; then it ships', async () => {
@@ -78,7 +78,9 @@ describe('the WMS keeps failing', () => {
     expect((await t.order('DOWN1')).push.attempts).toBe(3);
 
     t.hub.sandbox?.wms.faults.set({});
-    expect((await t.post('/api/oms/orders/DOWN1/retry-push', {}, { 'Idempotency-Key': 'ops-retry-1', 'X-Operator': 'alice' })).status).toBe(200);
+    expect((await t.post('/api/oms/orders/DOWN1/retry-push', {}, { 'Idempotency-Key': 'ops-retry-1', 'X-Operator': 'alice' })).status).toBe(
+      200,
+    );
     await t.orderReaches('DOWN1', 'SHIPPED');
     const again = await t.post('/api/oms/orders/DOWN1/retry-push', {}, { 'Idempotency-Key': 'ops-retry-1', 'X-Operator': 'alice' });
     expect(again.status).toBe(200);
@@ -107,6 +109,11 @@ describe('the WMS keeps failing', () => {
     t.clock.advance({ seconds: 60 });
     await t.hub.work.dueRetries.runDue();
     const pushed = await t.orderReaches('HANG1', 'PUSHED_TO_WMS');
-    expect(t.hub.sandbox?.wms.orders().filter((o) => o.orderNo === 'HANG1').map((o) => o.outboundNo)).toEqual([pushed.outboundNo]);
+    expect(
+      t.hub.sandbox?.wms
+        .orders()
+        .filter((o) => o.orderNo === 'HANG1')
+        .map((o) => o.outboundNo),
+    ).toEqual([pushed.outboundNo]);
   });
 });

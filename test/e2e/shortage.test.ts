@@ -18,7 +18,8 @@ beforeEach(() => {
   t.hub.sandbox?.wms.faults.set({});
 });
 
-const level = async (warehouseCode: string, sku: string) => (await t.get(`/api/oms/stock?warehouseCode=${warehouseCode}&sku=${sku}`)).body.data[0];
+const level = async (warehouseCode: string, sku: string) =>
+  (await t.get(`/api/oms/stock?warehouseCode=${warehouseCode}&sku=${sku}`)).body.data[0];
 const levelReaches = (warehouseCode: string, sku: string, expected: Record<string, number>) =>
   waitFor(`${warehouseCode} ${sku} to reach ${JSON.stringify(expected)}`, async () => {
     const current = await level(warehouseCode, sku);
@@ -33,7 +34,13 @@ test('partial ship + backorder: 5 of 8 ship now; the 3 owed become a backorder p
   await levelReaches('WH001', 'SKU003', { onHand: 0, reserved: 0 });
   expect((await t.get('/api/oms/orders/PART1-BO1')).status).toBe(404);
 
-  const inbound = await t.post('/api/oms/inbound-orders', { inboundNo: 'PO-SKU003', warehouseCode: 'WH001', supplier: '供应商A', poNumber: 'PO-9', items: [{ sku: 'SKU003', quantity: 10 }] });
+  const inbound = await t.post('/api/oms/inbound-orders', {
+    inboundNo: 'PO-SKU003',
+    warehouseCode: 'WH001',
+    supplier: '供应商A',
+    poNumber: 'PO-9',
+    items: [{ sku: 'SKU003', quantity: 10 }],
+  });
   expect(inbound.status).toBe(201);
   const backorder = await t.orderReaches('PART1-BO1', 'SHIPPED');
   expect(backorder).toMatchObject({ backorderOf: 'PART1', warehouseCode: 'WH001', lines: [{ sku: 'SKU003', ordered: 3, shipped: 3 }] });
@@ -41,7 +48,16 @@ test('partial ship + backorder: 5 of 8 ship now; the 3 owed become a backorder p
 });
 
 test('cancel + release: an order allowed to cancel is cancelled when stock is short, and holds nothing', async () => {
-  await t.post('/api/oms/orders', anOrder('CANC1', { items: [{ sku: 'SKU002', quantity: 1 }, { sku: 'SKU004', quantity: 1 }], allowCancel: true }));
+  await t.post(
+    '/api/oms/orders',
+    anOrder('CANC1', {
+      items: [
+        { sku: 'SKU002', quantity: 1 },
+        { sku: 'SKU004', quantity: 1 },
+      ],
+      allowCancel: true,
+    }),
+  );
   const cancelled = await t.orderReaches('CANC1', 'CANCELLED');
   expect(cancelled.lines.map((l: { cancelled: number }) => l.cancelled)).toEqual([1, 1]);
   await levelReaches('WH001', 'SKU002', { onHand: 50, reserved: 0 });
@@ -54,7 +70,10 @@ test('reroute: no partial, no cancel, and another warehouse covers it → it shi
   expect(shipped.warehouseCode).toBe('WH002');
   await levelReaches('WH002', 'SKU004', { onHand: 20, reserved: 0 });
   const events = (await t.get('/api/oms/orders/MOVE1/events')).body.data;
-  expect(events.find((e: { type: string }) => e.type === 'OrderRerouted').data).toMatchObject({ fromWarehouse: 'WH001', toWarehouse: 'WH002' });
+  expect(events.find((e: { type: string }) => e.type === 'OrderRerouted').data).toMatchObject({
+    fromWarehouse: 'WH001',
+    toWarehouse: 'WH002',
+  });
 });
 
 test('no policy left and no warehouse covers it → manual intervention, alerted; a person reroutes it by hand later', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { ConfigError, readConfig } from '../../src/main/config.ts';
 
 describe('configuration from the environment', () => {
-  test('nothing set: the embedded store, the sandbox, the article\'s retry policy, Asia/Shanghai', () => {
+  test("nothing set: the embedded store, the sandbox, the article's retry policy, Asia/Shanghai", () => {
     expect(readConfig({})).toMatchObject({
       PORT: 3000,
       OMS_DATA_DIR: './data',
@@ -20,7 +20,14 @@ describe('configuration from the environment', () => {
   });
 
   test('bad values stop start-up with one line per variable, naming it and why', () => {
-    const read = () => readConfig({ PORT: 'abc', WAREHOUSE_ZONE: 'Mars/Olympus', WMS_URL: 'not a url', EVENT_STORE: 'eventstoredb', SANDBOX_MODE: 'sometimes' });
+    const read = () =>
+      readConfig({
+        PORT: 'abc',
+        WAREHOUSE_ZONE: 'Mars/Olympus',
+        WMS_URL: 'not a url',
+        EVENT_STORE: 'eventstoredb',
+        SANDBOX_MODE: 'sometimes',
+      });
     expect(read).toThrow(ConfigError);
     const message = (() => {
       try {
@@ -37,7 +44,9 @@ describe('configuration from the environment', () => {
 
   test('EventStoreDB needs its connection string', () => {
     expect(() => readConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('ESDB_CONNECTION_STRING: is required when EVENT_STORE=eventstoredb');
-    expect(readConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).EVENT_STORE).toBe('eventstoredb');
+    expect(readConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).EVENT_STORE).toBe(
+      'eventstoredb',
+    );
   });
 
   test('API keys are a comma-separated list; an empty value counts as unset', () => {

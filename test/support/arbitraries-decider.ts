@@ -12,7 +12,11 @@ export const baseInstant = '2025-11-22T02:00:00.000Z';
 export const instantArb: fc.Arbitrary<string> = fc.integer({ min: 0, max: 5 * 24 * 60 }).map((m) => addMillis(baseInstant, m * 60_000));
 
 export const retryPolicyArb: fc.Arbitrary<RetryPolicy> = fc
-  .record({ maxAttempts: fc.integer({ min: 1, max: 6 }), baseDelayMs: fc.integer({ min: 1, max: 120_000 }), factor: fc.integer({ min: 1, max: 64 }) })
+  .record({
+    maxAttempts: fc.integer({ min: 1, max: 6 }),
+    baseDelayMs: fc.integer({ min: 1, max: 120_000 }),
+    factor: fc.integer({ min: 1, max: 64 }),
+  })
   .map(({ maxAttempts, baseDelayMs, factor }) => ({ maxAttempts, baseDelayMs, maxDelayMs: baseDelayMs * factor }));
 
 /** One command applied to a state: its events, or the refusal it met. */

@@ -24,7 +24,14 @@ type StreamsPb = typeof import('@eventstore/db-client/generated/streams_pb.js');
 type SharedPb = typeof import('@eventstore/db-client/generated/shared_pb.js');
 type ServerFeaturesPb = typeof import('@eventstore/db-client/generated/serverfeatures_pb.js');
 type StatusPb = typeof import('@eventstore/db-client/generated/status_pb.js');
-import type { AppendReq, AppendResp, BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb.js';
+import type {
+  AppendReq,
+  AppendResp,
+  BatchAppendReq,
+  BatchAppendResp,
+  ReadReq,
+  ReadResp,
+} from '@eventstore/db-client/generated/streams_pb.js';
 import type { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb.js';
 import type { Code } from '@eventstore/db-client/generated/code_pb.js';
 
@@ -50,7 +57,8 @@ type Filter = (event: Recorded) => boolean;
 
 export type EsdbProtocolServerOptions = Readonly<{ advertiseBatchAppend: boolean }>;
 
-const streamName = (identifier: StreamIdentifier | undefined): string => Buffer.from(identifier?.getStreamName_asU8() ?? []).toString('utf8');
+const streamName = (identifier: StreamIdentifier | undefined): string =>
+  Buffer.from(identifier?.getStreamName_asU8() ?? []).toString('utf8');
 const identifierOf = (stream: string): StreamIdentifier => new sharedPb.StreamIdentifier().setStreamName(Buffer.from(stream, 'utf8'));
 const uuidOf = (id: string) => new sharedPb.UUID().setString(id);
 
@@ -91,7 +99,9 @@ export class EsdbProtocolServer {
   static async start(options: EsdbProtocolServerOptions): Promise<EsdbProtocolServer> {
     const double = new EsdbProtocolServer(options);
     double.port = await new Promise<number>((resolve, reject) =>
-      double.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      double.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) =>
+        error ? reject(error) : resolve(port),
+      ),
     );
     return double;
   }
@@ -105,9 +115,13 @@ export class EsdbProtocolServer {
   }
 
   private readonly supportedMethods: grpc.handleUnaryCall<unknown, unknown> = (_call, callback) => {
-    const method = (name: string) => new featuresPb.SupportedMethod().setServiceName('event_store.client.streams.Streams').setMethodName(name);
+    const method = (name: string) =>
+      new featuresPb.SupportedMethod().setServiceName('event_store.client.streams.Streams').setMethodName(name);
     const names = this.options.advertiseBatchAppend ? ['Read', 'Append', 'BatchAppend'] : ['Read', 'Append'];
-    callback(null, new featuresPb.SupportedMethods().setEventStoreServerVersion('24.10.0-protocol-double').setMethodsList(names.map(method)));
+    callback(
+      null,
+      new featuresPb.SupportedMethods().setEventStoreServerVersion('24.10.0-protocol-double').setMethodsList(names.map(method)),
+    );
   };
 
   private write(stream: string, expected: Expected, proposed: readonly Proposed[]): Outcome {
@@ -163,7 +177,9 @@ export class EsdbProtocolServer {
         const success = new streamsPb.AppendResp.Success().setCurrentRevision(outcome.revision.toString());
         if (outcome.position) {
           success.setPosition(
-            new streamsPb.AppendResp.Position().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString()),
+            new streamsPb.AppendResp.Position()
+              .setCommitPosition(outcome.position.commit.toString())
+              .setPreparePosition(outcome.position.prepare.toString()),
           );
         } else success.setNoPosition(new sharedPb.Empty());
         response.setSuccess(success);
@@ -207,7 +223,9 @@ export class EsdbProtocolServer {
         const success = new streamsPb.BatchAppendResp.Success().setCurrentRevision(outcome.revision.toString());
         if (outcome.position) {
           success.setPosition(
-            new sharedPb.AllStreamPosition().setCommitPosition(outcome.position.commit.toString()).setPreparePosition(outcome.position.prepare.toString()),
+            new sharedPb.AllStreamPosition()
+              .setCommitPosition(outcome.position.commit.toString())
+              .setPreparePosition(outcome.position.prepare.toString()),
           );
         } else success.setNoPosition(new Empty());
         response.setSuccess(success);
@@ -221,7 +239,12 @@ export class EsdbProtocolServer {
         else wrong.setExpectedAny(new Empty());
         const details = new Any();
         details.pack(wrong.serializeBinary(), 'event_store.client.WrongExpectedVersion');
-        response.setError(new statusPb.Status().setCode(grpc.status.FAILED_PRECONDITION as number as Code).setMessage('wrong expected version').setDetails(details));
+        response.setError(
+          new statusPb.Status()
+            .setCode(grpc.status.FAILED_PRECONDITION as number as Code)
+            .setMessage('wrong expected version')
+            .setDetails(details),
+        );
       }
       call.write(response);
     });
@@ -239,15 +262,22 @@ export class EsdbProtocolServer {
 
     const streamOptions = options.getStream();
     if (streamOptions) {
-      if (options.hasSubscription()) return call.destroy(Object.assign(new Error('stream subscriptions are not implemented by the double'), { code: grpc.status.UNIMPLEMENTED }));
+      if (options.hasSubscription())
+        return call.destroy(
+          Object.assign(new Error('stream subscriptions are not implemented by the double'), { code: grpc.status.UNIMPLEMENTED }),
+        );
       const stream = streamName(streamOptions.getStreamIdentifier());
       const events = this.streams.get(stream);
       if (!events) {
-        call.write(new streamsPb.ReadResp().setStreamNotFound(new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(identifierOf(stream))));
+        call.write(
+          new streamsPb.ReadResp().setStreamNotFound(new streamsPb.ReadResp.StreamNotFound().setStreamIdentifier(identifierOf(stream))),
+        );
         return call.end();
       }
       const from = streamOptions.hasRevision() ? BigInt(streamOptions.getRevision()) : streamOptions.hasEnd() ? BigInt(events.length) : 0n;
-      const selected = backwards ? events.filter((event) => event.revision <= from).reverse() : events.filter((event) => event.revision >= from);
+      const selected = backwards
+        ? events.filter((event) => event.revision <= from).reverse()
+        : events.filter((event) => event.revision >= from);
       selected.slice(0, count).forEach(send);
       return call.end();
     }
@@ -256,7 +286,9 @@ export class EsdbProtocolServer {
     const at = all?.getPosition();
     const from = at ? { commit: BigInt(at.getCommitPosition()), prepare: BigInt(at.getPreparePosition()) } : undefined;
     const after = (event: Recorded, inclusive: boolean) =>
-      !from || event.commit > from.commit || (event.commit === from.commit && (inclusive ? event.prepare >= from.prepare : event.prepare > from.prepare));
+      !from ||
+      event.commit > from.commit ||
+      (event.commit === from.commit && (inclusive ? event.prepare >= from.prepare : event.prepare > from.prepare));
 
     if (!options.hasSubscription()) {
       const selected = all?.hasEnd()
@@ -270,7 +302,9 @@ export class EsdbProtocolServer {
       return call.end();
     }
 
-    call.write(new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(`sub-${Date.now()}`)));
+    call.write(
+      new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(`sub-${Date.now()}`)),
+    );
     if (!all?.hasEnd()) this.log.filter((event) => after(event, false) && filter(event)).forEach(send);
     call.write(new streamsPb.ReadResp().setCaughtUp(new streamsPb.ReadResp.CaughtUp()));
     const listener = (events: readonly Recorded[]) => events.filter(filter).forEach(send);
@@ -291,6 +325,8 @@ export class EsdbProtocolServer {
     const metadata = recorded.getMetadataMap();
     for (const [key, value] of event.metadata) metadata.set(key, value);
     metadata.set('created', event.created);
-    return new streamsPb.ReadResp().setEvent(new streamsPb.ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(event.commit.toString()));
+    return new streamsPb.ReadResp().setEvent(
+      new streamsPb.ReadResp.ReadEvent().setEvent(recorded).setCommitPosition(event.commit.toString()),
+    );
   }
 }

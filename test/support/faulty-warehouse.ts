@@ -20,8 +20,20 @@ import type { CancelInstruction, InboundInstruction, OutboundInstruction, Wareho
  */
 export type WmsFault = 'ok' | 'down' | 'reject' | 'timeout';
 
-export type CreateOutboundCall = Readonly<{ orderNo: string; warehouseCode: string; items: readonly Line[]; fault: WmsFault; outboundNo: string | null }>;
-export type CancelOutboundCall = Readonly<{ orderNo: string; warehouseCode: string; outboundNo: string | null; fault: WmsFault; intercepted: boolean | null }>;
+export type CreateOutboundCall = Readonly<{
+  orderNo: string;
+  warehouseCode: string;
+  items: readonly Line[];
+  fault: WmsFault;
+  outboundNo: string | null;
+}>;
+export type CancelOutboundCall = Readonly<{
+  orderNo: string;
+  warehouseCode: string;
+  outboundNo: string | null;
+  fault: WmsFault;
+  intercepted: boolean | null;
+}>;
 
 /** An outbound order as the warehouse holds it. */
 export type HeldOutbound = {
@@ -74,7 +86,10 @@ export class FaultyWarehouse implements Warehouse {
 
   remaining(outbound: HeldOutbound): Line[] {
     return outbound.instructed
-      .map((line) => ({ sku: line.sku, quantity: line.quantity - (outbound.shipped.get(line.sku) ?? 0) - (outbound.short.get(line.sku) ?? 0) }))
+      .map((line) => ({
+        sku: line.sku,
+        quantity: line.quantity - (outbound.shipped.get(line.sku) ?? 0) - (outbound.short.get(line.sku) ?? 0),
+      }))
       .filter((line) => line.quantity > 0);
   }
 
@@ -118,7 +133,13 @@ export class FaultyWarehouse implements Warehouse {
   async createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
     const { orderNo, warehouseCode } = instruction;
     const record = (outboundNo: string | null): void => {
-      this.createCalls.push({ orderNo, warehouseCode, items: instruction.items.map((line) => ({ ...line })), fault: this.fault, outboundNo });
+      this.createCalls.push({
+        orderNo,
+        warehouseCode,
+        items: instruction.items.map((line) => ({ ...line })),
+        fault: this.fault,
+        outboundNo,
+      });
     };
     if (this.fault === 'down' || this.fault === 'reject') {
       record(null);

@@ -108,7 +108,8 @@ export class SqliteAlerting implements Alerting {
 
   async list(filter: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }> = {}): Promise<readonly Alert[]> {
     const { acknowledged, subject, limit } = filter;
-    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) throw new RangeError(`limit must be a whole number, zero or more: ${limit}`);
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0))
+      throw new RangeError(`limit must be a whole number, zero or more: ${limit}`);
     return this.statements.list
       .all({ acknowledged: acknowledged === undefined ? null : Number(acknowledged), subject: subject ?? null, limit: limit ?? -1 })
       .map(toAlert);

@@ -53,8 +53,20 @@ const orderEvents = {
     supersedes: z.strictObject({ reservationNo: positive, warehouseCode: code }).nullable(),
   }),
   StockReserved: z.strictObject({ reservationNo: positive, warehouseCode: code, reservedAt: instant }),
-  StockShortageDetected: z.strictObject({ source: z.enum(['RESERVATION', 'WMS']), warehouseCode: code, lines, reportKey: code, detectedAt: instant }),
-  BackorderCreated: z.strictObject({ backorderNo: code, warehouseCode: code, lines, heldUnderReservation: positive.nullable(), createdAt: instant }),
+  StockShortageDetected: z.strictObject({
+    source: z.enum(['RESERVATION', 'WMS']),
+    warehouseCode: code,
+    lines,
+    reportKey: code,
+    detectedAt: instant,
+  }),
+  BackorderCreated: z.strictObject({
+    backorderNo: code,
+    warehouseCode: code,
+    lines,
+    heldUnderReservation: positive.nullable(),
+    createdAt: instant,
+  }),
   OrderRerouted: z.strictObject({
     requestId: code.nullable(),
     fromWarehouse: code,
@@ -67,14 +79,37 @@ const orderEvents = {
   PushSucceeded: z.strictObject({ attempt, warehouseCode: code, outboundNo: code, pushedAt: instant }),
   PushFailed: pushFailed,
   PushRetryScheduled: pushRetryScheduled,
-  RetryRequested: z.strictObject({ requestId: code, step: z.enum(['RESERVE', 'PUSH']), newRound: z.boolean(), requestedBy: text, requestedAt: instant }),
-  ManualInterventionRequired: z.strictObject({ reason: z.enum(['PUSH_ATTEMPTS_EXHAUSTED', 'PUSH_REJECTED', 'OUT_OF_STOCK']), detail: text, at: instant }),
+  RetryRequested: z.strictObject({
+    requestId: code,
+    step: z.enum(['RESERVE', 'PUSH']),
+    newRound: z.boolean(),
+    requestedBy: text,
+    requestedAt: instant,
+  }),
+  ManualInterventionRequired: z.strictObject({
+    reason: z.enum(['PUSH_ATTEMPTS_EXHAUSTED', 'PUSH_REJECTED', 'OUT_OF_STOCK']),
+    detail: text,
+    at: instant,
+  }),
   ManualInterventionResolved: z.strictObject({ requestId: code, outboundNo: code, note: text, resolvedBy: text, resolvedAt: instant }),
   WmsProgressRecorded: z.strictObject({ warehouseCode: code, stage: z.enum(['PICKING', 'PACKED']), at: instant, recordedAt: instant }),
   ShipmentRecorded: shipment.extend({ recordedAt: instant }),
-  CancellationRequested: z.strictObject({ requestId: code, reason: text, requestedBy: text, outboundNo: text.nullable(), requestedAt: instant }),
+  CancellationRequested: z.strictObject({
+    requestId: code,
+    reason: text,
+    requestedBy: text,
+    outboundNo: text.nullable(),
+    requestedAt: instant,
+  }),
   InterceptFailed: z.strictObject({ cancelRequestId: code, detail: text, at: instant }),
-  OrderCancelled: z.strictObject({ requestId: code.nullable(), reason: text, lines, warehouseCode: code, reservationNo: count, cancelledAt: instant }),
+  OrderCancelled: z.strictObject({
+    requestId: code.nullable(),
+    reason: text,
+    lines,
+    warehouseCode: code,
+    reservationNo: count,
+    cancelledAt: instant,
+  }),
   AnomalyDetected: z.strictObject({
     kind: z.enum([
       'SHIPPED_MORE_THAN_ORDERED',
@@ -121,8 +156,20 @@ const inboundEvents = {
   ManualInterventionRequired: z.strictObject({ reason: manualReason, detail: text, at: instant }),
   PushRetryRequested: z.strictObject({ requestId: code, requestedBy: text, attempt, requestedAt: instant }),
   InboundReceived: z.strictObject({ receiptNo: code, lines: z.array(receivedLine), receivedAt: instant, recordedAt: instant }),
-  DiscrepancyRecorded: z.strictObject({ receiptNo: code, sku: code, kind: z.enum(['SHORT', 'OVER', 'UNKNOWN_SKU']), expected: count, received: count }),
-  AnomalyDetected: z.strictObject({ kind: z.literal('RECEIPT_AFTER_CLOSE'), receiptNo: code, lines: z.array(receivedLine), receivedAt: instant, detectedAt: instant }),
+  DiscrepancyRecorded: z.strictObject({
+    receiptNo: code,
+    sku: code,
+    kind: z.enum(['SHORT', 'OVER', 'UNKNOWN_SKU']),
+    expected: count,
+    received: count,
+  }),
+  AnomalyDetected: z.strictObject({
+    kind: z.literal('RECEIPT_AFTER_CLOSE'),
+    receiptNo: code,
+    lines: z.array(receivedLine),
+    receivedAt: instant,
+    detectedAt: instant,
+  }),
 };
 
 const inspectionLine = z.strictObject({ sku: code, qualified: count, defective: count });
@@ -139,8 +186,21 @@ const returnEvents = {
   }),
   ReturnInspected: z.strictObject({ inspectionNo: code, lines: z.array(inspectionLine), inspectedAt: instant, recordedAt: instant }),
   AnomalyDetected: z.union([
-    z.strictObject({ kind: z.enum(['SHORT', 'OVER', 'UNKNOWN_SKU']), inspectionNo: code, sku: code, expected: count, received: count, detectedAt: instant }),
-    z.strictObject({ kind: z.literal('SECOND_INSPECTION'), inspectionNo: code, lines: z.array(inspectionLine), inspectedAt: instant, detectedAt: instant }),
+    z.strictObject({
+      kind: z.enum(['SHORT', 'OVER', 'UNKNOWN_SKU']),
+      inspectionNo: code,
+      sku: code,
+      expected: count,
+      received: count,
+      detectedAt: instant,
+    }),
+    z.strictObject({
+      kind: z.literal('SECOND_INSPECTION'),
+      inspectionNo: code,
+      lines: z.array(inspectionLine),
+      inspectedAt: instant,
+      detectedAt: instant,
+    }),
   ]),
   ReturnClosed: z.strictObject({ requestId: code, closedBy: text, closedAt: instant }),
 };
@@ -162,7 +222,15 @@ const stockEvents = {
 };
 
 const shipmentEvents = {
-  ShipmentRegistered: z.strictObject({ waybillNo: code, orderNo: code, carrier: text, consignee, items: lines.min(1), shippedAt: instant, registeredAt: instant }),
+  ShipmentRegistered: z.strictObject({
+    waybillNo: code,
+    orderNo: code,
+    carrier: text,
+    consignee,
+    items: lines.min(1),
+    shippedAt: instant,
+    registeredAt: instant,
+  }),
   PushSucceeded: z.strictObject({ attempt, transportRef: code, pushedAt: instant }),
   PushFailed: pushFailed,
   PushRetryScheduled: pushRetryScheduled,

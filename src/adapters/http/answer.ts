@@ -24,7 +24,10 @@ export const send = (res: Response, status: number, data: unknown, message = 'su
 };
 
 export const problemsOf = (issues: readonly z.core.$ZodIssue[], prefix: string): Problem[] =>
-  issues.map((issue) => ({ path: [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.') || prefix, message: issue.message }));
+  issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter((part) => part !== '').join('.') || prefix,
+    message: issue.message,
+  }));
 
 /** Refusals by reason: not found → 404, already exists or not allowed now → 409, invalid → 422. */
 export const statusOfRefusal = (reason: string): number => {

@@ -20,7 +20,10 @@ export const orderIntake = outboundCreateRequest.extend({
 export const cancelBody = z.object({ reason: z.string().default('cancelled on request') });
 export const retryBody = z.object({});
 export const rerouteBody = z.object({ warehouseCode: text('warehouseCode'), reason: z.string().default('rerouted on request') });
-export const resolveBody = z.object({ outboundNo: text('outboundNo').describe('the WMS order number the person arranged by hand'), note: z.string().default('') });
+export const resolveBody = z.object({
+  outboundNo: text('outboundNo').describe('the WMS order number the person arranged by hand'),
+  note: z.string().default(''),
+});
 
 export const purchaseInboundBody = z.object({
   inboundNo: code('inboundNo'),
@@ -49,7 +52,10 @@ export const stockAdjustmentBody = z.object({
 });
 
 export const alertsQuery = z.object({
-  acknowledged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  acknowledged: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   subject: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

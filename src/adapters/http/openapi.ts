@@ -28,10 +28,16 @@ const schemaOf = (schema: z.ZodType) => {
 export const openApiDocument = (routes: readonly Route[], assumptions: readonly string[]) => {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
+    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     if (route.query !== undefined) {
       const query = schemaOf(route.query) as { properties?: Record<string, unknown> };
-      for (const [name, schema] of Object.entries(query.properties ?? {})) parameters.push({ name, in: 'query', required: false, schema: schema as never });
+      for (const [name, schema] of Object.entries(query.properties ?? {}))
+        parameters.push({ name, in: 'query', required: false, schema: schema as never });
     }
     const responses: Record<string, unknown> = { 200: { description: 'success', content: { 'application/json': { schema: envelope() } } } };
     for (const [status, description] of Object.entries(route.answers)) {
@@ -46,7 +52,9 @@ export const openApiDocument = (routes: readonly Route[], assumptions: readonly 
         summary: route.summary,
         ...(route.description === undefined ? {} : { description: route.description }),
         ...(parameters.length === 0 ? {} : { parameters }),
-        ...(route.body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }),
+        ...(route.body === undefined
+          ? {}
+          : { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(route.body) } } } }),
         responses,
       },
     };
@@ -56,7 +64,12 @@ export const openApiDocument = (routes: readonly Route[], assumptions: readonly 
     info: {
       title: 'Fulfilment hub (OMS side of the OMS–WMS integration)',
       version: '0.1.0',
-      description: ['Every answer is `{ code, message, data }` with `code` mirroring the HTTP status.', '', 'Assumptions:', ...assumptions.map((a) => `- ${a}`)].join('\n'),
+      description: [
+        'Every answer is `{ code, message, data }` with `code` mirroring the HTTP status.',
+        '',
+        'Assumptions:',
+        ...assumptions.map((a) => `- ${a}`),
+      ].join('\n'),
     },
     paths,
   };

@@ -115,7 +115,8 @@ export class EventStoreInventory implements Inventory {
   private async ledgers(): Promise<StockLevel[]> {
     if (this.subscription === undefined) throw new Error('EventStoreInventory: call start() before asking the view');
     await this.subscription.caughtUp;
-    if (this.failure !== null) throw new Error('EventStoreInventory: the view stopped following the ledgers', { cause: this.failure.error });
+    if (this.failure !== null)
+      throw new Error('EventStoreInventory: the view stopped following the ledgers', { cause: this.failure.error });
     return [...this.view.values()].flatMap((state) =>
       state.warehouseCode === null || state.sku === null ? [] : [toLevel(state.warehouseCode, state.sku, state)],
     );

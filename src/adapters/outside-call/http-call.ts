@@ -49,7 +49,9 @@ const codeOf = (json: unknown): number | undefined =>
 
 /** The `message` of an envelope-shaped body, if the body is one. */
 const messageOf = (json: unknown): string | undefined =>
-  typeof json === 'object' && json !== null && 'message' in json && typeof json.message === 'string' && json.message !== '' ? json.message : undefined;
+  typeof json === 'object' && json !== null && 'message' in json && typeof json.message === 'string' && json.message !== ''
+    ? json.message
+    : undefined;
 
 const parseJson = (text: string): { ok: true; json: unknown } | { ok: false } => {
   try {
@@ -86,7 +88,11 @@ export const postJson = async <T>(call: PostJson<T>): Promise<CallOutcome<T>> =>
   if (!body.ok) return failure(`${endpoint}: ${status} but the answer is not JSON: ${text.slice(0, 200)}`, false);
   const code = codeOf(body.json);
   if (code !== undefined && code !== 200) {
-    return failure(`${endpoint}: ${status} but answer code ${code}${message === undefined ? '' : `: ${message}`}`, isRetryableStatus(code), retryAfter);
+    return failure(
+      `${endpoint}: ${status} but answer code ${code}${message === undefined ? '' : `: ${message}`}`,
+      isRetryableStatus(code),
+      retryAfter,
+    );
   }
   const envelope = call.answer.safeParse(body.json);
   if (!envelope.success) {

@@ -186,7 +186,10 @@ export class RowBatch {
         }
         case 'add': {
           const entry = this.load(operation.table, operation.key);
-          const row = (entry.row === null ? writer.blank(operation.key) : entry.owned ? entry.row : { ...entry.row }) as Record<string, unknown>;
+          const row = (entry.row === null ? writer.blank(operation.key) : entry.owned ? entry.row : { ...entry.row }) as Record<
+            string,
+            unknown
+          >;
           for (const column in operation.add) row[column] = ((row[column] as number | null) ?? 0) + (operation.add[column] as number);
           if (operation.set !== null) for (const column in operation.set) row[column] = operation.set[column] ?? null;
           entry.row = row;

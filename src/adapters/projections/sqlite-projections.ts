@@ -67,7 +67,15 @@ export type RebuildResult = Readonly<{ events: number; seconds: number }>;
 
 type Checkpoint = Position | null;
 
-type StateRow = Readonly<{ name: string; version: number; zone: string; fingerprint: string; position: string | null; generation: number; tables: string }>;
+type StateRow = Readonly<{
+  name: string;
+  version: number;
+  zone: string;
+  fingerprint: string;
+  position: string | null;
+  generation: number;
+  tables: string;
+}>;
 
 const META = `
   CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -87,7 +95,8 @@ const LAG_PAGE = 10_000;
 
 const parseCheckpoint = (text: string | null): Checkpoint => (text === null ? null : positionFromString(text));
 /** null (nothing applied) comes before every position */
-const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number => (a === null ? (b === null ? 0 : -1) : b === null ? 1 : comparePositions(a, b));
+const compareCheckpoints = (a: Checkpoint, b: Checkpoint): number =>
+  a === null ? (b === null ? 0 : -1) : b === null ? 1 : comparePositions(a, b);
 
 /** The subscription must start again from the checkpoints (a rebuild moved one behind it). */
 class ResyncNeeded extends Error {
@@ -210,7 +219,8 @@ export class SqliteProjections implements ReportQueries {
       for (const event of page) {
         for (const projection of this.projections) {
           const checkpoint = checkpoints.get(projection.name) ?? null;
-          if (checkpoint === null || comparePositions(event.position, checkpoint) > 0) lag[projection.name] = (lag[projection.name] ?? 0) + 1;
+          if (checkpoint === null || comparePositions(event.position, checkpoint) > 0)
+            lag[projection.name] = (lag[projection.name] ?? 0) + 1;
         }
       }
       const last = page.at(-1);
@@ -221,7 +231,9 @@ export class SqliteProjections implements ReportQueries {
 
   /** The checkpoint of each projection ("commit/prepare", null when nothing was applied). */
   checkpoints(): Record<string, string | null> {
-    return Object.fromEntries([...this.storedCheckpoints()].map(([name, checkpoint]) => [name, checkpoint === null ? null : positionToString(checkpoint)]));
+    return Object.fromEntries(
+      [...this.storedCheckpoints()].map(([name, checkpoint]) => [name, checkpoint === null ? null : positionToString(checkpoint)]),
+    );
   }
 
   private async follow(): Promise<void> {
@@ -334,7 +346,8 @@ export class SqliteProjections implements ReportQueries {
         const last = (events[events.length - 1] as StoredEvent).position;
         for (const { projection, skipUntil, until: limit } of targets) {
           const reached = limit === undefined || compareCheckpoints(last, limit) <= 0 ? last : limit;
-          if (compareCheckpoints(reached, skipUntil) > 0 && reached !== null) this.statements.savePosition.run(positionToString(reached), projection.name);
+          if (compareCheckpoints(reached, skipUntil) > 0 && reached !== null)
+            this.statements.savePosition.run(positionToString(reached), projection.name);
         }
       })
       .immediate();
@@ -373,8 +386,17 @@ export class SqliteProjections implements ReportQueries {
   }
 
   /** A rebuild in which each projection stops at its own position (for comparing with a live file). */
-  async rebuildUpTo(store: EventStore, until: ReadonlyMap<string, Checkpoint>, onProgress?: (events: number) => void): Promise<RebuildResult> {
-    return this.replay(store, this.projections.filter((p) => until.has(p.name)), onProgress, until);
+  async rebuildUpTo(
+    store: EventStore,
+    until: ReadonlyMap<string, Checkpoint>,
+    onProgress?: (events: number) => void,
+  ): Promise<RebuildResult> {
+    return this.replay(
+      store,
+      this.projections.filter((p) => until.has(p.name)),
+      onProgress,
+      until,
+    );
   }
 
   /** Moves every projection forward to its position in `until` (never back), in live batches. */
@@ -429,7 +451,9 @@ export class SqliteProjections implements ReportQueries {
     const writers = this.writersFor(selected, REBUILD_SUFFIX);
     const targets: Target[] = selected.map((projection) => ({ projection, skipUntil: null, until: until?.get(projection.name) }));
     const stopAt =
-      until === undefined ? undefined : [...until.values()].reduce<Checkpoint>((high, c) => (compareCheckpoints(c, high) > 0 ? c : high), null);
+      until === undefined
+        ? undefined
+        : [...until.values()].reduce<Checkpoint>((high, c) => (compareCheckpoints(c, high) > 0 ? c : high), null);
     const batch = new RowBatch(writers, true);
     let inBatch = 0;
     let events = 0;
@@ -443,7 +467,7 @@ export class SqliteProjections implements ReportQueries {
       if (stopAt === null) break;
       const page = await store.readAll(after === undefined ? { maxCount: READ_PAGE } : { after, maxCount: READ_PAGE });
       const upTo = stopAt === undefined ? page : page.filter((event) => comparePositions(event.position, stopAt) <= 0);
-      for (let from = 0; from < upTo.length; ) {
+      for (let from = 0; from < upTo.length;) {
         const slice = upTo.slice(from, from + this.rebuildBatchSize - inBatch);
         this.applyEvents(batch, slice, targets);
         from += slice.length;
@@ -523,7 +547,8 @@ export class SqliteProjections implements ReportQueries {
   private select(names: readonly string[] | undefined): readonly Projection[] {
     if (names === undefined || names.length === 0) return this.projections;
     const unknown = names.filter((name) => !this.projections.some((p) => p.name === name));
-    if (unknown.length > 0) throw new RangeError(`no projection named ${unknown.join(', ')}; there are ${this.projections.map((p) => p.name).join(', ')}`);
+    if (unknown.length > 0)
+      throw new RangeError(`no projection named ${unknown.join(', ')}; there are ${this.projections.map((p) => p.name).join(', ')}`);
     return this.projections.filter((p) => names.includes(p.name));
   }
 
@@ -533,11 +558,13 @@ export class SqliteProjections implements ReportQueries {
     this.db
       .transaction(() => {
         const state = this.statements.state.get(projection.name);
-        const current = state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
+        const current =
+          state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
         const generation = current ? state.generation : (state?.generation ?? 0) + 1;
         if (!current) {
           const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
-          for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)])) this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+          for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
+            this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
           this.saveState(projection, null, generation);
         }
         for (const t of projection.tables) {
@@ -567,7 +594,8 @@ export class SqliteProjections implements ReportQueries {
 
   private writersFor(projections: readonly Projection[], suffix: string): Writers {
     const writers = new Map<string, TableWriter>();
-    for (const projection of projections) for (const t of projection.tables) writers.set(t.name, new TableWriter(this.db, t, t.name + suffix));
+    for (const projection of projections)
+      for (const t of projection.tables) writers.set(t.name, new TableWriter(this.db, t, t.name + suffix));
     return writers;
   }
 }
@@ -596,21 +624,34 @@ export const compareProjections = async (
   const live = new Database(livePath, { readonly: true, fileMustExist: true });
   const differences: string[] = [];
   try {
-    const hasMeta = live.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get() !== undefined;
+    const hasMeta =
+      live.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'projection_checkpoints'").get() !== undefined;
     const liveStates = (): Map<string, StateRow> =>
-      new Map(hasMeta ? live.prepare<[], StateRow>('SELECT * FROM projection_checkpoints').all().map((row) => [row.name, row]) : []);
+      new Map(
+        hasMeta
+          ? live
+              .prepare<[], StateRow>('SELECT * FROM projection_checkpoints')
+              .all()
+              .map((row) => [row.name, row])
+          : [],
+      );
     const states = liveStates();
     const zone = [...states.values()][0]?.zone ?? defaultReportingZone;
     const comparable = allProjections.filter((projection) => {
       const state = states.get(projection.name);
       if (state === undefined) differences.push(`${projection.name}: not in the live file (the projections never ran there)`);
-      else if (state.version !== projection.version) differences.push(`${projection.name}: the live file holds version ${state.version}, this code builds version ${projection.version}`);
-      else if (state.fingerprint !== tablesFingerprint(projection.tables)) differences.push(`${projection.name}: the live file's tables are not the ones this code defines`);
+      else if (state.version !== projection.version)
+        differences.push(
+          `${projection.name}: the live file holds version ${state.version}, this code builds version ${projection.version}`,
+        );
+      else if (state.fingerprint !== tablesFingerprint(projection.tables))
+        differences.push(`${projection.name}: the live file's tables are not the ones this code defines`);
       else if (state.zone !== zone) differences.push(`${projection.name}: the live file counts days in ${state.zone}, not ${zone}`);
       else return true;
       return false;
     });
-    const positions = (from: Map<string, StateRow>) => new Map(comparable.map((p) => [p.name, parseCheckpoint(from.get(p.name)?.position ?? null)]));
+    const positions = (from: Map<string, StateRow>) =>
+      new Map(comparable.map((p) => [p.name, parseCheckpoint(from.get(p.name)?.position ?? null)]));
     const scratch = SqliteProjections.open(scratchPath, { zone, projections: comparable });
     try {
       let wanted = positions(states);
@@ -621,13 +662,22 @@ export const compareProjections = async (
         for (let round = 0; ; round += 1) {
           compare.exec('BEGIN');
           const seen = new Map(
-            hasMeta ? compare.prepare<[], StateRow>('SELECT * FROM live.projection_checkpoints').all().map((row) => [row.name, row]) : [],
+            hasMeta
+              ? compare
+                  .prepare<[], StateRow>('SELECT * FROM live.projection_checkpoints')
+                  .all()
+                  .map((row) => [row.name, row])
+              : [],
           );
           const now = positions(seen);
           const moved = comparable.filter((p) => compareCheckpoints(now.get(p.name) ?? null, wanted.get(p.name) ?? null) !== 0);
           if (moved.length === 0 || round >= 3) {
-            if (moved.length > 0) differences.push(`the live projections kept moving while they were compared (${moved.map((p) => p.name).join(', ')}): run again when the hub is quieter`);
-            for (const projection of comparable) for (const t of projection.tables) differences.push(...compareTable(compare, projection.name, t.name, t.key));
+            if (moved.length > 0)
+              differences.push(
+                `the live projections kept moving while they were compared (${moved.map((p) => p.name).join(', ')}): run again when the hub is quieter`,
+              );
+            for (const projection of comparable)
+              for (const t of projection.tables) differences.push(...compareTable(compare, projection.name, t.name, t.key));
             compare.exec('COMMIT');
             break;
           }
@@ -649,8 +699,14 @@ export const compareProjections = async (
 
 const compareTable = (db: Database.Database, projection: string, table: string, key: readonly string[]): string[] => {
   const t = quote(table);
-  const onlyLive = db.prepare(`SELECT * FROM live.${t} EXCEPT SELECT * FROM main.${t} LIMIT ${MAX_ROWS_LISTED * 4}`).all() as Record<string, unknown>[];
-  const onlyRebuilt = db.prepare(`SELECT * FROM main.${t} EXCEPT SELECT * FROM live.${t} LIMIT ${MAX_ROWS_LISTED * 4}`).all() as Record<string, unknown>[];
+  const onlyLive = db.prepare(`SELECT * FROM live.${t} EXCEPT SELECT * FROM main.${t} LIMIT ${MAX_ROWS_LISTED * 4}`).all() as Record<
+    string,
+    unknown
+  >[];
+  const onlyRebuilt = db.prepare(`SELECT * FROM main.${t} EXCEPT SELECT * FROM live.${t} LIMIT ${MAX_ROWS_LISTED * 4}`).all() as Record<
+    string,
+    unknown
+  >[];
   if (onlyLive.length === 0 && onlyRebuilt.length === 0) return [];
   const keyOf = (row: Record<string, unknown>) => JSON.stringify(key.map((k) => row[k]));
   const rebuilt = new Map(onlyRebuilt.map((row) => [keyOf(row), row]));
@@ -670,5 +726,7 @@ const compareTable = (db: Database.Database, projection: string, table: string, 
   }
   for (const row of rebuilt.values()) lines.push(`${projection}: ${table} ${describeKey(row, key)}: missing from the live file`);
   const total = lines.length;
-  return total > MAX_ROWS_LISTED ? [...lines.slice(0, MAX_ROWS_LISTED), `${projection}: ${table}: … and ${total - MAX_ROWS_LISTED} more differences`] : lines;
+  return total > MAX_ROWS_LISTED
+    ? [...lines.slice(0, MAX_ROWS_LISTED), `${projection}: ${table}: … and ${total - MAX_ROWS_LISTED} more differences`]
+    : lines;
 };

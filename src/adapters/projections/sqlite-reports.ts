@@ -144,7 +144,9 @@ export class SqliteReports implements ReportQueries {
     const items = shown.map((g): StatusCountsItem => {
       const byStatus = counts.get(g) ?? {};
       const total = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
-      return group === 'day' ? { day: g, total, counts: byStatus as Partial<Record<OrderStatus, number>> } : { warehouseCode: g, total, counts: byStatus };
+      return group === 'day'
+        ? { day: g, total, counts: byStatus as Partial<Record<OrderStatus, number>> }
+        : { warehouseCode: g, total, counts: byStatus };
     });
     const last = shown.at(-1);
     return { items, nextCursor: groups.length > query.limit && last !== undefined ? encodeCursor([last]) : null };
@@ -158,7 +160,13 @@ export class SqliteReports implements ReportQueries {
       .when(defined(query.warehouseCode), `b.${q('warehouseCode')} = ?`, query.warehouseCode)
       .when(defined(query.orderNo), `b.${q('orderNo')} = ?`, query.orderNo)
       .when(defined(query.sku), `EXISTS (SELECT 1 FROM json_each(b.${q('lines')}) WHERE json_extract(value, '$.sku') = ?)`, query.sku)
-      .when(after !== null, `(b.${q('sinceMs')} > ? OR (b.${q('sinceMs')} = ? AND b.${q('backorderNo')} > ?))`, after?.[0], after?.[0], after?.[1]);
+      .when(
+        after !== null,
+        `(b.${q('sinceMs')} > ? OR (b.${q('sinceMs')} = ? AND b.${q('backorderNo')} > ?))`,
+        after?.[0],
+        after?.[0],
+        after?.[1],
+      );
     const rows = this.all<Omit<BackorderRow, 'lines'> & { lines: string; consignee: string | null }>(
       `SELECT b.*, o.${q('consignee')} AS consignee FROM ${q(backorderQueue.name)} b LEFT JOIN ${q(orderList.name)} o ON o.${q('orderNo')} = b.${q('orderNo')} ` +
         `${where} ORDER BY b.${q('sinceMs')}, b.${q('backorderNo')} LIMIT ?`,
@@ -189,7 +197,18 @@ export class SqliteReports implements ReportQueries {
       .when(defined(query.warehouseCode), `warehouseCode = ?`, query.warehouseCode)
       .when(after !== null, `(sinceMs > ? OR (sinceMs = ? AND subject > ?))`, after?.[0], after?.[0], after?.[1]);
     // orders waiting for a person are in the order list; inbound orders and hand-offs in the queue's own table
-    const columns = ['subject', 'kind', 'reference', 'warehouseCode', 'reason', 'detail', 'since', 'sinceMs', 'attempts', 'lastError'] as const;
+    const columns = [
+      'subject',
+      'kind',
+      'reference',
+      'warehouseCode',
+      'reason',
+      'detail',
+      'since',
+      'sinceMs',
+      'attempts',
+      'lastError',
+    ] as const;
     const orders =
       `SELECT 'order-' || ${q('orderNo')} AS subject, 'order' AS kind, ${q('orderNo')} AS reference, ${q('warehouseCode')} AS warehouseCode, ` +
       `${q('manualReason')} AS reason, ${q('manualDetail')} AS detail, ${q('manualSince')} AS since, ${q('manualSinceMs')} AS sinceMs, ` +
@@ -212,12 +231,23 @@ export class SqliteReports implements ReportQueries {
     const where = new Where()
       .when(defined(query.warehouseCode), `${q('warehouseCode')} = ?`, query.warehouseCode)
       .when(defined(query.sku), `${q('sku')} = ?`, query.sku)
-      .when(after !== null, `(${q('warehouseCode')} > ? OR (${q('warehouseCode')} = ? AND ${q('sku')} > ?))`, after?.[0], after?.[0], after?.[1]);
+      .when(
+        after !== null,
+        `(${q('warehouseCode')} > ? OR (${q('warehouseCode')} = ? AND ${q('sku')} > ?))`,
+        after?.[0],
+        after?.[0],
+        after?.[1],
+      );
     const rows = this.all<StockLevelRow>(
       `SELECT * FROM ${q(stockLevels.name)} ${where} ORDER BY ${q('warehouseCode')}, ${q('sku')} LIMIT ?`,
       [...where.params, query.limit + 1],
     );
-    return page(rows, query.limit, (row) => ({ ...row, available: row.onHand - row.reserved }), (row) => [row.warehouseCode, row.sku]);
+    return page(
+      rows,
+      query.limit,
+      (row) => ({ ...row, available: row.onHand - row.reserved }),
+      (row) => [row.warehouseCode, row.sku],
+    );
   }
 
   async leadTimes(query: LeadTimesQuery): Promise<Page<LeadTimesItem>> {
@@ -287,7 +317,12 @@ export class SqliteReports implements ReportQueries {
       `SELECT * FROM ${q(shippedPerDay.name)} ${where} ORDER BY ${q('day')} DESC, ${q('warehouseCode')} ASC, ${q('sku')} ASC LIMIT ?`,
       [...where.params, query.limit + 1],
     );
-    return page(rows, query.limit, (row) => row, (row) => [row.day, row.warehouseCode, row.sku]);
+    return page(
+      rows,
+      query.limit,
+      (row) => row,
+      (row) => [row.day, row.warehouseCode, row.sku],
+    );
   }
 
   async anomalies(query: AnomaliesQuery): Promise<Page<AnomaliesItem>> {
@@ -300,12 +335,30 @@ export class SqliteReports implements ReportQueries {
       .when(defined(query.fromDay), `${q('day')} >= ?`, query.fromDay)
       .when(defined(query.toDay), `${q('day')} <= ?`, query.toDay);
     const sourceKind = `(${q('source')} > ? OR (${q('source')} = ? AND ${q('kind')} > ?))`;
-    if (byDay) where.when(after !== null, `(${q('day')} < ? OR (${q('day')} = ? AND ${sourceKind}))`, after?.[0], after?.[0], after?.[1], after?.[1], after?.[2]);
+    if (byDay)
+      where.when(
+        after !== null,
+        `(${q('day')} < ? OR (${q('day')} = ? AND ${sourceKind}))`,
+        after?.[0],
+        after?.[0],
+        after?.[1],
+        after?.[1],
+        after?.[2],
+      );
     else where.when(after !== null, sourceKind, after?.[0], after?.[0], after?.[1]);
     const groupBy = byDay ? `${q('day')}, ${q('source')}, ${q('kind')}` : `${q('source')}, ${q('kind')}`;
     const orderBy = byDay ? `${q('day')} DESC, ${q('source')}, ${q('kind')}` : `${q('source')}, ${q('kind')}`;
     // with one max() in the query, SQLite takes the bare columns from the row that holds the max
-    const rows = this.all<{ day: string; source: AnomalySource; kind: string; count: number; lastMs: number; lastAt: string; lastSubject: string; lastDetail: string }>(
+    const rows = this.all<{
+      day: string;
+      source: AnomalySource;
+      kind: string;
+      count: number;
+      lastMs: number;
+      lastAt: string;
+      lastSubject: string;
+      lastDetail: string;
+    }>(
       `SELECT ${q('day')} AS day, ${q('source')} AS source, ${q('kind')} AS kind, SUM(${q('count')}) AS count, MAX(${q('lastMs')}) AS lastMs, ` +
         `${q('lastAt')} AS lastAt, ${q('lastSubject')} AS lastSubject, ${q('lastDetail')} AS lastDetail ` +
         `FROM ${q(anomalyCounts.name)} ${where} GROUP BY ${groupBy} ORDER BY ${orderBy} LIMIT ?`,

@@ -54,7 +54,10 @@ export class SandboxTms {
       const transportRef = `TMS${dayStamp(this.options.now(), this.options.zone)}${String(this.held.size + 1).padStart(4, '0')}`;
       shipment = { ...request, transportRef, pushes: 0 };
       this.held.set(request.waybillNo, shipment);
-      this.options.logger.info({ waybillNo: request.waybillNo, transportRef }, `TMS took waybill ${request.waybillNo} of ${request.orderNo} (${request.carrier}) as ${transportRef}`);
+      this.options.logger.info(
+        { waybillNo: request.waybillNo, transportRef },
+        `TMS took waybill ${request.waybillNo} of ${request.orderNo} (${request.carrier}) as ${transportRef}`,
+      );
     }
     shipment.pushes += 1;
     answer(res, 200, { transportRef: shipment.transportRef, status: 'ACCEPTED' });

@@ -57,7 +57,15 @@ export type SandboxInbound = InboundRequest & { wmsInboundNo: string; status: 'E
 const carrier = '顺丰速运';
 
 /** The order a warehouse's status moves through; out-of-order callbacks never move it back. */
-const rank: Readonly<Record<OutboundStatus, number>> = { PENDING: 0, PICKING: 1, PACKED: 2, SHORT: 3, PARTIALLY_SHIPPED: 3, SHIPPED: 4, CANCELLED: 5 };
+const rank: Readonly<Record<OutboundStatus, number>> = {
+  PENDING: 0,
+  PICKING: 1,
+  PACKED: 2,
+  SHORT: 3,
+  PARTIALLY_SHIPPED: 3,
+  SHIPPED: 4,
+  CANCELLED: 5,
+};
 const hasShipped = (status: OutboundStatus): boolean => status === 'PARTIALLY_SHIPPED' || status === 'SHIPPED';
 
 /** A warehouse action (status change, waybill) and the callback that reports it. */
@@ -175,15 +183,33 @@ export class SandboxWms {
     let data: { orderNo: string; intercepted: boolean; status: string; detail: string };
     if (order === undefined) {
       this.cancelledUnseen.add(keyOf(request));
-      data = { orderNo, intercepted: true, status: 'CANCELLED', detail: `${warehouseCode} never received ${orderNo}; it will refuse it if it comes` };
+      data = {
+        orderNo,
+        intercepted: true,
+        status: 'CANCELLED',
+        detail: `${warehouseCode} never received ${orderNo}; it will refuse it if it comes`,
+      };
     } else if (hasShipped(order.status)) {
       const waybills = order.waybills.map((waybill) => waybill.waybillNo).join(', ');
-      data = { orderNo, intercepted: false, status: order.status, detail: `too late: ${orderNo} already left ${order.warehouseCode} under ${waybills}` };
+      data = {
+        orderNo,
+        intercepted: false,
+        status: order.status,
+        detail: `too late: ${orderNo} already left ${order.warehouseCode} under ${waybills}`,
+      };
     } else {
       order.status = 'CANCELLED';
-      data = { orderNo, intercepted: true, status: 'CANCELLED', detail: `${orderNo} intercepted at ${order.warehouseCode} before it shipped` };
+      data = {
+        orderNo,
+        intercepted: true,
+        status: 'CANCELLED',
+        detail: `${orderNo} intercepted at ${order.warehouseCode} before it shipped`,
+      };
     }
-    this.options.logger.info({ orderNo, reason: request.reason }, `${warehouseCode} ${data.intercepted ? 'cancelled' : 'could not cancel'} ${orderNo}: ${data.detail}`);
+    this.options.logger.info(
+      { orderNo, reason: request.reason },
+      `${warehouseCode} ${data.intercepted ? 'cancelled' : 'could not cancel'} ${orderNo}: ${data.detail}`,
+    );
     if (this.hangs(`cancel ${orderNo}`)) return;
     answer(res, 200, data);
   }
@@ -193,7 +219,12 @@ export class SandboxWms {
     const request = validBody(inboundCreateRequest, raw, res);
     if (request === undefined) return;
     if (request.type === 'RETURN' && request.returnNo === null) {
-      answer(res, 422, { errors: [{ path: 'body.returnNo', message: 'a RETURN inbound must name the return it receives' }] }, 'invalid body');
+      answer(
+        res,
+        422,
+        { errors: [{ path: 'body.returnNo', message: 'a RETURN inbound must name the return it receives' }] },
+        'invalid body',
+      );
       return;
     }
     const inbound = this.inbound.get(request.inboundNo) ?? this.takeInbound(request);
@@ -237,8 +268,18 @@ export class SandboxWms {
     const waybillNo = this.newWaybillNo();
     order.waybills.push({ waybillNo, items: order.items });
     this.advance(order, 'SHIPPED');
-    const body: OutboundCallback = { orderNo: order.orderNo, outboundNo: order.outboundNo, waybillNo, carrier, actualItems: order.items, shippedTime: this.localNow() };
-    this.options.logger.info({ orderNo: order.orderNo, waybillNo }, `${order.warehouseCode} shipped ${order.orderNo} by hand under ${waybillNo}${callback ? '' : ' (the hub is not told)'}`);
+    const body: OutboundCallback = {
+      orderNo: order.orderNo,
+      outboundNo: order.outboundNo,
+      waybillNo,
+      carrier,
+      actualItems: order.items,
+      shippedTime: this.localNow(),
+    };
+    this.options.logger.info(
+      { orderNo: order.orderNo, waybillNo },
+      `${order.warehouseCode} shipped ${order.orderNo} by hand under ${waybillNo}${callback ? '' : ' (the hub is not told)'}`,
+    );
     if (callback) await this.options.hub.deliver('/api/oms/outbound/callback', body, `shipment ${waybillNo} of ${order.orderNo}`);
     answer(res, 200, { callback: body, delivered: callback });
   }
@@ -246,10 +287,20 @@ export class SandboxWms {
   // ---- playing the warehouse ----
 
   private takeOutbound(request: OutboundRequest): SandboxOutbound {
-    const order: SandboxOutbound = { ...request, outboundNo: this.outboundNoFor(request.orderNo), status: 'PENDING', waybills: [], shortItems: [], takenAt: this.localNow() };
+    const order: SandboxOutbound = {
+      ...request,
+      outboundNo: this.outboundNoFor(request.orderNo),
+      status: 'PENDING',
+      waybills: [],
+      shortItems: [],
+      takenAt: this.localNow(),
+    };
     this.outbound.set(keyOf(order), order);
     const faults = this.faults.current;
-    this.options.logger.info({ orderNo: order.orderNo, outboundNo: order.outboundNo }, `${order.warehouseCode} took ${order.orderNo} as ${order.outboundNo} (${faults.mode})`);
+    this.options.logger.info(
+      { orderNo: order.orderNo, outboundNo: order.outboundNo },
+      `${order.warehouseCode} took ${order.orderNo} as ${order.outboundNo} (${faults.mode})`,
+    );
     if (faults.mode === 'auto') this.play(this.outboundSteps(order, faults), () => order.status !== 'CANCELLED', faults.duplicateCallbacks);
     return order;
   }
@@ -291,7 +342,11 @@ export class SandboxWms {
       },
     });
 
-    const steps = [progress('PICKING'), ...(short.length > 0 ? [shortage] : []), ...(waybills.length > 0 ? [progress('PACKED'), ...waybills.map(shipment)] : [])];
+    const steps = [
+      progress('PICKING'),
+      ...(short.length > 0 ? [shortage] : []),
+      ...(waybills.length > 0 ? [progress('PACKED'), ...waybills.map(shipment)] : []),
+    ];
     return faults.outOfOrderCallbacks ? [...steps.filter((step) => !step.progress), ...steps.filter((step) => step.progress)] : steps;
   }
 
@@ -299,8 +354,16 @@ export class SandboxWms {
     const inbound: SandboxInbound = { ...request, wmsInboundNo: this.documentNo('RK'), status: 'EXPECTED', takenAt: this.localNow() };
     this.inbound.set(inbound.inboundNo, inbound);
     const faults = this.faults.current;
-    this.options.logger.info({ inboundNo: inbound.inboundNo }, `${inbound.warehouseCode} expects ${inbound.type} ${inbound.inboundNo} as ${inbound.wmsInboundNo} (${faults.mode})`);
-    if (faults.mode === 'auto') this.play([inbound.type === 'PURCHASE' ? this.receipt(inbound) : this.inspection(inbound, faults.defectiveShare)], () => true, faults.duplicateCallbacks);
+    this.options.logger.info(
+      { inboundNo: inbound.inboundNo },
+      `${inbound.warehouseCode} expects ${inbound.type} ${inbound.inboundNo} as ${inbound.wmsInboundNo} (${faults.mode})`,
+    );
+    if (faults.mode === 'auto')
+      this.play(
+        [inbound.type === 'PURCHASE' ? this.receipt(inbound) : this.inspection(inbound, faults.defectiveShare)],
+        () => true,
+        faults.duplicateCallbacks,
+      );
     return inbound;
   }
 
@@ -309,7 +372,10 @@ export class SandboxWms {
       progress: false,
       act: () => {
         inbound.status = 'RECEIVED';
-        this.options.logger.info({ inboundNo: inbound.inboundNo }, `${inbound.warehouseCode} received ${describe(inbound.items)} of ${inbound.inboundNo}`);
+        this.options.logger.info(
+          { inboundNo: inbound.inboundNo },
+          `${inbound.warehouseCode} received ${describe(inbound.items)} of ${inbound.inboundNo}`,
+        );
         const body: InboundCallback = {
           inboundNo: inbound.inboundNo,
           wmsInboundNo: inbound.wmsInboundNo,
@@ -332,8 +398,16 @@ export class SandboxWms {
           return { sku: item.sku, qualified: item.quantity - defective, defective };
         });
         const summary = inspectedItems.map((item) => `${item.sku} ${item.qualified} good, ${item.defective} defective`).join('; ');
-        this.options.logger.info({ inboundNo: inbound.inboundNo }, `${inbound.warehouseCode} inspected return ${inbound.returnNo ?? ''}: ${summary}`);
-        const body: ReturnCallback = { returnNo: inbound.returnNo ?? inbound.inboundNo, warehouseCode: inbound.warehouseCode, inspectedItems, inspectedTime: this.localNow() };
+        this.options.logger.info(
+          { inboundNo: inbound.inboundNo },
+          `${inbound.warehouseCode} inspected return ${inbound.returnNo ?? ''}: ${summary}`,
+        );
+        const body: ReturnCallback = {
+          returnNo: inbound.returnNo ?? inbound.inboundNo,
+          warehouseCode: inbound.warehouseCode,
+          inspectedItems,
+          inspectedTime: this.localNow(),
+        };
         return { path: '/api/oms/return/callback', body, what: `inspection of return ${body.returnNo}` };
       },
     };

@@ -59,7 +59,16 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     schedule,
     logger,
   });
-  const wms = new SandboxWms({ hub, faults: options.faults ?? {}, delayMs: options.delayMs ?? 1500, zone, random, schedule, now, logger: logger.child({ sandbox: 'wms' }) });
+  const wms = new SandboxWms({
+    hub,
+    faults: options.faults ?? {},
+    delayMs: options.delayMs ?? 1500,
+    zone,
+    random,
+    schedule,
+    now,
+    logger: logger.child({ sandbox: 'wms' }),
+  });
   const tms = new SandboxTms({ faults: options.tmsFaults ?? {}, zone, random, schedule, now, logger: logger.child({ sandbox: 'tms' }) });
 
   const wmsServer = await listenOnLoopback(wms.app, options.wmsPort ?? 0);

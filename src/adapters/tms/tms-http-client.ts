@@ -38,11 +38,18 @@ export class TmsHttpClient implements Transport {
         address: shipment.consignee.address,
       },
       items: shipment.items.map((line) =>
-        line.batchNo === undefined ? { sku: line.sku, quantity: line.quantity } : { sku: line.sku, quantity: line.quantity, batchNo: line.batchNo },
+        line.batchNo === undefined
+          ? { sku: line.sku, quantity: line.quantity }
+          : { sku: line.sku, quantity: line.quantity, batchNo: line.batchNo },
       ),
       shippedTime: shipment.shippedAt,
     };
-    const outcome = await postJson({ url: `${this.baseUrl}/api/tms/shipments`, body, answer: shipmentPushAnswer, timeoutMs: this.timeoutMs });
+    const outcome = await postJson({
+      url: `${this.baseUrl}/api/tms/shipments`,
+      body,
+      answer: shipmentPushAnswer,
+      timeoutMs: this.timeoutMs,
+    });
     return outcome.ok ? { ok: true, value: { transportRef: outcome.value.transportRef } } : outcome;
   }
 }

@@ -23,7 +23,10 @@ export type WmsHttpClientOptions = Readonly<{
   timeoutMs: number;
 }>;
 
-const itemOf = (line: Line) => (line.batchNo === undefined ? { sku: line.sku, quantity: line.quantity } : { sku: line.sku, quantity: line.quantity, batchNo: line.batchNo });
+const itemOf = (line: Line) =>
+  line.batchNo === undefined
+    ? { sku: line.sku, quantity: line.quantity }
+    : { sku: line.sku, quantity: line.quantity, batchNo: line.batchNo };
 
 export class WmsHttpClient implements Warehouse {
   private readonly baseUrl: string;
@@ -50,7 +53,12 @@ export class WmsHttpClient implements Warehouse {
         address: instruction.consignee.address,
       },
     };
-    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/outbound/create`, body, answer: outboundCreateAnswer, timeoutMs: this.timeoutMs });
+    const outcome = await postJson({
+      url: `${this.baseUrl}/api/wms/outbound/create`,
+      body,
+      answer: outboundCreateAnswer,
+      timeoutMs: this.timeoutMs,
+    });
     return outcome.ok ? { ok: true, value: { outboundNo: outcome.value.outboundNo } } : outcome;
   }
 
@@ -61,7 +69,12 @@ export class WmsHttpClient implements Warehouse {
       outboundNo: instruction.outboundNo,
       reason: instruction.reason,
     };
-    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/outbound/cancel`, body, answer: outboundCancelAnswer, timeoutMs: this.timeoutMs });
+    const outcome = await postJson({
+      url: `${this.baseUrl}/api/wms/outbound/cancel`,
+      body,
+      answer: outboundCancelAnswer,
+      timeoutMs: this.timeoutMs,
+    });
     return outcome.ok ? { ok: true, value: { intercepted: outcome.value.intercepted, detail: outcome.value.detail } } : outcome;
   }
 
@@ -75,7 +88,12 @@ export class WmsHttpClient implements Warehouse {
       returnNo: instruction.returnNo,
       items: instruction.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
     };
-    const outcome = await postJson({ url: `${this.baseUrl}/api/wms/inbound/create`, body, answer: inboundCreateAnswer, timeoutMs: this.timeoutMs });
+    const outcome = await postJson({
+      url: `${this.baseUrl}/api/wms/inbound/create`,
+      body,
+      answer: inboundCreateAnswer,
+      timeoutMs: this.timeoutMs,
+    });
     return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
   }
 }

@@ -17,7 +17,11 @@ import { z } from 'zod';
 const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 const quantity = z.int('quantity must be a whole number').positive('quantity must be at least 1');
 /** An ISO-8601 date-time, with or without offset (without: in the warehouse's zone). */
-export const warehouseTime = z.iso.datetime({ local: true, offset: true, message: 'must be an ISO-8601 date-time such as 2025-11-22T10:00:00' });
+export const warehouseTime = z.iso.datetime({
+  local: true,
+  offset: true,
+  message: 'must be an ISO-8601 date-time such as 2025-11-22T10:00:00',
+});
 
 export const priority = z
   .enum(['HIGH', 'NORMAL', 'LOW', 'HIGH/NORMAL/LOW'])

@@ -19,14 +19,18 @@ export const parseBound = (text: string, zone: string): Bound | null => {
   return instant === null ? null : { kind: 'time', instant };
 };
 
-export const describeBound = (bound: Bound): string => (bound.kind === 'position' ? `position ${positionToString(bound.position)}` : bound.instant);
+export const describeBound = (bound: Bound): string =>
+  bound.kind === 'position' ? `position ${positionToString(bound.position)}` : bound.instant;
 
 /** Both ends inclusive: from the first event at or after `from` to the last at or before `to`. */
 export const isAfterStart = (event: StoredEvent, from: Bound): boolean =>
-  from.kind === 'position' ? comparePositions(event.position, from.position) >= 0 : millis(event.metadata.recordedAt) >= millis(from.instant);
+  from.kind === 'position'
+    ? comparePositions(event.position, from.position) >= 0
+    : millis(event.metadata.recordedAt) >= millis(from.instant);
 
 export const isBeforeEnd = (event: StoredEvent, to: Bound | undefined): boolean =>
-  to === undefined || (to.kind === 'position' ? comparePositions(event.position, to.position) <= 0 : millis(event.metadata.recordedAt) <= millis(to.instant));
+  to === undefined ||
+  (to.kind === 'position' ? comparePositions(event.position, to.position) <= 0 : millis(event.metadata.recordedAt) <= millis(to.instant));
 
 /** Events come in position order: once one is past a position `to`, all that follow are. */
 export const isPastEnd = (event: StoredEvent, to: Bound | undefined): boolean =>

@@ -19,27 +19,39 @@ export const inboundRules = (stream: string): StreamRules => {
   let closing: string | null = null;
 
   const owedFindings = (): Finding[] =>
-    owed.map((missing) => ({ rule: 'a receipt records its discrepancies', message: `receipt ${closing ?? ''}: no DiscrepancyRecorded for ${JSON.stringify(missing.data)}` }));
+    owed.map((missing) => ({
+      rule: 'a receipt records its discrepancies',
+      message: `receipt ${closing ?? ''}: no DiscrepancyRecorded for ${JSON.stringify(missing.data)}`,
+    }));
 
   return {
     step(audited: AuditedEvent) {
       const event = audited as unknown as InboundEvent;
       const broken: Finding[] = [];
-      if (audited.revision === 0n && event.type !== 'InboundCreated') broken.push({ rule: 'an inbound starts with its creation', message: `revision 0 is ${event.type}` });
+      if (audited.revision === 0n && event.type !== 'InboundCreated')
+        broken.push({ rule: 'an inbound starts with its creation', message: `revision 0 is ${event.type}` });
       if (event.type === 'InboundCreated') {
-        if (audited.revision !== 0n) broken.push({ rule: 'an inbound is created once', message: `InboundCreated again at revision ${audited.revision}` });
-        if (event.data.inboundNo !== inboundNo) broken.push({ rule: 'a stream holds its own inbound', message: `InboundCreated for ${event.data.inboundNo} in ${stream}` });
+        if (audited.revision !== 0n)
+          broken.push({ rule: 'an inbound is created once', message: `InboundCreated again at revision ${audited.revision}` });
+        if (event.data.inboundNo !== inboundNo)
+          broken.push({ rule: 'a stream holds its own inbound', message: `InboundCreated for ${event.data.inboundNo} in ${stream}` });
       }
       if (event.type === 'DiscrepancyRecorded') {
         const next = owed.shift();
         if (next === undefined || canonicalJson(next.data) !== canonicalJson(event.data)) {
-          broken.push({ rule: 'a receipt records its discrepancies', message: `DiscrepancyRecorded ${JSON.stringify(event.data)}; the receipt shows ${next === undefined ? 'none (more)' : JSON.stringify(next.data)}` });
+          broken.push({
+            rule: 'a receipt records its discrepancies',
+            message: `DiscrepancyRecorded ${JSON.stringify(event.data)}; the receipt shows ${next === undefined ? 'none (more)' : JSON.stringify(next.data)}`,
+          });
         }
       } else {
         broken.push(...owedFindings());
         owed = [];
         if (state.status === 'RECEIVED' && event.type !== 'AnomalyDetected') {
-          broken.push({ rule: 'a received inbound records nothing but discrepancies and anomalies', message: `${event.type} after the goods were received` });
+          broken.push({
+            rule: 'a received inbound records nothing but discrepancies and anomalies',
+            message: `${event.type} after the goods were received`,
+          });
         }
       }
       broken.push(...pushAttemptFindings(audited, state.push, millis).broken);

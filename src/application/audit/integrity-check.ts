@@ -89,9 +89,24 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
     if (known !== undefined) return known;
     const category = categoryOf(stream);
     const makeRules = Object.hasOwn(rulesOf, category) ? rulesOf[category] : undefined;
-    const audit: StreamAudit = { stream, rules: makeRules?.(stream) ?? null, nextRevision: 0n, events: 0, folding: true, pending: [], findings: [], moreFindings: 0 };
+    const audit: StreamAudit = {
+      stream,
+      rules: makeRules?.(stream) ?? null,
+      nextRevision: 0n,
+      events: 0,
+      folding: true,
+      pending: [],
+      findings: [],
+      moreFindings: 0,
+    };
     if (makeRules === undefined) {
-      record(audit, { revision: null, position: null, type: null, rule: 'known category', message: `the hub writes no stream of category "${category}"` });
+      record(audit, {
+        revision: null,
+        position: null,
+        type: null,
+        rule: 'known category',
+        message: `the hub writes no stream of category "${category}"`,
+      });
     }
     streams.set(stream, audit);
     return audit;
@@ -113,7 +128,11 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
       for (const excusable of found.excusable) audit.pending.push({ ...excusable, at: event });
     } catch (error) {
       audit.folding = false;
-      record(audit, { ...at(event), rule: 'evolve is total', message: `the fold failed here (${error instanceof Error ? error.message : String(error)}); invariants not checked after it` });
+      record(audit, {
+        ...at(event),
+        rule: 'evolve is total',
+        message: `the fold failed here (${error instanceof Error ? error.message : String(error)}); invariants not checked after it`,
+      });
     }
   };
 
@@ -133,7 +152,11 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
       if (audit.rules === null) return;
       const problems = validate(categoryOf(event.stream), event);
       if (problems.length > 0) {
-        record(audit, { ...at(event), rule: 'events match their schema', message: `${problems.join('; ')}${audit.folding ? ' (invariants not checked after it)' : ''}` });
+        record(audit, {
+          ...at(event),
+          rule: 'events match their schema',
+          message: `${problems.join('; ')}${audit.folding ? ' (invariants not checked after it)' : ''}`,
+        });
         audit.folding = false;
         return;
       }
@@ -150,7 +173,8 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
           flushPending(audit);
           for (const finding of audit.rules.end()) record(audit, { revision: null, position: null, type: null, ...finding });
         }
-        if (audit.findings.length > 0) broken.push({ stream: audit.stream, events: audit.events, findings: audit.findings, moreFindings: audit.moreFindings });
+        if (audit.findings.length > 0)
+          broken.push({ stream: audit.stream, events: audit.events, findings: audit.findings, moreFindings: audit.moreFindings });
       }
       broken.sort((a, b) => (a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0));
       return { events, streams: streams.size, categories, broken };

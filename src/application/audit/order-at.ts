@@ -71,25 +71,26 @@ export const orderAt = (
       callbacks.set(event.metadata.correlationId, { ...callback, carriedBy: String(event.revision) });
     }
   }
-  const entries = upTo.map(
-    (event): HistoryEntry => ({
-      revision: String(event.revision),
-      position: positionToString(event.position),
-      id: event.id,
-      type: event.type,
-      recordedAt: event.metadata.recordedAt,
-      data: event.data,
-      correlationId: event.metadata.correlationId,
-      causationId: event.metadata.causationId,
-      causedBy: inStream.get(event.metadata.causationId) ?? lookup.get(event.metadata.causationId) ?? null,
-      callback: callbacks.get(event.metadata.correlationId) ?? null,
-    }),
-  );
+  const entries = upTo.map((event): HistoryEntry => ({
+    revision: String(event.revision),
+    position: positionToString(event.position),
+    id: event.id,
+    type: event.type,
+    recordedAt: event.metadata.recordedAt,
+    data: event.data,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    causedBy: inStream.get(event.metadata.causationId) ?? lookup.get(event.metadata.causationId) ?? null,
+    callback: callbacks.get(event.metadata.correlationId) ?? null,
+  }));
   return {
     orderNo,
     at,
     view: orderView(upTo),
-    state: upTo.length === 0 ? null : upTo.reduce((state, event) => outboundOrder.evolve(state, event as unknown as OrderEvent), outboundOrder.initialState),
+    state:
+      upTo.length === 0
+        ? null
+        : upTo.reduce((state, event) => outboundOrder.evolve(state, event as unknown as OrderEvent), outboundOrder.initialState),
     events: entries,
     later: events.length - upTo.length,
   };

@@ -29,11 +29,14 @@ export const orderRules = (stream: string): StreamRules => {
   const before = (event: AuditedEvent): { broken: Finding[]; excusable: Excusable[] } => {
     const broken: Finding[] = [];
     const excusable: Excusable[] = [];
-    if (event.revision === 0n && event.type !== 'OrderPlaced') broken.push({ rule: 'an order starts with its placement', message: `revision 0 is ${event.type}` });
+    if (event.revision === 0n && event.type !== 'OrderPlaced')
+      broken.push({ rule: 'an order starts with its placement', message: `revision 0 is ${event.type}` });
     if (event.type === 'OrderPlaced') {
-      if (event.revision !== 0n) broken.push({ rule: 'an order is placed once', message: `OrderPlaced again at revision ${event.revision}` });
+      if (event.revision !== 0n)
+        broken.push({ rule: 'an order is placed once', message: `OrderPlaced again at revision ${event.revision}` });
       const placed = (event.data as { orderNo?: string }).orderNo;
-      if (placed !== orderNo) broken.push({ rule: 'a stream holds its own order', message: `OrderPlaced for ${String(placed)} in ${stream}` });
+      if (placed !== orderNo)
+        broken.push({ rule: 'a stream holds its own order', message: `OrderPlaced for ${String(placed)} in ${stream}` });
     }
     if (outboundOrder.isTerminal(state) && event.type !== 'AnomalyDetected') {
       broken.push({ rule: 'a closed order records nothing but anomalies', message: `${event.type} after the order was ${state.status}` });
@@ -43,12 +46,18 @@ export const orderRules = (stream: string): StreamRules => {
     switch (order.type) {
       case 'ReservationRequested': {
         if (order.data.reservationNo !== state.reservationNo + 1) {
-          broken.push({ rule: 'reservation rounds in sequence', message: `reservation ${order.data.reservationNo} follows reservation ${state.reservationNo}` });
+          broken.push({
+            rule: 'reservation rounds in sequence',
+            message: `reservation ${order.data.reservationNo} follows reservation ${state.reservationNo}`,
+          });
         }
         const asked = totals(order.data.lines);
         const stillOpen = totals(openLines(state));
         if (!sameTotals(asked, stillOpen)) {
-          broken.push({ rule: 'a reservation asks for what is open', message: `reservation ${order.data.reservationNo} asks for ${describeTotals(asked)}; open was ${describeTotals(stillOpen)}` });
+          broken.push({
+            rule: 'a reservation asks for what is open',
+            message: `reservation ${order.data.reservationNo} asks for ${describeTotals(asked)}; open was ${describeTotals(stillOpen)}`,
+          });
         }
         break;
       }
@@ -56,7 +65,11 @@ export const orderRules = (stream: string): StreamRules => {
         for (const [sku, quantity] of totals(order.data.items)) {
           const left = open.get(sku);
           if (left === undefined) {
-            excusable.push({ rule: 'shipped ≤ ordered', message: `waybill ${order.data.waybillNo} ships ${sku}×${quantity}, never ordered, and no SKU_NOT_ORDERED anomaly follows`, anomalyKinds: ['SKU_NOT_ORDERED'] });
+            excusable.push({
+              rule: 'shipped ≤ ordered',
+              message: `waybill ${order.data.waybillNo} ships ${sku}×${quantity}, never ordered, and no SKU_NOT_ORDERED anomaly follows`,
+              anomalyKinds: ['SKU_NOT_ORDERED'],
+            });
           } else if (quantity > left) {
             excusable.push({
               rule: 'shipped ≤ ordered',
@@ -71,7 +84,10 @@ export const orderRules = (stream: string): StreamRules => {
         for (const [sku, quantity] of totals(order.data.lines)) {
           const left = open.get(sku) ?? 0;
           if (quantity > left) {
-            broken.push({ rule: 'only what is open is backordered or cancelled', message: `${order.type} takes ${sku}×${quantity} but ${left} was open` });
+            broken.push({
+              rule: 'only what is open is backordered or cancelled',
+              message: `${order.type} takes ${sku}×${quantity} but ${left} was open`,
+            });
           }
         }
         break;
@@ -88,18 +104,30 @@ export const orderRules = (stream: string): StreamRules => {
       if (shipped > ordered) broken.push({ rule: 'shipped ≤ ordered', message: `${sku}: shipped ${shipped} > ordered ${ordered}` });
       const settled = shipped + backordered + cancelled;
       if (settled > ordered) {
-        broken.push({ rule: 'shipped + backordered + cancelled ≤ ordered', message: `${sku}: ${shipped} + ${backordered} + ${cancelled} > ordered ${ordered}` });
+        broken.push({
+          rule: 'shipped + backordered + cancelled ≤ ordered',
+          message: `${sku}: ${shipped} + ${backordered} + ${cancelled} > ordered ${ordered}`,
+        });
       }
       if (outboundOrder.isTerminal(state) && settled !== ordered) {
-        broken.push({ rule: 'closed: shipped + backordered + cancelled = ordered', message: `${sku}: ${shipped} + ${backordered} + ${cancelled} ≠ ordered ${ordered} (${state.status})` });
+        broken.push({
+          rule: 'closed: shipped + backordered + cancelled = ordered',
+          message: `${sku}: ${shipped} + ${backordered} + ${cancelled} ≠ ordered ${ordered} (${state.status})`,
+        });
       }
     }
     const nothingOpen = state.lines.length > 0 && state.lines.every((line) => openQuantity(line) === 0);
     if (state.status !== 'NONE' && outboundOrder.isTerminal(state) !== nothingOpen) {
-      broken.push({ rule: 'closed exactly when nothing is open', message: `${state.status} with ${nothingOpen ? 'nothing' : 'something'} open after ${event.type}` });
+      broken.push({
+        rule: 'closed exactly when nothing is open',
+        message: `${state.status} with ${nothingOpen ? 'nothing' : 'something'} open after ${event.type}`,
+      });
     }
     if (state.push.roundStart > state.push.total) {
-      broken.push({ rule: 'push attempts in sequence', message: `round starts at attempt ${state.push.roundStart} of ${state.push.total}` });
+      broken.push({
+        rule: 'push attempts in sequence',
+        message: `round starts at attempt ${state.push.roundStart} of ${state.push.total}`,
+      });
     }
     return broken;
   };

@@ -20,19 +20,26 @@ export const returnRules = (stream: string): StreamRules => {
   let owed: Difference[] = [];
 
   const owedFindings = (): Finding[] =>
-    owed.map((missing) => ({ rule: 'an inspection records its differences', message: `inspection ${missing.inspectionNo}: no ${missing.kind} anomaly for ${missing.sku} (${missing.received} of ${missing.expected})` }));
+    owed.map((missing) => ({
+      rule: 'an inspection records its differences',
+      message: `inspection ${missing.inspectionNo}: no ${missing.kind} anomaly for ${missing.sku} (${missing.received} of ${missing.expected})`,
+    }));
 
   return {
     step(audited: AuditedEvent) {
       const event = audited as unknown as ReturnEvent;
       const broken: Finding[] = [];
-      if (audited.revision === 0n && event.type !== 'ReturnCreated') broken.push({ rule: 'a return starts with its creation', message: `revision 0 is ${event.type}` });
+      if (audited.revision === 0n && event.type !== 'ReturnCreated')
+        broken.push({ rule: 'a return starts with its creation', message: `revision 0 is ${event.type}` });
       const difference = event.type === 'AnomalyDetected' && event.data.kind !== 'SECOND_INSPECTION';
       if (difference) {
         const next = owed.shift();
         const { detectedAt: _at, ...found } = event.data as Difference & { detectedAt: string };
         if (next === undefined || canonicalJson(next) !== canonicalJson(found)) {
-          broken.push({ rule: 'an inspection records its differences', message: `${JSON.stringify(found)}; the inspection shows ${next === undefined ? 'none (more)' : JSON.stringify(next)}` });
+          broken.push({
+            rule: 'an inspection records its differences',
+            message: `${JSON.stringify(found)}; the inspection shows ${next === undefined ? 'none (more)' : JSON.stringify(next)}`,
+          });
         }
       } else {
         broken.push(...owedFindings());
@@ -40,31 +47,46 @@ export const returnRules = (stream: string): StreamRules => {
       }
       switch (event.type) {
         case 'ReturnCreated': {
-          if (audited.revision !== 0n) broken.push({ rule: 'a return is created once', message: `ReturnCreated again at revision ${audited.revision}` });
+          if (audited.revision !== 0n)
+            broken.push({ rule: 'a return is created once', message: `ReturnCreated again at revision ${audited.revision}` });
           const { data } = event;
-          if (data.returnNo !== returnNo) broken.push({ rule: 'a stream holds its own return', message: `ReturnCreated for ${data.returnNo} in ${stream}` });
+          if (data.returnNo !== returnNo)
+            broken.push({ rule: 'a stream holds its own return', message: `ReturnCreated for ${data.returnNo} in ${stream}` });
           for (const line of data.lines) {
             const left = Math.max(0, figure(data.shipped, line.sku) - figure(data.alreadyReturned, line.sku));
             if (line.quantity > left) {
-              broken.push({ rule: 'return no more than shipped', message: `${line.sku}×${line.quantity} returned; ${left} was shipped and not yet returned` });
+              broken.push({
+                rule: 'return no more than shipped',
+                message: `${line.sku}×${line.quantity} returned; ${left} was shipped and not yet returned`,
+              });
             }
           }
           break;
         }
         case 'ReturnInspected': {
-          if (state.status !== 'CREATED') broken.push({ rule: 'a return is inspected once', message: `ReturnInspected while ${String(state.status)}` });
+          if (state.status !== 'CREATED')
+            broken.push({ rule: 'a return is inspected once', message: `ReturnInspected while ${String(state.status)}` });
           const expected = new Map((state.created?.lines ?? []).map((line) => [line.sku, line.quantity]));
           const received = inspectedTotals(event.data.lines);
           owed = [...new Set([...expected.keys(), ...received.keys()])].flatMap((sku): Difference[] => {
             const e = expected.get(sku) ?? 0;
             const r = received.get(sku) ?? 0;
             if (e === r) return [];
-            return [{ kind: !expected.has(sku) ? 'UNKNOWN_SKU' : r < e ? 'SHORT' : 'OVER', inspectionNo: event.data.inspectionNo, sku, expected: e, received: r }];
+            return [
+              {
+                kind: !expected.has(sku) ? 'UNKNOWN_SKU' : r < e ? 'SHORT' : 'OVER',
+                inspectionNo: event.data.inspectionNo,
+                sku,
+                expected: e,
+                received: r,
+              },
+            ];
           });
           break;
         }
         case 'ReturnClosed':
-          if (state.status !== 'INSPECTED') broken.push({ rule: 'a return is closed once inspected', message: `ReturnClosed while ${String(state.status)}` });
+          if (state.status !== 'INSPECTED')
+            broken.push({ rule: 'a return is closed once inspected', message: `ReturnClosed while ${String(state.status)}` });
           break;
         case 'AnomalyDetected':
           if (event.data.kind === 'SECOND_INSPECTION' && state.status === 'CREATED') {

@@ -16,12 +16,16 @@ export const shipmentRules = (stream: string): StreamRules => {
     step(audited: AuditedEvent) {
       const event = audited as unknown as HandOffEvent;
       const broken: Finding[] = [];
-      if (audited.revision === 0n && event.type !== 'ShipmentRegistered') broken.push({ rule: 'a hand-off starts with its shipment', message: `revision 0 is ${event.type}` });
+      if (audited.revision === 0n && event.type !== 'ShipmentRegistered')
+        broken.push({ rule: 'a hand-off starts with its shipment', message: `revision 0 is ${event.type}` });
       if (event.type === 'ShipmentRegistered') {
-        if (audited.revision !== 0n) broken.push({ rule: 'a shipment is registered once', message: `ShipmentRegistered again at revision ${audited.revision}` });
-        if (event.data.waybillNo !== waybillNo) broken.push({ rule: 'a stream holds its own waybill', message: `ShipmentRegistered for ${event.data.waybillNo} in ${stream}` });
+        if (audited.revision !== 0n)
+          broken.push({ rule: 'a shipment is registered once', message: `ShipmentRegistered again at revision ${audited.revision}` });
+        if (event.data.waybillNo !== waybillNo)
+          broken.push({ rule: 'a stream holds its own waybill', message: `ShipmentRegistered for ${event.data.waybillNo} in ${stream}` });
       }
-      if (transportHandOff.isTerminal(state)) broken.push({ rule: 'a handed-off shipment records nothing more', message: `${event.type} after the hand-off` });
+      if (transportHandOff.isTerminal(state))
+        broken.push({ rule: 'a handed-off shipment records nothing more', message: `${event.type} after the hand-off` });
       broken.push(...pushAttemptFindings(audited, state.push, millis).broken);
       state = transportHandOff.evolve(state, event);
       return { broken, excusable: [] };

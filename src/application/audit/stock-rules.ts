@@ -1,4 +1,11 @@
-import { type StockEvent, type StockLedgerState, available, reservationsHeld, stillReserved, stockLedgerDecider } from '../../domain/stock-ledger/index.ts';
+import {
+  type StockEvent,
+  type StockLedgerState,
+  available,
+  reservationsHeld,
+  stillReserved,
+  stockLedgerDecider,
+} from '../../domain/stock-ledger/index.ts';
 import { type AuditedEvent, type Excusable, type StreamRules, anomalyKindOf, streamId } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
@@ -29,13 +36,19 @@ export const stockRules = (stream: string): StreamRules => {
     switch (event.type) {
       case 'StockReserved':
         if (event.data.quantity > available(state)) {
-          broken.push({ rule: 'reserve only what is available', message: `${event.data.reference} reserves ${event.data.quantity}, ${available(state)} was available` });
+          broken.push({
+            rule: 'reserve only what is available',
+            message: `${event.data.reference} reserves ${event.data.quantity}, ${available(state)} was available`,
+          });
         }
         break;
       case 'StockReleased': {
         const held = still(state, event.data.reservation);
         if (event.data.quantity > held) {
-          broken.push({ rule: 'release only what is held', message: `${event.data.reference} releases ${event.data.quantity} of ${event.data.reservation}, which held ${held}` });
+          broken.push({
+            rule: 'release only what is held',
+            message: `${event.data.reference} releases ${event.data.quantity} of ${event.data.reservation}, which held ${held}`,
+          });
         }
         break;
       }
@@ -43,20 +56,29 @@ export const stockRules = (stream: string): StreamRules => {
         const { reservation, quantity, fromReservation } = event.data;
         const expected = reservation === null ? 0 : Math.min(quantity, still(state, reservation));
         if (fromReservation !== expected) {
-          broken.push({ rule: 'a deduction consumes its reservation', message: `${event.data.reference} takes ${fromReservation} from ${String(reservation)}; it held ${reservation === null ? 0 : still(state, reservation)}` });
+          broken.push({
+            rule: 'a deduction consumes its reservation',
+            message: `${event.data.reference} takes ${fromReservation} from ${String(reservation)}; it held ${reservation === null ? 0 : still(state, reservation)}`,
+          });
         }
         break;
       }
       case 'StockAdjusted': {
         const { previousOnHand, countedOnHand, delta } = event.data;
         if (previousOnHand !== state.onHand || delta !== countedOnHand - previousOnHand) {
-          broken.push({ rule: 'a count states the on hand it replaced', message: `count ${event.data.reference}: previous ${previousOnHand}, delta ${delta}, counted ${countedOnHand}; the ledger had ${state.onHand}` });
+          broken.push({
+            rule: 'a count states the on hand it replaced',
+            message: `count ${event.data.reference}: previous ${previousOnHand}, delta ${delta}, counted ${countedOnHand}; the ledger had ${state.onHand}`,
+          });
         }
         break;
       }
       case 'StockAnomalyDetected':
         if (event.data.onHand !== state.onHand || event.data.reserved !== state.reserved) {
-          broken.push({ rule: 'an anomaly states the ledger’s figures', message: `${event.data.kind} says on hand ${event.data.onHand}, reserved ${event.data.reserved}; the ledger had ${state.onHand}, ${state.reserved}` });
+          broken.push({
+            rule: 'an anomaly states the ledger’s figures',
+            message: `${event.data.kind} says on hand ${event.data.onHand}, reserved ${event.data.reserved}; the ledger had ${state.onHand}, ${state.reserved}`,
+          });
         }
         break;
       default:
@@ -81,7 +103,11 @@ export const stockRules = (stream: string): StreamRules => {
       if (!overReserved) overReservedExcused = false;
       const excusable: Excusable[] = [];
       if (negative && !negativeExcused) {
-        excusable.push({ rule: 'on hand ≥ 0', message: `on hand ${state.onHand} after ${event.type}, and no NEGATIVE_ON_HAND anomaly follows`, anomalyKinds: ['NEGATIVE_ON_HAND'] });
+        excusable.push({
+          rule: 'on hand ≥ 0',
+          message: `on hand ${state.onHand} after ${event.type}, and no NEGATIVE_ON_HAND anomaly follows`,
+          anomalyKinds: ['NEGATIVE_ON_HAND'],
+        });
         negativeExcused = true;
       }
       if (overReserved && !overReservedExcused) {
@@ -94,7 +120,8 @@ export const stockRules = (stream: string): StreamRules => {
       }
       if (state.reserved < 0) broken.push({ rule: 'reserved ≥ 0', message: `reserved ${state.reserved} after ${event.type}` });
       const held = [...reservationsHeld(state)].reduce((sum, [, quantity]) => sum + quantity, 0);
-      if (held !== state.reserved) broken.push({ rule: 'reserved = the reservations held', message: `reserved ${state.reserved}, reservations hold ${held}` });
+      if (held !== state.reserved)
+        broken.push({ rule: 'reserved = the reservations held', message: `reserved ${state.reserved}, reservations hold ${held}` });
       return { broken, excusable };
     },
     end: () => [],

@@ -70,13 +70,22 @@ export const pushAttemptFindings = (
     case 'PushRetryRequested':
       return data.attempt === push.total + 1
         ? nothingFound
-        : broken('push attempts in sequence', `${event.type} carries attempt ${String(data.attempt)}, but the next attempt was ${push.total + 1}`);
+        : broken(
+            'push attempts in sequence',
+            `${event.type} carries attempt ${String(data.attempt)}, but the next attempt was ${push.total + 1}`,
+          );
     case 'PushRetryScheduled': {
       if (data.attempt !== push.total + 1) {
-        return broken('push attempts in sequence', `PushRetryScheduled for attempt ${String(data.attempt)}, but the next attempt was ${push.total + 1}`);
+        return broken(
+          'push attempts in sequence',
+          `PushRetryScheduled for attempt ${String(data.attempt)}, but the next attempt was ${push.total + 1}`,
+        );
       }
       if (push.lastDueAt !== null && data.dueAt !== undefined && millis(data.dueAt) <= millis(push.lastDueAt)) {
-        return broken('retry deadlines strictly increase', `a retry due at ${data.dueAt}, not after the previous one due at ${push.lastDueAt}`);
+        return broken(
+          'retry deadlines strictly increase',
+          `a retry due at ${data.dueAt}, not after the previous one due at ${push.lastDueAt}`,
+        );
       }
       return nothingFound;
     }

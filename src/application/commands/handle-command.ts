@@ -55,5 +55,8 @@ export const handleCommand = async <S, C, E extends DomainMessage>(
 };
 
 /** The current state of a stream, folded. */
-export const loadState = async <S, C, E extends DomainMessage>(source: StateSource, decider: Decider<S, C, E>, stream: string): Promise<S> =>
-  (await fold(source, decider, stream)).state;
+export const loadState = async <S, C, E extends DomainMessage>(
+  source: StateSource,
+  decider: Decider<S, C, E>,
+  stream: string,
+): Promise<S> => (await fold(source, decider, stream)).state;

@@ -20,6 +20,10 @@ export const createPurchaseInbound = async (
   requestId: string,
 ): Promise<Readonly<{ created: boolean; state: InboundState }>> => {
   const now = deps.clock.now();
-  const { state, events } = await onInbound(deps, { type: 'CreateInbound', data: { ...inbound, kind: 'PURCHASE', now } }, newFlow(requestId, now));
+  const { state, events } = await onInbound(
+    deps,
+    { type: 'CreateInbound', data: { ...inbound, kind: 'PURCHASE', now } },
+    newFlow(requestId, now),
+  );
   return { created: events.length > 0, state };
 };

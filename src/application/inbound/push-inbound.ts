@@ -28,7 +28,15 @@ export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: 
       ? { type: 'RecordInboundPushSucceeded', data: { inboundNo, attempt, wmsInboundNo: outcome.value.wmsInboundNo, now } }
       : {
           type: 'RecordInboundPushFailed',
-          data: { inboundNo, attempt, error: outcome.error, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs, policy: deps.wmsRetryPolicy, now },
+          data: {
+            inboundNo,
+            attempt,
+            error: outcome.error,
+            retryable: outcome.retryable,
+            retryAfterMs: outcome.retryAfterMs,
+            policy: deps.wmsRetryPolicy,
+            now,
+          },
         },
     cause,
   );

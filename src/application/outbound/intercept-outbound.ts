@@ -30,7 +30,12 @@ export const interceptOutbound = async (deps: Dependencies, orderNo: string, can
     });
   }
   const answer = outcome.ok ? outcome.value : { intercepted: false, detail: `the warehouse could not be reached: ${outcome.error}` };
-  await onOrder(deps, orderNo, { type: 'RecordInterceptOutcome', data: { cancelRequestId, intercepted: answer.intercepted, detail: answer.detail, now } }, cause);
+  await onOrder(
+    deps,
+    orderNo,
+    { type: 'RecordInterceptOutcome', data: { cancelRequestId, intercepted: answer.intercepted, detail: answer.detail, now } },
+    cause,
+  );
 };
 
 /**

@@ -12,7 +12,14 @@ export type OrderView = Readonly<{
   allowCancel: boolean;
   backorderOf: string | null;
   outboundNo: string | null;
-  lines: readonly Readonly<{ sku: string; batchNo: string | null; ordered: number; shipped: number; backordered: number; cancelled: number }>[];
+  lines: readonly Readonly<{
+    sku: string;
+    batchNo: string | null;
+    ordered: number;
+    shipped: number;
+    backordered: number;
+    cancelled: number;
+  }>[];
   shipments: readonly Readonly<{ waybillNo: string; carrier: string; outboundNo: string; items: readonly Line[]; shippedAt: string }>[];
   backorders: readonly Readonly<{ backorderNo: string; lines: readonly Line[] }>[];
   push: Readonly<{ attempts: number; nextAttemptAt: string | null; lastError: string | null }>;
@@ -54,7 +61,14 @@ export const orderView = (events: readonly StoredEvent[]): OrderView | null => {
     allowCancel: state.policy.allowCancel,
     backorderOf: state.backorderOf,
     outboundNo: state.outboundNo,
-    lines: state.lines.map(({ sku, batchNo, ordered, shipped, backordered, cancelled }) => ({ sku, batchNo, ordered, shipped, backordered, cancelled })),
+    lines: state.lines.map(({ sku, batchNo, ordered, shipped, backordered, cancelled }) => ({
+      sku,
+      batchNo,
+      ordered,
+      shipped,
+      backordered,
+      cancelled,
+    })),
     shipments,
     backorders,
     push: { attempts: state.push.total, nextAttemptAt: state.push.nextAttemptAt, lastError: state.push.lastError },

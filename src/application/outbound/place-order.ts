@@ -14,6 +14,11 @@ export const placeOrder = async (
   requestId: string,
 ): Promise<Readonly<{ created: boolean; state: OrderState }>> => {
   const now = deps.clock.now();
-  const { state, events } = await onOrder(deps, placement.orderNo, { type: 'PlaceOrder', data: { ...placement, now } }, newFlow(requestId, now));
+  const { state, events } = await onOrder(
+    deps,
+    placement.orderNo,
+    { type: 'PlaceOrder', data: { ...placement, now } },
+    newFlow(requestId, now),
+  );
   return { created: events.length > 0, state };
 };

@@ -25,7 +25,11 @@ export const reserveStock = async (
   const shortfalls: ReservationShortfall[] = [];
   for (const line of round.lines) {
     try {
-      await onStock(deps, { type: 'ReserveStock', data: { reference, warehouseCode: round.warehouseCode, sku: line.sku, quantity: line.quantity, now } }, cause);
+      await onStock(
+        deps,
+        { type: 'ReserveStock', data: { reference, warehouseCode: round.warehouseCode, sku: line.sku, quantity: line.quantity, now } },
+        cause,
+      );
       reserved.push(line);
     } catch (error) {
       if (!(error instanceof Refused) || error.reason !== 'INSUFFICIENT_STOCK') throw error;
@@ -39,7 +43,12 @@ export const reserveStock = async (
   }
   await releaseReservation(deps, round.warehouseCode, reserved, reference, `${reference}/undo`, cause);
   const alternativeWarehouse = await deps.inventory.warehouseCovering(round.lines, [round.warehouseCode]);
-  await onOrder(deps, orderNo, { type: 'RecordStockShort', data: { reservationNo: round.reservationNo, shortfalls, alternativeWarehouse, now } }, cause);
+  await onOrder(
+    deps,
+    orderNo,
+    { type: 'RecordStockShort', data: { reservationNo: round.reservationNo, shortfalls, alternativeWarehouse, now } },
+    cause,
+  );
 };
 
 /** Give back what a reservation holds for these lines (all of it, or the quantities given). */
@@ -59,7 +68,14 @@ export const releaseReservation = async (
         deps,
         {
           type: 'ReleaseStock',
-          data: { reference: releaseReference, reservation, warehouseCode, sku: line.sku, quantity: quantities === 'ALL' ? 'ALL' : line.quantity, now },
+          data: {
+            reference: releaseReference,
+            reservation,
+            warehouseCode,
+            sku: line.sku,
+            quantity: quantities === 'ALL' ? 'ALL' : line.quantity,
+            now,
+          },
         },
         cause,
       );

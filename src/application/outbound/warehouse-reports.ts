@@ -14,7 +14,14 @@ import type { Dependencies } from '../dependencies.ts';
  */
 type Reported = Promise<Readonly<{ state: OrderState; changed: boolean }>>;
 
-export type ShipmentReport = Readonly<{ orderNo: string; outboundNo: string; waybillNo: string; carrier: string; items: readonly Line[]; shippedAt: string }>;
+export type ShipmentReport = Readonly<{
+  orderNo: string;
+  outboundNo: string;
+  waybillNo: string;
+  carrier: string;
+  items: readonly Line[];
+  shippedAt: string;
+}>;
 
 export const recordShipment = async (deps: Dependencies, report: ShipmentReport, callbackId: string): Reported => {
   const { orderNo, ...shipment } = report;
@@ -30,7 +37,12 @@ export const recordProgress = async (
 ): Reported => {
   const now = deps.clock.now();
   const { orderNo, ...progress } = report;
-  const { state, events } = await onOrder(deps, orderNo, { type: 'RecordWmsProgress', data: { ...progress, now } }, newFlow(callbackId, now));
+  const { state, events } = await onOrder(
+    deps,
+    orderNo,
+    { type: 'RecordWmsProgress', data: { ...progress, now } },
+    newFlow(callbackId, now),
+  );
   return { state, changed: events.length > 0 };
 };
 
@@ -43,7 +55,9 @@ export const recordShortage = async (
   const now = deps.clock.now();
   const current = await loadState(deps, outboundOrder, orderStreamName(report.orderNo));
   const alternativeWarehouse =
-    current.status === 'NONE' ? null : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, report.warehouseCode]);
+    current.status === 'NONE'
+      ? null
+      : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, report.warehouseCode]);
   const { state, events } = await onOrder(
     deps,
     report.orderNo,

@@ -15,8 +15,7 @@ export type NewAlert = Readonly<{
   raisedAt: string;
 }>;
 
-export type Alert = NewAlert &
-  Readonly<{ id: number; acknowledgedAt: string | null; acknowledgedBy: string | null }>;
+export type Alert = NewAlert & Readonly<{ id: number; acknowledgedAt: string | null; acknowledgedBy: string | null }>;
 
 export interface Alerting {
   raise(alert: NewAlert): Promise<void>;

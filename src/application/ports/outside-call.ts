@@ -3,5 +3,4 @@
  * what is worth retrying: network errors, timeouts, 5xx, 408 and 429 are; other refusals are not.
  */
 export type CallOutcome<T> =
-  | Readonly<{ ok: true; value: T }>
-  | Readonly<{ ok: false; error: string; retryable: boolean; retryAfterMs?: number | undefined }>;
+  Readonly<{ ok: true; value: T }> | Readonly<{ ok: false; error: string; retryable: boolean; retryAfterMs?: number | undefined }>;

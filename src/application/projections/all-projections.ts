@@ -11,4 +11,10 @@ import { stockLevelsProjection } from './stock-levels.ts';
  * manual-intervention queue (manual-queue, with the order list); stock (stock-levels);
  * anomalies by kind (anomalies).
  */
-export const allProjections: readonly Projection[] = [ordersProjection, backorderQueueProjection, manualQueueProjection, stockLevelsProjection, anomaliesProjection];
+export const allProjections: readonly Projection[] = [
+  ordersProjection,
+  backorderQueueProjection,
+  manualQueueProjection,
+  stockLevelsProjection,
+  anomaliesProjection,
+];

@@ -61,7 +61,12 @@ const counted = (
   detail: string,
   at: string,
 ): readonly RowOperation[] => [
-  add(anomalyCounts, { day: context.dayOf(at), source, kind, warehouseCode }, { count: 1 }, { lastAt: at, lastMs: context.millisOf(at), lastSubject: stored.stream, lastDetail: detail }),
+  add(
+    anomalyCounts,
+    { day: context.dayOf(at), source, kind, warehouseCode },
+    { count: 1 },
+    { lastAt: at, lastMs: context.millisOf(at), lastSubject: stored.stream, lastDetail: detail },
+  ),
 ];
 
 const warehouseOf = (read: ReadRow, subject: string): string => read(anomalySubjects, { subject })?.warehouseCode ?? '';

@@ -59,7 +59,8 @@ export const backorderQueueProjection: Projection = {
       }
       case 'OrderPlaced': {
         const d = event.data;
-        const placesBackorder = d.backorderOf !== undefined && d.backorderOf !== null && read(backorderQueue, { backorderNo: d.orderNo }) !== undefined;
+        const placesBackorder =
+          d.backorderOf !== undefined && d.backorderOf !== null && read(backorderQueue, { backorderNo: d.orderNo }) !== undefined;
         return placesBackorder ? [remove(backorderQueue, { backorderNo: d.orderNo })] : NOTHING;
       }
       default:

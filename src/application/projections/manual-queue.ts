@@ -46,7 +46,13 @@ export const manualQueue = table<ManualQueueRow, 'subject'>({
 });
 
 /** Inbound orders and hand-offs: where, the push attempts that failed so far, and whether the goods are in. */
-export type ManualPusherRow = Readonly<{ subject: string; warehouseCode: string | null; attempts: number; lastError: string | null; done: number }>;
+export type ManualPusherRow = Readonly<{
+  subject: string;
+  warehouseCode: string | null;
+  attempts: number;
+  lastError: string | null;
+  done: number;
+}>;
 
 export const manualPushers = table<ManualPusherRow, 'subject'>({
   name: 'manual_queue_pushers',
@@ -59,7 +65,13 @@ const leave = (read: ReadRow, subject: string): readonly RowOperation[] =>
 
 type PushEvent = InboundEvent | HandOffEvent;
 
-const onPusher = (subject: string, kind: 'inbound' | 'shipment', event: PushEvent, read: ReadRow, millisOf: (i: string) => number): readonly RowOperation[] => {
+const onPusher = (
+  subject: string,
+  kind: 'inbound' | 'shipment',
+  event: PushEvent,
+  read: ReadRow,
+  millisOf: (i: string) => number,
+): readonly RowOperation[] => {
   if (event.type === 'InboundCreated') {
     return [put(manualPushers, { subject, warehouseCode: event.data.warehouseCode, attempts: 0, lastError: null, done: 0 })];
   }
@@ -106,7 +118,8 @@ const onPusher = (subject: string, kind: 'inbound' | 'shipment', event: PushEven
 export const manualQueueProjection: Projection = {
   name: 'manual-queue',
   version: 1,
-  description: 'inbound orders and transport hand-offs waiting for a person: reason, since when, attempts, last error (orders: in the order list)',
+  description:
+    'inbound orders and transport hand-offs waiting for a person: reason, since when, attempts, last error (orders: in the order list)',
   categories: ['inbound', 'shipment'],
   tables: [manualQueue, manualPushers],
   evolve: (stored, read, { millisOf }) => {

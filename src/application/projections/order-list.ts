@@ -7,7 +7,15 @@
  */
 import type { OrderEvent, Priority, TimeRequirement } from '../../domain/outbound-order/index.ts';
 import { applyLeadTimeMoments } from './lead-time-moments.ts';
-import { type OrderTrack, type TrackInProgress, applyToTrack, leavesTrackAlone, lineTotals, newOrderTrack, orderTrackColumns } from './order-track.ts';
+import {
+  type OrderTrack,
+  type TrackInProgress,
+  applyToTrack,
+  leavesTrackAlone,
+  lineTotals,
+  newOrderTrack,
+  orderTrackColumns,
+} from './order-track.ts';
 import { type ProjectionContext, table } from './projection.ts';
 
 export type OrderListRow = OrderTrack &
@@ -163,13 +171,20 @@ export const placedRow = (
 };
 
 /** The row after one more event of its order (a new object; the given row is left as it was). */
-export const advanceOrderRow = (before: OrderListRow, event: OrderEvent, updatedAt: string, revision: number, context: ProjectionContext): OrderListRow => {
+export const advanceOrderRow = (
+  before: OrderListRow,
+  event: OrderEvent,
+  updatedAt: string,
+  revision: number,
+  context: ProjectionContext,
+): OrderListRow => {
   const after = copyRow(before);
   if (!leavesTrackAlone(event)) applyToTrack(after, event);
   after.updatedAt = updatedAt;
   after.revision = revision;
   if (after.lines !== before.lines) [after.ordered, after.shipped, after.backordered, after.cancelled] = lineTotals(after.lines);
-  if (after.manualSince !== before.manualSince) after.manualSinceMs = after.manualSince === null ? null : context.millisOf(after.manualSince);
+  if (after.manualSince !== before.manualSince)
+    after.manualSinceMs = after.manualSince === null ? null : context.millisOf(after.manualSince);
   applyLeadTimeMoments(after, event, context);
   return after;
 };

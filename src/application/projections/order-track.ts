@@ -51,7 +51,11 @@ export const newOrderTrack = (warehouseCode: string, items: readonly Readonly<{ 
 
 export const openOf = (line: TrackLine): number => Math.max(0, line[1] - line[2] - line[3] - line[4]);
 
-const addTo = (lines: readonly TrackLine[], field: 2 | 3 | 4, items: readonly Readonly<{ sku: string; quantity: number }>[]): readonly TrackLine[] => {
+const addTo = (
+  lines: readonly TrackLine[],
+  field: 2 | 3 | 4,
+  items: readonly Readonly<{ sku: string; quantity: number }>[],
+): readonly TrackLine[] => {
   const quantities = totalsBySku(items);
   let changed = false;
   const next = lines.map((line): TrackLine => {
@@ -80,7 +84,11 @@ const settle = (t: TrackInProgress, otherwise: OrderStatus, at: string): void =>
     t.status = otherwise;
     return;
   }
-  t.status = t.lines.some((line) => line[SHIPPED] > 0) ? 'SHIPPED' : t.lines.some((line) => line[CANCELLED] > 0) ? 'CANCELLED' : 'BACKORDERED';
+  t.status = t.lines.some((line) => line[SHIPPED] > 0)
+    ? 'SHIPPED'
+    : t.lines.some((line) => line[CANCELLED] > 0)
+      ? 'CANCELLED'
+      : 'BACKORDERED';
   t.closedAt = at;
   t.statusBeforeCancel = null;
   noPerson(t);

@@ -12,7 +12,8 @@ import { statusCountChanges, statusCounts } from './status-counts.ts';
 export const ordersProjection: Projection = {
   name: 'orders',
   version: 1,
-  description: 'the order list (status, warehouse, priority, placed / pushed / shipped times, quantities, manual intervention), order counts by status per warehouse and day, quantities shipped per day',
+  description:
+    'the order list (status, warehouse, priority, placed / pushed / shipped times, quantities, manual intervention), order counts by status per warehouse and day, quantities shipped per day',
   categories: ['order'],
   tables: [orderList, statusCounts, shippedPerDay],
   evolve: (stored, read, context) => {
@@ -30,7 +31,8 @@ export const ordersProjection: Projection = {
     const ops: RowOperation[] = [put(orderList, after)];
     if (after.status !== before.status || after.warehouseCode !== before.warehouseCode) ops.push(...statusCountChanges(before, after));
     if (event.type === 'ShipmentRecorded') ops.push(...shippedQuantities(event.data, before.warehouseCode, context));
-    else if (event.type === 'AnomalyDetected' && event.data.shipment !== null) ops.push(...shippedQuantities(event.data.shipment, event.data.warehouseCode, context));
+    else if (event.type === 'AnomalyDetected' && event.data.shipment !== null)
+      ops.push(...shippedQuantities(event.data.shipment, event.data.warehouseCode, context));
     return ops;
   },
 };

@@ -45,7 +45,11 @@ export type RowOperation =
 
 type NumericColumns<R> = { [C in keyof R]: R[C] extends number ? C : never }[keyof R];
 
-export const put = <R extends Row, K extends keyof R & string>(t: Table<R, K>, row: R): RowOperation => ({ kind: 'put', table: t.name, row });
+export const put = <R extends Row, K extends keyof R & string>(t: Table<R, K>, row: R): RowOperation => ({
+  kind: 'put',
+  table: t.name,
+  row,
+});
 
 export const add = <R extends Row, K extends keyof R & string>(
   t: Table<R, K>,

@@ -9,7 +9,6 @@ import type { OrderStatus, Priority, TimeRequirement } from '../../domain/outbou
 import type { AnomalySource } from './anomalies.ts';
 import type { ManualSubjectKind } from './manual-queue.ts';
 
-
 export type PageRequest = Readonly<{ limit: number; cursor?: string | undefined }>;
 export type Page<T> = Readonly<{ items: readonly T[]; nextCursor: string | null }>;
 
@@ -62,7 +61,8 @@ export type StatusCountsItem = Readonly<{
   counts: Readonly<Partial<Record<OrderStatus, number>>>;
 }>;
 
-export type BackorderQuery = PageRequest & Readonly<{ warehouseCode?: string | undefined; orderNo?: string | undefined; sku?: string | undefined; now: string }>;
+export type BackorderQuery = PageRequest &
+  Readonly<{ warehouseCode?: string | undefined; orderNo?: string | undefined; sku?: string | undefined; now: string }>;
 export type BackorderItem = Readonly<{
   backorderNo: string;
   orderNo: string;

@@ -20,5 +20,7 @@ export const shippedPerDay = table<ShippedPerDayRow, 'day' | 'warehouseCode' | '
 /** The quantities a shipment adds, per SKU, on its day at its warehouse. */
 export const shippedQuantities = (shipment: Shipment, warehouseCode: string, { dayOf }: ProjectionContext): RowOperation[] => {
   const day = dayOf(shipment.shippedAt);
-  return [...totalsBySku(shipment.items)].map(([sku, quantity]) => add(shippedPerDay, { day, warehouseCode, sku }, { quantity, shipments: 1 }));
+  return [...totalsBySku(shipment.items)].map(([sku, quantity]) =>
+    add(shippedPerDay, { day, warehouseCode, sku }, { quantity, shipments: 1 }),
+  );
 };

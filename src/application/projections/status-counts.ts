@@ -19,7 +19,12 @@ export type CountedOrder = Readonly<{ warehouseCode: string; placedDay: string; 
 
 /** The count changes when an order moves (its status or its warehouse); none when it stays. */
 export const statusCountChanges = (before: CountedOrder | null, after: CountedOrder): readonly RowOperation[] => {
-  if (before !== null && before.status === after.status && before.warehouseCode === after.warehouseCode && before.placedDay === after.placedDay) {
+  if (
+    before !== null &&
+    before.status === after.status &&
+    before.warehouseCode === after.warehouseCode &&
+    before.placedDay === after.placedDay
+  ) {
     return [];
   }
   const into = add(statusCounts, { warehouseCode: after.warehouseCode, day: after.placedDay, status: after.status }, { orders: 1 });

@@ -33,7 +33,13 @@ export const stockLevelsProjection: Projection = {
     const key = { warehouseCode: event.data.warehouseCode, sku: event.data.sku };
     switch (event.type) {
       case 'StockReceived':
-        return [add(stockLevels, key, event.data.condition === 'DEFECTIVE' ? { defective: event.data.quantity } : { onHand: event.data.quantity })];
+        return [
+          add(
+            stockLevels,
+            key,
+            event.data.condition === 'DEFECTIVE' ? { defective: event.data.quantity } : { onHand: event.data.quantity },
+          ),
+        ];
       case 'StockReserved':
         return [add(stockLevels, key, { reserved: event.data.quantity })];
       case 'StockReleased':

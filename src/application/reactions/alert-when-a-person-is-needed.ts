@@ -9,7 +9,8 @@ const needsPerson: Readonly<Record<string, { kind: AlertKind; summary: (data: Re
   StockAnomalyDetected: { kind: 'ANOMALY', summary: (d) => `stock anomaly ${String(d.kind)}: ${String(d.detail)}` },
   DiscrepancyRecorded: {
     kind: 'ANOMALY',
-    summary: (d) => `receipt discrepancy ${String(d.kind)} on ${String(d.sku)}: expected ${String(d.expected)}, received ${String(d.received)}`,
+    summary: (d) =>
+      `receipt discrepancy ${String(d.kind)} on ${String(d.sku)}: expected ${String(d.expected)}, received ${String(d.received)}`,
   },
   InterceptFailed: { kind: 'MANUAL_INTERVENTION', summary: (d) => `cancellation came too late: ${String(d.detail)}` },
 };

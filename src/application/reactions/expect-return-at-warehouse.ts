@@ -15,7 +15,10 @@ export const expectReturnAtWarehouse = (deps: Dependencies): Reaction => ({
     const { returnNo, warehouseCode, lines } = event.data;
     await onInbound(
       deps,
-      { type: 'CreateInbound', data: { inboundNo: returnInboundNo(returnNo), kind: 'RETURN', warehouseCode, returnNo, lines, now: deps.clock.now() } },
+      {
+        type: 'CreateInbound',
+        data: { inboundNo: returnInboundNo(returnNo), kind: 'RETURN', warehouseCode, returnNo, lines, now: deps.clock.now() },
+      },
       causedBy(stored, deps.clock.now()),
     );
   },

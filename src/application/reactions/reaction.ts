@@ -42,7 +42,10 @@ export const startReaction = async (deps: ReactionDeps, reaction: Reaction): Pro
             kind: 'ANOMALY',
             subject: event.stream,
             message: `${reaction.name} could not handle ${event.type} of ${event.stream}: ${error instanceof Error ? error.message : String(error)}`,
-            details: { reaction: reaction.name, event: { id: event.id, type: event.type, stream: event.stream, revision: String(event.revision), data: event.data } },
+            details: {
+              reaction: reaction.name,
+              event: { id: event.id, type: event.type, stream: event.stream, revision: String(event.revision), data: event.data },
+            },
             raisedAt: deps.clock.now(),
           });
           break;

@@ -27,7 +27,14 @@ export const receiveStockWhenPurchaseArrives = (deps: Dependencies): Reaction =>
     const cause = causedBy(stored, deps.clock.now());
     for (const [sku, quantity] of totalsBySku(receipt.lines)) {
       const reference = `${inboundNo}/${receipt.receiptNo}`;
-      await onStock(deps, { type: 'ReceiveStock', data: { reference, warehouseCode: inbound.warehouseCode, sku, quantity, condition: 'SELLABLE', now: deps.clock.now() } }, cause);
+      await onStock(
+        deps,
+        {
+          type: 'ReceiveStock',
+          data: { reference, warehouseCode: inbound.warehouseCode, sku, quantity, condition: 'SELLABLE', now: deps.clock.now() },
+        },
+        cause,
+      );
     }
   },
 });

@@ -18,7 +18,8 @@ export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
     const event = stored as unknown as OrderEvent;
     const orderNo = streamId(stored.stream);
     const cause = causedBy(stored, deps.clock.now());
-    const skus = async () => (await loadState(deps, outboundOrder, orderStreamName(orderNo))).lines.map((l) => ({ sku: l.sku, quantity: l.ordered }));
+    const skus = async () =>
+      (await loadState(deps, outboundOrder, orderStreamName(orderNo))).lines.map((l) => ({ sku: l.sku, quantity: l.ordered }));
     if (event.type === 'OrderCancelled') {
       const reservation = reservationReference(orderNo, event.data.reservationNo);
       await releaseReservation(deps, event.data.warehouseCode, await skus(), reservation, `${reservation}/cancel`, cause);
@@ -31,7 +32,15 @@ export const releaseStockWhenNotShipping = (deps: Dependencies): Reaction => ({
       await releaseReservation(deps, event.data.supersedes.warehouseCode, await skus(), reservation, `${reservation}/superseded`, cause);
     } else if (event.type === 'BackorderCreated' && event.data.heldUnderReservation !== null) {
       const reservation = reservationReference(orderNo, event.data.heldUnderReservation);
-      await releaseReservation(deps, event.data.warehouseCode, event.data.lines, reservation, `${reservation}/${event.data.backorderNo}`, cause, 'AS_GIVEN');
+      await releaseReservation(
+        deps,
+        event.data.warehouseCode,
+        event.data.lines,
+        reservation,
+        `${reservation}/${event.data.backorderNo}`,
+        cause,
+        'AS_GIVEN',
+      );
     }
   },
 });

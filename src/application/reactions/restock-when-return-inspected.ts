@@ -24,16 +24,37 @@ export const restockWhenReturnInspected = (deps: Dependencies): Reaction => ({
     const cause = causedBy(stored, deps.clock.now());
     const reference = `${returnNo}/${event.data.inspectionNo}`;
     for (const line of event.data.lines) {
-      for (const [condition, quantity] of [['SELLABLE', line.qualified], ['DEFECTIVE', line.defective]] as const) {
+      for (const [condition, quantity] of [
+        ['SELLABLE', line.qualified],
+        ['DEFECTIVE', line.defective],
+      ] as const) {
         if (quantity === 0) continue;
-        await onStock(deps, { type: 'ReceiveStock', data: { reference: `${reference}/${condition}`, warehouseCode, sku: line.sku, quantity, condition, now: deps.clock.now() } }, cause);
+        await onStock(
+          deps,
+          {
+            type: 'ReceiveStock',
+            data: { reference: `${reference}/${condition}`, warehouseCode, sku: line.sku, quantity, condition, now: deps.clock.now() },
+          },
+          cause,
+        );
       }
     }
-    const received = event.data.lines.map((line) => ({ sku: line.sku, quantity: line.qualified + line.defective })).filter((line) => line.quantity > 0);
+    const received = event.data.lines
+      .map((line) => ({ sku: line.sku, quantity: line.qualified + line.defective }))
+      .filter((line) => line.quantity > 0);
     if (received.length === 0) return;
     await onInbound(
       deps,
-      { type: 'RecordReceipt', data: { inboundNo: returnInboundNo(returnNo), receiptNo: event.data.inspectionNo, lines: received, receivedAt: event.data.inspectedAt, now: deps.clock.now() } },
+      {
+        type: 'RecordReceipt',
+        data: {
+          inboundNo: returnInboundNo(returnNo),
+          receiptNo: event.data.inspectionNo,
+          lines: received,
+          receivedAt: event.data.inspectedAt,
+          now: deps.clock.now(),
+        },
+      },
       cause,
     );
   },

@@ -6,7 +6,8 @@ import { whereTheOrderMayBe } from '../outbound/where-the-order-may-be.ts';
 import type { StoredEvent } from '../ports/event-store.ts';
 import { type Reaction, streamId } from './reaction.ts';
 
-const whereaboutsBefore = async (deps: Dependencies, stored: StoredEvent) => whereTheOrderMayBe(await deps.store.readStream(stored.stream), stored.revision);
+const whereaboutsBefore = async (deps: Dependencies, stored: StoredEvent) =>
+  whereTheOrderMayBe(await deps.store.readStream(stored.stream), stored.revision);
 
 /**
  * Cancellation requested → ask the WMS to intercept. Rerouted away from a warehouse, or cancelled
@@ -32,10 +33,13 @@ export const withdrawWhenCancelledOrMoved = (deps: Dependencies): Reaction => ({
     } else if (event.type === 'OrderCancelled') {
       const { pushedTo, outboundNo, interceptRequests } = await whereaboutsBefore(deps, stored);
       const intercepted = event.data.requestId !== null && interceptRequests.has(event.data.requestId);
-      if (!intercepted && pushedTo.has(event.data.warehouseCode)) await withdraw(event.data.warehouseCode, outboundNo, `cancelled: ${event.data.reason}`);
-    } else if (event.type === 'AnomalyDetected' && (event.data.kind === 'PUSHED_AFTER_CLOSE' || event.data.kind === 'PUSHED_TO_PREVIOUS_WAREHOUSE')) {
+      if (!intercepted && pushedTo.has(event.data.warehouseCode))
+        await withdraw(event.data.warehouseCode, outboundNo, `cancelled: ${event.data.reason}`);
+    } else if (
+      event.type === 'AnomalyDetected' &&
+      (event.data.kind === 'PUSHED_AFTER_CLOSE' || event.data.kind === 'PUSHED_TO_PREVIOUS_WAREHOUSE')
+    ) {
       await withdraw(event.data.warehouseCode, event.data.outboundNo, event.data.detail);
     }
   },
 });
-

@@ -57,7 +57,8 @@ export class DueRetries {
       if (millis(dueAt) > now) break;
       const retry = retries[categoryOf(stream)];
       const scheduled = this.due.get(stream);
-      if (retry !== undefined && scheduled !== undefined) await retry(this.deps, streamId(stream), causedBy(scheduled, this.deps.clock.now()));
+      if (retry !== undefined && scheduled !== undefined)
+        await retry(this.deps, streamId(stream), causedBy(scheduled, this.deps.clock.now()));
       attempted += 1;
       // a failed retry scheduled the next one meanwhile: keep that one
       if (this.due.get(stream) === scheduled) this.due.delete(stream);

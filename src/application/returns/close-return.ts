@@ -7,6 +7,11 @@ import type { Requester } from '../outbound/order-requests.ts';
 /** A person closes an inspected return. */
 export const closeReturn = async (deps: Dependencies, returnNo: string, who: Requester): Promise<ReturnState> => {
   const now = deps.clock.now();
-  return (await onReturn(deps, { type: 'CloseReturn', data: { returnNo, requestId: who.requestId, closedBy: who.requestedBy, now } }, newFlow(who.requestId, now)))
-    .state;
+  return (
+    await onReturn(
+      deps,
+      { type: 'CloseReturn', data: { returnNo, requestId: who.requestId, closedBy: who.requestedBy, now } },
+      newFlow(who.requestId, now),
+    )
+  ).state;
 };

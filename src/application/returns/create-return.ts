@@ -6,7 +6,13 @@ import { newFlow } from '../commands/cause.ts';
 import { loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
-export type ReturnRequest = Readonly<{ returnNo: string; orderNo: string; reason: string; lines: readonly ReturnLine[]; warehouseCode?: string | undefined }>;
+export type ReturnRequest = Readonly<{
+  returnNo: string;
+  orderNo: string;
+  reason: string;
+  lines: readonly ReturnLine[];
+  warehouseCode?: string | undefined;
+}>;
 
 /**
  * A customer sends goods back against a shipped order: only SKUs that shipped, never more than

@@ -10,6 +10,10 @@ export const recordInspection = async (
   callbackId: string,
 ): Promise<Readonly<{ state: ReturnState; changed: boolean }>> => {
   const now = deps.clock.now();
-  const { state, events } = await onReturn(deps, { type: 'RecordReturnInspection', data: { ...inspection, now } }, newFlow(callbackId, now));
+  const { state, events } = await onReturn(
+    deps,
+    { type: 'RecordReturnInspection', data: { ...inspection, now } },
+    newFlow(callbackId, now),
+  );
   return { state, changed: events.length > 0 };
 };

@@ -11,7 +11,10 @@ export const adjustStock = async (
   const now = deps.clock.now();
   const { events } = await onStock(
     deps,
-    { type: 'AdjustStock', data: { reference: count.countId, warehouseCode: count.warehouseCode, sku: count.sku, countedOnHand: count.countedOnHand, now } },
+    {
+      type: 'AdjustStock',
+      data: { reference: count.countId, warehouseCode: count.warehouseCode, sku: count.sku, countedOnHand: count.countedOnHand, now },
+    },
     newFlow(count.countId, now),
   );
   return events.length > 0;

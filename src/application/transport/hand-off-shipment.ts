@@ -21,7 +21,14 @@ export const handOffShipment = async (deps: Dependencies, waybillNo: string, cau
       ? { type: 'RecordHandOffSucceeded', data: { attempt, transportRef: outcome.value.transportRef, now } }
       : {
           type: 'RecordHandOffFailed',
-          data: { attempt, error: outcome.error, retryable: outcome.retryable, retryAfterMs: outcome.retryAfterMs, policy: deps.tmsRetryPolicy, now },
+          data: {
+            attempt,
+            error: outcome.error,
+            retryable: outcome.retryable,
+            retryAfterMs: outcome.retryAfterMs,
+            policy: deps.tmsRetryPolicy,
+            now,
+          },
         },
     cause,
   );

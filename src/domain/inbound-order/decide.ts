@@ -64,9 +64,7 @@ const createdData = ({ data }: CreateInbound): InboundCreatedData => ({
 const contentKey = ({ createdAt: _, lines, ...rest }: InboundCreatedData): string =>
   JSON.stringify({
     ...rest,
-    lines: [...lines]
-      .map((l) => [l.sku, l.quantity, l.batchNo ?? null] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    lines: [...lines].map((l) => [l.sku, l.quantity, l.batchNo ?? null] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   });
 
 const create = (command: CreateInbound, state: InboundState): InboundEvent[] => {
@@ -128,7 +126,11 @@ const pushFailed = (command: RecordInboundPushFailed, state: InboundState): Inbo
 const retryPush = (command: RetryInboundPush, state: InboundState): InboundEvent[] => {
   const { requestId, requestedBy, now } = command.data;
   existing(command, state);
-  refuseIf('INVALID_COMMAND', 'retry request', [...required('requestId', requestId), ...required('requestedBy', requestedBy), ...instant('now', now)]);
+  refuseIf('INVALID_COMMAND', 'retry request', [
+    ...required('requestId', requestId),
+    ...required('requestedBy', requestedBy),
+    ...instant('now', now),
+  ]);
   if (state.requests.includes(requestId)) return [];
   if (state.status !== 'PUSH_FAILED' && state.status !== 'MANUAL_INTERVENTION') {
     refuse('PUSH_RETRY_NOT_ALLOWED', `inbound ${command.data.inboundNo} is ${state.status}; only a failed push can be retried`);

@@ -32,4 +32,7 @@ export const totalsBySku = (lines: readonly Line[]): ReadonlyMap<string, number>
 
 /** A key that is the same for the same lines in any order: for recognising a redelivered report. */
 export const linesKey = (lines: readonly Line[]): string =>
-  [...totalsBySku(lines)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([sku, q]) => `${sku}=${q}`).join(',');
+  [...totalsBySku(lines)]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([sku, q]) => `${sku}=${q}`)
+    .join(',');

@@ -21,7 +21,8 @@ export type PushAttempts = Readonly<{
 export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null };
 
 /** A retry is waiting and its deadline has come. */
-export const retryIsDue = (attempts: PushAttempts, now: Instant): boolean => attempts.nextAttemptAt !== null && millis(attempts.nextAttemptAt) <= millis(now);
+export const retryIsDue = (attempts: PushAttempts, now: Instant): boolean =>
+  attempts.nextAttemptAt !== null && millis(attempts.nextAttemptAt) <= millis(now);
 
 export const attemptsInRound = (attempts: PushAttempts): number => attempts.total - attempts.roundStart;
 

@@ -28,8 +28,7 @@ export const backoffDelayMs = (policy: RetryPolicy, failedAttemptInRound: number
   Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(failedAttemptInRound - 1, 52));
 
 export type FailureVerdict =
-  | Readonly<{ kind: 'retry'; dueAt: Instant }>
-  | Readonly<{ kind: 'give-up'; reason: 'ATTEMPTS_EXHAUSTED' | 'NOT_RETRYABLE' }>;
+  Readonly<{ kind: 'retry'; dueAt: Instant }> | Readonly<{ kind: 'give-up'; reason: 'ATTEMPTS_EXHAUSTED' | 'NOT_RETRYABLE' }>;
 
 /**
  * What follows a failed attempt. A retry is never due before the previous one was

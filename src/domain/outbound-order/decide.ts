@@ -176,13 +176,7 @@ const retryNow = (command: RetryNow, state: OrderState): OrderEvent[] => {
   return [retry('RESERVE', true), reservationRound(state, state.warehouseCode, openLines(state))];
 };
 
-const rerouted = (
-  state: OrderState,
-  toWarehouse: string,
-  reason: string,
-  at: string,
-  requestId: string | null,
-): OrderEvent[] => [
+const rerouted = (state: OrderState, toWarehouse: string, reason: string, at: string, requestId: string | null): OrderEvent[] => [
   {
     type: 'OrderRerouted',
     data: {
@@ -209,7 +203,10 @@ const reroute = (command: RerouteOrder, state: OrderState): OrderEvent[] => {
     refuse('ALREADY_PARTIALLY_SHIPPED', `order ${state.orderNo} has partly shipped from ${state.warehouseCode}`);
   }
   if (state.status !== 'PUSH_FAILED' && state.status !== 'MANUAL_INTERVENTION') {
-    refuse('REROUTE_NOT_ALLOWED', `order ${state.orderNo} is ${state.status}: only a failed or stuck order can be rerouted (cancel it first)`);
+    refuse(
+      'REROUTE_NOT_ALLOWED',
+      `order ${state.orderNo} is ${state.status}: only a failed or stuck order can be rerouted (cancel it first)`,
+    );
   }
   if (d.warehouseCode === state.warehouseCode) refuse('SAME_WAREHOUSE', `order ${state.orderNo} is already at ${d.warehouseCode}`);
   return rerouted(state, d.warehouseCode, d.reason, d.now, d.requestId);
@@ -295,7 +292,13 @@ const recordStockShort = (command: RecordStockShort, state: OrderState): OrderEv
   return [
     {
       type: 'StockShortageDetected',
-      data: { source: 'RESERVATION', warehouseCode: state.warehouseCode, lines: short, reportKey: `reservation:${d.reservationNo}`, detectedAt: d.now },
+      data: {
+        source: 'RESERVATION',
+        warehouseCode: state.warehouseCode,
+        lines: short,
+        reportKey: `reservation:${d.reservationNo}`,
+        detectedAt: d.now,
+      },
     },
     ...applyShortagePolicy(state, short, 'RESERVATION', d.alternativeWarehouse, d.now),
   ];
@@ -307,19 +310,31 @@ const recordWmsShortage = (command: RecordWmsShortage, state: OrderState): Order
   if (hasHandled(state, key)) return [];
   const reported = d.lines.map((line) => `${line.sku}×${line.quantity}`).join(', ');
   if (isTerminalOrder(state)) {
-    return [anomaly(state, 'SHORTAGE_AFTER_CLOSE', `${d.warehouseCode} reports ${reported} short, but the order is ${state.status}`, d.now, { factKeys: [key] })];
+    return [
+      anomaly(state, 'SHORTAGE_AFTER_CLOSE', `${d.warehouseCode} reports ${reported} short, but the order is ${state.status}`, d.now, {
+        factKeys: [key],
+      }),
+    ];
   }
   if (d.warehouseCode !== state.warehouseCode) {
     return [
-      anomaly(state, 'REPORT_FROM_PREVIOUS_WAREHOUSE', `${d.warehouseCode} reports ${reported} short, but the order is at ${state.warehouseCode}`, d.now, {
-        factKeys: [key],
-        warehouseCode: d.warehouseCode,
-      }),
+      anomaly(
+        state,
+        'REPORT_FROM_PREVIOUS_WAREHOUSE',
+        `${d.warehouseCode} reports ${reported} short, but the order is at ${state.warehouseCode}`,
+        d.now,
+        {
+          factKeys: [key],
+          warehouseCode: d.warehouseCode,
+        },
+      ),
     ];
   }
   const open = new Map(state.lines.map((line) => [line.sku, openQuantity(line)]));
   const totals = totalsBySku(d.lines);
-  const short = [...totals].map(([sku, quantity]) => ({ sku, quantity: Math.min(quantity, open.get(sku) ?? 0) })).filter((l) => l.quantity > 0);
+  const short = [...totals]
+    .map(([sku, quantity]) => ({ sku, quantity: Math.min(quantity, open.get(sku) ?? 0) }))
+    .filter((l) => l.quantity > 0);
   const notOpen = [...totals].filter(([sku, quantity]) => quantity > (open.get(sku) ?? 0));
   const anomalies = notOpen.map(([sku, quantity]) =>
     anomaly(state, 'SHORTAGE_NOT_OPEN', `${d.warehouseCode} reports ${sku}×${quantity} short; only ${open.get(sku) ?? 0} is open`, d.now, {
@@ -340,15 +355,37 @@ const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderState): O
   const consumed = { factKeys: [pushKey(d.attempt)], attempt: d.attempt, outboundNo: d.outboundNo, warehouseCode: d.warehouseCode };
   if (isTerminalOrder(state)) {
     if (hasHandled(state, pushKey(d.attempt)) || d.attempt <= state.push.total || state.status === 'SHIPPED') return [];
-    return [anomaly(state, 'PUSHED_AFTER_CLOSE', `${d.warehouseCode} accepted order ${state.orderNo} as ${d.outboundNo} after it was ${state.status}`, d.now, consumed)];
+    return [
+      anomaly(
+        state,
+        'PUSHED_AFTER_CLOSE',
+        `${d.warehouseCode} accepted order ${state.orderNo} as ${d.outboundNo} after it was ${state.status}`,
+        d.now,
+        consumed,
+      ),
+    ];
   }
   if (isRedeliveredAttempt(state.push, d.attempt)) return [];
   if (d.warehouseCode !== state.warehouseCode) {
-    return [anomaly(state, 'PUSHED_TO_PREVIOUS_WAREHOUSE', `${d.warehouseCode} accepted order ${state.orderNo} as ${d.outboundNo} after it moved to ${state.warehouseCode}`, d.now, consumed)];
+    return [
+      anomaly(
+        state,
+        'PUSHED_TO_PREVIOUS_WAREHOUSE',
+        `${d.warehouseCode} accepted order ${state.orderNo} as ${d.outboundNo} after it moved to ${state.warehouseCode}`,
+        d.now,
+        consumed,
+      ),
+    ];
   }
-  const succeeded: OrderEvent = { type: 'PushSucceeded', data: { attempt: d.attempt, warehouseCode: d.warehouseCode, outboundNo: d.outboundNo, pushedAt: d.now } };
+  const succeeded: OrderEvent = {
+    type: 'PushSucceeded',
+    data: { attempt: d.attempt, warehouseCode: d.warehouseCode, outboundNo: d.outboundNo, pushedAt: d.now },
+  };
   if (state.outboundNo !== null && state.outboundNo !== d.outboundNo) {
-    return [succeeded, anomaly(state, 'OUTBOUND_NO_MISMATCH', `the WMS answered ${d.outboundNo}; it had answered ${state.outboundNo}`, d.now)];
+    return [
+      succeeded,
+      anomaly(state, 'OUTBOUND_NO_MISMATCH', `the WMS answered ${d.outboundNo}; it had answered ${state.outboundNo}`, d.now),
+    ];
   }
   return [succeeded];
 };
@@ -365,7 +402,10 @@ const recordPushFailed = (command: RecordPushFailed, state: OrderState): OrderEv
   if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: d.attempt + 1, dueAt: verdict.dueAt } }];
   const reason = verdict.reason === 'NOT_RETRYABLE' ? 'PUSH_REJECTED' : 'PUSH_ATTEMPTS_EXHAUSTED';
   const why = verdict.reason === 'NOT_RETRYABLE' ? 'the WMS refused it' : `${d.attempt - state.push.roundStart} attempts failed`;
-  return [failed, { type: 'ManualInterventionRequired', data: { reason, detail: `push to ${d.warehouseCode}: ${why}: ${d.error}`, at: d.now } }];
+  return [
+    failed,
+    { type: 'ManualInterventionRequired', data: { reason, detail: `push to ${d.warehouseCode}: ${why}: ${d.error}`, at: d.now } },
+  ];
 };
 
 const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEvent[] => {
@@ -373,15 +413,23 @@ const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEve
   const key = progressKey(d.warehouseCode, d.stage);
   if (hasHandled(state, key)) return [];
   if (state.status === 'CANCELLED') {
-    return [anomaly(state, 'PROGRESS_AFTER_CANCEL', `${d.warehouseCode} reports ${d.stage} on a cancelled order`, d.now, { factKeys: [key] })];
+    return [
+      anomaly(state, 'PROGRESS_AFTER_CANCEL', `${d.warehouseCode} reports ${d.stage} on a cancelled order`, d.now, { factKeys: [key] }),
+    ];
   }
   if (isTerminalOrder(state)) return [];
   if (d.warehouseCode !== state.warehouseCode) {
     return [
-      anomaly(state, 'REPORT_FROM_PREVIOUS_WAREHOUSE', `${d.warehouseCode} reports ${d.stage}, but the order is at ${state.warehouseCode}`, d.now, {
-        factKeys: [key],
-        warehouseCode: d.warehouseCode,
-      }),
+      anomaly(
+        state,
+        'REPORT_FROM_PREVIOUS_WAREHOUSE',
+        `${d.warehouseCode} reports ${d.stage}, but the order is at ${state.warehouseCode}`,
+        d.now,
+        {
+          factKeys: [key],
+          warehouseCode: d.warehouseCode,
+        },
+      ),
     ];
   }
   if ((d.stage === 'PICKING' ? 1 : 2) <= state.progress) return [];
@@ -395,9 +443,19 @@ const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[
   if (problems.length > 0) refuse('INVALID_COMMAND', 'the shipment report is not valid', problems);
   const contentKey = shipmentContentKey(d.waybillNo, d.items);
   if (hasHandled(state, contentKey)) return [];
-  const shipment: Shipment = { outboundNo: d.outboundNo, waybillNo: d.waybillNo, carrier: d.carrier, items: d.items, shippedAt: d.shippedAt };
+  const shipment: Shipment = {
+    outboundNo: d.outboundNo,
+    waybillNo: d.waybillNo,
+    carrier: d.carrier,
+    items: d.items,
+    shippedAt: d.shippedAt,
+  };
   if (hasHandled(state, shipmentKey(d.waybillNo))) {
-    return [anomaly(state, 'CONFLICTING_SHIPMENT', `waybill ${d.waybillNo} was reported before with other items`, d.now, { factKeys: [contentKey] })];
+    return [
+      anomaly(state, 'CONFLICTING_SHIPMENT', `waybill ${d.waybillNo} was reported before with other items`, d.now, {
+        factKeys: [contentKey],
+      }),
+    ];
   }
   if (isTerminalOrder(state)) {
     const kind = state.status === 'CANCELLED' ? 'SHIPPED_AFTER_CANCEL' : 'SHIPPED_AFTER_CLOSE';
@@ -410,19 +468,29 @@ const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[
   }
   const anomalies: OrderEvent[] = [];
   if (state.outboundNo !== null && state.outboundNo !== d.outboundNo) {
-    anomalies.push(anomaly(state, 'OUTBOUND_NO_MISMATCH', `waybill ${d.waybillNo} names WMS order ${d.outboundNo}, not ${state.outboundNo}`, d.now));
+    anomalies.push(
+      anomaly(state, 'OUTBOUND_NO_MISMATCH', `waybill ${d.waybillNo} names WMS order ${d.outboundNo}, not ${state.outboundNo}`, d.now),
+    );
   }
   for (const [sku, quantity] of totalsBySku(d.items)) {
     const line = state.lines.find((l) => l.sku === sku);
-    if (line === undefined) anomalies.push(anomaly(state, 'SKU_NOT_ORDERED', `waybill ${d.waybillNo} carries ${sku}×${quantity}, never ordered`, d.now));
+    if (line === undefined)
+      anomalies.push(anomaly(state, 'SKU_NOT_ORDERED', `waybill ${d.waybillNo} carries ${sku}×${quantity}, never ordered`, d.now));
     else if (quantity > openQuantity(line)) {
       anomalies.push(
-        anomaly(state, 'SHIPPED_MORE_THAN_ORDERED', `waybill ${d.waybillNo} carries ${sku}×${quantity}; ${openQuantity(line)} was open`, d.now),
+        anomaly(
+          state,
+          'SHIPPED_MORE_THAN_ORDERED',
+          `waybill ${d.waybillNo} carries ${sku}×${quantity}; ${openQuantity(line)} was open`,
+          d.now,
+        ),
       );
     }
   }
   if (state.status === 'CANCEL_REQUESTED') {
-    anomalies.push(anomaly(state, 'SHIPPED_AFTER_CANCEL_REQUEST', `waybill ${d.waybillNo} shipped while a cancellation was pending`, d.now));
+    anomalies.push(
+      anomaly(state, 'SHIPPED_AFTER_CANCEL_REQUEST', `waybill ${d.waybillNo} shipped while a cancellation was pending`, d.now),
+    );
   }
   return [{ type: 'ShipmentRecorded', data: { ...shipment, recordedAt: d.now } }, ...anomalies];
 };
@@ -432,7 +500,11 @@ const recordIntercept = (command: RecordInterceptOutcome, state: OrderState): Or
   const key = interceptKey(d.cancelRequestId);
   if (hasHandled(state, key)) return [];
   if (state.status === 'SHIPPED' && d.intercepted) {
-    return [anomaly(state, 'INTERCEPTED_AFTER_SHIPMENT', `the warehouse reports order ${state.orderNo} intercepted, but it shipped`, d.now, { factKeys: [key] })];
+    return [
+      anomaly(state, 'INTERCEPTED_AFTER_SHIPMENT', `the warehouse reports order ${state.orderNo} intercepted, but it shipped`, d.now, {
+        factKeys: [key],
+      }),
+    ];
   }
   if (state.status !== 'CANCEL_REQUESTED' || state.pendingCancel !== d.cancelRequestId) return [];
   if (!d.intercepted) return [{ type: 'InterceptFailed', data: { cancelRequestId: d.cancelRequestId, detail: d.detail, at: d.now } }];
@@ -465,7 +537,12 @@ export const decideOrder = (command: OrderCommand, state: OrderState): readonly 
       return resolve(command, state);
     case 'RecordStockReserved':
       return command.data.reservationNo === state.reservationNo && state.status === 'CREATED'
-        ? [{ type: 'StockReserved', data: { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode, reservedAt: command.data.now } }]
+        ? [
+            {
+              type: 'StockReserved',
+              data: { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode, reservedAt: command.data.now },
+            },
+          ]
         : [];
     case 'RecordStockShort':
       return recordStockShort(command, state);

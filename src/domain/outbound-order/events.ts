@@ -82,20 +82,14 @@ export type OrderRerouted = Message<
     reroutedAt: Instant;
   }
 >;
-export type PushSucceeded = Message<
-  'PushSucceeded',
-  { attempt: number; warehouseCode: string; outboundNo: string; pushedAt: Instant }
->;
+export type PushSucceeded = Message<'PushSucceeded', { attempt: number; warehouseCode: string; outboundNo: string; pushedAt: Instant }>;
 export type PushFailed = Message<'PushFailed', PushFailedData>;
 export type PushRetryScheduled = Message<'PushRetryScheduled', PushRetryScheduledData>;
 export type RetryRequested = Message<
   'RetryRequested',
   { requestId: string; step: 'RESERVE' | 'PUSH'; newRound: boolean; requestedBy: string; requestedAt: Instant }
 >;
-export type ManualInterventionRequired = Message<
-  'ManualInterventionRequired',
-  { reason: ManualReason; detail: string; at: Instant }
->;
+export type ManualInterventionRequired = Message<'ManualInterventionRequired', { reason: ManualReason; detail: string; at: Instant }>;
 export type ManualInterventionResolved = Message<
   'ManualInterventionResolved',
   { requestId: string; outboundNo: string; note: string; resolvedBy: string; resolvedAt: Instant }

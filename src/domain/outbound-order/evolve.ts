@@ -1,10 +1,5 @@
 import { totalsBySku } from '../kernel/lines.ts';
-import {
-  afterPushFailed,
-  afterPushSucceeded,
-  afterRetryScheduled,
-  startNewRound,
-} from '../kernel/push-attempts.ts';
+import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { OrderEvent } from './events.ts';
 import {
   type OrderLine,
@@ -202,4 +197,3 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       };
   }
 };
-

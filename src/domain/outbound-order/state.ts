@@ -86,8 +86,7 @@ export const initialOrderState: OrderState = {
 
 export const isTerminalOrder = (state: OrderState): boolean => terminalStatuses.includes(state.status);
 
-export const openQuantity = (line: OrderLine): number =>
-  Math.max(0, line.ordered - line.shipped - line.backordered - line.cancelled);
+export const openQuantity = (line: OrderLine): number => Math.max(0, line.ordered - line.shipped - line.backordered - line.cancelled);
 
 export const openLines = (state: OrderState): Line[] =>
   state.lines.filter((line) => openQuantity(line) > 0).map((line) => ({ sku: line.sku, quantity: openQuantity(line) }));
@@ -112,8 +111,7 @@ export const placementKey = (placement: Placement): string =>
   ]);
 
 export const shipmentKey = (waybillNo: string): string => `waybill:${waybillNo}`;
-export const shipmentContentKey = (waybillNo: string, items: readonly Line[]): string =>
-  `waybill:${waybillNo}|${linesKey(items)}`;
+export const shipmentContentKey = (waybillNo: string, items: readonly Line[]): string => `waybill:${waybillNo}|${linesKey(items)}`;
 export const requestKey = (requestId: string): string => `request:${requestId}`;
 export const interceptKey = (cancelRequestId: string): string => `intercept:${cancelRequestId}`;
 export const progressKey = (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`;

@@ -58,7 +58,10 @@ const create = ({ data }: CreateReturn, state: ReturnState): ReturnEvent[] => {
   refuseIf(
     'SKU_NOT_SHIPPED',
     `order ${data.orderNo} never shipped what return ${data.returnNo} names`,
-    unshipped.map((line) => ({ path: `lines[${data.lines.indexOf(line)}].sku`, message: `${line.sku} was not shipped with order ${data.orderNo}` })),
+    unshipped.map((line) => ({
+      path: `lines[${data.lines.indexOf(line)}].sku`,
+      message: `${line.sku} was not shipped with order ${data.orderNo}`,
+    })),
   );
   const left = (line: ReturnLine): number => Math.max(0, figure(data.shipped, line.sku) - figure(data.alreadyReturned, line.sku));
   const excess = data.lines.filter((line) => line.quantity > left(line));
@@ -89,7 +92,8 @@ const create = ({ data }: CreateReturn, state: ReturnState): ReturnEvent[] => {
 
 const existing = (command: Exclude<ReturnCommand, CreateReturn>, state: ReturnState): ReturnCreatedData => {
   const created = state.created;
-  if (created === null || created.returnNo !== command.data.returnNo) return refuse('RETURN_NOT_FOUND', `no return ${command.data.returnNo}`);
+  if (created === null || created.returnNo !== command.data.returnNo)
+    return refuse('RETURN_NOT_FOUND', `no return ${command.data.returnNo}`);
   return created;
 };
 
@@ -100,7 +104,12 @@ export const inspectedTotals = (lines: readonly InspectionLine[]): Map<string, n
   return totals;
 };
 
-const differences = (inspectionNo: string, expectedLines: readonly ReturnLine[], lines: readonly InspectionLine[], now: string): AnomalyDetected[] => {
+const differences = (
+  inspectionNo: string,
+  expectedLines: readonly ReturnLine[],
+  lines: readonly InspectionLine[],
+  now: string,
+): AnomalyDetected[] => {
   const expected = new Map(expectedLines.map((l) => [l.sku, l.quantity]));
   const received = inspectedTotals(lines);
   return [...new Set([...expected.keys(), ...received.keys()])].flatMap((sku): AnomalyDetected[] => {
@@ -139,9 +148,14 @@ const inspect = (command: RecordReturnInspection, state: ReturnState): ReturnEve
 const close = (command: CloseReturn, state: ReturnState): ReturnEvent[] => {
   existing(command, state);
   const { requestId, closedBy, now } = command.data;
-  refuseIf('INVALID_COMMAND', 'close request is not valid', [...required('requestId', requestId), ...required('closedBy', closedBy), ...instant('now', now)]);
+  refuseIf('INVALID_COMMAND', 'close request is not valid', [
+    ...required('requestId', requestId),
+    ...required('closedBy', closedBy),
+    ...instant('now', now),
+  ]);
   if (state.requests.includes(requestId) || isClosed(state)) return [];
-  if (state.status !== 'INSPECTED') refuse('RETURN_NOT_INSPECTED', `return ${command.data.returnNo} cannot be closed before it is inspected`);
+  if (state.status !== 'INSPECTED')
+    refuse('RETURN_NOT_INSPECTED', `return ${command.data.returnNo} cannot be closed before it is inspected`);
   return [{ type: 'ReturnClosed', data: { requestId, closedBy, closedAt: now } }];
 };
 

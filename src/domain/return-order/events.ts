@@ -24,8 +24,21 @@ export type ReturnInspected = Message<
 /** What the inspection found against what the return announced, or a second inspection. */
 export type AnomalyDetected = Message<
   'AnomalyDetected',
-  | Readonly<{ kind: 'SHORT' | 'OVER' | 'UNKNOWN_SKU'; inspectionNo: string; sku: string; expected: number; received: number; detectedAt: Instant }>
-  | Readonly<{ kind: 'SECOND_INSPECTION'; inspectionNo: string; lines: readonly InspectionLine[]; inspectedAt: Instant; detectedAt: Instant }>
+  | Readonly<{
+      kind: 'SHORT' | 'OVER' | 'UNKNOWN_SKU';
+      inspectionNo: string;
+      sku: string;
+      expected: number;
+      received: number;
+      detectedAt: Instant;
+    }>
+  | Readonly<{
+      kind: 'SECOND_INSPECTION';
+      inspectionNo: string;
+      lines: readonly InspectionLine[];
+      inspectedAt: Instant;
+      detectedAt: Instant;
+    }>
 >;
 
 export type ReturnClosed = Message<'ReturnClosed', Readonly<{ requestId: string; closedBy: string; closedAt: Instant }>>;

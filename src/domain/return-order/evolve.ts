@@ -2,7 +2,9 @@ import type { ReturnEvent } from './events.ts';
 import type { ReturnState, Returned } from './state.ts';
 
 const plus = (returned: ReturnState['returned'], sku: string, qualified: number, defective: number): ReturnState['returned'] => {
-  const before: Returned = Object.hasOwn(returned, sku) ? (returned[sku] ?? { qualified: 0, defective: 0 }) : { qualified: 0, defective: 0 };
+  const before: Returned = Object.hasOwn(returned, sku)
+    ? (returned[sku] ?? { qualified: 0, defective: 0 })
+    : { qualified: 0, defective: 0 };
   return { ...returned, [sku]: { qualified: before.qualified + qualified, defective: before.defective + defective } };
 };
 

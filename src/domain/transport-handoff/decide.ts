@@ -30,7 +30,10 @@ export const decideHandOff = (command: HandOffCommand, state: HandOffState): rea
       if (problems.length > 0) refuse('INVALID_COMMAND', `retry policy: ${problems.join('; ')}`);
       if (state.status === 'HANDED_OFF' || isRedeliveredAttempt(state.push, d.attempt)) return [];
       if (state.status === 'MANUAL_INTERVENTION') return [];
-      const failed: HandOffEvent = { type: 'PushFailed', data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now } };
+      const failed: HandOffEvent = {
+        type: 'PushFailed',
+        data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now },
+      };
       const verdict = judgePushFailure(state.push, d);
       if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: d.attempt + 1, dueAt: verdict.dueAt } }];
       const reason = verdict.reason === 'NOT_RETRYABLE' ? 'PUSH_REJECTED' : 'PUSH_ATTEMPTS_EXHAUSTED';
@@ -45,7 +48,12 @@ export const decideHandOff = (command: HandOffCommand, state: HandOffState): rea
       return [
         {
           type: 'RetryRequested',
-          data: { requestId: d.requestId, newRound: state.status === 'MANUAL_INTERVENTION', requestedBy: d.requestedBy, requestedAt: d.now },
+          data: {
+            requestId: d.requestId,
+            newRound: state.status === 'MANUAL_INTERVENTION',
+            requestedBy: d.requestedBy,
+            requestedAt: d.now,
+          },
         },
       ];
     }

@@ -17,9 +17,4 @@ export type HandOffNeedsPerson = Message<
 >;
 
 export type HandOffEvent =
-  | ShipmentRegistered
-  | HandedOff
-  | HandOffFailed
-  | HandOffRetryScheduled
-  | HandOffRetryRequested
-  | HandOffNeedsPerson;
+  ShipmentRegistered | HandedOff | HandOffFailed | HandOffRetryScheduled | HandOffRetryRequested | HandOffNeedsPerson;

@@ -66,8 +66,12 @@ describe('SqliteAlerting', () => {
   test('each new alert writes one warn line with its kind, subject, key and message; a repeat writes none', async () => {
     const { lines, logger } = capturedLog();
     const alerting = open(newFile(), { logger });
-    await alerting.raise(alert('callback/abc', { kind: 'UNAPPLIED_CALLBACK', subject: 'callback', message: 'callback for unknown order OMS9' }));
-    await alerting.raise(alert('callback/abc', { kind: 'UNAPPLIED_CALLBACK', subject: 'callback', message: 'callback for unknown order OMS9' }));
+    await alerting.raise(
+      alert('callback/abc', { kind: 'UNAPPLIED_CALLBACK', subject: 'callback', message: 'callback for unknown order OMS9' }),
+    );
+    await alerting.raise(
+      alert('callback/abc', { kind: 'UNAPPLIED_CALLBACK', subject: 'callback', message: 'callback for unknown order OMS9' }),
+    );
     const [stored] = await alerting.list();
     expect(lines).toEqual([
       expect.objectContaining({
@@ -223,7 +227,9 @@ describe('SqliteAlerting webhook', () => {
     const alerting = open(newFile(), { logger, webhook: { url: `http://127.0.0.1:${port}/hook` } });
     await expect(alerting.raise(alert('w3'))).resolves.toBeUndefined();
     await alerting.flush();
-    expect(lines.filter((line) => line.level === ERROR)).toEqual([expect.objectContaining({ key: 'w3', msg: 'alert webhook delivery failed' })]);
+    expect(lines.filter((line) => line.level === ERROR)).toEqual([
+      expect.objectContaining({ key: 'w3', msg: 'alert webhook delivery failed' }),
+    ]);
   });
 
   test('a webhook that never answers does not hold up raise, and is given up after the timeout', async () => {
@@ -233,7 +239,9 @@ describe('SqliteAlerting webhook', () => {
     // raise has returned while the delivery is still under way
     expect(lines.map((line) => line.level)).toEqual([WARN]);
     await alerting.flush();
-    expect(lines.filter((line) => line.level === ERROR)).toEqual([expect.objectContaining({ key: 'w4', msg: 'alert webhook delivery failed' })]);
+    expect(lines.filter((line) => line.level === ERROR)).toEqual([
+      expect.objectContaining({ key: 'w4', msg: 'alert webhook delivery failed' }),
+    ]);
   });
 
   test('a webhook URL that is not a URL is refused when the adapter is opened', () => {

@@ -46,7 +46,10 @@ test('SIGKILL mid-append: the file is consistent, every returned append is there
   await store.close();
 
   for (const [stream, events] of stored) {
-    expect(events.map((event) => event.revision), stream).toEqual(events.map((_, index) => BigInt(index)));
+    expect(
+      events.map((event) => event.revision),
+      stream,
+    ).toEqual(events.map((_, index) => BigInt(index)));
     const perBatch = new Map<number, number[]>();
     for (const event of events) perBatch.set(event.data.batch, [...(perBatch.get(event.data.batch) ?? []), event.data.index]);
     for (const [batch, indexes] of perBatch) expect(indexes, `batch ${batch}`).toEqual([0, 1, 2, 3, 4, 5, 6]);

@@ -30,7 +30,11 @@ const numbered = (n: number) => ({
 
 test('a checkpoint saved after handling: the restarted subscriber goes on with the event it had not finished', async () => {
   const store = SqliteEventStore.open(events);
-  await store.append('order-R1', Array.from({ length: 20 }, (_, n) => numbered(n)), 'no_stream');
+  await store.append(
+    'order-R1',
+    Array.from({ length: 20 }, (_, n) => numbered(n)),
+    'no_stream',
+  );
   const saved = SqliteCheckpointStore.open(checkpoints);
   expect(await saved.load('order-view')).toBeUndefined();
 
@@ -84,10 +88,14 @@ type Said = Readonly<{ handling?: number; finished?: number; position?: string; 
 
 /** The subscriber in a child process (test/support/event-store-checkpointing-subscriber.ts), and what it says. */
 const subscriberProcess = (file: string, stallAt: number) => {
-  const child: ChildProcess = fork(new URL('../../support/event-store-checkpointing-subscriber.ts', import.meta.url).pathname, [file, file, 'order-view', String(stallAt)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: 'inherit',
-  });
+  const child: ChildProcess = fork(
+    new URL('../../support/event-store-checkpointing-subscriber.ts', import.meta.url).pathname,
+    [file, file, 'order-view', String(stallAt)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: 'inherit',
+    },
+  );
   const said: Said[] = [];
   const waiting: { until: (said: Said) => boolean; resolve: () => void }[] = [];
   child.on('message', (message: Said) => {
@@ -114,7 +122,11 @@ const subscriberProcess = (file: string, stallAt: number) => {
 test('SIGKILL in the middle of an event: the restarted process resumes with that event, after the last one it finished, never before', async () => {
   const file = join(directory, 'killed.db'); // events and checkpoints in one file, as the service may keep them
   const store = SqliteEventStore.open(file);
-  await store.append('order-K1', Array.from({ length: 30 }, (_, n) => numbered(n)), 'no_stream');
+  await store.append(
+    'order-K1',
+    Array.from({ length: 30 }, (_, n) => numbered(n)),
+    'no_stream',
+  );
   await store.append('stock-K1', [numbered(1_000)], 'no_stream');
   const stored = await store.readAll<Numbered>({ category: 'order' });
   await store.close();

@@ -26,7 +26,9 @@ test('a known key, as X-Api-Key or as a bearer token, is let through; the sandbo
   const shipped = await fetch(`${t.hub.url}/api/oms/orders/AUTH2`, { headers: { authorization: 'Bearer key-one' } });
   expect(shipped.status).toBe(200);
   const order = await waitFor('the shipment', async () => {
-    const view = (await (await fetch(`${t.hub.url}/api/oms/orders/AUTH2`, { headers: { 'x-api-key': 'key-one' } })).json()) as { data: { status: string } };
+    const view = (await (await fetch(`${t.hub.url}/api/oms/orders/AUTH2`, { headers: { 'x-api-key': 'key-one' } })).json()) as {
+      data: { status: string };
+    };
     return view.data.status === 'SHIPPED' ? view.data : undefined;
   });
   expect(order.status).toBe('SHIPPED');

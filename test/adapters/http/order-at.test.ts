@@ -16,7 +16,10 @@ beforeAll(async () => {
   expect(placed.status).toBe(201);
   const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
   t.clock.set('2025-11-22T03:00:00.000Z'); // an hour later the warehouse calls back
-  const shipped = await fetch(`${t.hub.url}/api/oms/outbound/callback`, { method: 'POST', body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo) });
+  const shipped = await fetch(`${t.hub.url}/api/oms/outbound/callback`, {
+    method: 'POST',
+    body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo),
+  });
   expect(shipped.status).toBe(200);
   await t.orderReaches('OMS202511220001', 'SHIPPED');
 });
@@ -28,18 +31,34 @@ describe('GET /api/oms/orders/{orderNo}?at=', () => {
   test('an instant with an offset: the order as it stood then, and the instant it is as of', async () => {
     const halfPast = await orderAt('2025-11-22T02:30:00Z');
     expect(halfPast.status).toBe(200);
-    expect(halfPast.body.data).toMatchObject({ orderNo: 'OMS202511220001', status: 'PUSHED_TO_WMS', shipments: [], asOf: '2025-11-22T02:30:00.000Z' });
-    expect(halfPast.body.data.lines).toEqual([{ sku: 'SKU001', batchNo: 'BATCH001', ordered: 2, shipped: 0, backordered: 0, cancelled: 0 }]);
+    expect(halfPast.body.data).toMatchObject({
+      orderNo: 'OMS202511220001',
+      status: 'PUSHED_TO_WMS',
+      shipments: [],
+      asOf: '2025-11-22T02:30:00.000Z',
+    });
+    expect(halfPast.body.data.lines).toEqual([
+      { sku: 'SKU001', batchNo: 'BATCH001', ordered: 2, shipped: 0, backordered: 0, cancelled: 0 },
+    ]);
     const later = await orderAt(encodeURIComponent('2025-11-22T11:00:00+08:00'));
     expect(later.body.data).toMatchObject({ status: 'SHIPPED', asOf: '2025-11-22T11:00:00.000+08:00' });
     expect(later.body.data.lines[0].shipped).toBe(2);
   });
 
   test("a local time is read in the warehouse zone (Asia/Shanghai); an unencoded '+' offset still reads as one", async () => {
-    expect((await orderAt('2025-11-22T10:30:00')).body.data).toMatchObject({ status: 'PUSHED_TO_WMS', asOf: '2025-11-22T10:30:00.000+08:00' });
+    expect((await orderAt('2025-11-22T10:30:00')).body.data).toMatchObject({
+      status: 'PUSHED_TO_WMS',
+      asOf: '2025-11-22T10:30:00.000+08:00',
+    });
     expect((await orderAt('2025-11-22T11:00:00')).body.data.status).toBe('SHIPPED');
-    expect((await orderAt('2025-11-22T10:30:00+08:00')).body.data).toMatchObject({ status: 'PUSHED_TO_WMS', asOf: '2025-11-22T10:30:00.000+08:00' });
-    expect((await orderAt('2025-11-22%2010:30')).body.data).toMatchObject({ status: 'PUSHED_TO_WMS', asOf: '2025-11-22T10:30:00.000+08:00' });
+    expect((await orderAt('2025-11-22T10:30:00+08:00')).body.data).toMatchObject({
+      status: 'PUSHED_TO_WMS',
+      asOf: '2025-11-22T10:30:00.000+08:00',
+    });
+    expect((await orderAt('2025-11-22%2010:30')).body.data).toMatchObject({
+      status: 'PUSHED_TO_WMS',
+      asOf: '2025-11-22T10:30:00.000+08:00',
+    });
   });
 
   test('before the order existed → 404; without at → the order now, as before', async () => {
@@ -65,7 +84,10 @@ describe('GET /api/oms/orders/{orderNo}?at=', () => {
   test('the events a callback caused keep the raw callback in their metadata', async () => {
     const events = (await t.get('/api/oms/orders/OMS202511220001/events')).body.data;
     const shipment = events.find((e: { type: string }) => e.type === 'ShipmentRecorded');
-    expect(shipment.metadata.callback).toEqual({ endpoint: '/api/oms/outbound/callback', body: JSON.parse(articleOutboundCallback.replace('WMS202511220001', shipment.data.outboundNo)) });
+    expect(shipment.metadata.callback).toEqual({
+      endpoint: '/api/oms/outbound/callback',
+      body: JSON.parse(articleOutboundCallback.replace('WMS202511220001', shipment.data.outboundNo)),
+    });
     expect(shipment.metadata.recordedAt).toBe('2025-11-22T03:00:00.000Z');
     const placed = events.find((e: { type: string }) => e.type === 'OrderPlaced');
     expect(placed.metadata).not.toHaveProperty('callback');
@@ -73,7 +95,9 @@ describe('GET /api/oms/orders/{orderNo}?at=', () => {
 
   test('/openapi.json documents the query parameter', async () => {
     const document = await waitFor('the document', async () => (await fetch(`${t.hub.url}/openapi.json`)).json() as Promise<any>);
-    const parameters = document.paths['/api/oms/orders/{orderNo}'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
+    const parameters = document.paths['/api/oms/orders/{orderNo}'].get.parameters.map(
+      (p: { name: string; in: string }) => `${p.in}:${p.name}`,
+    );
     expect(parameters).toEqual(['path:orderNo', 'query:at']);
   });
 });

@@ -34,7 +34,11 @@ describe('intake: POST /api/oms/orders', () => {
   test("the article's body, verbatim, is taken: 201, placeholders read as NORMAL / STANDARD, and it reaches the WMS", async () => {
     const answer = await raw('/api/oms/orders', articleOutboundCreate);
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ code: 201, message: 'success', data: { orderNo: 'OMS202511220001', priority: 'NORMAL', timeRequirement: 'STANDARD' } });
+    expect(answer.body).toMatchObject({
+      code: 201,
+      message: 'success',
+      data: { orderNo: 'OMS202511220001', priority: 'NORMAL', timeRequirement: 'STANDARD' },
+    });
     const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
     expect(pushed.outboundNo).toMatch(/^WMS/);
     expect(pushed.lines).toEqual([{ sku: 'SKU001', batchNo: 'BATCH001', ordered: 2, shipped: 0, backordered: 0, cancelled: 0 }]);
@@ -69,12 +73,26 @@ describe('intake: POST /api/oms/orders', () => {
     const before = await eventCount();
     const answer = await t.post(
       '/api/oms/orders',
-      order('BAD1', { priority: 'URGENT', items: [{ sku: 'SKU001', quantity: 0 }, { sku: '', quantity: 1.5 }], consignee: { name: '张三' } }),
+      order('BAD1', {
+        priority: 'URGENT',
+        items: [
+          { sku: 'SKU001', quantity: 0 },
+          { sku: '', quantity: 1.5 },
+        ],
+        consignee: { name: '张三' },
+      }),
     );
     expect(answer.status).toBe(422);
     const paths = answer.body.data.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['body.priority', 'body.items.0.quantity', 'body.items.1.sku', 'body.items.1.quantity', 'body.consignee.phone', 'body.consignee.address']),
+      expect.arrayContaining([
+        'body.priority',
+        'body.items.0.quantity',
+        'body.items.1.sku',
+        'body.items.1.quantity',
+        'body.consignee.phone',
+        'body.consignee.address',
+      ]),
     );
     expect(await eventCount()).toBe(before);
     expect((await t.get('/api/oms/orders/BAD1')).status).toBe(404);
@@ -86,7 +104,15 @@ describe('intake: POST /api/oms/orders', () => {
   });
 
   test('a SKU listed twice is refused by the domain with its reason → 422', async () => {
-    const answer = await t.post('/api/oms/orders', order('DUP1', { items: [{ sku: 'SKU001', quantity: 1 }, { sku: 'SKU001', quantity: 2 }] }));
+    const answer = await t.post(
+      '/api/oms/orders',
+      order('DUP1', {
+        items: [
+          { sku: 'SKU001', quantity: 1 },
+          { sku: 'SKU001', quantity: 2 },
+        ],
+      }),
+    );
     expect(answer.status).toBe(422);
     expect(answer.body.data.reason).toBe('INVALID_ORDER');
   });
@@ -111,7 +137,9 @@ describe('reading orders', () => {
     expect(answer.status).toBe(200);
     const [placed, ...rest] = answer.body.data;
     expect(placed).toMatchObject({ type: 'OrderPlaced', revision: '0', metadata: { recordedAt: expect.any(String) } });
-    expect(rest.map((e: { type: string }) => e.type)).toEqual(expect.arrayContaining(['ReservationRequested', 'StockReserved', 'PushSucceeded']));
+    expect(rest.map((e: { type: string }) => e.type)).toEqual(
+      expect.arrayContaining(['ReservationRequested', 'StockReserved', 'PushSucceeded']),
+    );
     const pushed = rest.find((e: { type: string }) => e.type === 'PushSucceeded');
     expect(pushed.metadata.correlationId).toBe(placed.metadata.correlationId);
     expect(pushed.metadata.causationId).not.toBe(placed.id);
@@ -124,10 +152,20 @@ describe('warehouse callbacks', () => {
     const body = articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo);
     const answer = await raw('/api/oms/outbound/callback', body);
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ code: 200, message: 'success', data: { applied: true, orderNo: 'OMS202511220001', status: 'SHIPPED' } });
+    expect(answer.body).toMatchObject({
+      code: 200,
+      message: 'success',
+      data: { applied: true, orderNo: 'OMS202511220001', status: 'SHIPPED' },
+    });
     const shipped = await t.order('OMS202511220001');
     expect(shipped.shipments).toEqual([
-      { waybillNo: 'SF1234567890', carrier: '顺丰速运', outboundNo: pushed.outboundNo, items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }], shippedAt: '2025-11-22T10:00:00.000+08:00' },
+      {
+        waybillNo: 'SF1234567890',
+        carrier: '顺丰速运',
+        outboundNo: pushed.outboundNo,
+        items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
+        shippedAt: '2025-11-22T10:00:00.000+08:00',
+      },
     ]);
     const handedOff = await waitFor('the hand-off', async () => {
       const s = await t.get('/api/oms/shipments/SF1234567890');
@@ -157,13 +195,20 @@ describe('warehouse callbacks', () => {
     expect(answer.status).toBe(404);
     expect(answer.body.message).toMatch(/kept/);
     const alerts = (await t.get('/api/oms/alerts?acknowledged=false')).body.data;
-    const kept = alerts.find((a: { kind: string; details: { body: { orderNo?: string } } }) => a.kind === 'UNAPPLIED_CALLBACK' && a.details.body.orderNo === 'OMS-UNKNOWN-1');
+    const kept = alerts.find(
+      (a: { kind: string; details: { body: { orderNo?: string } } }) =>
+        a.kind === 'UNAPPLIED_CALLBACK' && a.details.body.orderNo === 'OMS-UNKNOWN-1',
+    );
     expect(kept.details.body).toEqual(JSON.parse(body));
   });
 
   test('a callback with a bad field → 422 naming it, nothing stored', async () => {
     const before = await eventCount();
-    const answer = await t.post('/api/oms/outbound/callback', { ...JSON.parse(articleOutboundCallback), shippedTime: 'yesterday', actualItems: [] });
+    const answer = await t.post('/api/oms/outbound/callback', {
+      ...JSON.parse(articleOutboundCallback),
+      shippedTime: 'yesterday',
+      actualItems: [],
+    });
     expect(answer.status).toBe(422);
     expect(answer.body.data.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.actualItems', 'body.shippedTime']);
     expect(await eventCount()).toBe(before);
@@ -195,7 +240,9 @@ describe('stock, alerts, inbound, returns, documents', () => {
     expect(first.body.data).toMatchObject({ applied: true, level: { onHand: 20 } });
     const again = await t.post('/api/oms/stock/adjustments', { countId: 'C1', warehouseCode: 'WH002', sku: 'SKU004', countedOnHand: 20 });
     expect(again.body.data.applied).toBe(false);
-    expect((await t.post('/api/oms/stock/adjustments', { countId: 'C2', warehouseCode: 'WH002', sku: 'SKU004', countedOnHand: -1 })).status).toBe(422);
+    expect(
+      (await t.post('/api/oms/stock/adjustments', { countId: 'C2', warehouseCode: 'WH002', sku: 'SKU004', countedOnHand: -1 })).status,
+    ).toBe(422);
   });
 
   test('alerts can be acknowledged; an unknown alert → 404; a bad filter → 422', async () => {
@@ -208,28 +255,64 @@ describe('stock, alerts, inbound, returns, documents', () => {
   });
 
   test('a purchase inbound is created, pushed, and its receipt puts stock on hand', async () => {
-    const created = await t.post('/api/oms/inbound-orders', { inboundNo: 'IN1', warehouseCode: 'WH002', supplier: '供应商A', poNumber: 'PO-1', items: [{ sku: 'SKU002', quantity: 30 }] });
+    const created = await t.post('/api/oms/inbound-orders', {
+      inboundNo: 'IN1',
+      warehouseCode: 'WH002',
+      supplier: '供应商A',
+      poNumber: 'PO-1',
+      items: [{ sku: 'SKU002', quantity: 30 }],
+    });
     expect(created.status).toBe(201);
     const pushed = await waitFor('the inbound push', async () => {
       const s = (await t.get('/api/oms/inbound-orders/IN1')).body.data;
       return s.status === 'PUSHED_TO_WMS' ? s : undefined;
     });
     const receipt = await t.post('/api/oms/inbound/callback', {
-      inboundNo: 'IN1', wmsInboundNo: pushed.wmsInboundNo, warehouseCode: 'WH002', receivedItems: [{ sku: 'SKU002', quantity: 30 }], receivedTime: '2025-11-23T09:00:00',
+      inboundNo: 'IN1',
+      wmsInboundNo: pushed.wmsInboundNo,
+      warehouseCode: 'WH002',
+      receivedItems: [{ sku: 'SKU002', quantity: 30 }],
+      receivedTime: '2025-11-23T09:00:00',
     });
     expect(receipt.body.data).toMatchObject({ applied: true, status: 'RECEIVED' });
     await waitFor('stock received', async () => (await t.get('/api/oms/stock?warehouseCode=WH002&sku=SKU002')).body.data[0]?.onHand === 30);
-    expect((await t.post('/api/oms/inbound/callback', { inboundNo: 'IN-NOPE', wmsInboundNo: 'X', warehouseCode: 'WH002', receivedItems: [{ sku: 'SKU002', quantity: 1 }], receivedTime: '2025-11-23T09:00:00' })).status).toBe(404);
+    expect(
+      (
+        await t.post('/api/oms/inbound/callback', {
+          inboundNo: 'IN-NOPE',
+          wmsInboundNo: 'X',
+          warehouseCode: 'WH002',
+          receivedItems: [{ sku: 'SKU002', quantity: 1 }],
+          receivedTime: '2025-11-23T09:00:00',
+        })
+      ).status,
+    ).toBe(404);
   });
 
   test('a return of more than shipped is refused; a good one is inspected back into stock, defective apart', async () => {
-    const tooMany = await t.post('/api/oms/returns', { returnNo: 'RT1', orderNo: 'OMS202511220001', reason: 'damaged', items: [{ sku: 'SKU001', quantity: 3 }] });
+    const tooMany = await t.post('/api/oms/returns', {
+      returnNo: 'RT1',
+      orderNo: 'OMS202511220001',
+      reason: 'damaged',
+      items: [{ sku: 'SKU001', quantity: 3 }],
+    });
     expect(tooMany.status).toBe(409);
-    expect(tooMany.body.data).toMatchObject({ reason: 'RETURN_EXCEEDS_SHIPPED', errors: [{ path: 'lines[0].quantity', message: '3 of SKU001 asked for, at most 2 may still be returned' }] });
-    const created = await t.post('/api/oms/returns', { returnNo: 'RT2', orderNo: 'OMS202511220001', reason: 'damaged', items: [{ sku: 'SKU001', quantity: 2 }] });
+    expect(tooMany.body.data).toMatchObject({
+      reason: 'RETURN_EXCEEDS_SHIPPED',
+      errors: [{ path: 'lines[0].quantity', message: '3 of SKU001 asked for, at most 2 may still be returned' }],
+    });
+    const created = await t.post('/api/oms/returns', {
+      returnNo: 'RT2',
+      orderNo: 'OMS202511220001',
+      reason: 'damaged',
+      items: [{ sku: 'SKU001', quantity: 2 }],
+    });
     expect(created.status).toBe(201);
     const inspected = await t.post('/api/oms/return/callback', {
-      returnNo: 'RT2', warehouseCode: 'WH001', inspectedItems: [{ sku: 'SKU001', qualified: 1, defective: 1 }], inspectedTime: '2025-11-25T15:00:00',
+      returnNo: 'RT2',
+      warehouseCode: 'WH001',
+      inspectedItems: [{ sku: 'SKU001', qualified: 1, defective: 1 }],
+      inspectedTime: '2025-11-25T15:00:00',
     });
     expect(inspected.body.data).toMatchObject({ applied: true, status: 'INSPECTED' });
     const level = await waitFor('the restock', async () => {
@@ -242,11 +325,23 @@ describe('stock, alerts, inbound, returns, documents', () => {
 
   test('/openapi.json describes every route from the zod schemas; /health answers', async () => {
     const doc = (await fetch(`${t.hub.url}/openapi.json`).then((r) => r.json())) as { paths: Record<string, any> };
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/oms/orders', '/api/oms/orders/{orderNo}', '/api/oms/outbound/callback', '/api/oms/stock', '/api/oms/alerts']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/oms/orders',
+        '/api/oms/orders/{orderNo}',
+        '/api/oms/outbound/callback',
+        '/api/oms/stock',
+        '/api/oms/alerts',
+      ]),
+    );
     expect(doc.paths['/api/oms/orders'].post.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['orderNo', 'warehouseCode', 'priority', 'timeRequirement', 'items', 'consignee']),
     );
-    expect((await t.get('/health')).body.data).toMatchObject({ status: 'ok', store: 'sqlite', projectionLag: { orders: expect.any(Number) } });
+    expect((await t.get('/health')).body.data).toMatchObject({
+      status: 'ok',
+      store: 'sqlite',
+      projectionLag: { orders: expect.any(Number) },
+    });
     const listed = await waitFor('the order list', async () => {
       const page = (await t.get('/api/oms/reports/orders?status=SHIPPED')).body.data;
       return page.items.some((o: { orderNo: string }) => o.orderNo === 'OMS202511220001') ? page : undefined;

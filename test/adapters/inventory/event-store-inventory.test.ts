@@ -58,7 +58,13 @@ const send = async (store: EventStore, command: StockCommand): Promise<Refused |
   }
 };
 
-const receive = (warehouseCode: string, sku: string, quantity: number, reference: string, condition: StockCondition = 'SELLABLE'): StockCommand => ({
+const receive = (
+  warehouseCode: string,
+  sku: string,
+  quantity: number,
+  reference: string,
+  condition: StockCondition = 'SELLABLE',
+): StockCommand => ({
   type: 'ReceiveStock',
   data: { reference, warehouseCode, sku, quantity, condition, now },
 });
@@ -129,7 +135,10 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     expect(await stock.levels()).toEqual([level('WH001', 'SKU001', 5, 2), level('WH001', 'SKU002', 6, 0), level('WH002', 'SKU001', 4, 0)]);
 
     await given(deduct('WH001', 'SKU001', 2, 'SF1', 'OMS1#1'), receive('WH003', 'SKU003', 1, 'RT1', 'DEFECTIVE'));
-    await vi.waitFor(async () => expect(await stock.levels({ warehouseCode: 'WH003' })).toEqual([level('WH003', 'SKU003', 0, 0, 1)]), eventually);
+    await vi.waitFor(
+      async () => expect(await stock.levels({ warehouseCode: 'WH003' })).toEqual([level('WH003', 'SKU003', 0, 0, 1)]),
+      eventually,
+    );
     expect(await stock.levels({ warehouseCode: 'WH001' })).toEqual([level('WH001', 'SKU001', 3, 0), level('WH001', 'SKU002', 6, 0)]);
     expect(await stock.levels({ sku: 'SKU001' })).toEqual([level('WH001', 'SKU001', 3, 0), level('WH002', 'SKU001', 4, 0)]);
     expect(await stock.levels({ warehouseCode: 'WH002', sku: 'SKU001' })).toEqual([level('WH002', 'SKU001', 4, 0)]);
@@ -161,7 +170,7 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
   describe('warehouseCovering', () => {
     // WH001: A 5, B 5 (total 10)   WH002: A 10, B 1 (total 11)   WH003: A 3   WH004: defective A only
     const stocked = async () => {
-        await given(
+      await given(
         receive('WH001', 'A', 5, 'PO1'),
         receive('WH001', 'B', 5, 'PO1'),
         receive('WH002', 'A', 10, 'PO2'),
@@ -174,7 +183,15 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     test('of the warehouses that cover every line, the one with most available across the lines', async () => {
       await stocked();
       const stock = await start();
-      expect(await stock.warehouseCovering([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }], [])).toBe('WH002');
+      expect(
+        await stock.warehouseCovering(
+          [
+            { sku: 'A', quantity: 3 },
+            { sku: 'B', quantity: 1 },
+          ],
+          [],
+        ),
+      ).toBe('WH002');
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 3 }], [])).toBe('WH002');
       expect(await stock.warehouseCovering([{ sku: 'B', quantity: 2 }], [])).toBe('WH001');
     });
@@ -182,7 +199,15 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     test('excluded warehouses are passed over', async () => {
       await stocked();
       const stock = await start();
-      expect(await stock.warehouseCovering([{ sku: 'A', quantity: 3 }, { sku: 'B', quantity: 1 }], ['WH002'])).toBe('WH001');
+      expect(
+        await stock.warehouseCovering(
+          [
+            { sku: 'A', quantity: 3 },
+            { sku: 'B', quantity: 1 },
+          ],
+          ['WH002'],
+        ),
+      ).toBe('WH001');
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 3 }], ['WH002', 'WH001'])).toBe('WH003');
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 3 }], ['WH001', 'WH002', 'WH003'])).toBeNull();
     });
@@ -191,7 +216,15 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
       await stocked();
       const stock = await start();
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 11 }], [])).toBeNull();
-      expect(await stock.warehouseCovering([{ sku: 'A', quantity: 10 }, { sku: 'B', quantity: 2 }], [])).toBeNull();
+      expect(
+        await stock.warehouseCovering(
+          [
+            { sku: 'A', quantity: 10 },
+            { sku: 'B', quantity: 2 },
+          ],
+          [],
+        ),
+      ).toBeNull();
       expect(await stock.warehouseCovering([{ sku: 'C', quantity: 1 }], [])).toBeNull();
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 1 }], ['WH001', 'WH002', 'WH003'])).toBeNull();
     });
@@ -200,8 +233,24 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
       await stocked();
       const stock = await start();
       // 4 + 4 of A: WH001 (5 of A) covers neither line's sum; only WH002 does
-      expect(await stock.warehouseCovering([{ sku: 'A', quantity: 4, batchNo: 'B1' }, { sku: 'A', quantity: 4, batchNo: 'B2' }], ['WH002'])).toBeNull();
-      expect(await stock.warehouseCovering([{ sku: 'A', quantity: 4, batchNo: 'B1' }, { sku: 'A', quantity: 4, batchNo: 'B2' }], [])).toBe('WH002');
+      expect(
+        await stock.warehouseCovering(
+          [
+            { sku: 'A', quantity: 4, batchNo: 'B1' },
+            { sku: 'A', quantity: 4, batchNo: 'B2' },
+          ],
+          ['WH002'],
+        ),
+      ).toBeNull();
+      expect(
+        await stock.warehouseCovering(
+          [
+            { sku: 'A', quantity: 4, batchNo: 'B1' },
+            { sku: 'A', quantity: 4, batchNo: 'B2' },
+          ],
+          [],
+        ),
+      ).toBe('WH002');
     });
 
     test('reserved stock is not available, and the choice follows the live view', async () => {
@@ -215,14 +264,19 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     });
 
     test('a tie goes to the lowest warehouse code', async () => {
-        await given(receive('WH009', 'A', 4, 'PO1'), receive('WH005', 'A', 4, 'PO1'), receive('WH007', 'A', 4, 'PO1'), receive('WH006', 'A', 3, 'PO1'));
+      await given(
+        receive('WH009', 'A', 4, 'PO1'),
+        receive('WH005', 'A', 4, 'PO1'),
+        receive('WH007', 'A', 4, 'PO1'),
+        receive('WH006', 'A', 3, 'PO1'),
+      );
       const stock = await start();
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 2 }], [])).toBe('WH005');
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 2 }], ['WH005'])).toBe('WH007');
     });
 
     test('a known warehouse with no stock yet is a candidate that does not cover, until its stock arrives', async () => {
-        const stock = await start({ knownWarehouses: ['WH000', 'WH001'] });
+      const stock = await start({ knownWarehouses: ['WH000', 'WH001'] });
       expect(await stock.warehouseCovering([{ sku: 'A', quantity: 1 }], [])).toBeNull();
       expect(await stock.levels()).toEqual([]);
       await given(receive('WH001', 'A', 1, 'PO1'));
@@ -239,18 +293,26 @@ const reservation = fc.constantFrom('OMS1#1', 'OMS2#1');
 const quantity = fc.integer({ min: 1, max: 6 });
 const ledgerCommand: fc.Arbitrary<StockCommand> = fc.oneof(
   fc
-    .record({ warehouseCode, sku, reference, quantity: quantity.map((q) => q * 2), condition: fc.constantFrom<StockCondition>('SELLABLE', 'DEFECTIVE') })
+    .record({
+      warehouseCode,
+      sku,
+      reference,
+      quantity: quantity.map((q) => q * 2),
+      condition: fc.constantFrom<StockCondition>('SELLABLE', 'DEFECTIVE'),
+    })
     .map((data): StockCommand => ({ type: 'ReceiveStock', data: { ...data, now } })),
-  fc.record({ warehouseCode, sku, reference: reservation, quantity }).map((data): StockCommand => ({ type: 'ReserveStock', data: { ...data, now } })),
+  fc
+    .record({ warehouseCode, sku, reference: reservation, quantity })
+    .map((data): StockCommand => ({ type: 'ReserveStock', data: { ...data, now } })),
   fc
     .record({ warehouseCode, sku, reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)) })
     .map((data): StockCommand => ({ type: 'ReleaseStock', data: { ...data, now } })),
   fc
     .record({ warehouseCode, sku, reference, reservation: fc.option(reservation, { nil: undefined }), quantity })
     .map((data): StockCommand => ({ type: 'DeductStock', data: { ...data, now } })),
-  fc.record({ warehouseCode, sku, reference, countedOnHand: fc.integer({ min: 0, max: 12 }) }).map(
-    (data): StockCommand => ({ type: 'AdjustStock', data: { ...data, now } }),
-  ),
+  fc
+    .record({ warehouseCode, sku, reference, countedOnHand: fc.integer({ min: 0, max: 12 }) })
+    .map((data): StockCommand => ({ type: 'AdjustStock', data: { ...data, now } })),
 );
 
 /** Every ledger in the store, each folded from its own stream. */
@@ -261,7 +323,14 @@ const foldedLedgers = async (store: EventStore): Promise<StockLevel[]> => {
       const events = await store.readStream<StockEvent>(stream);
       const state = fold(stockLedgerDecider, events);
       const { warehouseCode: wh, sku: item } = (events[0] as StockEvent).data;
-      return { warehouseCode: wh, sku: item, onHand: state.onHand, reserved: state.reserved, available: available(state), defective: state.defective };
+      return {
+        warehouseCode: wh,
+        sku: item,
+        onHand: state.onHand,
+        reserved: state.reserved,
+        available: available(state),
+        defective: state.defective,
+      };
     }),
   );
   return levels.sort((a, b) => a.warehouseCode.localeCompare(b.warehouseCode) || a.sku.localeCompare(b.sku));

@@ -52,7 +52,10 @@ const stockMove: fc.Arbitrary<Move> = fc
         case 2:
           return { type: 'ReserveStock', data: { ...on, reference: ref, quantity } };
         case 3:
-          return { type: 'ReleaseStock', data: { ...on, reference: `rel${n}`, reservation: ref, quantity: n % 2 === 0 ? 'ALL' : quantity } };
+          return {
+            type: 'ReleaseStock',
+            data: { ...on, reference: `rel${n}`, reservation: ref, quantity: n % 2 === 0 ? 'ALL' : quantity },
+          };
         case 4:
           return { type: 'DeductStock', data: { ...on, reference: `SF${n}`, reservation: n % 3 === 0 ? undefined : ref, quantity } };
         default:
@@ -61,25 +64,44 @@ const stockMove: fc.Arbitrary<Move> = fc
     },
   }));
 
-const inboundMove: fc.Arbitrary<Move> = fc.tuple(fc.integer({ min: 0, max: 5 }), warehouse, fc.boolean(), fc.nat(3)).map(([choice, warehouseCode, retryable, n]) => ({
-  kind: 'inbound',
-  make: (attempt: number, now: string): InboundCommand => {
-    const inboundNo = 'PO1';
-    switch (choice) {
-      case 0:
-        return { type: 'CreateInbound', data: { inboundNo, kind: 'PURCHASE', warehouseCode, supplier: 'ACME', poNumber: 'PO-1', lines: [{ sku: 'SKU001', quantity: 10 }], now } };
-      case 1:
-        return { type: 'RecordInboundPushSucceeded', data: { inboundNo, attempt, wmsInboundNo: 'WIN1', now } };
-      case 2:
-      case 3:
-        return { type: 'RecordInboundPushFailed', data: { inboundNo, attempt, error: `HTTP ${retryable ? 503 : 400}`, retryable, now, policy } };
-      case 4:
-        return { type: 'RetryInboundPush', data: { inboundNo, requestId: `r${n}`, requestedBy: 'ops', now } };
-      default:
-        return { type: 'RecordReceipt', data: { inboundNo, receiptNo: `RC${n}`, lines: [{ sku: 'SKU001', quantity: 8 + n }], receivedAt: now, now } };
-    }
-  },
-}));
+const inboundMove: fc.Arbitrary<Move> = fc
+  .tuple(fc.integer({ min: 0, max: 5 }), warehouse, fc.boolean(), fc.nat(3))
+  .map(([choice, warehouseCode, retryable, n]) => ({
+    kind: 'inbound',
+    make: (attempt: number, now: string): InboundCommand => {
+      const inboundNo = 'PO1';
+      switch (choice) {
+        case 0:
+          return {
+            type: 'CreateInbound',
+            data: {
+              inboundNo,
+              kind: 'PURCHASE',
+              warehouseCode,
+              supplier: 'ACME',
+              poNumber: 'PO-1',
+              lines: [{ sku: 'SKU001', quantity: 10 }],
+              now,
+            },
+          };
+        case 1:
+          return { type: 'RecordInboundPushSucceeded', data: { inboundNo, attempt, wmsInboundNo: 'WIN1', now } };
+        case 2:
+        case 3:
+          return {
+            type: 'RecordInboundPushFailed',
+            data: { inboundNo, attempt, error: `HTTP ${retryable ? 503 : 400}`, retryable, now, policy },
+          };
+        case 4:
+          return { type: 'RetryInboundPush', data: { inboundNo, requestId: `r${n}`, requestedBy: 'ops', now } };
+        default:
+          return {
+            type: 'RecordReceipt',
+            data: { inboundNo, receiptNo: `RC${n}`, lines: [{ sku: 'SKU001', quantity: 8 + n }], receivedAt: now, now },
+          };
+      }
+    },
+  }));
 
 const handoffMove: fc.Arbitrary<Move> = fc
   .tuple(fc.constantFrom('SF1', 'SF2'), fc.integer({ min: 0, max: 4 }), fc.boolean(), fc.nat(3))
@@ -89,7 +111,18 @@ const handoffMove: fc.Arbitrary<Move> = fc
     make: (attempt: number, now: string): HandOffCommand => {
       switch (choice) {
         case 0:
-          return { type: 'RegisterShipment', data: { waybillNo: waybill, orderNo: 'OMS1', carrier: 'SF', consignee, items: [{ sku: 'SKU001', quantity: 1 }], shippedAt: now, now } };
+          return {
+            type: 'RegisterShipment',
+            data: {
+              waybillNo: waybill,
+              orderNo: 'OMS1',
+              carrier: 'SF',
+              consignee,
+              items: [{ sku: 'SKU001', quantity: 1 }],
+              shippedAt: now,
+              now,
+            },
+          };
         case 1:
           return { type: 'RecordHandOffSucceeded', data: { attempt, transportRef: `T${attempt}`, now } };
         case 2:
@@ -101,22 +134,36 @@ const handoffMove: fc.Arbitrary<Move> = fc
     },
   }));
 
-const returnMove: fc.Arbitrary<Move> = fc.tuple(fc.integer({ min: 0, max: 2 }), fc.nat(3), fc.nat(3)).map(([choice, qualified, defective]) => ({
-  kind: 'return',
-  make: (now: string): ReturnCommand => {
-    const returnNo = 'RT1';
-    if (choice === 0) {
-      return {
-        type: 'CreateReturn',
-        data: { returnNo, orderNo: 'OMS0', warehouseCode: 'WH001', reason: 'too small', lines: [{ sku: 'SKU001', quantity: 2 }], shipped: { SKU001: 4 }, alreadyReturned: {}, now },
-      };
-    }
-    if (choice === 1) {
-      return { type: 'RecordReturnInspection', data: { returnNo, inspectionNo: `IN${qualified}`, lines: [{ sku: 'SKU001', qualified, defective }], inspectedAt: now, now } };
-    }
-    return { type: 'CloseReturn', data: { returnNo, requestId: 'close', closedBy: 'ops', now } };
-  },
-}));
+const returnMove: fc.Arbitrary<Move> = fc
+  .tuple(fc.integer({ min: 0, max: 2 }), fc.nat(3), fc.nat(3))
+  .map(([choice, qualified, defective]) => ({
+    kind: 'return',
+    make: (now: string): ReturnCommand => {
+      const returnNo = 'RT1';
+      if (choice === 0) {
+        return {
+          type: 'CreateReturn',
+          data: {
+            returnNo,
+            orderNo: 'OMS0',
+            warehouseCode: 'WH001',
+            reason: 'too small',
+            lines: [{ sku: 'SKU001', quantity: 2 }],
+            shipped: { SKU001: 4 },
+            alreadyReturned: {},
+            now,
+          },
+        };
+      }
+      if (choice === 1) {
+        return {
+          type: 'RecordReturnInspection',
+          data: { returnNo, inspectionNo: `IN${qualified}`, lines: [{ sku: 'SKU001', qualified, defective }], inspectedAt: now, now },
+        };
+      }
+      return { type: 'CloseReturn', data: { returnNo, requestId: 'close', closedBy: 'ops', now } };
+    },
+  }));
 
 /**
  * The order's next step on the usual road (reserved, pushed, picked, packed, shipped), or now and
@@ -124,41 +171,108 @@ const returnMove: fc.Arbitrary<Move> = fc.tuple(fc.integer({ min: 0, max: 2 }), 
  */
 const flowCommand = (state: OrderState, variant: number, now: string, order: number): OrderCommand | null => {
   const stumble = variant % 7 === 0;
-  const open = state.lines.map((l) => ({ sku: l.sku, quantity: l.ordered - l.shipped - l.backordered - l.cancelled })).filter((l) => l.quantity > 0);
+  const open = state.lines
+    .map((l) => ({ sku: l.sku, quantity: l.ordered - l.shipped - l.backordered - l.cancelled }))
+    .filter((l) => l.quantity > 0);
   switch (state.status) {
     case 'CREATED':
       return stumble
-        ? { type: 'RecordStockShort', data: { reservationNo: state.reservationNo, shortfalls: open.slice(0, 1).map((l) => ({ sku: l.sku, requested: l.quantity, available: 0 })), alternativeWarehouse: variant % 2 === 0 ? 'WH002' : null, now } }
+        ? {
+            type: 'RecordStockShort',
+            data: {
+              reservationNo: state.reservationNo,
+              shortfalls: open.slice(0, 1).map((l) => ({ sku: l.sku, requested: l.quantity, available: 0 })),
+              alternativeWarehouse: variant % 2 === 0 ? 'WH002' : null,
+              now,
+            },
+          }
         : { type: 'RecordStockReserved', data: { reservationNo: state.reservationNo, now } };
     case 'RESERVED':
     case 'PUSH_FAILED':
       return stumble || variant % 5 === 1
-        ? { type: 'RecordPushFailed', data: { attempt: state.push.total + 1, warehouseCode: state.warehouseCode, error: 'HTTP 503', retryable: variant % 3 !== 0, policy, now } }
-        : { type: 'RecordPushSucceeded', data: { attempt: state.push.total + 1, warehouseCode: state.warehouseCode, outboundNo: `WMS${order}-${state.reservationNo}`, now } };
+        ? {
+            type: 'RecordPushFailed',
+            data: {
+              attempt: state.push.total + 1,
+              warehouseCode: state.warehouseCode,
+              error: 'HTTP 503',
+              retryable: variant % 3 !== 0,
+              policy,
+              now,
+            },
+          }
+        : {
+            type: 'RecordPushSucceeded',
+            data: {
+              attempt: state.push.total + 1,
+              warehouseCode: state.warehouseCode,
+              outboundNo: `WMS${order}-${state.reservationNo}`,
+              now,
+            },
+          };
     case 'PUSHED_TO_WMS':
     case 'IN_PROGRESS':
     case 'PARTIALLY_SHIPPED': {
       if (stumble) return { type: 'CancelOrder', data: { requestId: `cancel-${variant}`, reason: 'customer', requestedBy: 'cs', now } };
-      if (state.progress < 2 && variant % 3 !== 0) return { type: 'RecordWmsProgress', data: { warehouseCode: state.warehouseCode, stage: state.progress === 0 ? 'PICKING' : 'PACKED', at: now, now } };
-      if (variant % 11 === 5) return { type: 'RecordWmsShortage', data: { warehouseCode: state.warehouseCode, lines: open.slice(0, 1), alternativeWarehouse: null, now } };
+      if (state.progress < 2 && variant % 3 !== 0)
+        return {
+          type: 'RecordWmsProgress',
+          data: { warehouseCode: state.warehouseCode, stage: state.progress === 0 ? 'PICKING' : 'PACKED', at: now, now },
+        };
+      if (variant % 11 === 5)
+        return {
+          type: 'RecordWmsShortage',
+          data: { warehouseCode: state.warehouseCode, lines: open.slice(0, 1), alternativeWarehouse: null, now },
+        };
       const items = variant % 4 === 0 ? open.slice(0, 1) : open;
-      return { type: 'RecordShipment', data: { outboundNo: state.outboundNo ?? 'WMS?', waybillNo: `SF${order}-${state.lines.reduce((n, l) => n + l.shipped, 0)}-${variant % 3}`, carrier: '顺丰速运', items, shippedAt: now, now } };
+      return {
+        type: 'RecordShipment',
+        data: {
+          outboundNo: state.outboundNo ?? 'WMS?',
+          waybillNo: `SF${order}-${state.lines.reduce((n, l) => n + l.shipped, 0)}-${variant % 3}`,
+          carrier: '顺丰速运',
+          items,
+          shippedAt: now,
+          now,
+        },
+      };
     }
     case 'CANCEL_REQUESTED':
-      return { type: 'RecordInterceptOutcome', data: { cancelRequestId: state.pendingCancel ?? '', intercepted: variant % 2 === 0, detail: '', now } };
+      return {
+        type: 'RecordInterceptOutcome',
+        data: { cancelRequestId: state.pendingCancel ?? '', intercepted: variant % 2 === 0, detail: '', now },
+      };
     case 'MANUAL_INTERVENTION':
       return variant % 2 === 0
         ? { type: 'RetryNow', data: { requestId: `retry-${variant}`, requestedBy: 'ops', now } }
-        : { type: 'ResolveManually', data: { requestId: `resolve-${variant}`, outboundNo: `WMS${order}-M`, note: '', resolvedBy: 'ops', now } };
+        : {
+            type: 'ResolveManually',
+            data: { requestId: `resolve-${variant}`, outboundNo: `WMS${order}-M`, note: '', resolvedBy: 'ops', now },
+          };
     default:
       return null;
   }
 };
 
 const move: fc.Arbitrary<Move> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ order: fc.integer({ min: 0, max: 4 }), variant: fc.nat(1000) }).map(({ order, variant }): Move => ({ kind: 'flow', order, variant })) },
-  { weight: 4, arbitrary: fc.record({ order: fc.integer({ min: 0, max: 3 }), step }).map(({ order, step: s }): Move => ({ kind: 'order', order, step: s })) },
-  { weight: 3, arbitrary: fc.record({ order: fc.integer({ min: 0, max: 4 }), placement }).map(({ order, placement: p }): Move => ({ kind: 'place', order, placement: p })) },
+  {
+    weight: 12,
+    arbitrary: fc
+      .record({ order: fc.integer({ min: 0, max: 4 }), variant: fc.nat(1000) })
+      .map(({ order, variant }): Move => ({ kind: 'flow', order, variant })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .record({ order: fc.integer({ min: 0, max: 3 }), step })
+      .map(({ order, step: s }): Move => ({ kind: 'order', order, step: s })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({ order: fc.integer({ min: 0, max: 4 }), placement })
+      .map(({ order, placement: p }): Move => ({ kind: 'place', order, placement: p })),
+  },
   { weight: 1, arbitrary: fc.constant<Move>({ kind: 'backorder' }) },
   { weight: 3, arbitrary: stockMove },
   { weight: 2, arbitrary: inboundMove },
@@ -207,10 +321,15 @@ export const play = (history: readonly HistoryStep[]): Append[] => {
     switch (m.kind) {
       case 'order': {
         const stream = orderStreamName(`OMS${m.order}`);
-        decide(outboundOrder, stream, (state: OrderState): OrderCommand => {
-          const command = m.step(state, now);
-          return command.type === 'PlaceOrder' ? { ...command, data: { ...command.data, orderNo: `OMS${m.order}` } } : command;
-        }, now);
+        decide(
+          outboundOrder,
+          stream,
+          (state: OrderState): OrderCommand => {
+            const command = m.step(state, now);
+            return command.type === 'PlaceOrder' ? { ...command, data: { ...command.data, orderNo: `OMS${m.order}` } } : command;
+          },
+          now,
+        );
         break;
       }
       case 'flow': {
@@ -221,13 +340,23 @@ export const play = (history: readonly HistoryStep[]): Append[] => {
         break;
       }
       case 'place':
-        decide(outboundOrder, orderStreamName(`OMS${m.order}`), (): OrderCommand => ({ type: 'PlaceOrder', data: { ...m.placement, orderNo: `OMS${m.order}`, now } }), now);
+        decide(
+          outboundOrder,
+          orderStreamName(`OMS${m.order}`),
+          (): OrderCommand => ({ type: 'PlaceOrder', data: { ...m.placement, orderNo: `OMS${m.order}`, now } }),
+          now,
+        );
         break;
       case 'backorder': {
         const next = waiting.shift();
         if (next === undefined) break;
         const placementOf = articleOrder({ orderNo: next.backorderNo, items: next.lines, backorderOf: next.orderNo });
-        decide(outboundOrder, orderStreamName(next.backorderNo), (): OrderCommand => ({ type: 'PlaceOrder', data: { ...placementOf, now } }), now);
+        decide(
+          outboundOrder,
+          orderStreamName(next.backorderNo),
+          (): OrderCommand => ({ type: 'PlaceOrder', data: { ...placementOf, now } }),
+          now,
+        );
         break;
       }
       case 'stock': {
@@ -260,7 +389,11 @@ export const appendAll = async (store: EventStore, appends: readonly Append[]): 
   for (const { stream, events, recordedAt } of appends) {
     const result = await store.append(
       stream,
-      events.map((event) => ({ ...event, id: `00000000-0000-4000-8000-${String((id += 1)).padStart(12, '0')}`, metadata: { correlationId: 'flow', causationId: 'cause', recordedAt } })),
+      events.map((event) => ({
+        ...event,
+        id: `00000000-0000-4000-8000-${String((id += 1)).padStart(12, '0')}`,
+        metadata: { correlationId: 'flow', causationId: 'cause', recordedAt },
+      })),
       revisions.get(stream) ?? 'no_stream',
     );
     revisions.set(stream, result.nextExpectedRevision);

@@ -24,7 +24,9 @@ export const dumpFile = (path: string, projections: readonly Projection[] = allP
     for (const projection of projections) {
       for (const t of projection.tables) {
         const rows = db.prepare(`SELECT * FROM "${t.name}"`).all() as Record<string, unknown>[];
-        for (const row of rows) for (const [column, type] of Object.entries(t.columns)) if (type === 'json' && typeof row[column] === 'string') row[column] = JSON.parse(row[column] as string);
+        for (const row of rows)
+          for (const [column, type] of Object.entries(t.columns))
+            if (type === 'json' && typeof row[column] === 'string') row[column] = JSON.parse(row[column] as string);
         dump[t.name] = rows.sort(byKey(t.key));
       }
     }
@@ -35,7 +37,11 @@ export const dumpFile = (path: string, projections: readonly Projection[] = allP
 };
 
 /** What the projections hold after these events, by the in-memory reading of their operations. */
-export const dumpModel = (events: readonly StoredEvent[], projections: readonly Projection[] = allProjections, zone = 'Asia/Shanghai'): Dump => {
+export const dumpModel = (
+  events: readonly StoredEvent[],
+  projections: readonly Projection[] = allProjections,
+  zone = 'Asia/Shanghai',
+): Dump => {
   const dump: Dump = {};
   for (const projection of projections) {
     const tables = project(projection, events, zone);

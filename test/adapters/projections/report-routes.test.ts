@@ -17,7 +17,18 @@ import { SqliteProjections } from '../../../src/adapters/projections/sqlite-proj
 import type { Dependencies } from '../../../src/application/dependencies.ts';
 import type { DomainMessage } from '../../../src/application/ports/event-store.ts';
 import type { OrderEvent } from '../../../src/domain/outbound-order/index.ts';
-import { articleOrder, articleShipment, failed, line, placed, pushed, reserved, reservationRequested, retryScheduled, shipped } from '../../domain/outbound-order/order-fixtures.ts';
+import {
+  articleOrder,
+  articleShipment,
+  failed,
+  line,
+  placed,
+  pushed,
+  reserved,
+  reservationRequested,
+  retryScheduled,
+  shipped,
+} from '../../domain/outbound-order/order-fixtures.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
 import { freshFile } from './projection-files.ts';
 
@@ -35,10 +46,26 @@ const record = async (stream: string, recordedAt: string, ...events: DomainMessa
 // Saturday 22 November 2025, Shanghai: three orders at WH001; two at WH002 the next day, one of them cancelled.
 const day1 = (hhmm: string) => `2025-11-22T${hhmm}:00.000+08:00`;
 const day2 = (hhmm: string) => `2025-11-23T${hhmm}:00.000+08:00`;
-const lifeOf = async (orderNo: string, warehouseCode: string, at: (hhmm: string) => string, story: 'shipped' | 'stuck' | 'short' | 'short-then-cancelled' | 'placed') => {
-  const order = articleOrder({ orderNo, warehouseCode, priority: story === 'stuck' ? 'HIGH' : 'NORMAL', items: [line('SKU001', 2), line('SKU002', 1)], policy: { allowPartialShip: true, allowCancel: false } });
+const lifeOf = async (
+  orderNo: string,
+  warehouseCode: string,
+  at: (hhmm: string) => string,
+  story: 'shipped' | 'stuck' | 'short' | 'short-then-cancelled' | 'placed',
+) => {
+  const order = articleOrder({
+    orderNo,
+    warehouseCode,
+    priority: story === 'stuck' ? 'HIGH' : 'NORMAL',
+    items: [line('SKU001', 2), line('SKU002', 1)],
+    policy: { allowPartialShip: true, allowCancel: false },
+  });
   const stream = `order-${orderNo}`;
-  await record(stream, at('09:00'), placed(order, at('09:00')), reservationRequested(1, [line('SKU001', 2), line('SKU002', 1)], warehouseCode));
+  await record(
+    stream,
+    at('09:00'),
+    placed(order, at('09:00')),
+    reservationRequested(1, [line('SKU001', 2), line('SKU002', 1)], warehouseCode),
+  );
   if (story === 'placed') return;
   await record(stream, at('09:01'), reserved(1, warehouseCode, at('09:01')));
   if (story === 'stuck') {
@@ -46,16 +73,27 @@ const lifeOf = async (orderNo: string, warehouseCode: string, at: (hhmm: string)
       failed(1, at('09:02')),
       retryScheduled(2, at('09:03')),
       failed(2, at('09:03')),
-      { type: 'ManualInterventionRequired', data: { reason: 'PUSH_ATTEMPTS_EXHAUSTED', detail: 'push to WH001: 2 attempts failed: HTTP 503', at: at('09:03') } },
+      {
+        type: 'ManualInterventionRequired',
+        data: { reason: 'PUSH_ATTEMPTS_EXHAUSTED', detail: 'push to WH001: 2 attempts failed: HTTP 503', at: at('09:03') },
+      },
     ];
     await record(stream, at('09:03'), ...gaveUp);
     return;
   }
   await record(stream, at('09:05'), pushed(1, `WMS-${orderNo}`, at('09:05'), warehouseCode));
   if (story === 'short' || story === 'short-then-cancelled') {
-    await record(stream, at('10:00'),
-      { type: 'StockShortageDetected', data: { source: 'WMS', warehouseCode, lines: [line('SKU002', 1)], reportKey: 'k', detectedAt: at('10:00') } },
-      { type: 'BackorderCreated', data: { backorderNo: `${orderNo}-BO1`, warehouseCode, lines: [line('SKU002', 1)], heldUnderReservation: 1, createdAt: at('10:00') } },
+    await record(
+      stream,
+      at('10:00'),
+      {
+        type: 'StockShortageDetected',
+        data: { source: 'WMS', warehouseCode, lines: [line('SKU002', 1)], reportKey: 'k', detectedAt: at('10:00') },
+      },
+      {
+        type: 'BackorderCreated',
+        data: { backorderNo: `${orderNo}-BO1`, warehouseCode, lines: [line('SKU002', 1)], heldUnderReservation: 1, createdAt: at('10:00') },
+      },
     );
   }
   if (story === 'short-then-cancelled') {
@@ -66,7 +104,11 @@ const lifeOf = async (orderNo: string, warehouseCode: string, at: (hhmm: string)
     return;
   }
   const items = story === 'short' ? [line('SKU001', 2)] : [line('SKU001', 2), line('SKU002', 1)];
-  await record(stream, at('11:05'), shipped(articleShipment({ outboundNo: `WMS-${orderNo}`, waybillNo: `SF-${orderNo}`, items, shippedAt: at('11:05') }), at('11:05')));
+  await record(
+    stream,
+    at('11:05'),
+    shipped(articleShipment({ outboundNo: `WMS-${orderNo}`, waybillNo: `SF-${orderNo}`, items, shippedAt: at('11:05') }), at('11:05')),
+  );
 };
 
 let server: Server;
@@ -85,13 +127,30 @@ beforeAll(async () => {
   await lifeOf('OMS3', 'WH001', day1, 'short');
   await lifeOf('OMS4', 'WH002', day2, 'placed');
   await lifeOf('OMS5', 'WH002', day2, 'short-then-cancelled');
-  await record('stock-WH001.SKU001', day1('08:00'),
-    { type: 'StockReceived', data: { reference: 'PO-1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 100, condition: 'SELLABLE', receivedAt: day1('08:00') } },
-    { type: 'StockReserved', data: { reference: 'OMS2/R1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 2, reservedAt: day1('09:01') } },
+  await record(
+    'stock-WH001.SKU001',
+    day1('08:00'),
+    {
+      type: 'StockReceived',
+      data: { reference: 'PO-1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 100, condition: 'SELLABLE', receivedAt: day1('08:00') },
+    },
+    {
+      type: 'StockReserved',
+      data: { reference: 'OMS2/R1', warehouseCode: 'WH001', sku: 'SKU001', quantity: 2, reservedAt: day1('09:01') },
+    },
   );
   await record('order-OMS1', day1('12:00'), {
     type: 'AnomalyDetected',
-    data: { kind: 'CONFLICTING_SHIPMENT', detail: 'waybill SF-OMS1 was reported before with other items', factKeys: [], attempt: null, shipment: null, outboundNo: 'WMS-OMS1', warehouseCode: 'WH001', detectedAt: day1('12:00') },
+    data: {
+      kind: 'CONFLICTING_SHIPMENT',
+      detail: 'waybill SF-OMS1 was reported before with other items',
+      factKeys: [],
+      attempt: null,
+      shipment: null,
+      outboundNo: 'WMS-OMS1',
+      warehouseCode: 'WH001',
+      detectedAt: day1('12:00'),
+    },
   });
   projections = SqliteProjections.open(freshFile('reports'));
   await projections.start(store);
@@ -145,7 +204,13 @@ describe('GET /api/oms/reports/orders', () => {
     const first = await get('/api/oms/reports/orders?limit=3');
     expect(first.body.data.items).toHaveLength(3);
     const second = await get(`/api/oms/reports/orders?limit=3&cursor=${first.body.data.nextCursor}`);
-    expect([...first.body.data.items, ...second.body.data.items].map((o: any) => o.orderNo)).toEqual(['OMS4', 'OMS5', 'OMS1', 'OMS2', 'OMS3']);
+    expect([...first.body.data.items, ...second.body.data.items].map((o: any) => o.orderNo)).toEqual([
+      'OMS4',
+      'OMS5',
+      'OMS1',
+      'OMS2',
+      'OMS3',
+    ]);
     expect(second.body.data.nextCursor).toBeNull();
   });
 
@@ -189,8 +254,13 @@ describe('the other reports', () => {
     const byDay = await get('/api/oms/reports/status-counts?by=day&limit=1');
     expect(byDay.body.data.items).toEqual([{ day: '2025-11-23', total: 2, counts: { CREATED: 1, CANCELLED: 1 } }]);
     const next = await get(`/api/oms/reports/status-counts?by=day&limit=1&cursor=${byDay.body.data.nextCursor}`);
-    expect(next.body.data).toEqual({ items: [{ day: '2025-11-22', total: 3, counts: { SHIPPED: 2, MANUAL_INTERVENTION: 1 } }], nextCursor: null });
-    expect((await get('/api/oms/reports/status-counts?by=week')).body.data.errors).toEqual([{ path: 'query.by', message: 'by must be warehouse or day' }]);
+    expect(next.body.data).toEqual({
+      items: [{ day: '2025-11-22', total: 3, counts: { SHIPPED: 2, MANUAL_INTERVENTION: 1 } }],
+      nextCursor: null,
+    });
+    expect((await get('/api/oms/reports/status-counts?by=week')).body.data.errors).toEqual([
+      { path: 'query.by', message: 'by must be warehouse or day' },
+    ]);
   });
 
   it('the backorder queue: what is owed, against which order, to whom, since when, how long (not what a cancelled order was owed)', async () => {
@@ -234,7 +304,9 @@ describe('the other reports', () => {
 
   it('stock by warehouse and SKU', async () => {
     const answer = await get('/api/oms/reports/stock?warehouseCode=WH001');
-    expect(answer.body.data.items).toEqual([{ warehouseCode: 'WH001', sku: 'SKU001', onHand: 100, reserved: 2, available: 98, defective: 0, anomalies: 0 }]);
+    expect(answer.body.data.items).toEqual([
+      { warehouseCode: 'WH001', sku: 'SKU001', onHand: 100, reserved: 2, available: 98, defective: 0, anomalies: 0 },
+    ]);
   });
 
   it('lead times per warehouse and day, p50 / p95 in seconds', async () => {
@@ -272,11 +344,15 @@ describe('the other reports', () => {
         lastDetail: 'waybill SF-OMS1 was reported before with other items',
       },
     ]);
-    expect((await get('/api/oms/reports/anomalies?by=day')).body.data.items).toMatchObject([{ day: '2025-11-22', kind: 'CONFLICTING_SHIPMENT', count: 1 }]);
+    expect((await get('/api/oms/reports/anomalies?by=day')).body.data.items).toMatchObject([
+      { day: '2025-11-22', kind: 'CONFLICTING_SHIPMENT', count: 1 },
+    ]);
   });
 
   it('every report is described in the OpenAPI document, with its query parameters', async () => {
-    const document = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: Record<string, { get: { parameters: { name: string }[] } }> };
+    const document = (await (await fetch(`${url}/openapi.json`)).json()) as {
+      paths: Record<string, { get: { parameters: { name: string }[] } }>;
+    };
     expect(Object.keys(document.paths)).toEqual([
       '/api/oms/reports/orders',
       '/api/oms/reports/status-counts',

@@ -62,11 +62,31 @@ describe('the SQLite projections, live', () => {
     await settle(async () => Object.values(await projections.lag(store)).every((behind) => behind === 0));
     expect(dumpFile(file)).toEqual(dumpModel(await store.readAll()));
     await projections.stop();
-    await store.append('stock-WH001.SKU009', [{ type: 'StockReceived', id: 'late-1', metadata: { correlationId: 'f', causationId: 'c', recordedAt: '2025-12-01T00:00:00Z' }, data: { reference: 'PO9', warehouseCode: 'WH001', sku: 'SKU009', quantity: 5, condition: 'SELLABLE', receivedAt: '2025-12-01T00:00:00Z' } }], 'no_stream');
+    await store.append(
+      'stock-WH001.SKU009',
+      [
+        {
+          type: 'StockReceived',
+          id: 'late-1',
+          metadata: { correlationId: 'f', causationId: 'c', recordedAt: '2025-12-01T00:00:00Z' },
+          data: {
+            reference: 'PO9',
+            warehouseCode: 'WH001',
+            sku: 'SKU009',
+            quantity: 5,
+            condition: 'SELLABLE',
+            receivedAt: '2025-12-01T00:00:00Z',
+          },
+        },
+      ],
+      'no_stream',
+    );
     expect(await projections.lag(store)).toEqual(Object.fromEntries(projectionNames.map((name) => [name, 1])));
     await projections.start(store);
     expect(await projections.lag(store)).toEqual(Object.fromEntries(projectionNames.map((name) => [name, 0])));
-    expect((await projections.stock({ warehouseCode: 'WH001', sku: 'SKU009', limit: 10 })).items).toMatchObject([{ onHand: 5, available: 5 }]);
+    expect((await projections.stock({ warehouseCode: 'WH001', sku: 'SKU009', limit: 10 })).items).toMatchObject([
+      { onHand: 5, available: 5 },
+    ]);
     await projections.close();
   });
 });
@@ -134,17 +154,20 @@ const prefixOf = (appends: readonly Append[], k: number): Append[] => {
 };
 
 describe('(b) a rebuild gives the rows built live', () => {
-  test.prop([historyArb(60), fc.integer({ min: 1, max: 50 })], { numRuns: 30 })('rebuild == live, and the comparison finds nothing', async (history, rebuildBatchSize) => {
-    const store = await storeWith(play(history));
-    const file = await onePass(store);
-    const builtLive = dumpFile(file);
-    const projections = SqliteProjections.open(file, { rebuildBatchSize });
-    const result = await projections.rebuild(store);
-    await projections.close();
-    expect(result.events).toBe((await store.readAll()).length);
-    expect(dumpFile(file)).toEqual(builtLive);
-    expect(await compareProjections(store, file, freshFile('scratch'))).toEqual([]);
-  });
+  test.prop([historyArb(60), fc.integer({ min: 1, max: 50 })], { numRuns: 30 })(
+    'rebuild == live, and the comparison finds nothing',
+    async (history, rebuildBatchSize) => {
+      const store = await storeWith(play(history));
+      const file = await onePass(store);
+      const builtLive = dumpFile(file);
+      const projections = SqliteProjections.open(file, { rebuildBatchSize });
+      const result = await projections.rebuild(store);
+      await projections.close();
+      expect(result.events).toBe((await store.readAll()).length);
+      expect(dumpFile(file)).toEqual(builtLive);
+      expect(await compareProjections(store, file, freshFile('scratch'))).toEqual([]);
+    },
+  );
 
   it('a rebuild of some projections leaves the others as they are', async () => {
     const store = await storeWith(sampleAppends(3));
@@ -160,7 +183,9 @@ describe('(b) a rebuild gives the rows built live', () => {
     const model = dumpModel(await store.readAll());
     expect(after.order_list).toEqual(model.order_list);
     expect(after.stock_levels).toEqual(model.stock_levels?.map((row) => ({ ...row, onHand: (row.onHand as number) + 1000 })));
-    await expect(SqliteProjections.open(freshFile()).rebuild(store, ['no-such-report'])).rejects.toThrow(/no projection named no-such-report/);
+    await expect(SqliteProjections.open(freshFile()).rebuild(store, ['no-such-report'])).rejects.toThrow(
+      /no projection named no-such-report/,
+    );
   });
 
   it('readers keep the old tables until the swap, in this connection and in another one', async () => {
@@ -173,7 +198,8 @@ describe('(b) a rebuild gives the rows built live', () => {
     const projections = SqliteProjections.open(file, { rebuildBatchSize: 1 });
     const seenDuring: string[][] = [];
     const orders = async () => (await projections.orders({ limit: 500 })).items.map((item) => item.warehouseCode);
-    const fromOther = () => (other.prepare('SELECT warehouseCode FROM order_list').all() as { warehouseCode: string }[]).map((row) => row.warehouseCode);
+    const fromOther = () =>
+      (other.prepare('SELECT warehouseCode FROM order_list').all() as { warehouseCode: string }[]).map((row) => row.warehouseCode);
     const before = await orders();
     let progress = 0;
     await projections.rebuild(store, undefined, (events) => {
@@ -292,7 +318,9 @@ describe('lag, verification, versions', () => {
     const file = await onePass(store);
     await appendRest(store, appends.slice(20));
     expect(await compareProjections(store, file, freshFile('scratch'))).toEqual([]);
-    expect(await compareProjections(store, freshFile('absent'), freshFile('scratch'))).toEqual([expect.stringMatching(/^no projections file at /)]);
+    expect(await compareProjections(store, freshFile('absent'), freshFile('scratch'))).toEqual([
+      expect.stringMatching(/^no projections file at /),
+    ]);
   });
 
   it('a projection whose version changed starts again, and start rebuilds it', async () => {

@@ -50,7 +50,11 @@ describe('sandbox faults: what the hub meets', () => {
   test('errorRate answers 503 (retryable) and takes nothing, though the call is counted', async () => {
     const { sandbox, client } = await startRig({ faults: { errorRate: 1 } });
     const outcome = await client.createOutbound(order('OMS1'));
-    expect(outcome).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('HTTP 503 Service Unavailable: sandbox fault') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringContaining('HTTP 503 Service Unavailable: sandbox fault'),
+    });
     expect(sandbox.wms.orders()).toEqual([]);
     expect(sandbox.wms.createCalls('OMS1')).toBe(1);
   });
@@ -58,7 +62,11 @@ describe('sandbox faults: what the hub meets', () => {
   test('rejectRate answers 400 in the envelope (not retryable)', async () => {
     const { sandbox, client } = await startRig({ faults: { rejectRate: 1 } });
     const outcome = await client.createOutbound(order('OMS1'));
-    expect(outcome).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('HTTP 400 Bad Request: sandbox fault (rejectRate 1): outbound OMS1 refused') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining('HTTP 400 Bad Request: sandbox fault (rejectRate 1): outbound OMS1 refused'),
+    });
     expect(sandbox.wms.orders()).toEqual([]);
   });
 
@@ -76,7 +84,11 @@ describe('sandbox faults: what the hub meets', () => {
     const { sandbox, client } = await startRig({ faults: { timeoutRate: 1, mode: 'manual' } });
     const impatient = new WmsHttpClient({ baseUrl: sandbox.wmsUrl, timeoutMs: 50 });
     const outcome = await impatient.createOutbound(order('OMS1'));
-    expect(outcome).toEqual({ ok: false, retryable: true, error: `POST ${sandbox.wmsUrl}/api/wms/outbound/create: no answer within 50 ms` });
+    expect(outcome).toEqual({
+      ok: false,
+      retryable: true,
+      error: `POST ${sandbox.wmsUrl}/api/wms/outbound/create: no answer within 50 ms`,
+    });
     expect(sandbox.wms.orders()).toMatchObject([{ orderNo: 'OMS1', outboundNo: 'WMS202511220001' }]);
 
     sandbox.wms.faults.set({ mode: 'manual' });
@@ -97,9 +109,16 @@ describe('sandbox faults: what the hub meets', () => {
     expect(await client.createOutbound(order('OMS1'))).toMatchObject({ ok: true });
     expect(delays).toEqual([120]);
 
-    const { sandbox } = await startRig({ faults: { latencyMs: 300, mode: 'manual' }, schedule: (delayMs, fn) => void setTimeout(fn, delayMs) });
+    const { sandbox } = await startRig({
+      faults: { latencyMs: 300, mode: 'manual' },
+      schedule: (delayMs, fn) => void setTimeout(fn, delayMs),
+    });
     const impatient = new WmsHttpClient({ baseUrl: sandbox.wmsUrl, timeoutMs: 50 });
-    expect(await impatient.createOutbound(order('OMS1'))).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('no answer within 50 ms') });
+    expect(await impatient.createOutbound(order('OMS1'))).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringContaining('no answer within 50 ms'),
+    });
   });
 
   test('the sandbox closes even with a request left hanging', async () => {

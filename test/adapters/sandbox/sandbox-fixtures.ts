@@ -42,7 +42,10 @@ export const seeded = (seed: number): (() => number) => {
   };
 };
 
-export const order = (orderNo: string, items: OutboundInstruction['items'] = [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }]): OutboundInstruction => ({
+export const order = (
+  orderNo: string,
+  items: OutboundInstruction['items'] = [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
+): OutboundInstruction => ({
   orderNo,
   warehouseCode: 'WH001',
   priority: 'NORMAL',
@@ -61,7 +64,14 @@ afterEach(async () => {
 /** A fake hub, a sandbox calling it back (at once, seeded, at 10:00 in Shanghai unless told), and a WMS client. */
 export const startRig = async (options: SandboxOptions = {}): Promise<Rig> => {
   const hub = await startFakeHub();
-  const sandbox = await startSandbox({ hubUrl: hub.url, schedule: atOnce, random: seeded(42), now: () => tenInShanghai, callbackRetryDelayMs: 1, ...options });
+  const sandbox = await startSandbox({
+    hubUrl: hub.url,
+    schedule: atOnce,
+    random: seeded(42),
+    now: () => tenInShanghai,
+    callbackRetryDelayMs: 1,
+    ...options,
+  });
   started.push(sandbox.close, hub.close);
   return { hub, sandbox, client: new WmsHttpClient({ baseUrl: sandbox.wmsUrl, timeoutMs: 2000 }) };
 };

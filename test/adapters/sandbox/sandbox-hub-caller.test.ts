@@ -16,7 +16,13 @@ describe('sandbox calling the hub back', () => {
     hub.answerNext(503, 500);
     await client.createOutbound(order('OMS1'));
     await sandbox.wms.settled();
-    expect(hub.received.map((r) => r.body.status ?? r.path)).toEqual(['PICKING', 'PICKING', 'PICKING', 'PACKED', '/api/oms/outbound/callback']);
+    expect(hub.received.map((r) => r.body.status ?? r.path)).toEqual([
+      'PICKING',
+      'PICKING',
+      'PICKING',
+      'PACKED',
+      '/api/oms/outbound/callback',
+    ]);
   });
 
   test('after the last attempt the callback is dropped with a log line, and the warehouse goes on', async () => {
@@ -25,8 +31,18 @@ describe('sandbox calling the hub back', () => {
     hub.answerNext(503, 503, 503);
     await client.createOutbound(order('OMS1'));
     await sandbox.wms.settled();
-    expect(hub.received.map((r) => r.body.status ?? r.path)).toEqual(['PICKING', 'PICKING', 'PICKING', 'PACKED', '/api/oms/outbound/callback']);
-    expect(lines).toContainEqual(expect.stringMatching(/^dropped callback PICKING of OMS1 after 3 attempts: POST http:\/\/127\.0\.0\.1:\d+\/api\/oms\/outbound\/progress: HTTP 503/));
+    expect(hub.received.map((r) => r.body.status ?? r.path)).toEqual([
+      'PICKING',
+      'PICKING',
+      'PICKING',
+      'PACKED',
+      '/api/oms/outbound/callback',
+    ]);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^dropped callback PICKING of OMS1 after 3 attempts: POST http:\/\/127\.0\.0\.1:\d+\/api\/oms\/outbound\/progress: HTTP 503/,
+      ),
+    );
     expect(lines).toContain('WH001 is picking OMS1');
     expect(lines).toContainEqual(expect.stringMatching(/^WH001 shipped SKU001×2 of OMS1 under SF\d{10}$/));
     expect(lines).toContainEqual(expect.stringMatching(/^called back shipment SF\d{10} of OMS1$/));

@@ -10,9 +10,23 @@ const purchase: InboundInstruction = {
   supplier: 'ACME',
   poNumber: 'PO-20251122-1',
   returnNo: null,
-  lines: [{ sku: 'SKU001', quantity: 10 }, { sku: 'SKU002', quantity: 4 }],
+  lines: [
+    { sku: 'SKU001', quantity: 10 },
+    { sku: 'SKU002', quantity: 4 },
+  ],
 };
-const customerReturn: InboundInstruction = { inboundNo: 'RT-R1', kind: 'RETURN', warehouseCode: 'WH002', supplier: null, poNumber: null, returnNo: 'R1', lines: [{ sku: 'SKU001', quantity: 4 }, { sku: 'SKU002', quantity: 1 }] };
+const customerReturn: InboundInstruction = {
+  inboundNo: 'RT-R1',
+  kind: 'RETURN',
+  warehouseCode: 'WH002',
+  supplier: null,
+  poNumber: null,
+  returnNo: 'R1',
+  lines: [
+    { sku: 'SKU001', quantity: 4 },
+    { sku: 'SKU002', quantity: 1 },
+  ],
+};
 
 describe('sandbox WMS: inbound orders', () => {
   test('a purchase is received in full and called back once, however often it is sent', async () => {
@@ -28,7 +42,10 @@ describe('sandbox WMS: inbound orders', () => {
       inboundNo: 'PO-20251122-1',
       wmsInboundNo: 'RK202511220001',
       warehouseCode: 'WH001',
-      receivedItems: [{ sku: 'SKU001', quantity: 10 }, { sku: 'SKU002', quantity: 4 }],
+      receivedItems: [
+        { sku: 'SKU001', quantity: 10 },
+        { sku: 'SKU002', quantity: 4 },
+      ],
       receivedTime: '2025-11-22T10:00:00',
     });
     expect(sandbox.wms.inbounds()).toMatchObject([{ inboundNo: 'PO-20251122-1', status: 'RECEIVED' }]);
@@ -71,7 +88,9 @@ describe('sandbox WMS: inbound orders', () => {
     await client.createInbound(purchase);
     await sandbox.wms.settled();
     expect(hub.received).toEqual([]);
-    const listed = (await (await fetch(`${sandbox.wmsUrl}/sandbox/inbounds`)).json()) as { data: { inbounds: Array<{ inboundNo: string; status: string }> } };
+    const listed = (await (await fetch(`${sandbox.wmsUrl}/sandbox/inbounds`)).json()) as {
+      data: { inbounds: Array<{ inboundNo: string; status: string }> };
+    };
     expect(listed.data.inbounds).toMatchObject([{ inboundNo: 'PO-20251122-1', status: 'EXPECTED' }]);
   });
 });

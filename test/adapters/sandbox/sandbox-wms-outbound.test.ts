@@ -13,17 +13,33 @@ import { byHand, order, startRig } from './sandbox-fixtures.ts';
 const story = (received: readonly Received[]): string[] =>
   received.map(({ path, body }) => {
     if (path === '/api/oms/outbound/progress') return outboundProgressCallback.parse(body).status;
-    if (path === '/api/oms/outbound/shortage') return `SHORT ${outboundShortageCallback.parse(body).shortItems.map((i) => `${i.sku}×${i.quantity}`).join(',')}`;
-    if (path === '/api/oms/outbound/callback') return `SHIPPED ${outboundCallback.parse(body).actualItems.map((i) => `${i.sku}×${i.quantity}`).join(',')}`;
+    if (path === '/api/oms/outbound/shortage')
+      return `SHORT ${outboundShortageCallback
+        .parse(body)
+        .shortItems.map((i) => `${i.sku}×${i.quantity}`)
+        .join(',')}`;
+    if (path === '/api/oms/outbound/callback')
+      return `SHIPPED ${outboundCallback
+        .parse(body)
+        .actualItems.map((i) => `${i.sku}×${i.quantity}`)
+        .join(',')}`;
     return path;
   });
 
 describe('sandbox WMS: outbound orders', () => {
   test('takes the article body as it is and answers an outboundNo made of WMS, the day and a sequence', async () => {
     const { sandbox } = await startRig({ faults: { mode: 'manual' } });
-    const response = await fetch(`${sandbox.wmsUrl}/api/wms/outbound/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: articleOutboundCreate });
+    const response = await fetch(`${sandbox.wmsUrl}/api/wms/outbound/create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: articleOutboundCreate,
+    });
     expect(response.status).toBe(200);
-    expect(outboundCreateAnswer.parse(await response.json())).toEqual({ code: 200, message: 'success', data: { outboundNo: 'WMS202511220001', status: 'PENDING' } });
+    expect(outboundCreateAnswer.parse(await response.json())).toEqual({
+      code: 200,
+      message: 'success',
+      data: { outboundNo: 'WMS202511220001', status: 'PENDING' },
+    });
   });
 
   test('calls the hub back PICKING, PACKED, then the shipment in the article body, time local to Shanghai', async () => {
@@ -33,7 +49,13 @@ describe('sandbox WMS: outbound orders', () => {
 
     const received = await hub.waitFor(3);
     expect(story(received)).toEqual(['PICKING', 'PACKED', 'SHIPPED SKU001×2']);
-    expect(received[0]?.body).toEqual({ orderNo: 'OMS202511220001', outboundNo: 'WMS202511220001', warehouseCode: 'WH001', status: 'PICKING', time: '2025-11-22T10:00:00' });
+    expect(received[0]?.body).toEqual({
+      orderNo: 'OMS202511220001',
+      outboundNo: 'WMS202511220001',
+      warehouseCode: 'WH001',
+      status: 'PICKING',
+      time: '2025-11-22T10:00:00',
+    });
     const shipped = received[2]?.body ?? {};
     expect(Object.keys(shipped)).toEqual(Object.keys(JSON.parse(articleOutboundCallback) as object));
     expect(shipped).toEqual({
@@ -45,7 +67,9 @@ describe('sandbox WMS: outbound orders', () => {
       shippedTime: '2025-11-22T10:00:00',
     });
     await sandbox.wms.settled();
-    expect(sandbox.wms.orders()).toMatchObject([{ orderNo: 'OMS202511220001', status: 'SHIPPED', waybills: [{ waybillNo: shipped.waybillNo }] }]);
+    expect(sandbox.wms.orders()).toMatchObject([
+      { orderNo: 'OMS202511220001', status: 'SHIPPED', waybills: [{ waybillNo: shipped.waybillNo }] },
+    ]);
   });
 
   test('the same order again gets the same outboundNo and is played once; another order gets the next number', async () => {
@@ -60,8 +84,13 @@ describe('sandbox WMS: outbound orders', () => {
     await sandbox.wms.settled();
     expect(hub.received.filter((r) => r.body.orderNo === 'OMS1')).toHaveLength(3);
     expect(sandbox.wms.createCalls('OMS1')).toBe(2);
-    const listed = (await (await fetch(`${sandbox.wmsUrl}/sandbox/orders`)).json()) as { data: { orders: Array<{ orderNo: string; outboundNo: string }>; createCalls: object } };
-    expect(listed.data.orders.map(({ orderNo, outboundNo }) => `${orderNo}=${outboundNo}`)).toEqual(['OMS1=WMS202511220001', 'OMS2=WMS202511220002']);
+    const listed = (await (await fetch(`${sandbox.wmsUrl}/sandbox/orders`)).json()) as {
+      data: { orders: Array<{ orderNo: string; outboundNo: string }>; createCalls: object };
+    };
+    expect(listed.data.orders.map(({ orderNo, outboundNo }) => `${orderNo}=${outboundNo}`)).toEqual([
+      'OMS1=WMS202511220001',
+      'OMS2=WMS202511220002',
+    ]);
     expect(listed.data.createCalls).toEqual({ OMS1: 2, OMS2: 1 });
   });
 
@@ -71,7 +100,12 @@ describe('sandbox WMS: outbound orders', () => {
     await client.createOutbound(order('OMS1'));
     expect(steps.queued()).toBe(1);
 
-    const cancelled = await client.cancelOutbound({ orderNo: 'OMS1', warehouseCode: 'WH001', outboundNo: 'WMS202511220001', reason: 'customer cancelled' });
+    const cancelled = await client.cancelOutbound({
+      orderNo: 'OMS1',
+      warehouseCode: 'WH001',
+      outboundNo: 'WMS202511220001',
+      reason: 'customer cancelled',
+    });
     expect(cancelled).toEqual({ ok: true, value: { intercepted: true, detail: 'OMS1 intercepted at WH001 before it shipped' } });
 
     steps.runQueued();
@@ -85,8 +119,16 @@ describe('sandbox WMS: outbound orders', () => {
     await client.createOutbound(order('OMS1'));
     const [, , shipment] = await hub.waitFor(3);
 
-    const cancelled = await client.cancelOutbound({ orderNo: 'OMS1', warehouseCode: 'WH001', outboundNo: 'WMS202511220001', reason: 'customer cancelled' });
-    expect(cancelled).toEqual({ ok: true, value: { intercepted: false, detail: `too late: OMS1 already left WH001 under ${String(shipment?.body.waybillNo)}` } });
+    const cancelled = await client.cancelOutbound({
+      orderNo: 'OMS1',
+      warehouseCode: 'WH001',
+      outboundNo: 'WMS202511220001',
+      reason: 'customer cancelled',
+    });
+    expect(cancelled).toEqual({
+      ok: true,
+      value: { intercepted: false, detail: `too late: OMS1 already left WH001 under ${String(shipment?.body.waybillNo)}` },
+    });
     expect(sandbox.wms.orders()).toMatchObject([{ orderNo: 'OMS1', status: 'SHIPPED' }]);
   });
 
@@ -95,7 +137,11 @@ describe('sandbox WMS: outbound orders', () => {
     const cancelled = await client.cancelOutbound({ orderNo: 'OMS9', warehouseCode: 'WH001', outboundNo: null, reason: 'closed' });
     expect(cancelled).toMatchObject({ ok: true, value: { intercepted: true } });
     const late = await client.createOutbound(order('OMS9'));
-    expect(late).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('HTTP 409 Conflict: OMS9 was cancelled before it reached WH001') });
+    expect(late).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining('HTTP 409 Conflict: OMS9 was cancelled before it reached WH001'),
+    });
     expect(sandbox.wms.orders()).toEqual([]);
   });
 
@@ -141,7 +187,10 @@ describe('sandbox WMS: outbound orders', () => {
     await client.createOutbound(order('OMS2'));
     const received = await hub.waitFor(3);
     expect(received.map((r) => r.body.orderNo)).toEqual(['OMS2', 'OMS2', 'OMS2']);
-    expect(sandbox.wms.orders()).toMatchObject([{ orderNo: 'OMS1', status: 'PENDING' }, { orderNo: 'OMS2', status: 'SHIPPED' }]);
+    expect(sandbox.wms.orders()).toMatchObject([
+      { orderNo: 'OMS1', status: 'PENDING' },
+      { orderNo: 'OMS2', status: 'SHIPPED' },
+    ]);
   });
 
   test('spreads the delay over the callbacks: the shipment comes delayMs after the order', async () => {
@@ -162,7 +211,12 @@ describe('sandbox WMS: outbound orders', () => {
 describe('sandbox WMS: callback faults', () => {
   test('shortage: reports the short units instead of shipping them, and ships the rest', async () => {
     const { hub, sandbox, client } = await startRig({ faults: { shortage: { SKU001: 1 } } });
-    await client.createOutbound(order('OMS1', [{ sku: 'SKU001', quantity: 2 }, { sku: 'SKU002', quantity: 1 }]));
+    await client.createOutbound(
+      order('OMS1', [
+        { sku: 'SKU001', quantity: 2 },
+        { sku: 'SKU002', quantity: 1 },
+      ]),
+    );
     await sandbox.wms.settled();
     expect(story(hub.received)).toEqual(['PICKING', 'SHORT SKU001×1', 'PACKED', 'SHIPPED SKU001×1,SKU002×1']);
   });
@@ -177,7 +231,12 @@ describe('sandbox WMS: callback faults', () => {
 
   test('partialShipments: two waybills that add up to the order', async () => {
     const { hub, sandbox, client } = await startRig({ faults: { partialShipments: true } });
-    await client.createOutbound(order('OMS1', [{ sku: 'SKU001', quantity: 3 }, { sku: 'SKU002', quantity: 2 }]));
+    await client.createOutbound(
+      order('OMS1', [
+        { sku: 'SKU001', quantity: 3 },
+        { sku: 'SKU002', quantity: 2 },
+      ]),
+    );
     await sandbox.wms.settled();
     expect(story(hub.received)).toEqual(['PICKING', 'PACKED', 'SHIPPED SKU001×3', 'SHIPPED SKU002×2']);
     const waybills = hub.received.filter((r) => r.path === '/api/oms/outbound/callback').map((r) => r.body.waybillNo);

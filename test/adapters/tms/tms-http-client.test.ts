@@ -60,7 +60,9 @@ describe('TmsHttpClient', () => {
     expect(first).toEqual({ ok: true, value: { transportRef: 'TMS202511220001' } });
     expect(again).toEqual(first);
     expect(other).toEqual({ ok: true, value: { transportRef: 'TMS202511220002' } });
-    const listed = (await (await fetch(`${sandbox.tmsUrl}/sandbox/shipments`)).json()) as { data: { shipments: Array<{ waybillNo: string; pushes: number }> } };
+    const listed = (await (await fetch(`${sandbox.tmsUrl}/sandbox/shipments`)).json()) as {
+      data: { shipments: Array<{ waybillNo: string; pushes: number }> };
+    };
     expect(listed.data.shipments.map(({ waybillNo, pushes }) => ({ waybillNo, pushes }))).toEqual([
       { waybillNo: 'SF1234567890', pushes: 2 },
       { waybillNo: 'SF0000000002', pushes: 1 },
@@ -80,7 +82,11 @@ describe('TmsHttpClient', () => {
     const client = new TmsHttpClient({ baseUrl: sandbox.tmsUrl, timeoutMs: 2000 });
 
     const outcome = await client.pushShipment(shipment);
-    expect(outcome).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('/api/tms/shipments: HTTP 503 Service Unavailable') });
+    expect(outcome).toMatchObject({
+      ok: false,
+      retryable: true,
+      error: expect.stringContaining('/api/tms/shipments: HTTP 503 Service Unavailable'),
+    });
     expect(delays).toEqual([250]);
 
     sandbox.tms.faults.set({});

@@ -31,12 +31,17 @@ const instruction: OutboundInstruction = {
   warehouseCode: 'WH001',
   priority: 'HIGH',
   timeRequirement: 'EXPRESS',
-  items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }, { sku: 'SKU002', quantity: 1 }],
+  items: [
+    { sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' },
+    { sku: 'SKU002', quantity: 1 },
+  ],
   consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' },
 };
-const created = (outboundNo: string): RequestHandler => (_req, res) => {
-  res.json({ code: 200, message: 'success', data: { outboundNo, status: 'PENDING' } });
-};
+const created =
+  (outboundNo: string): RequestHandler =>
+  (_req, res) => {
+    res.json({ code: 200, message: 'success', data: { outboundNo, status: 'PENDING' } });
+  };
 
 describe('WmsHttpClient against a fake WMS', () => {
   test('creates an outbound order with the article body and reads the outboundNo', async () => {
@@ -49,7 +54,10 @@ describe('WmsHttpClient against a fake WMS', () => {
         warehouseCode: 'WH001',
         priority: 'HIGH',
         timeRequirement: 'EXPRESS',
-        items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }, { sku: 'SKU002', quantity: 1 }],
+        items: [
+          { sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' },
+          { sku: 'SKU002', quantity: 1 },
+        ],
         consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' },
       },
     ]);
@@ -70,7 +78,11 @@ describe('WmsHttpClient against a fake WMS', () => {
       res.status(503).json({ code: 503, message: 'overloaded', data: null });
     };
     const outcome = await client().createOutbound(instruction);
-    expect(outcome).toEqual({ ok: false, retryable: true, error: `POST ${fake.url}/api/wms/outbound/create: HTTP 503 Service Unavailable: overloaded` });
+    expect(outcome).toEqual({
+      ok: false,
+      retryable: true,
+      error: `POST ${fake.url}/api/wms/outbound/create: HTTP 503 Service Unavailable: overloaded`,
+    });
   });
 
   test('429 with Retry-After in seconds is retryable after that long', async () => {
@@ -102,7 +114,11 @@ describe('WmsHttpClient against a fake WMS', () => {
       outcomes.push(await client().createOutbound(instruction));
     }
     expect(outcomes.map((outcome) => !outcome.ok && outcome.retryable)).toEqual([true, false, false, false]);
-    expect(outcomes[1]).toEqual({ ok: false, retryable: false, error: `POST ${fake.url}/api/wms/outbound/create: HTTP 400 Bad Request: refused with 400` });
+    expect(outcomes[1]).toEqual({
+      ok: false,
+      retryable: false,
+      error: `POST ${fake.url}/api/wms/outbound/create: HTTP 400 Bad Request: refused with 400`,
+    });
   });
 
   test('no answer within timeoutMs is a retryable timeout', async () => {
@@ -160,7 +176,12 @@ describe('WmsHttpClient against a fake WMS', () => {
     answerWith = (_req, res) => {
       res.json({ code: 200, message: 'success', data: { orderNo: 'OMS1', intercepted: true, status: 'CANCELLED', detail: 'intercepted' } });
     };
-    const outcome = await client().cancelOutbound({ orderNo: 'OMS1', warehouseCode: 'WH001', outboundNo: null, reason: 'customer changed mind' });
+    const outcome = await client().cancelOutbound({
+      orderNo: 'OMS1',
+      warehouseCode: 'WH001',
+      outboundNo: null,
+      reason: 'customer changed mind',
+    });
     expect(outcome).toEqual({ ok: true, value: { intercepted: true, detail: 'intercepted' } });
     expect(bodies).toEqual([{ orderNo: 'OMS1', warehouseCode: 'WH001', outboundNo: null, reason: 'customer changed mind' }]);
     expect(outboundCancelRequest.safeParse(bodies[0]).success).toBe(true);
@@ -181,7 +202,15 @@ describe('WmsHttpClient against a fake WMS', () => {
     });
     expect(outcome).toEqual({ ok: true, value: { wmsInboundNo: 'RK202511220001' } });
     expect(bodies).toEqual([
-      { inboundNo: 'PO-1', warehouseCode: 'WH001', type: 'PURCHASE', supplier: 'ACME', poNumber: 'PO-1', returnNo: null, items: [{ sku: 'SKU001', quantity: 10 }] },
+      {
+        inboundNo: 'PO-1',
+        warehouseCode: 'WH001',
+        type: 'PURCHASE',
+        supplier: 'ACME',
+        poNumber: 'PO-1',
+        returnNo: null,
+        items: [{ sku: 'SKU001', quantity: 10 }],
+      },
     ]);
     expect(inboundCreateRequest.safeParse(bodies[0]).success).toBe(true);
   });

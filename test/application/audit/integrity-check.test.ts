@@ -19,7 +19,8 @@ import { eventsOf, instantArb, retryPolicyArb, run } from '../../support/arbitra
 import { storedStream, tampered, withData } from './stored-events.ts';
 
 const check = (events: readonly StoredEvent[]): IntegrityReport => checkIntegrity(events, validateEvent);
-const findings = (report: IntegrityReport) => report.broken.flatMap((stream) => stream.findings.map((finding) => ({ stream: stream.stream, ...finding })));
+const findings = (report: IntegrityReport) =>
+  report.broken.flatMap((stream) => stream.findings.map((finding) => ({ stream: stream.stream, ...finding })));
 const rules = (report: IntegrityReport) => findings(report).map((finding) => finding.rule);
 const renumbered = (events: readonly StoredEvent[]): StoredEvent[] => events.map((event, i) => ({ ...event, revision: BigInt(i) }));
 
@@ -31,7 +32,17 @@ const shippedOrder = orderCommands(
   { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
   { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
   { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
-  { type: 'RecordShipment', data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: '顺丰速运', items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: at(60), now: at(61) } },
+  {
+    type: 'RecordShipment',
+    data: {
+      outboundNo: 'WMS1',
+      waybillNo: 'SF1',
+      carrier: '顺丰速运',
+      items: [{ sku: 'SKU001', quantity: 2 }],
+      shippedAt: at(60),
+      now: at(61),
+    },
+  },
 );
 const ledger = { warehouseCode: 'WH001', sku: 'SKU001' } as const;
 const stockCommands = (...commands: StockCommand[]) => eventsOf(run(stockLedgerDecider, commands));
@@ -42,22 +53,83 @@ const stockLife = stockCommands(
 );
 const inboundLife = eventsOf(
   run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [
-    { type: 'CreateInbound', data: { inboundNo: 'IN1', kind: 'PURCHASE', warehouseCode: 'WH001', supplier: 'ACME', poNumber: 'PO1', lines: [{ sku: 'SKU001', quantity: 5 }, { sku: 'SKU002', quantity: 3 }], now: at(0) } },
-    { type: 'RecordInboundPushFailed', data: { inboundNo: 'IN1', attempt: 1, error: 'HTTP 503', retryable: true, policy: policy3, now: at(1) } },
+    {
+      type: 'CreateInbound',
+      data: {
+        inboundNo: 'IN1',
+        kind: 'PURCHASE',
+        warehouseCode: 'WH001',
+        supplier: 'ACME',
+        poNumber: 'PO1',
+        lines: [
+          { sku: 'SKU001', quantity: 5 },
+          { sku: 'SKU002', quantity: 3 },
+        ],
+        now: at(0),
+      },
+    },
+    {
+      type: 'RecordInboundPushFailed',
+      data: { inboundNo: 'IN1', attempt: 1, error: 'HTTP 503', retryable: true, policy: policy3, now: at(1) },
+    },
     { type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN1', attempt: 2, wmsInboundNo: 'W1', now: at(3) } },
-    { type: 'RecordReceipt', data: { inboundNo: 'IN1', receiptNo: 'RC1', lines: [{ sku: 'SKU001', quantity: 4 }, { sku: 'SKU009', quantity: 1 }], receivedAt: at(90), now: at(91) } },
+    {
+      type: 'RecordReceipt',
+      data: {
+        inboundNo: 'IN1',
+        receiptNo: 'RC1',
+        lines: [
+          { sku: 'SKU001', quantity: 4 },
+          { sku: 'SKU009', quantity: 1 },
+        ],
+        receivedAt: at(90),
+        now: at(91),
+      },
+    },
   ]),
 );
 const returnLife = eventsOf(
   run<unknown, ReturnCommand, { type: string; data: object }>(returnOrderDecider as never, [
-    { type: 'CreateReturn', data: { returnNo: 'RT1', orderNo: 'OMS202511220001', warehouseCode: 'WH001', reason: 'damaged', lines: [{ sku: 'SKU001', quantity: 2 }], shipped: { SKU001: 2 }, alreadyReturned: {}, now: at(0) } },
-    { type: 'RecordReturnInspection', data: { returnNo: 'RT1', inspectionNo: 'QC1', lines: [{ sku: 'SKU001', qualified: 1, defective: 0 }], inspectedAt: at(5), now: at(6) } },
+    {
+      type: 'CreateReturn',
+      data: {
+        returnNo: 'RT1',
+        orderNo: 'OMS202511220001',
+        warehouseCode: 'WH001',
+        reason: 'damaged',
+        lines: [{ sku: 'SKU001', quantity: 2 }],
+        shipped: { SKU001: 2 },
+        alreadyReturned: {},
+        now: at(0),
+      },
+    },
+    {
+      type: 'RecordReturnInspection',
+      data: {
+        returnNo: 'RT1',
+        inspectionNo: 'QC1',
+        lines: [{ sku: 'SKU001', qualified: 1, defective: 0 }],
+        inspectedAt: at(5),
+        now: at(6),
+      },
+    },
     { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'Q1', closedBy: 'ops', now: at(7) } },
   ]),
 );
 const handOffLife = eventsOf(
   run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
-    { type: 'RegisterShipment', data: { waybillNo: 'SF1', orderNo: 'OMS202511220001', carrier: '顺丰速运', consignee: placed.consignee, items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: at(60), now: at(61) } },
+    {
+      type: 'RegisterShipment',
+      data: {
+        waybillNo: 'SF1',
+        orderNo: 'OMS202511220001',
+        carrier: '顺丰速运',
+        consignee: placed.consignee,
+        items: [{ sku: 'SKU001', quantity: 2 }],
+        shippedAt: at(60),
+        now: at(61),
+      },
+    },
     { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'timeout', retryable: true, policy: policy3, now: at(62) } },
     { type: 'RecordHandOffSucceeded', data: { attempt: 2, transportRef: 'TMS1', now: at(64) } },
   ]),
@@ -100,48 +172,128 @@ describe('what the deciders write passes', () => {
     const reservation = fc.constantFrom('OMS1/R1', 'OMS2/R1', 'OMS3/R1');
     const quantity = fc.integer({ min: 1, max: 6 });
     return fc.oneof(
-      fc.record({ reference, quantity: quantity.map((q) => q * 2), condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const), now: instantArb }).map((d): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...d } })),
-      fc.record({ reference: reservation, quantity, now: instantArb }).map((d): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...d } })),
-      fc.record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb }).map((d): StockCommand => ({ type: 'ReleaseStock', data: { ...ledger, ...d } })),
-      fc.record({ reference, reservation: fc.option(reservation, { nil: undefined }), quantity, now: instantArb }).map((d): StockCommand => ({ type: 'DeductStock', data: { ...ledger, ...d } })),
-      fc.record({ reference, countedOnHand: fc.integer({ min: 0, max: 12 }), now: instantArb }).map((d): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...d } })),
+      fc
+        .record({
+          reference,
+          quantity: quantity.map((q) => q * 2),
+          condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const),
+          now: instantArb,
+        })
+        .map((d): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...d } })),
+      fc
+        .record({ reference: reservation, quantity, now: instantArb })
+        .map((d): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...d } })),
+      fc
+        .record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb })
+        .map((d): StockCommand => ({ type: 'ReleaseStock', data: { ...ledger, ...d } })),
+      fc
+        .record({ reference, reservation: fc.option(reservation, { nil: undefined }), quantity, now: instantArb })
+        .map((d): StockCommand => ({ type: 'DeductStock', data: { ...ledger, ...d } })),
+      fc
+        .record({ reference, countedOnHand: fc.integer({ min: 0, max: 12 }), now: instantArb })
+        .map((d): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...d } })),
     );
   })();
-  test.prop([fc.array(stockCommand, { maxLength: 40 })], { numRuns: 300 })('any life of a stock ledger (deductions below zero and their anomalies included)', (commands) => {
-    const report = check(storedStream('stock-WH001.SKU001', eventsOf(run(stockLedgerDecider, commands))));
-    expect(findings(report)).toEqual([]);
-  });
+  test.prop([fc.array(stockCommand, { maxLength: 40 })], { numRuns: 300 })(
+    'any life of a stock ledger (deductions below zero and their anomalies included)',
+    (commands) => {
+      const report = check(storedStream('stock-WH001.SKU001', eventsOf(run(stockLedgerDecider, commands))));
+      expect(findings(report)).toEqual([]);
+    },
+  );
 
   const inboundCommand: fc.Arbitrary<InboundCommand> = (() => {
     const sku = fc.constantFrom('SKU001', 'SKU002', 'SKU003');
     const attempt = fc.integer({ min: 1, max: 4 });
     return fc.oneof(
-      fc.record({ inboundNo: fc.constant('IN1'), attempt, now: instantArb }).map((d): InboundCommand => ({ type: 'RecordInboundPushSucceeded', data: { ...d, wmsInboundNo: 'W1' } })),
-      { weight: 3, arbitrary: fc.record({ inboundNo: fc.constant('IN1'), attempt, retryable: fc.boolean(), now: instantArb, policy: retryPolicyArb }).map((d): InboundCommand => ({ type: 'RecordInboundPushFailed', data: { ...d, error: 'HTTP 503' } })) },
-      fc.record({ inboundNo: fc.constant('IN1'), requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb }).map((d): InboundCommand => ({ type: 'RetryInboundPush', data: { ...d, requestedBy: 'ops' } })),
-      fc.record({ inboundNo: fc.constant('IN1'), receiptNo: fc.constantFrom('RC1', 'RC2'), lines: fc.array(fc.record({ sku, quantity: fc.integer({ min: 0, max: 4 }) }), { maxLength: 4 }), receivedAt: instantArb, now: instantArb }).map(
-        (d): InboundCommand => ({ type: 'RecordReceipt', data: d }),
-      ),
+      fc
+        .record({ inboundNo: fc.constant('IN1'), attempt, now: instantArb })
+        .map((d): InboundCommand => ({ type: 'RecordInboundPushSucceeded', data: { ...d, wmsInboundNo: 'W1' } })),
+      {
+        weight: 3,
+        arbitrary: fc
+          .record({ inboundNo: fc.constant('IN1'), attempt, retryable: fc.boolean(), now: instantArb, policy: retryPolicyArb })
+          .map((d): InboundCommand => ({ type: 'RecordInboundPushFailed', data: { ...d, error: 'HTTP 503' } })),
+      },
+      fc
+        .record({ inboundNo: fc.constant('IN1'), requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb })
+        .map((d): InboundCommand => ({ type: 'RetryInboundPush', data: { ...d, requestedBy: 'ops' } })),
+      fc
+        .record({
+          inboundNo: fc.constant('IN1'),
+          receiptNo: fc.constantFrom('RC1', 'RC2'),
+          lines: fc.array(fc.record({ sku, quantity: fc.integer({ min: 0, max: 4 }) }), { maxLength: 4 }),
+          receivedAt: instantArb,
+          now: instantArb,
+        })
+        .map((d): InboundCommand => ({ type: 'RecordReceipt', data: d })),
     );
   })();
   test.prop([fc.array(inboundCommand, { maxLength: 25 })], { numRuns: 300 })('any life of an inbound order', (commands) => {
-    const create: InboundCommand = { type: 'CreateInbound', data: { inboundNo: 'IN1', kind: 'RETURN', returnNo: 'RT1', warehouseCode: 'WH001', lines: [{ sku: 'SKU001', quantity: 3 }, { sku: 'SKU002', quantity: 2 }], now: at(0) } };
-    const report = check(storedStream('inbound-IN1', eventsOf(run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [create, ...commands]))));
+    const create: InboundCommand = {
+      type: 'CreateInbound',
+      data: {
+        inboundNo: 'IN1',
+        kind: 'RETURN',
+        returnNo: 'RT1',
+        warehouseCode: 'WH001',
+        lines: [
+          { sku: 'SKU001', quantity: 3 },
+          { sku: 'SKU002', quantity: 2 },
+        ],
+        now: at(0),
+      },
+    };
+    const report = check(
+      storedStream(
+        'inbound-IN1',
+        eventsOf(run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [create, ...commands])),
+      ),
+    );
     expect(findings(report)).toEqual([]);
   });
 
   const returnCommand: fc.Arbitrary<ReturnCommand> = (() => {
     const sku = fc.constantFrom('SKU001', 'SKU002', 'SKU003');
     return fc.oneof(
-      fc.record({ inspectionNo: fc.constantFrom('QC1', 'QC2'), lines: fc.array(fc.record({ sku, qualified: fc.integer({ min: 0, max: 3 }), defective: fc.integer({ min: 0, max: 2 }) }), { maxLength: 3 }), inspectedAt: instantArb, now: instantArb }).map(
-        (d): ReturnCommand => ({ type: 'RecordReturnInspection', data: { ...d, returnNo: 'RT1' } }),
-      ),
-      fc.record({ requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb }).map((d): ReturnCommand => ({ type: 'CloseReturn', data: { ...d, returnNo: 'RT1', closedBy: 'ops' } })),
+      fc
+        .record({
+          inspectionNo: fc.constantFrom('QC1', 'QC2'),
+          lines: fc.array(fc.record({ sku, qualified: fc.integer({ min: 0, max: 3 }), defective: fc.integer({ min: 0, max: 2 }) }), {
+            maxLength: 3,
+          }),
+          inspectedAt: instantArb,
+          now: instantArb,
+        })
+        .map((d): ReturnCommand => ({ type: 'RecordReturnInspection', data: { ...d, returnNo: 'RT1' } })),
+      fc
+        .record({ requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb })
+        .map((d): ReturnCommand => ({ type: 'CloseReturn', data: { ...d, returnNo: 'RT1', closedBy: 'ops' } })),
     );
   })();
   test.prop([fc.array(returnCommand, { maxLength: 10 })], { numRuns: 300 })('any life of a return', (commands) => {
-    const create: ReturnCommand = { type: 'CreateReturn', data: { returnNo: 'RT1', orderNo: 'OMS1', warehouseCode: 'WH001', reason: 'damaged', lines: [{ sku: 'SKU001', quantity: 2 }, { sku: 'SKU002', quantity: 1 }], shipped: { SKU001: 3, SKU002: 1 }, alreadyReturned: { SKU001: 1 }, now: at(0) } };
-    const report = check(storedStream('return-RT1', eventsOf(run<unknown, ReturnCommand, { type: string; data: object }>(returnOrderDecider as never, [create, ...commands]))));
+    const create: ReturnCommand = {
+      type: 'CreateReturn',
+      data: {
+        returnNo: 'RT1',
+        orderNo: 'OMS1',
+        warehouseCode: 'WH001',
+        reason: 'damaged',
+        lines: [
+          { sku: 'SKU001', quantity: 2 },
+          { sku: 'SKU002', quantity: 1 },
+        ],
+        shipped: { SKU001: 3, SKU002: 1 },
+        alreadyReturned: { SKU001: 1 },
+        now: at(0),
+      },
+    };
+    const report = check(
+      storedStream(
+        'return-RT1',
+        eventsOf(run<unknown, ReturnCommand, { type: string; data: object }>(returnOrderDecider as never, [create, ...commands])),
+      ),
+    );
     expect(findings(report)).toEqual([]);
   });
 });
@@ -152,33 +304,75 @@ describe('a tampered store is found out, stream by stream', () => {
   test('a deleted event: the revision gap is named', () => {
     const report = check(order().filter((event) => event.revision !== 2n));
     expect(report.broken.map((stream) => stream.stream)).toEqual(['order-OMS202511220001']);
-    expect(findings(report)[0]).toMatchObject({ revision: '3', rule: 'revisions contiguous from 0', message: expect.stringContaining('revision 2 is missing') });
+    expect(findings(report)[0]).toMatchObject({
+      revision: '3',
+      rule: 'revisions contiguous from 0',
+      message: expect.stringContaining('revision 2 is missing'),
+    });
   });
 
   test('a stream that does not start at 0, and a revision written twice', () => {
     const events = order();
     expect(rules(check(events.slice(1)))).toContain('revisions contiguous from 0');
     const twice = check([...events.slice(0, 3), { ...(events[2] as StoredEvent), id: 'again' }, ...events.slice(3)]);
-    expect(findings(twice)).toContainEqual(expect.objectContaining({ rule: 'revisions contiguous from 0', message: expect.stringContaining('comes again') }));
+    expect(findings(twice)).toContainEqual(
+      expect.objectContaining({ rule: 'revisions contiguous from 0', message: expect.stringContaining('comes again') }),
+    );
   });
 
   test('an event type unknown to its category, or data that breaks its schema, stops the fold of that stream only', () => {
     const renamed = check([...tampered(order(), 3, (e) => ({ ...e, type: 'OrderTeleported' })), ...stock()]);
-    expect(report(renamed)).toEqual(['order-OMS202511220001: events match their schema: OrderTeleported is not an event of order streams (invariants not checked after it)']);
-    const fractional = check(tampered(stock(), 0, (e) => withData(e, (d) => { d.quantity = 2.5; })));
-    expect(findings(fractional)[0]).toMatchObject({ stream: 'stock-WH001.SKU001', revision: '0', rule: 'events match their schema', message: expect.stringContaining('data.quantity') });
-    const extra = check(tampered(order(), 4, (e) => withData(e, (d) => { d.items[0].price = 0; })));
+    expect(report(renamed)).toEqual([
+      'order-OMS202511220001: events match their schema: OrderTeleported is not an event of order streams (invariants not checked after it)',
+    ]);
+    const fractional = check(
+      tampered(stock(), 0, (e) =>
+        withData(e, (d) => {
+          d.quantity = 2.5;
+        }),
+      ),
+    );
+    expect(findings(fractional)[0]).toMatchObject({
+      stream: 'stock-WH001.SKU001',
+      revision: '0',
+      rule: 'events match their schema',
+      message: expect.stringContaining('data.quantity'),
+    });
+    const extra = check(
+      tampered(order(), 4, (e) =>
+        withData(e, (d) => {
+          d.items[0].price = 0;
+        }),
+      ),
+    );
     expect(findings(extra)[0]?.message).toMatch(/data\.items\.0/);
-    const noOffset = check(tampered(order(), 0, (e) => withData(e, (d) => { d.placedAt = '2025-11-22T10:00:00'; })));
+    const noOffset = check(
+      tampered(order(), 0, (e) =>
+        withData(e, (d) => {
+          d.placedAt = '2025-11-22T10:00:00';
+        }),
+      ),
+    );
     expect(findings(noOffset)[0]?.message).toMatch(/data\.placedAt: must be an ISO-8601 instant with an offset/);
     const noCause = check(tampered(order(), 1, (e) => ({ ...e, metadata: { ...e.metadata, causationId: '' } })));
     expect(findings(noCause)[0]?.message).toMatch(/metadata\.causationId/);
   });
 
   test('a shipment raised above what was ordered, with no anomaly recorded: shipped ≤ ordered', () => {
-    const report = check(tampered(order(), 4, (e) => withData(e, (d) => { d.items[0].quantity = 5; })));
+    const report = check(
+      tampered(order(), 4, (e) =>
+        withData(e, (d) => {
+          d.items[0].quantity = 5;
+        }),
+      ),
+    );
     expect(findings(report)).toEqual([
-      expect.objectContaining({ revision: '4', type: 'ShipmentRecorded', rule: 'shipped ≤ ordered', message: expect.stringMatching(/SKU001×5 but 2 was open/) }),
+      expect.objectContaining({
+        revision: '4',
+        type: 'ShipmentRecorded',
+        rule: 'shipped ≤ ordered',
+        message: expect.stringMatching(/SKU001×5 but 2 was open/),
+      }),
     ]);
   });
 
@@ -187,7 +381,20 @@ describe('a tampered store is found out, stream by stream', () => {
       { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
       { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
       { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
-      { type: 'RecordShipment', data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: 'SF', items: [{ sku: 'SKU001', quantity: 5 }, { sku: 'SKU777', quantity: 1 }], shippedAt: at(60), now: at(61) } },
+      {
+        type: 'RecordShipment',
+        data: {
+          outboundNo: 'WMS1',
+          waybillNo: 'SF1',
+          carrier: 'SF',
+          items: [
+            { sku: 'SKU001', quantity: 5 },
+            { sku: 'SKU777', quantity: 1 },
+          ],
+          shippedAt: at(60),
+          now: at(61),
+        },
+      },
     );
     expect(overShipped.map((e) => e.type).slice(-3)).toEqual(['ShipmentRecorded', 'AnomalyDetected', 'AnomalyDetected']);
     expect(check(storedStream('order-OMS202511220001', overShipped)).broken).toEqual([]);
@@ -196,19 +403,40 @@ describe('a tampered store is found out, stream by stream', () => {
   });
 
   test('an ordered quantity changed after the fact: the reservation no longer asks for what is open', () => {
-    const report = check(tampered(order(), 0, (e) => withData(e, (d) => { d.items[0].quantity = 3; })));
-    expect(findings(report)[0]).toMatchObject({ revision: '1', rule: 'a reservation asks for what is open', message: expect.stringContaining('SKU001×2; open was SKU001×3') });
+    const report = check(
+      tampered(order(), 0, (e) =>
+        withData(e, (d) => {
+          d.items[0].quantity = 3;
+        }),
+      ),
+    );
+    expect(findings(report)[0]).toMatchObject({
+      revision: '1',
+      rule: 'a reservation asks for what is open',
+      message: expect.stringContaining('SKU001×2; open was SKU001×3'),
+    });
   });
 
   test('an event appended to a closed order', () => {
     const closed = order();
-    const late = storedStream('order-OMS202511220001', [...shippedOrder, { type: 'PushFailed', data: { attempt: 2, error: 'x', retryable: true, failedAt: at(99) } } as OrderEvent]);
+    const late = storedStream('order-OMS202511220001', [
+      ...shippedOrder,
+      { type: 'PushFailed', data: { attempt: 2, error: 'x', retryable: true, failedAt: at(99) } } as OrderEvent,
+    ]);
     expect(closed.length + 1).toBe(late.length);
-    expect(findings(check(late))).toEqual([expect.objectContaining({ revision: '5', type: 'PushFailed', rule: 'a closed order records nothing but anomalies' })]);
+    expect(findings(check(late))).toEqual([
+      expect.objectContaining({ revision: '5', type: 'PushFailed', rule: 'a closed order records nothing but anomalies' }),
+    ]);
   });
 
   test('stock: a reservation raised above what was available, a deduction below zero without its anomaly', () => {
-    const raised = check(tampered(stock(), 1, (e) => withData(e, (d) => { d.quantity = 50; })));
+    const raised = check(
+      tampered(stock(), 1, (e) =>
+        withData(e, (d) => {
+          d.quantity = 50;
+        }),
+      ),
+    );
     expect(rules(raised)).toEqual(expect.arrayContaining(['reserve only what is available', 'reserved ≤ on hand']));
     const negative = stockCommands(
       { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 1, condition: 'SELLABLE', now: at(0) } },
@@ -218,14 +446,26 @@ describe('a tampered store is found out, stream by stream', () => {
     expect(check(storedStream('stock-WH001.SKU001', negative)).broken).toEqual([]);
     const hidden = check(storedStream('stock-WH001.SKU001', negative.slice(0, 2)));
     expect(findings(hidden)).toEqual([expect.objectContaining({ revision: '1', type: 'StockDeducted', rule: 'on hand ≥ 0' })]);
-    const misstated = check(tampered(storedStream('stock-WH001.SKU001', negative), 2, (e) => withData(e, (d) => { d.onHand = 0; })));
+    const misstated = check(
+      tampered(storedStream('stock-WH001.SKU001', negative), 2, (e) =>
+        withData(e, (d) => {
+          d.onHand = 0;
+        }),
+      ),
+    );
     expect(rules(misstated)).toContain('an anomaly states the ledger’s figures');
   });
 
   test('an inbound receipt changed after the fact no longer matches its discrepancies', () => {
     const events = storedStream('inbound-IN1', inboundLife);
     const receipt = events.find((e) => e.type === 'InboundReceived') as StoredEvent;
-    const report = check(tampered(events, Number(receipt.revision), (e) => withData(e, (d) => { d.lines[0].quantity = 5; })));
+    const report = check(
+      tampered(events, Number(receipt.revision), (e) =>
+        withData(e, (d) => {
+          d.lines[0].quantity = 5;
+        }),
+      ),
+    );
     expect(rules(report)).toContain('a receipt records its discrepancies');
   });
 
@@ -237,7 +477,11 @@ describe('a tampered store is found out, stream by stream', () => {
   });
 
   test('findings are capped per stream, and the rest counted', () => {
-    const report = check(order().map((event) => ({ ...event, revision: event.revision + 100n })).concat(order().map((e) => ({ ...e, revision: e.revision + 200n }))));
+    const report = check(
+      order()
+        .map((event) => ({ ...event, revision: event.revision + 100n }))
+        .concat(order().map((e) => ({ ...e, revision: e.revision + 200n }))),
+    );
     const [broken] = report.broken;
     expect(broken?.findings.length).toBeLessThanOrEqual(20);
     expect(report.broken).toHaveLength(1);

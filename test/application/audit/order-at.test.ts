@@ -14,14 +14,27 @@ import { articleOrder, at } from '../../domain/outbound-order/order-fixtures.ts'
 import { eventsOf, run } from '../../support/arbitraries-decider.ts';
 import { storedStream } from './stored-events.ts';
 
-const callback = { endpoint: '/api/oms/outbound/callback', body: { orderNo: 'OMS202511220001', waybillNo: 'SF1', shippedTime: '2025-11-22T11:00:00' } };
+const callback = {
+  endpoint: '/api/oms/outbound/callback',
+  body: { orderNo: 'OMS202511220001', waybillNo: 'SF1', shippedTime: '2025-11-22T11:00:00' },
+};
 // placed at T0 (10:00 in Shanghai), reserved and pushed a minute later, shipped (by a callback) an hour later
 const [placement, reservation, reserved, pushed, shipped] = eventsOf(
   run(outboundOrder, [
     { type: 'PlaceOrder', data: { ...articleOrder(), now: at(0) } },
     { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
     { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(1) } },
-    { type: 'RecordShipment', data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: '顺丰速运', items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: at(60), now: at(60) } },
+    {
+      type: 'RecordShipment',
+      data: {
+        outboundNo: 'WMS1',
+        waybillNo: 'SF1',
+        carrier: '顺丰速运',
+        items: [{ sku: 'SKU001', quantity: 2 }],
+        shippedAt: at(60),
+        now: at(60),
+      },
+    },
   ] satisfies OrderCommand[]),
 ) as [OrderEvent, OrderEvent, OrderEvent, OrderEvent, OrderEvent];
 const events = storedStream('order-OMS202511220001', [
@@ -36,7 +49,11 @@ describe('orderAt: the order as it stood then', () => {
   test('before it was placed there is no order; each later instant shows the prefix of the stream recorded by then', () => {
     const before = orderAt('OMS202511220001', events, '2025-11-22T01:59:59.999Z');
     expect(before).toMatchObject({ view: null, state: null, events: [], later: 5 });
-    expect(orderAt('OMS202511220001', events, at(0)).view).toMatchObject({ status: 'CREATED', revision: '1', lines: [{ sku: 'SKU001', ordered: 2, shipped: 0 }] });
+    expect(orderAt('OMS202511220001', events, at(0)).view).toMatchObject({
+      status: 'CREATED',
+      revision: '1',
+      lines: [{ sku: 'SKU001', ordered: 2, shipped: 0 }],
+    });
     const pushedThen = orderAt('OMS202511220001', events, at(30));
     expect(pushedThen.view).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS1', updatedAt: at(1), revision: '3' });
     expect(pushedThen.events.map((e) => e.type)).toEqual(['OrderPlaced', 'ReservationRequested', 'StockReserved', 'PushSucceeded']);

@@ -33,15 +33,43 @@ describe('anomalies by day, source, kind and warehouse', () => {
     const log = new EventLog()
       .add('stock-WH001.SKU001', {
         type: 'StockAnomalyDetected',
-        data: { reference: 'SF9', warehouseCode: 'WH001', sku: 'SKU001', kind: 'NEGATIVE_ON_HAND', onHand: -1, reserved: 0, detail: 'on hand below zero', detectedAt: at(5) },
+        data: {
+          reference: 'SF9',
+          warehouseCode: 'WH001',
+          sku: 'SKU001',
+          kind: 'NEGATIVE_ON_HAND',
+          onHand: -1,
+          reserved: 0,
+          detail: 'on hand below zero',
+          detectedAt: at(5),
+        },
       })
       .add(
         'inbound-PO1',
         {
           type: 'InboundCreated',
-          data: { inboundNo: 'PO1', kind: 'PURCHASE', warehouseCode: 'WH002', supplier: 'ACME', poNumber: 'PO-1', returnNo: null, lines: [{ sku: 'SKU001', quantity: 1 }], expectedAt: null, createdAt: at(0) },
+          data: {
+            inboundNo: 'PO1',
+            kind: 'PURCHASE',
+            warehouseCode: 'WH002',
+            supplier: 'ACME',
+            poNumber: 'PO-1',
+            returnNo: null,
+            lines: [{ sku: 'SKU001', quantity: 1 }],
+            expectedAt: null,
+            createdAt: at(0),
+          },
         },
-        { type: 'AnomalyDetected', data: { kind: 'RECEIPT_AFTER_CLOSE', receiptNo: 'RC2', lines: [{ sku: 'SKU001', quantity: 1 }], receivedAt: at(9), detectedAt: at(9) } },
+        {
+          type: 'AnomalyDetected',
+          data: {
+            kind: 'RECEIPT_AFTER_CLOSE',
+            receiptNo: 'RC2',
+            lines: [{ sku: 'SKU001', quantity: 1 }],
+            receivedAt: at(9),
+            detectedAt: at(9),
+          },
+        },
       );
     expect(rows(log).map(({ source, kind, warehouseCode, count }) => ({ source, kind, warehouseCode, count }))).toEqual([
       { source: 'inbound', kind: 'RECEIPT_AFTER_CLOSE', warehouseCode: 'WH002', count: 1 },

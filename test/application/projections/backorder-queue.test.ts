@@ -8,8 +8,20 @@ import { EventLog, project, rowsOf } from './projection-harness.ts';
 const order = articleOrder({ items: [line('SKU001', 2), line('SKU002', 3)], policy: { allowPartialShip: true, allowCancel: false } });
 const stream = orderStreamName(order.orderNo);
 const shortOfSku002: OrderEvent[] = [
-  { type: 'StockShortageDetected', data: { source: 'WMS', warehouseCode: 'WH001', lines: [line('SKU002', 3)], reportKey: 'k', detectedAt: at(6) } },
-  { type: 'BackorderCreated', data: { backorderNo: 'OMS202511220001-BO1', warehouseCode: 'WH001', lines: [line('SKU002', 3)], heldUnderReservation: 1, createdAt: at(6) } },
+  {
+    type: 'StockShortageDetected',
+    data: { source: 'WMS', warehouseCode: 'WH001', lines: [line('SKU002', 3)], reportKey: 'k', detectedAt: at(6) },
+  },
+  {
+    type: 'BackorderCreated',
+    data: {
+      backorderNo: 'OMS202511220001-BO1',
+      warehouseCode: 'WH001',
+      lines: [line('SKU002', 3)],
+      heldUnderReservation: 1,
+      createdAt: at(6),
+    },
+  },
 ];
 const queue = (log: EventLog) => rowsOf(project(backorderQueueProjection, log.all()), backorderQueue.name);
 
@@ -31,14 +43,23 @@ describe('backorder queue: what is owed, to whom, since when', () => {
 
   it('once the backorder is placed as an order of its own, it is no longer waiting', () => {
     const backorder = articleOrder({ orderNo: 'OMS202511220001-BO1', items: [line('SKU002', 3)], backorderOf: 'OMS202511220001' });
-    const log = new EventLog().add(stream, ...atTheWms(order), ...shortOfSku002).add(orderStreamName(backorder.orderNo), placed(backorder, at(30)));
+    const log = new EventLog()
+      .add(stream, ...atTheWms(order), ...shortOfSku002)
+      .add(orderStreamName(backorder.orderNo), placed(backorder, at(30)));
     expect(queue(log)).toEqual([]);
   });
 
   it('a backorder of an order cancelled later stays in the table: the report leaves it out by the order list', () => {
     const log = new EventLog().add(stream, ...atTheWms(order), ...shortOfSku002, {
       type: 'OrderCancelled',
-      data: { requestId: 'c1', reason: 'customer', lines: [line('SKU001', 2)], warehouseCode: 'WH001', reservationNo: 1, cancelledAt: at(8) },
+      data: {
+        requestId: 'c1',
+        reason: 'customer',
+        lines: [line('SKU001', 2)],
+        warehouseCode: 'WH001',
+        reservationNo: 1,
+        cancelledAt: at(8),
+      },
     });
     expect(queue(log).map((row) => row.backorderNo)).toEqual(['OMS202511220001-BO1']);
   });

@@ -25,12 +25,18 @@ const article = orderStreamName('OMS202511220001');
 const other = orderStreamName('OMS202511220002');
 const secondOrder = articleOrder({ orderNo: 'OMS202511220002', priority: 'LOW', items: [line('SKU002', 3)] });
 
-const orderRow = (log: EventLog, orderNo = 'OMS202511220001') => project(ordersProjection, log.all()).get(orderList.name)?.get(JSON.stringify([orderNo]));
+const orderRow = (log: EventLog, orderNo = 'OMS202511220001') =>
+  project(ordersProjection, log.all())
+    .get(orderList.name)
+    ?.get(JSON.stringify([orderNo]));
 const counts = (log: EventLog) => rowsOf(project(ordersProjection, log.all()), statusCounts.name).filter((row) => row.orders !== 0);
 
 describe('order list: one row per order', () => {
   it("the article's order, placed at 10:00 in Shanghai and shipped: SHIPPED, with the warehouse's ship time and its quantities", () => {
-    const log = new EventLog().add(article, ...atTheWms(), picking()).at(at(10)).add(article, shipped());
+    const log = new EventLog()
+      .add(article, ...atTheWms(), picking())
+      .at(at(10))
+      .add(article, shipped());
     expect(orderRow(log)).toMatchObject({
       orderNo: 'OMS202511220001',
       status: 'SHIPPED',
@@ -74,7 +80,15 @@ describe('order list: one row per order', () => {
       { type: 'ManualInterventionRequired', data: { reason: 'PUSH_REJECTED', detail: 'refused', at: at(3) } },
       {
         type: 'OrderRerouted',
-        data: { requestId: 'r1', fromWarehouse: 'WH001', toWarehouse: 'WH002', previousOutboundNo: null, previousReservationNo: 1, reason: 'WH001 is down', reroutedAt: at(4) },
+        data: {
+          requestId: 'r1',
+          fromWarehouse: 'WH001',
+          toWarehouse: 'WH002',
+          previousOutboundNo: null,
+          previousReservationNo: 1,
+          reason: 'WH001 is down',
+          reroutedAt: at(4),
+        },
       },
     );
     expect(orderRow(log)).toMatchObject({ status: 'CREATED', warehouseCode: 'WH002', manualReason: null, manualSinceMs: null });
@@ -83,7 +97,11 @@ describe('order list: one row per order', () => {
   it('days are days in the reporting zone: placed at 17:30 UTC is the next day in Shanghai', () => {
     const log = new EventLog().add(article, placed(articleOrder(), '2025-11-22T17:30:00.000Z'));
     expect(orderRow(log)?.placedDay).toBe('2025-11-23');
-    expect(project(ordersProjection, log.all(), 'UTC').get(orderList.name)?.get(JSON.stringify(['OMS202511220001']))?.placedDay).toBe('2025-11-22');
+    expect(
+      project(ordersProjection, log.all(), 'UTC')
+        .get(orderList.name)
+        ?.get(JSON.stringify(['OMS202511220001']))?.placedDay,
+    ).toBe('2025-11-22');
   });
 
   it('events of an order never placed change nothing', () => {
@@ -96,9 +114,17 @@ describe('status counts: orders per warehouse, day placed and status, moving wit
   it('two orders placed, one shipped and one waiting on a retry', () => {
     const log = new EventLog()
       .add(article, ...atTheWms())
-      .add(other, placed(secondOrder), { type: 'ReservationRequested', data: { reservationNo: 1, warehouseCode: 'WH001', lines: [line('SKU002', 3)] } })
+      .add(other, placed(secondOrder), {
+        type: 'ReservationRequested',
+        data: { reservationNo: 1, warehouseCode: 'WH001', lines: [line('SKU002', 3)] },
+      })
       .add(article, shipped())
-      .add(other, { type: 'StockReserved', data: { reservationNo: 1, warehouseCode: 'WH001', reservedAt: at(1) } }, failed(1, at(2)), retryScheduled(2, at(3)));
+      .add(
+        other,
+        { type: 'StockReserved', data: { reservationNo: 1, warehouseCode: 'WH001', reservedAt: at(1) } },
+        failed(1, at(2)),
+        retryScheduled(2, at(3)),
+      );
     expect(counts(log)).toEqual([
       { warehouseCode: 'WH001', day: '2025-11-22', status: 'PUSH_FAILED', orders: 1 },
       { warehouseCode: 'WH001', day: '2025-11-22', status: 'SHIPPED', orders: 1 },
@@ -112,7 +138,15 @@ describe('status counts: orders per warehouse, day placed and status, moving wit
       { type: 'ManualInterventionRequired', data: { reason: 'PUSH_REJECTED', detail: 'refused', at: at(3) } },
       {
         type: 'OrderRerouted',
-        data: { requestId: 'r1', fromWarehouse: 'WH001', toWarehouse: 'WH002', previousOutboundNo: null, previousReservationNo: 1, reason: 'down', reroutedAt: at(4) },
+        data: {
+          requestId: 'r1',
+          fromWarehouse: 'WH001',
+          toWarehouse: 'WH002',
+          previousOutboundNo: null,
+          previousReservationNo: 1,
+          reason: 'down',
+          reroutedAt: at(4),
+        },
       },
     );
     expect(counts(log)).toEqual([{ warehouseCode: 'WH002', day: '2025-11-22', status: 'CREATED', orders: 1 }]);
@@ -127,7 +161,12 @@ describe('the moments lead times are measured by: placed, pushed, first shipped'
       shipped(articleShipment({ waybillNo: 'SF1', items: [line('SKU001', 1)], shippedAt: '2025-11-22T23:30:00+08:00' })),
       shipped(articleShipment({ waybillNo: 'SF2', items: [line('SKU001', 1)], shippedAt: '2025-11-23T09:00:00+08:00' })),
     );
-    expect(orderRow(log)).toMatchObject({ pushedMs: Date.parse(at(2)), shippedMs: Date.parse('2025-11-22T15:30:00Z'), shippedDay: '2025-11-22', status: 'SHIPPED' });
+    expect(orderRow(log)).toMatchObject({
+      pushedMs: Date.parse(at(2)),
+      shippedMs: Date.parse('2025-11-22T15:30:00Z'),
+      shippedDay: '2025-11-22',
+      status: 'SHIPPED',
+    });
   });
 
   it('a reroute starts the push clock again at the new warehouse', () => {
@@ -135,7 +174,18 @@ describe('the moments lead times are measured by: placed, pushed, first shipped'
       article,
       ...placedAndReserved(),
       pushed(1, 'WMS1', at(2)),
-      { type: 'OrderRerouted', data: { requestId: null, fromWarehouse: 'WH001', toWarehouse: 'WH002', previousOutboundNo: 'WMS1', previousReservationNo: 1, reason: 'OUT_OF_STOCK', reroutedAt: at(6) } },
+      {
+        type: 'OrderRerouted',
+        data: {
+          requestId: null,
+          fromWarehouse: 'WH001',
+          toWarehouse: 'WH002',
+          previousOutboundNo: 'WMS1',
+          previousReservationNo: 1,
+          reason: 'OUT_OF_STOCK',
+          reroutedAt: at(6),
+        },
+      },
       { type: 'ReservationRequested', data: { reservationNo: 2, warehouseCode: 'WH002', lines: [line('SKU001', 2)] } },
       { type: 'StockReserved', data: { reservationNo: 2, warehouseCode: 'WH002', reservedAt: at(7) } },
       pushed(2, 'WMS9', at(8), 'WH002'),
@@ -149,7 +199,10 @@ describe('the moments lead times are measured by: placed, pushed, first shipped'
       ...placedAndReserved(),
       failed(1, at(2), false),
       { type: 'ManualInterventionRequired', data: { reason: 'PUSH_REJECTED', detail: 'refused', at: at(2) } },
-      { type: 'ManualInterventionResolved', data: { requestId: 'r', outboundNo: 'WMS-BY-HAND', note: '', resolvedBy: 'ops', resolvedAt: at(20) } },
+      {
+        type: 'ManualInterventionResolved',
+        data: { requestId: 'r', outboundNo: 'WMS-BY-HAND', note: '', resolvedBy: 'ops', resolvedAt: at(20) },
+      },
     );
     expect(orderRow(log)).toMatchObject({ status: 'PUSHED_TO_WMS', pushedMs: Date.parse(at(20)), manualReason: null });
   });

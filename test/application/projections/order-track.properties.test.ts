@@ -24,7 +24,11 @@ const asTrack = (state: OrderState): Omit<OrderTrack, 'manualSince'> => ({
 });
 
 const fold = (track: OrderTrack | null, event: OrderEvent): OrderTrack | null =>
-  event.type === 'OrderPlaced' && track === null ? newOrderTrack(event.data.warehouseCode, event.data.items) : track === null ? null : advanceOrderTrack(track, event);
+  event.type === 'OrderPlaced' && track === null
+    ? newOrderTrack(event.data.warehouseCode, event.data.items)
+    : track === null
+      ? null
+      : advanceOrderTrack(track, event);
 
 describe('the order track follows the decider', () => {
   test.prop([life], { numRuns: 400 })('after every step of any life, the track says what the state says', (lifeOf) => {

@@ -20,7 +20,8 @@ export const project = (projection: Projection, events: readonly StoredEvent[], 
   const apply = (operation: RowOperation) => {
     const definition = definitions.get(operation.table);
     const rows = tables.get(operation.table);
-    if (definition === undefined || rows === undefined) throw new Error(`${projection.name} wrote to ${operation.table}, which it does not declare`);
+    if (definition === undefined || rows === undefined)
+      throw new Error(`${projection.name} wrote to ${operation.table}, which it does not declare`);
     const complete = (row: Row): Row => Object.fromEntries(Object.keys(definition.columns).map((c) => [c, row[c] ?? null]));
     if (operation.kind === 'put') rows.set(keyOf(definition, operation.row), JSON.parse(JSON.stringify(complete(operation.row))) as Row);
     else if (operation.kind === 'delete') rows.delete(keyOf(definition, operation.key));

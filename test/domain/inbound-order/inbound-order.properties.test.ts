@@ -3,12 +3,7 @@ import { describe, expect } from 'vitest';
 import { fold } from '../../../src/domain/kernel/decider.ts';
 import { addMillis, millis } from '../../../src/domain/kernel/instant.ts';
 import { type Line, totalsBySku } from '../../../src/domain/kernel/lines.ts';
-import {
-  type InboundCommand,
-  type InboundEvent,
-  type InboundState,
-  inboundOrderDecider,
-} from '../../../src/domain/inbound-order/index.ts';
+import { type InboundCommand, type InboundEvent, type InboundState, inboundOrderDecider } from '../../../src/domain/inbound-order/index.ts';
 import { instantArb, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
 import { deciderLaws } from '../../support/decider-laws.ts';
 
@@ -17,7 +12,10 @@ const inboundNo = fc.oneof({ arbitrary: fc.constant('IN1'), weight: 12 }, { arbi
 const sku = fc.constantFrom('SKU001', 'SKU002', 'SKU003');
 const expectedLines = fc.constantFrom<Line[]>(
   [{ sku: 'SKU001', quantity: 3 }],
-  [{ sku: 'SKU001', quantity: 3 }, { sku: 'SKU002', quantity: 2 }],
+  [
+    { sku: 'SKU001', quantity: 3 },
+    { sku: 'SKU002', quantity: 2 },
+  ],
   [{ sku: 'SKU001', quantity: 0 }],
 );
 const receiptLines = fc.array(fc.record({ sku, quantity: fc.integer({ min: 0, max: 4 }) }), { maxLength: 4 });
@@ -31,21 +29,37 @@ const create = fc
 const attempt = fc.integer({ min: 1, max: 4 });
 const command: fc.Arbitrary<InboundCommand> = fc.oneof(
   create,
-  fc.record({ inboundNo, attempt, now: instantArb }).map((d): InboundCommand => ({ type: 'RecordInboundPushSucceeded', data: { ...d, wmsInboundNo: 'W1' } })),
-  { weight: 3, arbitrary: fc
-    .record({ inboundNo, attempt, retryable: fc.boolean(), retryAfterMs: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }), now: instantArb, policy: retryPolicyArb })
-    .map((d): InboundCommand => ({ type: 'RecordInboundPushFailed', data: { ...d, error: 'HTTP 503' } })) },
-  fc.record({ inboundNo, requestId: fc.constantFrom('Q1', 'Q2', 'Q3'), now: instantArb }).map((d): InboundCommand => ({ type: 'RetryInboundPush', data: { ...d, requestedBy: 'ops' } })),
+  fc
+    .record({ inboundNo, attempt, now: instantArb })
+    .map((d): InboundCommand => ({ type: 'RecordInboundPushSucceeded', data: { ...d, wmsInboundNo: 'W1' } })),
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        inboundNo,
+        attempt,
+        retryable: fc.boolean(),
+        retryAfterMs: fc.option(fc.integer({ min: 0, max: 600_000 }), { nil: undefined }),
+        now: instantArb,
+        policy: retryPolicyArb,
+      })
+      .map((d): InboundCommand => ({ type: 'RecordInboundPushFailed', data: { ...d, error: 'HTTP 503' } })),
+  },
+  fc
+    .record({ inboundNo, requestId: fc.constantFrom('Q1', 'Q2', 'Q3'), now: instantArb })
+    .map((d): InboundCommand => ({ type: 'RetryInboundPush', data: { ...d, requestedBy: 'ops' } })),
   {
     // receipts close the inbound: rarer, so that push outcomes have room before them
     weight: 1,
-    arbitrary: fc.record({ inboundNo, receiptNo: fc.constantFrom('RC1', 'RC2', 'RC3'), lines: receiptLines, receivedAt: instantArb, now: instantArb }).map(
-      (d): InboundCommand => ({ type: 'RecordReceipt', data: d }),
-    ),
+    arbitrary: fc
+      .record({ inboundNo, receiptNo: fc.constantFrom('RC1', 'RC2', 'RC3'), lines: receiptLines, receivedAt: instantArb, now: instantArb })
+      .map((d): InboundCommand => ({ type: 'RecordReceipt', data: d })),
   },
 );
 /** Mostly starts with a creation, so the rest is not all INBOUND_NOT_FOUND. */
-const commands = fc.tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 30, size: 'medium' })).map(([first, rest]) => (first === null ? rest : [first, ...rest]));
+const commands = fc
+  .tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 30, size: 'medium' }))
+  .map(([first, rest]) => (first === null ? rest : [first, ...rest]));
 
 describe('inbound order properties', () => {
   deciderLaws(decider, commands);
@@ -79,7 +93,10 @@ describe('inbound order properties', () => {
   test.prop([commands, fc.array(command, { minLength: 1, maxLength: 10 })], { numRuns: 1000 })(
     'a received inbound accepts nothing but anomaly facts',
     (history, afterwards) => {
-      const closing: InboundCommand = { type: 'RecordReceipt', data: { inboundNo: 'IN1', receiptNo: 'RCX', lines: [], receivedAt: '2025-11-22T00:00:00Z', now: '2025-11-22T00:00:00Z' } };
+      const closing: InboundCommand = {
+        type: 'RecordReceipt',
+        data: { inboundNo: 'IN1', receiptNo: 'RCX', lines: [], receivedAt: '2025-11-22T00:00:00Z', now: '2025-11-22T00:00:00Z' },
+      };
       const steps = run(decider, [...history, closing]);
       const state = steps.at(-1)?.after as InboundState;
       if (!decider.isTerminal(state)) return;
@@ -103,7 +120,23 @@ describe('inbound order properties', () => {
     'retries never exceed the attempts of a round, deadlines strictly increase, every failure path ends pushed or with a person',
     (policy, outcomes, manualRetries) => {
       const start = '2025-11-22T02:00:00.000Z';
-      let state = fold(decider, decider.decide({ type: 'CreateInbound', data: { inboundNo: 'IN1', kind: 'RETURN', warehouseCode: 'WH', returnNo: 'RT1', lines: [{ sku: 'S', quantity: 1 }], now: start } }, decider.initialState));
+      let state = fold(
+        decider,
+        decider.decide(
+          {
+            type: 'CreateInbound',
+            data: {
+              inboundNo: 'IN1',
+              kind: 'RETURN',
+              warehouseCode: 'WH',
+              returnNo: 'RT1',
+              lines: [{ sku: 'S', quantity: 1 }],
+              now: start,
+            },
+          },
+          decider.initialState,
+        ),
+      );
       const events: InboundEvent[] = [];
       const apply = (command: InboundCommand) => {
         const produced = decider.decide(command, state);
@@ -125,7 +158,10 @@ describe('inbound order properties', () => {
           const ok = o.ok && next > outcomes.length - 1; // mostly failures: success only at the end of the list
           const produced = ok
             ? apply({ type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN1', attempt, wmsInboundNo: 'W', now } })
-            : apply({ type: 'RecordInboundPushFailed', data: { inboundNo: 'IN1', attempt, error: 'e', retryable: o.retryable, retryAfterMs: o.retryAfterMs, now, policy } });
+            : apply({
+                type: 'RecordInboundPushFailed',
+                data: { inboundNo: 'IN1', attempt, error: 'e', retryable: o.retryable, retryAfterMs: o.retryAfterMs, now, policy },
+              });
           expect(produced.length).toBeGreaterThan(0);
           const retry = produced.find((e) => e.type === 'PushRetryScheduled');
           if (retry !== undefined) {

@@ -14,7 +14,11 @@ import {
 type Op = Readonly<{ kind: 'set'; key: string; value: number } | { kind: 'remove'; key: string }>;
 
 // a small pool collides often; a large one grows the trie several levels deep
-const key = fc.oneof(fc.constantFrom('a', 'b', 'OMS1#1', 'OMS2#1', ''), fc.string({ maxLength: 6 }), fc.nat({ max: 5000 }).map((n) => `K${n}`));
+const key = fc.oneof(
+  fc.constantFrom('a', 'b', 'OMS1#1', 'OMS2#1', ''),
+  fc.string({ maxLength: 6 }),
+  fc.nat({ max: 5000 }).map((n) => `K${n}`),
+);
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), key, value: fc.integer({ min: 1, max: 9 }) }),
   fc.record({ kind: fc.constant('remove' as const), key }),

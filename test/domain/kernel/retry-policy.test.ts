@@ -9,19 +9,27 @@ describe('the retry policy', () => {
 
   it('gives up after the article’s third attempt and at once on a failure that cannot be retried', () => {
     const now = '2025-11-22T02:00:00.000Z';
-    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 2, retryable: true, now, previousDueAt: null }))
-      .toEqual({ kind: 'retry', dueAt: '2025-11-22T02:02:00.000Z' });
-    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 3, retryable: true, now, previousDueAt: null }))
-      .toEqual({ kind: 'give-up', reason: 'ATTEMPTS_EXHAUSTED' });
-    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: false, now, previousDueAt: null }))
-      .toEqual({ kind: 'give-up', reason: 'NOT_RETRYABLE' });
+    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 2, retryable: true, now, previousDueAt: null })).toEqual({
+      kind: 'retry',
+      dueAt: '2025-11-22T02:02:00.000Z',
+    });
+    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 3, retryable: true, now, previousDueAt: null })).toEqual({
+      kind: 'give-up',
+      reason: 'ATTEMPTS_EXHAUSTED',
+    });
+    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: false, now, previousDueAt: null })).toEqual({
+      kind: 'give-up',
+      reason: 'NOT_RETRYABLE',
+    });
   });
 
   it('waits as long as the outside system asked and never schedules before the previous deadline', () => {
     const now = '2025-11-22T02:00:00.000Z';
-    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: true, now, previousDueAt: null, retryAfterMs: 300_000 }))
-      .toEqual({ kind: 'retry', dueAt: '2025-11-22T02:05:00.000Z' });
-    expect(judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: true, now, previousDueAt: '2025-11-22T03:00:00.000Z' }))
-      .toEqual({ kind: 'retry', dueAt: '2025-11-22T03:00:00.001Z' });
+    expect(
+      judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: true, now, previousDueAt: null, retryAfterMs: 300_000 }),
+    ).toEqual({ kind: 'retry', dueAt: '2025-11-22T02:05:00.000Z' });
+    expect(
+      judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: true, now, previousDueAt: '2025-11-22T03:00:00.000Z' }),
+    ).toEqual({ kind: 'retry', dueAt: '2025-11-22T03:00:00.001Z' });
   });
 });

@@ -31,13 +31,19 @@ const cancelled = (lines: ReturnType<typeof line>[], reason: string, when: strin
 
 describe('cancelling before the WMS has the order', () => {
   it('cancels at once and releases the reservation', () => {
-    const state = given(placedAndReserved()).when(cancelOrder()).then([cancelled([line('SKU001', 2)], 'customer changed their mind', at(3))]);
+    const state = given(placedAndReserved())
+      .when(cancelOrder())
+      .then([cancelled([line('SKU001', 2)], 'customer changed their mind', at(3))]);
     expect(state).toMatchObject({ status: 'CANCELLED', lines: [{ ordered: 2, cancelled: 2 }] });
   });
 
   it('a cancelled order asked again is already cancelled; a shipped one cannot be', () => {
-    given([...placedAndReserved(), cancelled([line('SKU001', 2)], 'x', at(3))]).when(cancelOrder('cancel-2')).thenNothing();
-    given([...atTheWms(), shipped()]).when(cancelOrder()).thenRefused('ORDER_ALREADY_SHIPPED');
+    given([...placedAndReserved(), cancelled([line('SKU001', 2)], 'x', at(3))])
+      .when(cancelOrder('cancel-2'))
+      .thenNothing();
+    given([...atTheWms(), shipped()])
+      .when(cancelOrder())
+      .thenRefused('ORDER_ALREADY_SHIPPED');
   });
 
   it('a push that lands after the cancel is flagged, so the warehouse can be told', () => {
@@ -55,7 +61,9 @@ describe('cancelling before the WMS has the order', () => {
 
 describe('cancelling while the WMS has the order', () => {
   it('asks the WMS to intercept; intercepted → CANCELLED', () => {
-    const state = given([...atTheWms(), picking()]).when(cancelOrder()).then([cancellationRequested()]);
+    const state = given([...atTheWms(), picking()])
+      .when(cancelOrder())
+      .then([cancellationRequested()]);
     expect(state.status).toBe('CANCEL_REQUESTED');
     given([...atTheWms(), picking(), cancellationRequested()])
       .when(intercept('cancel-1', true))
@@ -76,12 +84,22 @@ describe('cancelling while the WMS has the order', () => {
     const state = given(history)
       .when(intercept('cancel-1', true))
       .then([cancelled([line('SKU002', 3)], 'intercepted by the warehouse: stopped before packing', at(4))]);
-    expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ shipped: 2, cancelled: 0 }, { shipped: 0, cancelled: 3 }] });
+    expect(state).toMatchObject({
+      status: 'SHIPPED',
+      lines: [
+        { shipped: 2, cancelled: 0 },
+        { shipped: 0, cancelled: 3 },
+      ],
+    });
   });
 
   it('an intercept outcome for another request, or after the fact, decides nothing', () => {
-    given([...atTheWms(), cancellationRequested()]).when(intercept('cancel-9', true)).thenNothing();
-    given([...atTheWms(), shipped()]).when(intercept('cancel-1', false)).thenNothing();
+    given([...atTheWms(), cancellationRequested()])
+      .when(intercept('cancel-9', true))
+      .thenNothing();
+    given([...atTheWms(), shipped()])
+      .when(intercept('cancel-1', false))
+      .thenNothing();
   });
 
   it('intercepted, says the WMS, after it reported the shipment: an anomaly', () => {
@@ -98,7 +116,9 @@ describe('cancelling while the WMS has the order', () => {
     const history = [...atTheWms(), cancellationRequested(), cancelled([line('SKU001', 2)], 'intercepted by the warehouse', at(4))];
     given(history)
       .when(progress('PICKING', at(6)))
-      .then([anomaly('PROGRESS_AFTER_CANCEL', 'WH001 reports PICKING on a cancelled order', at(6), { factKeys: ['progress:WH001:PICKING'] })]);
+      .then([
+        anomaly('PROGRESS_AFTER_CANCEL', 'WH001 reports PICKING on a cancelled order', at(6), { factKeys: ['progress:WH001:PICKING'] }),
+      ]);
     given(history)
       .when(recordShipment())
       .then([
@@ -131,7 +151,12 @@ describe('rerouting by hand', () => {
         },
         {
           type: 'ReservationRequested',
-          data: { reservationNo: 2, warehouseCode: 'WH002', lines: [line('SKU001', 2)], supersedes: { reservationNo: 1, warehouseCode: 'WH001' } },
+          data: {
+            reservationNo: 2,
+            warehouseCode: 'WH002',
+            lines: [line('SKU001', 2)],
+            supersedes: { reservationNo: 1, warehouseCode: 'WH001' },
+          },
         },
       ]);
     expect(state).toMatchObject({ status: 'CREATED', warehouseCode: 'WH002', push: { total: 1, roundStart: 1, nextAttemptAt: null } });
@@ -140,7 +165,9 @@ describe('rerouting by hand', () => {
   it('refuses the same warehouse, an order in flight, and a shipped one', () => {
     given(failedOnce).when(reroute('WH001')).thenRefused('SAME_WAREHOUSE');
     given(atTheWms()).when(reroute('WH002')).thenRefused('REROUTE_NOT_ALLOWED');
-    given([...atTheWms(), shipped()]).when(reroute('WH002')).thenRefused('ORDER_CLOSED');
+    given([...atTheWms(), shipped()])
+      .when(reroute('WH002'))
+      .thenRefused('ORDER_CLOSED');
     given(failedOnce).when(reroute('no such code!')).thenRefused('INVALID_COMMAND');
   });
 

@@ -29,12 +29,17 @@ export const articleOrder = (overrides: Partial<Placement> = {}): Placement => (
   ...overrides,
 });
 
-export const twoLineOrder = (policy: ShortagePolicy): Placement =>
-  articleOrder({ items: [line('SKU001', 2), line('SKU002', 3)], policy });
+export const twoLineOrder = (policy: ShortagePolicy): Placement => articleOrder({ items: [line('SKU001', 2), line('SKU002', 3)], policy });
 
 // ---- commands
-export const placeOrder = (placement: Placement = articleOrder(), now = T0): OrderCommand => ({ type: 'PlaceOrder', data: { ...placement, now } });
-export const stockReserved = (reservationNo = 1, now = at(1)): OrderCommand => ({ type: 'RecordStockReserved', data: { reservationNo, now } });
+export const placeOrder = (placement: Placement = articleOrder(), now = T0): OrderCommand => ({
+  type: 'PlaceOrder',
+  data: { ...placement, now },
+});
+export const stockReserved = (reservationNo = 1, now = at(1)): OrderCommand => ({
+  type: 'RecordStockReserved',
+  data: { reservationNo, now },
+});
 export const stockShort = (
   shortfalls: { sku: string; requested: number; available: number }[],
   alternativeWarehouse: string | null = null,
@@ -76,7 +81,10 @@ export const intercept = (cancelRequestId: string, intercepted: boolean, now = a
   type: 'RecordInterceptOutcome',
   data: { cancelRequestId, intercepted, detail: intercepted ? 'stopped before packing' : 'already handed to carrier', now },
 });
-export const retryNow = (requestId = 'retry-1', now = at(30)): OrderCommand => ({ type: 'RetryNow', data: { requestId, requestedBy: 'ops', now } });
+export const retryNow = (requestId = 'retry-1', now = at(30)): OrderCommand => ({
+  type: 'RetryNow',
+  data: { requestId, requestedBy: 'ops', now },
+});
 export const reroute = (warehouseCode: string, requestId = 'reroute-1', now = at(30)): OrderCommand => ({
   type: 'RerouteOrder',
   data: { requestId, warehouseCode, reason: 'WH001 is down', requestedBy: 'ops', now },
@@ -87,10 +95,23 @@ export const resolve = (outboundNo: string, requestId = 'resolve-1', now = at(30
 });
 
 // ---- events
-export const placed = (placement: Placement = articleOrder(), now = T0): OrderEvent => ({ type: 'OrderPlaced', data: { ...placement, placedAt: now } });
-export const reservationRequested = (reservationNo: number, lines: Line[], warehouseCode = 'WH001', previousWarehouse = 'WH001'): OrderEvent => ({
+export const placed = (placement: Placement = articleOrder(), now = T0): OrderEvent => ({
+  type: 'OrderPlaced',
+  data: { ...placement, placedAt: now },
+});
+export const reservationRequested = (
+  reservationNo: number,
+  lines: Line[],
+  warehouseCode = 'WH001',
+  previousWarehouse = 'WH001',
+): OrderEvent => ({
   type: 'ReservationRequested',
-  data: { reservationNo, warehouseCode, lines, supersedes: reservationNo === 1 ? null : { reservationNo: reservationNo - 1, warehouseCode: previousWarehouse } },
+  data: {
+    reservationNo,
+    warehouseCode,
+    lines,
+    supersedes: reservationNo === 1 ? null : { reservationNo: reservationNo - 1, warehouseCode: previousWarehouse },
+  },
 });
 export const reserved = (reservationNo = 1, warehouseCode = 'WH001', now = at(1)): OrderEvent => ({
   type: 'StockReserved',
@@ -105,29 +126,37 @@ export const failed = (attempt: number, now: string, retryable = true): OrderEve
   data: { attempt, error: retryable ? 'HTTP 503' : 'HTTP 400 invalid consignee', retryable, failedAt: now },
 });
 export const retryScheduled = (attempt: number, dueAt: string): OrderEvent => ({ type: 'PushRetryScheduled', data: { attempt, dueAt } });
-export const shipped = (shipment: Shipment = articleShipment(), now = at(10)): OrderEvent => ({ type: 'ShipmentRecorded', data: { ...shipment, recordedAt: now } });
+export const shipped = (shipment: Shipment = articleShipment(), now = at(10)): OrderEvent => ({
+  type: 'ShipmentRecorded',
+  data: { ...shipment, recordedAt: now },
+});
 export const picking = (now = at(5)): OrderEvent => ({
   type: 'WmsProgressRecorded',
   data: { warehouseCode: 'WH001', stage: 'PICKING', at: now, recordedAt: now },
 });
 export const cancellationRequested = (requestId = 'cancel-1', now = at(3)): OrderEvent => ({
   type: 'CancellationRequested',
-  data: { requestId, reason: 'customer changed their mind', requestedBy: 'customer-service', outboundNo: 'WMS202511220001', requestedAt: now },
+  data: {
+    requestId,
+    reason: 'customer changed their mind',
+    requestedBy: 'customer-service',
+    outboundNo: 'WMS202511220001',
+    requestedAt: now,
+  },
 });
 
 /** The article's order placed and its stock reserved: ready to push. */
 export const placedAndReserved = (placement: Placement = articleOrder()): OrderEvent[] => [
   placed(placement),
-  reservationRequested(1, placement.items.map((i) => line(i.sku, i.quantity)), placement.warehouseCode),
+  reservationRequested(
+    1,
+    placement.items.map((i) => line(i.sku, i.quantity)),
+    placement.warehouseCode,
+  ),
   reserved(1, placement.warehouseCode),
 ];
 export const atTheWms = (placement: Placement = articleOrder()): OrderEvent[] => [...placedAndReserved(placement), pushed()];
-export const anomaly = (
-  kind: AnomalyKind,
-  detail: string,
-  now: string,
-  extra: Partial<AnomalyDetected['data']> = {},
-): OrderEvent => ({
+export const anomaly = (kind: AnomalyKind, detail: string, now: string, extra: Partial<AnomalyDetected['data']> = {}): OrderEvent => ({
   type: 'AnomalyDetected',
   data: {
     kind,

@@ -33,7 +33,8 @@ export const retryPolicy: fc.Arbitrary<RetryPolicy> = fc
   .map(({ maxAttempts, baseDelayMs, extra }) => ({ maxAttempts, baseDelayMs, maxDelayMs: baseDelayMs + extra }));
 /** The attempt an outcome reports: usually the next one, sometimes one already recorded. */
 const attempt = fc.constantFrom<'next' | 'last'>('next', 'next', 'next', 'last');
-const pick = (which: 'next' | 'last', state: OrderState): number => (which === 'next' ? state.push.total + 1 : Math.max(1, state.push.total));
+const pick = (which: 'next' | 'last', state: OrderState): number =>
+  which === 'next' ? state.push.total + 1 : Math.max(1, state.push.total);
 
 export const placement = fc
   .record({
@@ -49,49 +50,82 @@ export const placement = fc
 
 export const step: fc.Arbitrary<Step> = fc.oneof(
   placement.map((p): Step => named(`place(${show(p.items)})`, (_s, now) => ({ type: 'PlaceOrder', data: { ...p, now } }))),
-  fc.constantFrom(0, 0, -1).map((back): Step => named(`reserved(round${back === 0 ? '' : ' - 1'})`, (s, now) => ({ type: 'RecordStockReserved', data: { reservationNo: s.reservationNo + back, now } }))),
-  fc
-    .tuple(fc.array(fc.record({ sku, requested: fc.integer({ min: 1, max: 4 }), available: fc.integer({ min: 0, max: 3 }) }), { maxLength: 3 }), fc.option(warehouse))
-    .map(([shortfalls, alternativeWarehouse]): Step => named(`reservationShort(${shortfalls.map((f) => `${f.sku} ${f.available}/${f.requested}`).join(' ')}; alt ${alternativeWarehouse})`, (s, now) => ({
-      type: 'RecordStockShort',
-      data: { reservationNo: s.reservationNo, shortfalls, alternativeWarehouse, now },
-    }))),
-  fc.tuple(attempt, outboundNo, warehouse).map(([which, no, wh]): Step => named(`pushOk(${which}, ${no}, ${wh})`, (s, now) => ({
-    type: 'RecordPushSucceeded',
-    data: { attempt: pick(which, s), warehouseCode: wh === 'WH002' ? wh : s.warehouseCode, outboundNo: no, now },
-  }))),
-  fc.tuple(attempt, fc.boolean(), retryPolicy, fc.option(fc.nat(300_000), { nil: undefined })).map(
-    ([which, retryable, policy, retryAfterMs]): Step => named(`pushFailed(${which}, ${retryable ? 'retryable' : 'rejected'}, max ${policy.maxAttempts})`, (s, now) => ({
-      type: 'RecordPushFailed',
-      data: { attempt: pick(which, s), warehouseCode: s.warehouseCode, error: 'HTTP 503', retryable, retryAfterMs, policy, now },
+  fc.constantFrom(0, 0, -1).map((back): Step =>
+    named(`reserved(round${back === 0 ? '' : ' - 1'})`, (s, now) => ({
+      type: 'RecordStockReserved',
+      data: { reservationNo: s.reservationNo + back, now },
     })),
   ),
-  fc.tuple(fc.constantFrom<'PICKING' | 'PACKED'>('PICKING', 'PACKED'), warehouse).map(([stage, wh]): Step => named(`progress(${stage}, ${wh})`, (_s, now) => ({
-    type: 'RecordWmsProgress',
-    data: { warehouseCode: wh, stage, at: now, now },
-  }))),
-  fc.tuple(lines, fc.option(warehouse), warehouse).map(([short, alternativeWarehouse, wh]): Step => named(`wmsShort(${show(short)} at ${wh}; alt ${alternativeWarehouse})`, (_s, now) => ({
-    type: 'RecordWmsShortage',
-    data: { warehouseCode: wh, lines: short, alternativeWarehouse, now },
-  }))),
-  fc.tuple(waybill, lines, outboundNo).map(([waybillNo, items, no]): Step => named(`ship(${waybillNo}: ${show(items)}, ${no})`, (_s, now) => ({
-    type: 'RecordShipment',
-    data: { outboundNo: no, waybillNo, carrier: '顺丰速运', items, shippedAt: now, now },
-  }))),
-  requestId.map((id): Step => named(`cancel(${id})`, (_s, now) => ({ type: 'CancelOrder', data: { requestId: id, reason: 'customer', requestedBy: 'cs', now } }))),
-  fc.tuple(fc.boolean(), fc.boolean()).map(([current, intercepted]): Step => named(`intercept(${current ? 'pending' : 'r2'}, ${intercepted})`, (s, now) => ({
-    type: 'RecordInterceptOutcome',
-    data: { cancelRequestId: current ? (s.pendingCancel ?? 'r1') : 'r2', intercepted, detail: '', now },
-  }))),
-  requestId.map((id): Step => named(`retryNow(${id})`, (_s, now) => ({ type: 'RetryNow', data: { requestId: id, requestedBy: 'ops', now } }))),
-  fc.tuple(requestId, warehouse).map(([id, wh]): Step => named(`reroute(${id}, ${wh})`, (_s, now) => ({
-    type: 'RerouteOrder',
-    data: { requestId: id, warehouseCode: wh, reason: 'ops', requestedBy: 'ops', now },
-  }))),
-  fc.tuple(requestId, outboundNo).map(([id, no]): Step => named(`resolve(${id}, ${no})`, (_s, now) => ({
-    type: 'ResolveManually',
-    data: { requestId: id, outboundNo: no, note: '', resolvedBy: 'ops', now },
-  }))),
+  fc
+    .tuple(
+      fc.array(fc.record({ sku, requested: fc.integer({ min: 1, max: 4 }), available: fc.integer({ min: 0, max: 3 }) }), { maxLength: 3 }),
+      fc.option(warehouse),
+    )
+    .map(([shortfalls, alternativeWarehouse]): Step =>
+      named(
+        `reservationShort(${shortfalls.map((f) => `${f.sku} ${f.available}/${f.requested}`).join(' ')}; alt ${alternativeWarehouse})`,
+        (s, now) => ({
+          type: 'RecordStockShort',
+          data: { reservationNo: s.reservationNo, shortfalls, alternativeWarehouse, now },
+        }),
+      ),
+    ),
+  fc.tuple(attempt, outboundNo, warehouse).map(([which, no, wh]): Step =>
+    named(`pushOk(${which}, ${no}, ${wh})`, (s, now) => ({
+      type: 'RecordPushSucceeded',
+      data: { attempt: pick(which, s), warehouseCode: wh === 'WH002' ? wh : s.warehouseCode, outboundNo: no, now },
+    })),
+  ),
+  fc
+    .tuple(attempt, fc.boolean(), retryPolicy, fc.option(fc.nat(300_000), { nil: undefined }))
+    .map(([which, retryable, policy, retryAfterMs]): Step =>
+      named(`pushFailed(${which}, ${retryable ? 'retryable' : 'rejected'}, max ${policy.maxAttempts})`, (s, now) => ({
+        type: 'RecordPushFailed',
+        data: { attempt: pick(which, s), warehouseCode: s.warehouseCode, error: 'HTTP 503', retryable, retryAfterMs, policy, now },
+      })),
+    ),
+  fc.tuple(fc.constantFrom<'PICKING' | 'PACKED'>('PICKING', 'PACKED'), warehouse).map(([stage, wh]): Step =>
+    named(`progress(${stage}, ${wh})`, (_s, now) => ({
+      type: 'RecordWmsProgress',
+      data: { warehouseCode: wh, stage, at: now, now },
+    })),
+  ),
+  fc.tuple(lines, fc.option(warehouse), warehouse).map(([short, alternativeWarehouse, wh]): Step =>
+    named(`wmsShort(${show(short)} at ${wh}; alt ${alternativeWarehouse})`, (_s, now) => ({
+      type: 'RecordWmsShortage',
+      data: { warehouseCode: wh, lines: short, alternativeWarehouse, now },
+    })),
+  ),
+  fc.tuple(waybill, lines, outboundNo).map(([waybillNo, items, no]): Step =>
+    named(`ship(${waybillNo}: ${show(items)}, ${no})`, (_s, now) => ({
+      type: 'RecordShipment',
+      data: { outboundNo: no, waybillNo, carrier: '顺丰速运', items, shippedAt: now, now },
+    })),
+  ),
+  requestId.map((id): Step =>
+    named(`cancel(${id})`, (_s, now) => ({ type: 'CancelOrder', data: { requestId: id, reason: 'customer', requestedBy: 'cs', now } })),
+  ),
+  fc.tuple(fc.boolean(), fc.boolean()).map(([current, intercepted]): Step =>
+    named(`intercept(${current ? 'pending' : 'r2'}, ${intercepted})`, (s, now) => ({
+      type: 'RecordInterceptOutcome',
+      data: { cancelRequestId: current ? (s.pendingCancel ?? 'r1') : 'r2', intercepted, detail: '', now },
+    })),
+  ),
+  requestId.map((id): Step =>
+    named(`retryNow(${id})`, (_s, now) => ({ type: 'RetryNow', data: { requestId: id, requestedBy: 'ops', now } })),
+  ),
+  fc.tuple(requestId, warehouse).map(([id, wh]): Step =>
+    named(`reroute(${id}, ${wh})`, (_s, now) => ({
+      type: 'RerouteOrder',
+      data: { requestId: id, warehouseCode: wh, reason: 'ops', requestedBy: 'ops', now },
+    })),
+  ),
+  fc.tuple(requestId, outboundNo).map(([id, no]): Step =>
+    named(`resolve(${id}, ${no})`, (_s, now) => ({
+      type: 'ResolveManually',
+      data: { requestId: id, outboundNo: no, note: '', resolvedBy: 'ops', now },
+    })),
+  ),
 );
 
 /** A life: always placed first, then up to 30 steps. */

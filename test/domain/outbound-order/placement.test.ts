@@ -7,15 +7,21 @@ const { given } = specFor(outboundOrder);
 
 describe('placing an outbound order', () => {
   it('accepts the article’s order and asks for its stock to be reserved', () => {
-    given([]).when(placeOrder()).then([placed(), reservationRequested(1, [line('SKU001', 2)])]);
+    given([])
+      .when(placeOrder())
+      .then([placed(), reservationRequested(1, [line('SKU001', 2)])]);
   });
 
   it('takes the same order again as a redelivery: nothing new', () => {
-    given([placed(), reservationRequested(1, [line('SKU001', 2)])]).when(placeOrder(articleOrder(), '2025-11-22T05:00:00Z')).thenNothing();
+    given([placed(), reservationRequested(1, [line('SKU001', 2)])])
+      .when(placeOrder(articleOrder(), '2025-11-22T05:00:00Z'))
+      .thenNothing();
   });
 
   it('refuses a different order under a number already taken', () => {
-    given([placed()]).when(placeOrder(articleOrder({ priority: 'LOW' }))).thenRefused('ORDER_ALREADY_EXISTS');
+    given([placed()])
+      .when(placeOrder(articleOrder({ priority: 'LOW' })))
+      .thenRefused('ORDER_ALREADY_EXISTS');
   });
 
   it('refuses an order with no lines, a zero quantity, a repeated SKU or a blank address, naming each field', () => {
@@ -30,7 +36,9 @@ describe('placing an outbound order', () => {
       )
       .thenRefused('INVALID_ORDER');
     expect(refusal.details.map((d) => d.path)).toEqual(['items[0].quantity', 'items[1].sku', 'items[1].quantity', 'consignee.address']);
-    given([]).when(placeOrder(articleOrder({ items: [] }))).thenRefused('INVALID_ORDER');
+    given([])
+      .when(placeOrder(articleOrder({ items: [] })))
+      .thenRefused('INVALID_ORDER');
   });
 
   it('refuses a priority or time requirement outside the article’s enums', () => {
@@ -53,14 +61,16 @@ describe('reserving stock', () => {
   const history = [placed(), reservationRequested(1, [line('SKU001', 2)])];
 
   it('records the reservation of the current round', () => {
-    given(history).when(stockReserved(1)).then([
-      { type: 'StockReserved', data: { reservationNo: 1, warehouseCode: 'WH001', reservedAt: '2025-11-22T02:01:00.000Z' } },
-    ]);
+    given(history)
+      .when(stockReserved(1))
+      .then([{ type: 'StockReserved', data: { reservationNo: 1, warehouseCode: 'WH001', reservedAt: '2025-11-22T02:01:00.000Z' } }]);
   });
 
   it('ignores the outcome of a round that is over', () => {
     given(history).when(stockReserved(2)).thenNothing();
-    given(history).when(stockShort([{ sku: 'SKU001', requested: 2, available: 0 }], null, 7)).thenNothing();
+    given(history)
+      .when(stockShort([{ sku: 'SKU001', requested: 2, available: 0 }], null, 7))
+      .thenNothing();
   });
 
   it('with no policy and no other warehouse, asks a person', () => {
@@ -69,9 +79,18 @@ describe('reserving stock', () => {
       .then([
         {
           type: 'StockShortageDetected',
-          data: { source: 'RESERVATION', warehouseCode: 'WH001', lines: [line('SKU001', 1)], reportKey: 'reservation:1', detectedAt: '2025-11-22T02:01:00.000Z' },
+          data: {
+            source: 'RESERVATION',
+            warehouseCode: 'WH001',
+            lines: [line('SKU001', 1)],
+            reportKey: 'reservation:1',
+            detectedAt: '2025-11-22T02:01:00.000Z',
+          },
         },
-        { type: 'ManualInterventionRequired', data: { reason: 'OUT_OF_STOCK', detail: 'short of SKU001×1 at WH001', at: '2025-11-22T02:01:00.000Z' } },
+        {
+          type: 'ManualInterventionRequired',
+          data: { reason: 'OUT_OF_STOCK', detail: 'short of SKU001×1 at WH001', at: '2025-11-22T02:01:00.000Z' },
+        },
       ]);
   });
 

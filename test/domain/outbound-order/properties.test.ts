@@ -60,41 +60,79 @@ describe('outbound order properties', () => {
       fc.constantFrom('cancel', 'retry'),
     ],
     runs,
-  )('(5) retries stay within the policy, deadlines strictly increase, every failure path ends shipped, cancelled or with a person', (policy, outcomes, clockJitter, operator) => {
-    let state = fold(outboundOrder, outboundOrder.decide({ type: 'PlaceOrder', data: { ...articleOrder(), now: '2025-11-22T02:00:00.000Z' } }, outboundOrder.initialState));
-    state = fold(outboundOrder, outboundOrder.decide({ type: 'RecordStockReserved', data: { reservationNo: 1, now: '2025-11-22T02:00:01.000Z' } }, state), state);
-    const deadlines: number[] = [];
-    let clock = Date.parse('2025-11-22T02:01:00.000Z');
-    let rounds = 0;
-    const queue = [...outcomes];
-    while (state.status === 'RESERVED' || state.status === 'PUSH_FAILED' || (state.status === 'MANUAL_INTERVENTION' && rounds < 2)) {
-      if (state.status === 'MANUAL_INTERVENTION') {
-        rounds += 1;
-        const request = operator === 'cancel'
-          ? ({ type: 'CancelOrder', data: { requestId: `c${rounds}`, reason: 'gave up', requestedBy: 'ops', now: new Date(clock).toISOString() } } as const)
-          : ({ type: 'RetryNow', data: { requestId: `r${rounds}`, requestedBy: 'ops', now: new Date(clock).toISOString() } } as const);
-        state = fold(outboundOrder, outboundOrder.decide(request, state), state);
-        continue;
+  )(
+    '(5) retries stay within the policy, deadlines strictly increase, every failure path ends shipped, cancelled or with a person',
+    (policy, outcomes, clockJitter, operator) => {
+      let state = fold(
+        outboundOrder,
+        outboundOrder.decide(
+          { type: 'PlaceOrder', data: { ...articleOrder(), now: '2025-11-22T02:00:00.000Z' } },
+          outboundOrder.initialState,
+        ),
+      );
+      state = fold(
+        outboundOrder,
+        outboundOrder.decide({ type: 'RecordStockReserved', data: { reservationNo: 1, now: '2025-11-22T02:00:01.000Z' } }, state),
+        state,
+      );
+      const deadlines: number[] = [];
+      let clock = Date.parse('2025-11-22T02:01:00.000Z');
+      let rounds = 0;
+      const queue = [...outcomes];
+      while (state.status === 'RESERVED' || state.status === 'PUSH_FAILED' || (state.status === 'MANUAL_INTERVENTION' && rounds < 2)) {
+        if (state.status === 'MANUAL_INTERVENTION') {
+          rounds += 1;
+          const request =
+            operator === 'cancel'
+              ? ({
+                  type: 'CancelOrder',
+                  data: { requestId: `c${rounds}`, reason: 'gave up', requestedBy: 'ops', now: new Date(clock).toISOString() },
+                } as const)
+              : ({ type: 'RetryNow', data: { requestId: `r${rounds}`, requestedBy: 'ops', now: new Date(clock).toISOString() } } as const);
+          state = fold(outboundOrder, outboundOrder.decide(request, state), state);
+          continue;
+        }
+        // the scheduler fires at the deadline, give or take a clock that runs early or late
+        clock =
+          (state.push.nextAttemptAt === null ? clock : millis(state.push.nextAttemptAt)) + (clockJitter[state.push.total % 12] ?? 0) * 1000;
+        const now = new Date(clock).toISOString();
+        const outcome = queue.shift() ?? 'retryable';
+        const attempt = state.push.total + 1;
+        const events =
+          outcome === 'ok'
+            ? outboundOrder.decide(
+                { type: 'RecordPushSucceeded', data: { attempt, warehouseCode: 'WH001', outboundNo: 'WMS1', now } },
+                state,
+              )
+            : outboundOrder.decide(
+                {
+                  type: 'RecordPushFailed',
+                  data: { attempt, warehouseCode: 'WH001', error: 'e', retryable: outcome === 'retryable', policy, now },
+                },
+                state,
+              );
+        for (const event of events) if (event.type === 'PushRetryScheduled') deadlines.push(millis(event.data.dueAt));
+        state = fold(outboundOrder, events, state);
+        expect(state.push.total - state.push.roundStart).toBeLessThanOrEqual(policy.maxAttempts);
       }
-      // the scheduler fires at the deadline, give or take a clock that runs early or late
-      clock = (state.push.nextAttemptAt === null ? clock : millis(state.push.nextAttemptAt)) + (clockJitter[state.push.total % 12] ?? 0) * 1000;
-      const now = new Date(clock).toISOString();
-      const outcome = queue.shift() ?? 'retryable';
-      const attempt = state.push.total + 1;
-      const events = outcome === 'ok'
-        ? outboundOrder.decide({ type: 'RecordPushSucceeded', data: { attempt, warehouseCode: 'WH001', outboundNo: 'WMS1', now } }, state)
-        : outboundOrder.decide({ type: 'RecordPushFailed', data: { attempt, warehouseCode: 'WH001', error: 'e', retryable: outcome === 'retryable', policy, now } }, state);
-      for (const event of events) if (event.type === 'PushRetryScheduled') deadlines.push(millis(event.data.dueAt));
-      state = fold(outboundOrder, events, state);
-      expect(state.push.total - state.push.roundStart).toBeLessThanOrEqual(policy.maxAttempts);
-    }
-    deadlines.forEach((deadline, i) => {
-      if (i > 0) expect(deadline).toBeGreaterThan(deadlines[i - 1] ?? -Infinity);
-    });
-    if (state.status === 'PUSHED_TO_WMS') {
-      const now = new Date(clock + 60_000).toISOString();
-      state = fold(outboundOrder, outboundOrder.decide({ type: 'RecordShipment', data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: 'SF', items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: now, now } }, state), state);
-    }
-    expect(['SHIPPED', 'CANCELLED', 'MANUAL_INTERVENTION']).toContain(state.status);
-  });
+      deadlines.forEach((deadline, i) => {
+        if (i > 0) expect(deadline).toBeGreaterThan(deadlines[i - 1] ?? -Infinity);
+      });
+      if (state.status === 'PUSHED_TO_WMS') {
+        const now = new Date(clock + 60_000).toISOString();
+        state = fold(
+          outboundOrder,
+          outboundOrder.decide(
+            {
+              type: 'RecordShipment',
+              data: { outboundNo: 'WMS1', waybillNo: 'SF1', carrier: 'SF', items: [{ sku: 'SKU001', quantity: 2 }], shippedAt: now, now },
+            },
+            state,
+          ),
+          state,
+        );
+      }
+      expect(['SHIPPED', 'CANCELLED', 'MANUAL_INTERVENTION']).toContain(state.status);
+    },
+  );
 });

@@ -21,12 +21,16 @@ const manual = (reason: 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED', detail: str
 
 describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
   it('keeps the outboundNo the WMS answered and becomes PUSHED_TO_WMS', () => {
-    const state = given(placedAndReserved()).when(pushOk(1)).then([pushed(1)]);
+    const state = given(placedAndReserved())
+      .when(pushOk(1))
+      .then([pushed(1)]);
     expect(state).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS202511220001' });
   });
 
   it('retries a failed push with exponential backoff: 1 minute, then 2', () => {
-    given(placedAndReserved()).when(pushFailed(1, at(2))).then([failed(1, at(2)), retryScheduled(2, at(3))]);
+    given(placedAndReserved())
+      .when(pushFailed(1, at(2)))
+      .then([failed(1, at(2)), retryScheduled(2, at(3))]);
     given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
       .when(pushFailed(2, at(3)))
       .then([failed(2, at(3)), retryScheduled(3, at(5))]);
@@ -48,7 +52,9 @@ describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
 
   it('recognises a redelivered outcome by its attempt number', () => {
     given(atTheWms()).when(pushOk(1)).thenNothing();
-    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))]).when(pushFailed(1, at(2))).thenNothing();
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(pushFailed(1, at(2)))
+      .thenNothing();
   });
 
   it('refuses an outcome for an attempt that has not been made', () => {
@@ -58,10 +64,7 @@ describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
   it('flags a second, different outboundNo for the same order and keeps the first', () => {
     const state = given(atTheWms())
       .when(pushOk(2, 'WMS-B', 'WH001', at(3)))
-      .then([
-        pushed(2, 'WMS-B', at(3)),
-        anomaly('OUTBOUND_NO_MISMATCH', 'the WMS answered WMS-B; it had answered WMS202511220001', at(3)),
-      ]);
+      .then([pushed(2, 'WMS-B', at(3)), anomaly('OUTBOUND_NO_MISMATCH', 'the WMS answered WMS-B; it had answered WMS202511220001', at(3))]);
     expect(state.outboundNo).toBe('WMS202511220001');
   });
 });
@@ -80,9 +83,14 @@ describe('a person steps in', () => {
   it('retry now starts a fresh round of attempts', () => {
     const state = given(exhausted)
       .when(retryNow('retry-1', at(30)))
-      .then([{ type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } }]);
+      .then([
+        { type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } },
+      ]);
     expect(state).toMatchObject({ status: 'RESERVED', push: { total: 3, roundStart: 3 } });
-    given([...exhausted, { type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } }])
+    given([
+      ...exhausted,
+      { type: 'RetryRequested', data: { requestId: 'retry-1', step: 'PUSH', newRound: true, requestedBy: 'ops', requestedAt: at(30) } },
+    ])
       .when(pushFailed(4, at(31)))
       .then([failed(4, at(31)), retryScheduled(5, at(32))]);
   });
@@ -90,7 +98,9 @@ describe('a person steps in', () => {
   it('retry now while a retry is waiting pushes at once, in the same round', () => {
     given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
       .when(retryNow('retry-2', at(2)))
-      .then([{ type: 'RetryRequested', data: { requestId: 'retry-2', step: 'PUSH', newRound: false, requestedBy: 'ops', requestedAt: at(2) } }]);
+      .then([
+        { type: 'RetryRequested', data: { requestId: 'retry-2', step: 'PUSH', newRound: false, requestedBy: 'ops', requestedAt: at(2) } },
+      ]);
   });
 
   it('nothing to retry on an order the WMS already has', () => {
@@ -103,7 +113,13 @@ describe('a person steps in', () => {
       .then([
         {
           type: 'ManualInterventionResolved',
-          data: { requestId: 'resolve-1', outboundNo: 'WMS-MANUAL-1', note: 'keyed in by the warehouse', resolvedBy: 'ops', resolvedAt: at(30) },
+          data: {
+            requestId: 'resolve-1',
+            outboundNo: 'WMS-MANUAL-1',
+            note: 'keyed in by the warehouse',
+            resolvedBy: 'ops',
+            resolvedAt: at(30),
+          },
         },
       ]);
     expect(state).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS-MANUAL-1' });

@@ -23,7 +23,11 @@ describe('the WMS reports progress', () => {
   it('picking moves the order to IN_PROGRESS; a late or repeated report adds nothing', () => {
     const state = given(atTheWms()).when(progress('PICKING')).then([picking()]);
     expect(state.status).toBe('IN_PROGRESS');
-    given([...atTheWms(), picking(), { type: 'WmsProgressRecorded', data: { warehouseCode: 'WH001', stage: 'PACKED', at: at(6), recordedAt: at(6) } }])
+    given([
+      ...atTheWms(),
+      picking(),
+      { type: 'WmsProgressRecorded', data: { warehouseCode: 'WH001', stage: 'PACKED', at: at(6), recordedAt: at(6) } },
+    ])
       .when(progress('PICKING', at(7)))
       .thenNothing();
   });
@@ -31,20 +35,28 @@ describe('the WMS reports progress', () => {
 
 describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
   it('records waybill, carrier, the actual items and ship time; the order is SHIPPED', () => {
-    const state = given([...atTheWms(), picking()]).when(recordShipment()).then([shipped()]);
+    const state = given([...atTheWms(), picking()])
+      .when(recordShipment())
+      .then([shipped()]);
     expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ sku: 'SKU001', ordered: 2, shipped: 2 }] });
   });
 
   it('a redelivered callback changes nothing', () => {
-    given([...atTheWms(), shipped()]).when(recordShipment(articleShipment(), at(20))).thenNothing();
+    given([...atTheWms(), shipped()])
+      .when(recordShipment(articleShipment(), at(20)))
+      .thenNothing();
   });
 
   it('partial confirmations: PARTIALLY_SHIPPED, then SHIPPED with the second waybill', () => {
     const first = articleShipment({ waybillNo: 'SF1', items: [line('SKU001', 2), line('SKU002', 1)] });
     const second = articleShipment({ waybillNo: 'SF2', items: [line('SKU002', 2)] });
-    const partly = given(atTheWms(twoLines)).when(recordShipment(first)).then([shipped(first)]);
+    const partly = given(atTheWms(twoLines))
+      .when(recordShipment(first))
+      .then([shipped(first)]);
     expect(partly.status).toBe('PARTIALLY_SHIPPED');
-    const done = given([...atTheWms(twoLines), shipped(first)]).when(recordShipment(second, at(11))).then([shipped(second, at(11))]);
+    const done = given([...atTheWms(twoLines), shipped(first)])
+      .when(recordShipment(second, at(11)))
+      .then([shipped(second, at(11))]);
     expect(done.status).toBe('SHIPPED');
   });
 
@@ -80,7 +92,10 @@ describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
     const other = articleShipment({ outboundNo: 'WMS-OTHER' });
     given(atTheWms())
       .when(recordShipment(other))
-      .then([shipped(other), anomaly('OUTBOUND_NO_MISMATCH', 'waybill SF1234567890 names WMS order WMS-OTHER, not WMS202511220001', at(10))]);
+      .then([
+        shipped(other),
+        anomaly('OUTBOUND_NO_MISMATCH', 'waybill SF1234567890 names WMS order WMS-OTHER, not WMS202511220001', at(10)),
+      ]);
   });
 
   it('shipped while a cancellation was pending: SHIPPED, with an anomaly', () => {
@@ -103,7 +118,11 @@ describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
   });
 
   it('refuses a malformed report (no items, blank waybill)', () => {
-    given(atTheWms()).when(recordShipment(articleShipment({ items: [] }))).thenRefused('INVALID_COMMAND');
-    given(atTheWms()).when(recordShipment(articleShipment({ waybillNo: '' }))).thenRefused('INVALID_COMMAND');
+    given(atTheWms())
+      .when(recordShipment(articleShipment({ items: [] })))
+      .thenRefused('INVALID_COMMAND');
+    given(atTheWms())
+      .when(recordShipment(articleShipment({ waybillNo: '' })))
+      .thenRefused('INVALID_COMMAND');
   });
 });

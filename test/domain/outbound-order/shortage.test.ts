@@ -40,18 +40,34 @@ const backorder = (lines: ReturnType<typeof line>[], when: string, heldUnderRese
 });
 
 describe('short of stock at reservation (article §5.1)', () => {
-  const sku2Short = [{ sku: 'SKU001', requested: 2, available: 5 }, { sku: 'SKU002', requested: 3, available: 1 }];
+  const sku2Short = [
+    { sku: 'SKU001', requested: 2, available: 5 },
+    { sku: 'SKU002', requested: 3, available: 1 },
+  ];
 
   it('partial ship allowed: backorder what is missing and reserve the rest', () => {
     const state = given(awaitingReservation(partial))
       .when(stockShort(sku2Short))
-      .then([shortAtReservation([line('SKU002', 2)]), backorder([line('SKU002', 2)], at(1)), reservationRequested(2, [line('SKU001', 2), line('SKU002', 1)])]);
-    expect(state).toMatchObject({ status: 'CREATED', reservationNo: 2, lines: [{ backordered: 0 }, { sku: 'SKU002', ordered: 3, backordered: 2 }] });
+      .then([
+        shortAtReservation([line('SKU002', 2)]),
+        backorder([line('SKU002', 2)], at(1)),
+        reservationRequested(2, [line('SKU001', 2), line('SKU002', 1)]),
+      ]);
+    expect(state).toMatchObject({
+      status: 'CREATED',
+      reservationNo: 2,
+      lines: [{ backordered: 0 }, { sku: 'SKU002', ordered: 3, backordered: 2 }],
+    });
   });
 
   it('partial ship allowed but nothing there at all: the whole order moves to backorder and closes', () => {
     const state = given(awaitingReservation(partial))
-      .when(stockShort([{ sku: 'SKU001', requested: 2, available: 0 }, { sku: 'SKU002', requested: 3, available: 0 }]))
+      .when(
+        stockShort([
+          { sku: 'SKU001', requested: 2, available: 0 },
+          { sku: 'SKU002', requested: 3, available: 0 },
+        ]),
+      )
       .then([shortAtReservation([line('SKU001', 2), line('SKU002', 3)]), backorder([line('SKU001', 2), line('SKU002', 3)], at(1))]);
     expect(state.status).toBe('BACKORDERED');
   });
@@ -104,13 +120,14 @@ describe('short of stock at reservation (article §5.1)', () => {
       shortAtReservation([line('SKU002', 2)]),
       { type: 'ManualInterventionRequired', data: { reason: 'OUT_OF_STOCK', detail: 'short of SKU002×2 at WH001', at: at(1) } } as const,
     ];
-    given(awaitingReservation(strict))
-      .when(stockShort(sku2Short))
-      .then(history.slice(2));
+    given(awaitingReservation(strict)).when(stockShort(sku2Short)).then(history.slice(2));
     given(history)
       .when(retryNow())
       .then([
-        { type: 'RetryRequested', data: { requestId: 'retry-1', step: 'RESERVE', newRound: true, requestedBy: 'ops', requestedAt: at(30) } },
+        {
+          type: 'RetryRequested',
+          data: { requestId: 'retry-1', step: 'RESERVE', newRound: true, requestedBy: 'ops', requestedAt: at(30) },
+        },
         reservationRequested(2, [line('SKU001', 2), line('SKU002', 3)]),
       ]);
   });
@@ -126,7 +143,13 @@ describe('short of stock reported by the WMS', () => {
     const state = given([...atTheWms(partial), shortAtWms([line('SKU002', 2)], key), backorder([line('SKU002', 2)], at(6), 1)])
       .when(recordShipment(rest))
       .then([shipped(rest)]);
-    expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ shipped: 2, backordered: 0 }, { shipped: 1, backordered: 2 }] });
+    expect(state).toMatchObject({
+      status: 'SHIPPED',
+      lines: [
+        { shipped: 2, backordered: 0 },
+        { shipped: 1, backordered: 2 },
+      ],
+    });
   });
 
   it('a redelivered shortage report decides nothing', () => {
@@ -162,11 +185,15 @@ describe('short of stock reported by the WMS', () => {
   it('a shortage for more than is open, or after the order closed, is an anomaly', () => {
     given(atTheWms())
       .when(wmsShort([line('SKU777', 1)]))
-      .then([anomaly('SHORTAGE_NOT_OPEN', 'WH001 reports SKU777×1 short; only 0 is open', at(6), { factKeys: ['shortage:WH001:SKU777=1'] })]);
+      .then([
+        anomaly('SHORTAGE_NOT_OPEN', 'WH001 reports SKU777×1 short; only 0 is open', at(6), { factKeys: ['shortage:WH001:SKU777=1'] }),
+      ]);
     given([...atTheWms(), shipped()])
       .when(wmsShort([line('SKU001', 1)]))
       .then([
-        anomaly('SHORTAGE_AFTER_CLOSE', 'WH001 reports SKU001×1 short, but the order is SHIPPED', at(6), { factKeys: ['shortage:WH001:SKU001=1'] }),
+        anomaly('SHORTAGE_AFTER_CLOSE', 'WH001 reports SKU001×1 short, but the order is SHIPPED', at(6), {
+          factKeys: ['shortage:WH001:SKU001=1'],
+        }),
       ]);
   });
 });

@@ -19,7 +19,11 @@ const create = fc
   .record({
     returnNo,
     reason: fc.constantFrom('wrong size', 'damaged'),
-    lines: fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: 2 }),
+    lines: fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }), {
+      selector: (l) => l.sku,
+      minLength: 1,
+      maxLength: 2,
+    }),
     shipped: fc.oneof(fc.constant({ SKU001: 3, SKU002: 3 }), figures),
     alreadyReturned: fc.oneof(fc.constant({}), figures),
     now: instantArb,
@@ -31,14 +35,20 @@ const command: fc.Arbitrary<ReturnCommand> = fc.oneof(
     .record({
       returnNo,
       inspectionNo: fc.constantFrom('QC1', 'QC2', 'QC3'),
-      lines: fc.array(fc.record({ sku, qualified: fc.integer({ min: 0, max: 3 }), defective: fc.integer({ min: 0, max: 2 }) }), { maxLength: 3 }),
+      lines: fc.array(fc.record({ sku, qualified: fc.integer({ min: 0, max: 3 }), defective: fc.integer({ min: 0, max: 2 }) }), {
+        maxLength: 3,
+      }),
       inspectedAt: instantArb,
       now: instantArb,
     })
     .map((d): ReturnCommand => ({ type: 'RecordReturnInspection', data: d })),
-  fc.record({ returnNo, requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb }).map((d): ReturnCommand => ({ type: 'CloseReturn', data: { ...d, closedBy: 'ops' } })),
+  fc
+    .record({ returnNo, requestId: fc.constantFrom('Q1', 'Q2'), now: instantArb })
+    .map((d): ReturnCommand => ({ type: 'CloseReturn', data: { ...d, closedBy: 'ops' } })),
 );
-const commands = fc.tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 25, size: 'medium' })).map(([first, rest]) => (first === null ? rest : [first, ...rest]));
+const commands = fc
+  .tuple(fc.option(create, { freq: 5 }), fc.array(command, { maxLength: 25, size: 'medium' }))
+  .map(([first, rest]) => (first === null ? rest : [first, ...rest]));
 
 describe('return order properties', () => {
   deciderLaws(decider, commands);
@@ -64,7 +74,9 @@ describe('return order properties', () => {
       }
       const totals = inspectedTotals(inspection.data.lines);
       // qualified + defective per SKU is what was received, and both are recorded
-      expect(Object.fromEntries(Object.entries(state.returned).map(([s, r]) => [s, r.qualified + r.defective]))).toEqual(Object.fromEntries(totals));
+      expect(Object.fromEntries(Object.entries(state.returned).map(([s, r]) => [s, r.qualified + r.defective]))).toEqual(
+        Object.fromEntries(totals),
+      );
       for (const [s, r] of Object.entries(state.returned)) {
         const lines = inspection.data.lines.filter((l) => l.sku === s);
         expect(r).toEqual({ qualified: lines.reduce((a, l) => a + l.qualified, 0), defective: lines.reduce((a, l) => a + l.defective, 0) });
@@ -84,8 +96,14 @@ describe('return order properties', () => {
   test.prop([commands, fc.array(command, { minLength: 1, maxLength: 10 })], { numRuns: 1000 })(
     'a closed return accepts nothing but anomaly facts',
     (history, afterwards) => {
-      const inspect: ReturnCommand = { type: 'RecordReturnInspection', data: { returnNo: 'RT1', inspectionNo: 'QCX', lines: [], inspectedAt: '2025-11-22T00:00:00Z', now: '2025-11-22T00:00:00Z' } };
-      const closing: ReturnCommand = { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'QX', closedBy: 'ops', now: '2025-11-22T00:00:00Z' } };
+      const inspect: ReturnCommand = {
+        type: 'RecordReturnInspection',
+        data: { returnNo: 'RT1', inspectionNo: 'QCX', lines: [], inspectedAt: '2025-11-22T00:00:00Z', now: '2025-11-22T00:00:00Z' },
+      };
+      const closing: ReturnCommand = {
+        type: 'CloseReturn',
+        data: { returnNo: 'RT1', requestId: 'QX', closedBy: 'ops', now: '2025-11-22T00:00:00Z' },
+      };
       const state = run(decider, [...history, inspect, closing]).at(-1)?.after as ReturnState;
       if (!decider.isTerminal(state)) return;
       for (const step of run(decider, afterwards, state)) {

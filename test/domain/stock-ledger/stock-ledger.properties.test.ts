@@ -11,19 +11,26 @@ const reservation = fc.constantFrom('OMS1#1', 'OMS2#1', 'OMS3#1');
 const quantity = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 6 }), weight: 9 }, { arbitrary: fc.constantFrom(0, -1, 1.5), weight: 1 });
 
 const command: fc.Arbitrary<StockCommand> = fc.oneof(
-  fc.record({ reference, quantity: quantity.map((q) => q * 2), condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const), now: instantArb }).map(
-    (data): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...data } }),
-  ),
-  fc.record({ reference: reservation, quantity, now: instantArb }).map((data): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...data } })),
-  fc.record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb }).map(
-    (data): StockCommand => ({ type: 'ReleaseStock', data: { ...ledger, ...data } }),
-  ),
-  fc.record({ reference, reservation: fc.option(reservation, { nil: undefined }), quantity, now: instantArb }).map(
-    (data): StockCommand => ({ type: 'DeductStock', data: { ...ledger, ...data } }),
-  ),
-  fc.record({ reference, countedOnHand: fc.integer({ min: -1, max: 12 }), now: instantArb }).map(
-    (data): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...data } }),
-  ),
+  fc
+    .record({
+      reference,
+      quantity: quantity.map((q) => q * 2),
+      condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const),
+      now: instantArb,
+    })
+    .map((data): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...data } })),
+  fc
+    .record({ reference: reservation, quantity, now: instantArb })
+    .map((data): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...data } })),
+  fc
+    .record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb })
+    .map((data): StockCommand => ({ type: 'ReleaseStock', data: { ...ledger, ...data } })),
+  fc
+    .record({ reference, reservation: fc.option(reservation, { nil: undefined }), quantity, now: instantArb })
+    .map((data): StockCommand => ({ type: 'DeductStock', data: { ...ledger, ...data } })),
+  fc
+    .record({ reference, countedOnHand: fc.integer({ min: -1, max: 12 }), now: instantArb })
+    .map((data): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...data } })),
 );
 const commands = fc.array(command, { maxLength: 40, size: 'medium' });
 

@@ -20,7 +20,10 @@ const receive = (reference: string, quantity: number, condition: 'SELLABLE' | 'D
   type: 'ReceiveStock',
   data: { ...ledger, reference, quantity, condition, now },
 });
-const reserve = (reference: string, quantity: number): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, reference, quantity, now } });
+const reserve = (reference: string, quantity: number): StockCommand => ({
+  type: 'ReserveStock',
+  data: { ...ledger, reference, quantity, now },
+});
 const release = (reference: string, reservation: string, quantity: number | 'ALL'): StockCommand => ({
   type: 'ReleaseStock',
   data: { ...ledger, reference, reservation, quantity, now },
@@ -29,14 +32,20 @@ const deduct = (reference: string, quantity: number, reservation?: string): Stoc
   type: 'DeductStock',
   data: { ...ledger, reference, quantity, reservation, now },
 });
-const count = (reference: string, countedOnHand: number): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, reference, countedOnHand, now } });
+const count = (reference: string, countedOnHand: number): StockCommand => ({
+  type: 'AdjustStock',
+  data: { ...ledger, reference, countedOnHand, now },
+});
 
 // Events, as the ledger records them.
 const received = (reference: string, quantity: number, condition: 'SELLABLE' | 'DEFECTIVE' = 'SELLABLE'): StockEvent => ({
   type: 'StockReceived',
   data: { ...ledger, reference, quantity, condition, receivedAt: now },
 });
-const reserved = (reference: string, quantity: number): StockEvent => ({ type: 'StockReserved', data: { ...ledger, reference, quantity, reservedAt: now } });
+const reserved = (reference: string, quantity: number): StockEvent => ({
+  type: 'StockReserved',
+  data: { ...ledger, reference, quantity, reservedAt: now },
+});
 const released = (reference: string, reservation: string, quantity: number): StockEvent => ({
   type: 'StockReleased',
   data: { ...ledger, reference, reservation, quantity, releasedAt: now },
@@ -55,7 +64,10 @@ const anomaly = (
   onHand: number,
   reservedQty: number,
   detail: string,
-): StockEvent => ({ type: 'StockAnomalyDetected', data: { ...ledger, reference, kind, onHand, reserved: reservedQty, detail, detectedAt: now } });
+): StockEvent => ({
+  type: 'StockAnomalyDetected',
+  data: { ...ledger, reference, kind, onHand, reserved: reservedQty, detail, detectedAt: now },
+});
 
 const stateAfter = (events: StockEvent[]) => fold(stockLedgerDecider, events);
 
@@ -66,23 +78,33 @@ describe('the stock ledger', () => {
 
   describe('receiving goods', () => {
     it('puts sellable goods on hand', () => {
-      const state = given([]).when(receive('PO1', 10)).then([received('PO1', 10)]);
+      const state = given([])
+        .when(receive('PO1', 10))
+        .then([received('PO1', 10)]);
       expect(state).toMatchObject({ onHand: 10, defective: 0 });
       expect(available(state)).toBe(10);
     });
 
     it('keeps defective goods apart, where nobody can reserve them', () => {
-      const state = given([received('PO1', 2)]).when(receive('INSP1', 3, 'DEFECTIVE')).then([received('INSP1', 3, 'DEFECTIVE')]);
+      const state = given([received('PO1', 2)])
+        .when(receive('INSP1', 3, 'DEFECTIVE'))
+        .then([received('INSP1', 3, 'DEFECTIVE')]);
       expect(state).toMatchObject({ onHand: 2, defective: 3 });
-      given([received('PO1', 2), received('INSP1', 3, 'DEFECTIVE')]).when(reserve('OMS1#1', 3)).thenRefused('INSUFFICIENT_STOCK');
+      given([received('PO1', 2), received('INSP1', 3, 'DEFECTIVE')])
+        .when(reserve('OMS1#1', 3))
+        .thenRefused('INSUFFICIENT_STOCK');
     });
 
     it('records a redelivered receipt once', () => {
-      given([received('PO1', 10)]).when(receive('PO1', 10)).thenNothing();
+      given([received('PO1', 10)])
+        .when(receive('PO1', 10))
+        .thenNothing();
     });
 
     it('takes sellable and defective goods of one inspection under the same reference', () => {
-      given([received('INSP1', 4)]).when(receive('INSP1', 1, 'DEFECTIVE')).then([received('INSP1', 1, 'DEFECTIVE')]);
+      given([received('INSP1', 4)])
+        .when(receive('INSP1', 1, 'DEFECTIVE'))
+        .then([received('INSP1', 1, 'DEFECTIVE')]);
     });
 
     it('refuses a receipt of no goods, or for another ledger', () => {
@@ -96,25 +118,37 @@ describe('the stock ledger', () => {
 
   describe('reserving for an order', () => {
     it('holds what is available', () => {
-      const state = given([received('PO1', 10)]).when(reserve('OMS1#1', 4)).then([reserved('OMS1#1', 4)]);
+      const state = given([received('PO1', 10)])
+        .when(reserve('OMS1#1', 4))
+        .then([reserved('OMS1#1', 4)]);
       expect(state).toMatchObject({ onHand: 10, reserved: 4 });
       expect(toRecord(state.reservations)).toEqual({ 'OMS1#1': 4 });
       expect(available(state)).toBe(6);
     });
 
     it('refuses more than is available, and says how much is', () => {
-      const refusal = given([received('PO1', 10), reserved('OMS1#1', 8)]).when(reserve('OMS2#1', 3)).thenRefused('INSUFFICIENT_STOCK');
+      const refusal = given([received('PO1', 10), reserved('OMS1#1', 8)])
+        .when(reserve('OMS2#1', 3))
+        .thenRefused('INSUFFICIENT_STOCK');
       expect(refusal.message).toContain('only 2 available');
     });
 
     it('never reserves twice for the same reference, even after the reservation was released', () => {
-      given([received('PO1', 10), reserved('OMS1#1', 4)]).when(reserve('OMS1#1', 4)).thenNothing();
-      given([received('PO1', 10), reserved('OMS1#1', 4), released('CANCEL1', 'OMS1#1', 4)]).when(reserve('OMS1#1', 4)).thenNothing();
+      given([received('PO1', 10), reserved('OMS1#1', 4)])
+        .when(reserve('OMS1#1', 4))
+        .thenNothing();
+      given([received('PO1', 10), reserved('OMS1#1', 4), released('CANCEL1', 'OMS1#1', 4)])
+        .when(reserve('OMS1#1', 4))
+        .thenNothing();
     });
 
     it('refuses a blank reference or a fractional quantity', () => {
-      given([received('PO1', 10)]).when(reserve(' ', 1)).thenRefused('INVALID_COMMAND');
-      given([received('PO1', 10)]).when(reserve('OMS1#1', 1.5)).thenRefused('INVALID_COMMAND');
+      given([received('PO1', 10)])
+        .when(reserve(' ', 1))
+        .thenRefused('INVALID_COMMAND');
+      given([received('PO1', 10)])
+        .when(reserve('OMS1#1', 1.5))
+        .thenRefused('INVALID_COMMAND');
     });
   });
 
@@ -122,49 +156,69 @@ describe('the stock ledger', () => {
     const history = [received('PO1', 10), reserved('OMS1#1', 4)];
 
     it('gives back all that is still reserved', () => {
-      const state = given(history).when(release('CANCEL1', 'OMS1#1', 'ALL')).then([released('CANCEL1', 'OMS1#1', 4)]);
+      const state = given(history)
+        .when(release('CANCEL1', 'OMS1#1', 'ALL'))
+        .then([released('CANCEL1', 'OMS1#1', 4)]);
       expect(state).toMatchObject({ reserved: 0 });
       expect(toRecord(state.reservations)).toEqual({});
     });
 
     it('gives back part of it', () => {
-      const state = given(history).when(release('REL1', 'OMS1#1', 1)).then([released('REL1', 'OMS1#1', 1)]);
+      const state = given(history)
+        .when(release('REL1', 'OMS1#1', 1))
+        .then([released('REL1', 'OMS1#1', 1)]);
       expect(state).toMatchObject({ reserved: 3 });
       expect(toRecord(state.reservations)).toEqual({ 'OMS1#1': 3 });
     });
 
     it('never gives back more than the reservation still holds', () => {
-      given(history).when(release('REL1', 'OMS1#1', 9)).then([released('REL1', 'OMS1#1', 4)]);
+      given(history)
+        .when(release('REL1', 'OMS1#1', 9))
+        .then([released('REL1', 'OMS1#1', 4)]);
     });
 
     it('does nothing when the reservation has nothing left', () => {
-      given([...history, released('CANCEL1', 'OMS1#1', 4)]).when(release('CANCEL2', 'OMS1#1', 'ALL')).thenNothing();
-      given([...history, deducted('SF1', 4, 'OMS1#1', 4)]).when(release('CANCEL2', 'OMS1#1', 'ALL')).thenNothing();
+      given([...history, released('CANCEL1', 'OMS1#1', 4)])
+        .when(release('CANCEL2', 'OMS1#1', 'ALL'))
+        .thenNothing();
+      given([...history, deducted('SF1', 4, 'OMS1#1', 4)])
+        .when(release('CANCEL2', 'OMS1#1', 'ALL'))
+        .thenNothing();
     });
 
     it('does nothing for a redelivered release', () => {
-      given([...history, released('REL1', 'OMS1#1', 1)]).when(release('REL1', 'OMS1#1', 1)).thenNothing();
+      given([...history, released('REL1', 'OMS1#1', 1)])
+        .when(release('REL1', 'OMS1#1', 1))
+        .thenNothing();
     });
 
     it('refuses to release a reservation the ledger never made', () => {
-      given(history).when(release('REL1', 'OMS9#1', 'ALL')).thenRefused('RESERVATION_NOT_FOUND');
+      given(history)
+        .when(release('REL1', 'OMS9#1', 'ALL'))
+        .thenRefused('RESERVATION_NOT_FOUND');
     });
   });
 
   describe('deducting shipped goods (a fact)', () => {
     it('consumes the reservation it names', () => {
-      const state = given([received('PO1', 10), reserved('OMS1#1', 4)]).when(deduct('SF1', 4, 'OMS1#1')).then([deducted('SF1', 4, 'OMS1#1', 4)]);
+      const state = given([received('PO1', 10), reserved('OMS1#1', 4)])
+        .when(deduct('SF1', 4, 'OMS1#1'))
+        .then([deducted('SF1', 4, 'OMS1#1', 4)]);
       expect(state).toMatchObject({ onHand: 6, reserved: 0 });
       expect(toRecord(state.reservations)).toEqual({});
     });
 
     it('takes only the reservation’s remainder from it when more was shipped', () => {
-      const state = given([received('PO1', 10), reserved('OMS1#1', 2)]).when(deduct('SF1', 3, 'OMS1#1')).then([deducted('SF1', 3, 'OMS1#1', 2)]);
+      const state = given([received('PO1', 10), reserved('OMS1#1', 2)])
+        .when(deduct('SF1', 3, 'OMS1#1'))
+        .then([deducted('SF1', 3, 'OMS1#1', 2)]);
       expect(state).toMatchObject({ onHand: 7, reserved: 0 });
     });
 
     it('deducts without a reservation', () => {
-      given([received('PO1', 10)]).when(deduct('SF1', 3)).then([deducted('SF1', 3, null, 0)]);
+      given([received('PO1', 10)])
+        .when(deduct('SF1', 3))
+        .then([deducted('SF1', 3, null, 0)]);
     });
 
     it('records a shipment of goods the ledger did not have, and an anomaly', () => {
@@ -177,42 +231,62 @@ describe('the stock ledger', () => {
     it('raises an anomaly when what stays reserved exceeds what stays on hand', () => {
       given([received('PO1', 5), reserved('OMS1#1', 4)])
         .when(deduct('SF9', 2))
-        .then([deducted('SF9', 2, null, 0), anomaly('SF9', 'RESERVED_EXCEEDS_ON_HAND', 3, 4, 'shipment SF9 of 2 leaves 4 reserved but 3 on hand')]);
+        .then([
+          deducted('SF9', 2, null, 0),
+          anomaly('SF9', 'RESERVED_EXCEEDS_ON_HAND', 3, 4, 'shipment SF9 of 2 leaves 4 reserved but 3 on hand'),
+        ]);
     });
 
     it('records a redelivered shipment once', () => {
-      given([received('PO1', 10), deducted('SF1', 3, null, 0)]).when(deduct('SF1', 3)).thenNothing();
+      given([received('PO1', 10), deducted('SF1', 3, null, 0)])
+        .when(deduct('SF1', 3))
+        .thenNothing();
     });
 
     it('still refuses a malformed report', () => {
-      given([received('PO1', 10)]).when(deduct('SF1', -1)).thenRefused('INVALID_COMMAND');
+      given([received('PO1', 10)])
+        .when(deduct('SF1', -1))
+        .thenRefused('INVALID_COMMAND');
     });
   });
 
   describe('counting stock (a fact)', () => {
     it('sets on hand to what was counted', () => {
-      const state = given([received('PO1', 10)]).when(count('CNT1', 8)).then([adjusted('CNT1', 10, 8)]);
+      const state = given([received('PO1', 10)])
+        .when(count('CNT1', 8))
+        .then([adjusted('CNT1', 10, 8)]);
       expect(state).toMatchObject({ onHand: 8 });
     });
 
     it('records a count that agrees, for the audit', () => {
-      given([received('PO1', 10)]).when(count('CNT1', 10)).then([adjusted('CNT1', 10, 10)]);
+      given([received('PO1', 10)])
+        .when(count('CNT1', 10))
+        .then([adjusted('CNT1', 10, 10)]);
     });
 
     it('heals a negative on hand', () => {
-      const state = given([received('PO1', 1), deducted('SF1', 3, null, 0)]).when(count('CNT1', 0)).then([adjusted('CNT1', -2, 0)]);
+      const state = given([received('PO1', 1), deducted('SF1', 3, null, 0)])
+        .when(count('CNT1', 0))
+        .then([adjusted('CNT1', -2, 0)]);
       expect(state.onHand).toBe(0);
     });
 
     it('raises an anomaly when fewer were counted than are reserved', () => {
       given([received('PO1', 10), reserved('OMS1#1', 6)])
         .when(count('CNT1', 5))
-        .then([adjusted('CNT1', 10, 5), anomaly('CNT1', 'RESERVED_EXCEEDS_ON_HAND', 5, 6, 'count CNT1 of 5 leaves 6 reserved but 5 on hand')]);
+        .then([
+          adjusted('CNT1', 10, 5),
+          anomaly('CNT1', 'RESERVED_EXCEEDS_ON_HAND', 5, 6, 'count CNT1 of 5 leaves 6 reserved but 5 on hand'),
+        ]);
     });
 
     it('records a redelivered count once, and refuses a negative count', () => {
-      given([received('PO1', 10), adjusted('CNT1', 10, 8)]).when(count('CNT1', 8)).thenNothing();
-      given([received('PO1', 10)]).when(count('CNT1', -1)).thenRefused('INVALID_COMMAND');
+      given([received('PO1', 10), adjusted('CNT1', 10, 8)])
+        .when(count('CNT1', 8))
+        .thenNothing();
+      given([received('PO1', 10)])
+        .when(count('CNT1', -1))
+        .thenRefused('INVALID_COMMAND');
     });
   });
 

@@ -22,7 +22,10 @@ const shipment: ShipmentForTransport = {
 };
 const register = (s = shipment): HandOffCommand => ({ type: 'RegisterShipment', data: { ...s, now: '2025-11-22T02:10:00.000Z' } });
 const registered: HandOffEvent = { type: 'ShipmentRegistered', data: { ...shipment, registeredAt: '2025-11-22T02:10:00.000Z' } };
-const ok = (attempt: number): HandOffCommand => ({ type: 'RecordHandOffSucceeded', data: { attempt, transportRef: 'TMS-1', now: '2025-11-22T02:11:00.000Z' } });
+const ok = (attempt: number): HandOffCommand => ({
+  type: 'RecordHandOffSucceeded',
+  data: { attempt, transportRef: 'TMS-1', now: '2025-11-22T02:11:00.000Z' },
+});
 const fail = (attempt: number, now: string, retryable = true): HandOffCommand => ({
   type: 'RecordHandOffFailed',
   data: { attempt, error: 'HTTP 502', retryable, policy, now },
@@ -32,11 +35,15 @@ describe('handing a shipment to transport', () => {
   it('registers the waybill once; the same callback again adds nothing; other content is refused', () => {
     given([]).when(register()).then([registered]);
     given([registered]).when(register()).thenNothing();
-    given([registered]).when(register({ ...shipment, carrier: '圆通' })).thenRefused('SHIPMENT_ALREADY_REGISTERED');
+    given([registered])
+      .when(register({ ...shipment, carrier: '圆通' }))
+      .thenRefused('SHIPMENT_ALREADY_REGISTERED');
   });
 
   it('is handed off once the TMS accepts it', () => {
-    const state = given([registered]).when(ok(1)).then([{ type: 'PushSucceeded', data: { attempt: 1, transportRef: 'TMS-1', pushedAt: '2025-11-22T02:11:00.000Z' } }]);
+    const state = given([registered])
+      .when(ok(1))
+      .then([{ type: 'PushSucceeded', data: { attempt: 1, transportRef: 'TMS-1', pushedAt: '2025-11-22T02:11:00.000Z' } }]);
     expect(transportHandOff.isTerminal(state)).toBe(true);
   });
 
@@ -51,10 +58,15 @@ describe('handing a shipment to transport', () => {
       .when(fail(1, '2025-11-22T02:11:00.000Z', false))
       .then([
         { type: 'PushFailed', data: { attempt: 1, error: 'HTTP 502', retryable: false, failedAt: '2025-11-22T02:11:00.000Z' } },
-        { type: 'ManualInterventionRequired', data: { reason: 'PUSH_REJECTED', detail: 'hand-off to transport: HTTP 502', at: '2025-11-22T02:11:00.000Z' } },
+        {
+          type: 'ManualInterventionRequired',
+          data: { reason: 'PUSH_REJECTED', detail: 'hand-off to transport: HTTP 502', at: '2025-11-22T02:11:00.000Z' },
+        },
       ]);
     expect(rejected.status).toBe('MANUAL_INTERVENTION');
-    given([registered]).when({ type: 'RetryHandOff', data: { requestId: 'r1', requestedBy: 'ops', now: '2025-11-22T02:12:00.000Z' } }).thenRefused('NOTHING_TO_RETRY');
+    given([registered])
+      .when({ type: 'RetryHandOff', data: { requestId: 'r1', requestedBy: 'ops', now: '2025-11-22T02:12:00.000Z' } })
+      .thenRefused('NOTHING_TO_RETRY');
   });
 
   it('refuses outcomes for a waybill it never registered', () => {
@@ -78,7 +90,11 @@ describe('handing a shipment to transport', () => {
         const attempt = state.push.total + 1;
         if (o !== 'retry' && state.status !== 'AWAITING_HANDOFF' && state.status !== 'HANDOFF_FAILED') return; // no call is made
         const command: HandOffCommand =
-          o === 'ok' ? ok(attempt) : o === 'retry' ? { type: 'RetryHandOff', data: { requestId: `r${i}`, requestedBy: 'ops', now } } : fail(attempt, now, o === 'retryable');
+          o === 'ok'
+            ? ok(attempt)
+            : o === 'retry'
+              ? { type: 'RetryHandOff', data: { requestId: `r${i}`, requestedBy: 'ops', now } }
+              : fail(attempt, now, o === 'retryable');
         let produced: readonly HandOffEvent[] = [];
         try {
           produced = transportHandOff.decide(command, state);

@@ -81,7 +81,11 @@ export const subscribeToAll = <E extends DomainMessage>(client: EventStoreDBClie
       }
       if (queue.length <= RESUME_AT && source.isPaused()) source.resume();
       const record = next.event;
-      if (record && !record.streamId.startsWith('$') && (options.category === undefined || categoryOf(record.streamId) === options.category)) {
+      if (
+        record &&
+        !record.streamId.startsWith('$') &&
+        (options.category === undefined || categoryOf(record.streamId) === options.category)
+      ) {
         await options.onEvent(toStoredEvent(record) as StoredEvent<E>);
       }
       handled += 1;

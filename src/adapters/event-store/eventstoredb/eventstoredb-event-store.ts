@@ -50,7 +50,11 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
-  async append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append<E extends DomainMessage>(
+    stream: string,
+    events: readonly EventToAppend<E>[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const proposed = events.map((event) =>
       jsonEvent({ id: event.id, type: event.type, data: event.data as Record<string, unknown>, metadata: toEsdbMetadata(event.metadata) }),
@@ -67,7 +71,10 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent<E>[]> {
+  async readStream<E extends DomainMessage = DomainMessage>(
+    stream: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly StoredEvent<E>[]> {
     const backwards = options.direction === 'backwards';
     const events: StoredEvent<E>[] = [];
     try {

@@ -15,7 +15,9 @@ export const toEsdbMetadata = ({ correlationId, causationId, ...rest }: EventMet
 const fromEsdbMetadata = (record: RecordedEvent | AllStreamRecordedEvent): EventMetadata => {
   const raw = record.metadata;
   const fields =
-    raw !== undefined && !(raw instanceof Uint8Array) && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, JsonValue>) : {};
+    raw !== undefined && !(raw instanceof Uint8Array) && typeof raw === 'object' && !Array.isArray(raw)
+      ? (raw as Record<string, JsonValue>)
+      : {};
   const { $correlationId, $causationId, recordedAt, ...rest } = fields;
   return {
     ...rest,

@@ -29,7 +29,11 @@ export class MemoryEventStore implements EventStore {
   private readonly byId = new Map<string, StoredEvent>();
   private readonly appended = new AppendSignal();
 
-  async append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append<E extends DomainMessage>(
+    stream: string,
+    events: readonly EventToAppend<E>[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const existing = this.streams.get(stream) ?? [];
     const last = BigInt(existing.length) - 1n;
@@ -59,12 +63,18 @@ export class MemoryEventStore implements EventStore {
     return { nextExpectedRevision: final.revision, position: final.position };
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent<E>[]> {
+  async readStream<E extends DomainMessage = DomainMessage>(
+    stream: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly StoredEvent<E>[]> {
     const events = this.streams.get(stream) ?? [];
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (options.direction === 'backwards') {
       const from = options.fromRevision ?? BigInt(events.length - 1);
-      return events.filter((event) => event.revision <= from).reverse().slice(0, maxCount) as StoredEvent<E>[];
+      return events
+        .filter((event) => event.revision <= from)
+        .reverse()
+        .slice(0, maxCount) as StoredEvent<E>[];
     }
     const from = options.fromRevision ?? 0n;
     return events.filter((event) => event.revision >= from).slice(0, maxCount) as StoredEvent<E>[];

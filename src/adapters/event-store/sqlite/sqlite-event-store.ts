@@ -117,22 +117,30 @@ export class SqliteEventStore implements EventStore {
     db.exec(SCHEMA);
     this.statements = {
       lastRevision: db.prepare<[string], number | null>('SELECT MAX(revision) FROM events WHERE stream = ?').pluck(),
-      holderOf: db.prepare<[string], Readonly<{ id: string; stream: string; revision: number }>>('SELECT id, stream, revision FROM events WHERE id = ?'),
+      holderOf: db.prepare<[string], Readonly<{ id: string; stream: string; revision: number }>>(
+        'SELECT id, stream, revision FROM events WHERE id = ?',
+      ),
       insert: db.prepare<[string, string, number | bigint, string, string, string, string]>(
         'INSERT INTO events (stream, category, revision, id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       idAt: db.prepare<[string, number | bigint], string>('SELECT id FROM events WHERE stream = ? AND revision = ?').pluck(),
       positionAt: db.prepare<[string, number | bigint], number>('SELECT position FROM events WHERE stream = ? AND revision = ?').pluck(),
-      forwards: db.prepare<[string, number | bigint, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      ).raw(),
-      backwards: db.prepare<[string, number | bigint, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
-      ).raw(),
+      forwards: db
+        .prepare<[string, number | bigint, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
+        )
+        .raw(),
+      backwards: db
+        .prepare<[string, number | bigint, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE stream = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
       all: db.prepare<[number | bigint, number], Row>(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
-      category: db.prepare<[string, number | bigint, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
-      ).raw(),
+      category: db
+        .prepare<[string, number | bigint, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE category = ? AND position > ? ORDER BY position LIMIT ?`,
+        )
+        .raw(),
       lastPosition: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
     };
     this.appendInTransaction = db.transaction(
@@ -145,7 +153,11 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(new Database(path), options);
   }
 
-  async append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+  async append<E extends DomainMessage>(
+    stream: string,
+    events: readonly EventToAppend<E>[],
+    expected: ExpectedRevision,
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     this.inserted = [];
     const result = this.appendInTransaction(stream, events, expected);
@@ -155,7 +167,10 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent<E>[]> {
+  async readStream<E extends DomainMessage = DomainMessage>(
+    stream: string,
+    options: ReadStreamOptions = {},
+  ): Promise<readonly StoredEvent<E>[]> {
     const maxCount = options.maxCount ?? UNLIMITED;
     const rows =
       options.direction === 'backwards'

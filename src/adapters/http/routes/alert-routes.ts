@@ -16,7 +16,11 @@ export const alertRoutes = (ctx: HttpContext): readonly Route[] => [
       const { acknowledged, subject, limit } = parseInput(alertsQuery, input.query, 'query');
       return {
         status: 200,
-        data: await ctx.deps.alerting.list({ limit, ...(acknowledged === undefined ? {} : { acknowledged }), ...(subject === undefined ? {} : { subject }) }),
+        data: await ctx.deps.alerting.list({
+          limit,
+          ...(acknowledged === undefined ? {} : { acknowledged }),
+          ...(subject === undefined ? {} : { subject }),
+        }),
       };
     },
   },

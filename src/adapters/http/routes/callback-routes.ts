@@ -26,7 +26,13 @@ import type { HttpContext } from '../http-context.ts';
 import { parseInput } from '../parse-input.ts';
 import type { Route, RouteAnswer } from '../route.ts';
 import { warehouseInstant } from '../warehouse-time.ts';
-import { inboundCallback, outboundCallback, outboundProgressCallback, outboundShortageCallback, returnCallback } from '../../wms/wms-wire.ts';
+import {
+  inboundCallback,
+  outboundCallback,
+  outboundProgressCallback,
+  outboundShortageCallback,
+  returnCallback,
+} from '../../wms/wms-wire.ts';
 
 const answers = {
   404: 'the order (inbound, return) is not known: the callback is kept and shown to a person as an alert',
@@ -47,7 +53,11 @@ class KeepingCallback implements EventStore {
   ) {}
 
   append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.store.append(stream, events.map((event) => ({ ...event, metadata: { ...event.metadata, callback: this.callback } })), expected);
+    return this.store.append(
+      stream,
+      events.map((event) => ({ ...event, metadata: { ...event.metadata, callback: this.callback } })),
+      expected,
+    );
   }
 
   readStream<E extends DomainMessage = DomainMessage>(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent<E>[]> {
@@ -79,7 +89,11 @@ const applying = async (
   try {
     const deps = { ...ctx.deps, store: new KeepingCallback(ctx.deps.store, { endpoint, body: raw as JsonValue }) };
     const { changed, state } = await apply(deps);
-    return { status: 200, data: { applied: changed, ...(summary(state as never) as object) }, message: changed ? 'success' : 'already applied' };
+    return {
+      status: 200,
+      data: { applied: changed, ...(summary(state as never) as object) },
+      message: changed ? 'success' : 'already applied',
+    };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
     await keepUnappliedCallback(ctx.deps, { endpoint, body: raw, reason: `${error.reason}: ${error.message}`, deliveryKey });
@@ -120,7 +134,14 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           (deps) =>
             recordShipment(
               deps,
-              { orderNo: body.orderNo, outboundNo: body.outboundNo, waybillNo: body.waybillNo, carrier: body.carrier, items: body.actualItems, shippedAt },
+              {
+                orderNo: body.orderNo,
+                outboundNo: body.outboundNo,
+                waybillNo: body.waybillNo,
+                carrier: body.carrier,
+                items: body.actualItems,
+                shippedAt,
+              },
               `callback:${body.waybillNo}`,
             ),
           orderSummary,
@@ -143,7 +164,12 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/outbound/progress',
           input.body,
           keyOf(body),
-          (deps) => recordProgress(deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at }, `progress:${body.orderNo}:${body.status}`),
+          (deps) =>
+            recordProgress(
+              deps,
+              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at },
+              `progress:${body.orderNo}:${body.status}`,
+            ),
           orderSummary,
         );
       },
@@ -152,7 +178,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       method: 'post',
       path: '/api/oms/outbound/shortage',
       tag: 'warehouse callbacks',
-      summary: "The warehouse cannot ship these quantities: the order's policy decides (article §5.1: partial ship + backorder, cancel + release, reroute, else a person)",
+      summary:
+        "The warehouse cannot ship these quantities: the order's policy decides (article §5.1: partial ship + backorder, cancel + release, reroute, else a person)",
       description,
       body: outboundShortageCallback,
       answers,
@@ -164,7 +191,12 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           '/api/oms/outbound/shortage',
           input.body,
           keyOf(body),
-          (deps) => recordShortage(deps, { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems }, `shortage:${body.orderNo}`),
+          (deps) =>
+            recordShortage(
+              deps,
+              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems },
+              `shortage:${body.orderNo}`,
+            ),
           orderSummary,
         );
       },

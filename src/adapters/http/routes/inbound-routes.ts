@@ -12,7 +12,14 @@ const inboundOf = async (ctx: HttpContext, inboundNo: string) => {
   const state = await loadState(ctx.deps, inboundOrderDecider, inboundStreamName(inboundNo));
   if (state.inbound === null) throw new HttpProblem(404, `no inbound ${inboundNo}`);
   const { inbound, status, wmsInboundNo, push, received, anomalies } = state;
-  return { ...inbound, status, wmsInboundNo, push: { attempts: push.total, nextAttemptAt: push.nextAttemptAt, lastError: push.lastError }, received, anomalies };
+  return {
+    ...inbound,
+    status,
+    wmsInboundNo,
+    push: { attempts: push.total, nextAttemptAt: push.nextAttemptAt, lastError: push.lastError },
+    received,
+    anomalies,
+  };
 };
 
 export const inboundRoutes = (ctx: HttpContext): readonly Route[] => [
@@ -21,7 +28,8 @@ export const inboundRoutes = (ctx: HttpContext): readonly Route[] => [
     path: '/api/oms/inbound-orders',
     tag: 'inbound',
     summary: 'A purchase receipt to expect (supplier, PO number): pushed to the WMS with the same retry rules as outbound orders',
-    description: 'The same inboundNo with the same body again answers 200; with a different body, 409. Return receipts are created by POST /api/oms/returns.',
+    description:
+      'The same inboundNo with the same body again answers 200; with a different body, 409. Return receipts are created by POST /api/oms/returns.',
     body: purchaseInboundBody,
     answers: { 201: 'created', 409: 'this inboundNo exists with different content', 422: 'invalid fields' },
     handle: async (input) => {

@@ -34,7 +34,10 @@ const orderAtQuery = (zone: string) =>
         if (text === undefined) return undefined;
         const instant = instantAt(text.replace(/(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$/, '$1+$2'), zone);
         if (instant === null) {
-          check.addIssue({ code: 'custom', message: `must be an ISO-8601 date-time, e.g. 2025-11-22T10:00:00+08:00, or a local 2025-11-22T10:00:00 (read in ${zone})` });
+          check.addIssue({
+            code: 'custom',
+            message: `must be an ISO-8601 date-time, e.g. 2025-11-22T10:00:00+08:00, or a local 2025-11-22T10:00:00 (read in ${zone})`,
+          });
           return z.NEVER;
         }
         return instant;
@@ -67,7 +70,8 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
     method: 'get',
     path: '/api/oms/orders/{orderNo}',
     tag: 'orders',
-    summary: 'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps; with ?at=, as it stood then',
+    summary:
+      'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps; with ?at=, as it stood then',
     description:
       'With `at`, the order is folded from its events recorded at or before that time (time travel, as `oms history --at` shows it), and `asOf` says which instant that was.',
     query: orderAtQuery(ctx.zoneOf(null)),
@@ -91,7 +95,14 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
       if (events.length === 0) throw new HttpProblem(404, `no order ${orderNoOf(input)}`);
       return {
         status: 200,
-        data: events.map((e) => ({ id: e.id, type: e.type, revision: String(e.revision), position: positionToString(e.position), data: e.data, metadata: e.metadata })),
+        data: events.map((e) => ({
+          id: e.id,
+          type: e.type,
+          revision: String(e.revision),
+          position: positionToString(e.position),
+          data: e.data,
+          metadata: e.metadata,
+        })),
       };
     },
   },

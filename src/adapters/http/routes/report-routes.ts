@@ -18,8 +18,15 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const list = <T extends string>(values: readonly [T, ...T[]], what: string) =>
   z
     .union([z.string(), z.array(z.string())])
-    .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((part) => part.split(',')).map((part) => part.trim()).filter((part) => part !== ''))
-    .pipe(z.array(z.enum(values, { message: `${what} must be one of ${values.join(', ')}` })).min(1, `${what} must name at least one value`));
+    .transform((value) =>
+      (Array.isArray(value) ? value : [value])
+        .flatMap((part) => part.split(','))
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(
+      z.array(z.enum(values, { message: `${what} must be one of ${values.join(', ')}` })).min(1, `${what} must name at least one value`),
+    );
 
 const code = (what: string) => z.string().trim().min(1, `${what} must not be empty`).max(64, `${what} is too long`);
 
@@ -60,12 +67,20 @@ const bound = (zone: string, end: 'from' | 'to', what: string) =>
         const parsed = withOffset ? DateTime.fromISO(repaired, { setZone: true }) : DateTime.fromISO(repaired, { zone });
         if (parsed.isValid) return parsed.toMillis();
       }
-      check.addIssue({ code: 'custom', message: `${what} must be a day (YYYY-MM-DD) or an ISO-8601 date-time, e.g. 2025-11-22T10:00:00+08:00` });
+      check.addIssue({
+        code: 'custom',
+        message: `${what} must be a day (YYYY-MM-DD) or an ISO-8601 date-time, e.g. 2025-11-22T10:00:00+08:00`,
+      });
       return z.NEVER;
     })
-    .describe(`${end === 'from' ? 'from (inclusive)' : 'to (exclusive; a day: through its end)'}: a day in ${zone} or an ISO-8601 date-time`);
+    .describe(
+      `${end === 'from' ? 'from (inclusive)' : 'to (exclusive; a day: through its end)'}: a day in ${zone} or an ISO-8601 date-time`,
+    );
 
-const days = { from: day('from').describe('first day (YYYY-MM-DD), inclusive'), to: day('to').describe('last day (YYYY-MM-DD), inclusive') };
+const days = {
+  from: day('from').describe('first day (YYYY-MM-DD), inclusive'),
+  to: day('to').describe('last day (YYYY-MM-DD), inclusive'),
+};
 
 export const reportQueries = (zone: string) => ({
   orders: z.strictObject({
@@ -80,13 +95,22 @@ export const reportQueries = (zone: string) => ({
     cursor,
   }),
   statusCounts: z.strictObject({
-    by: z.enum(['warehouse', 'day'], { message: 'by must be warehouse or day' }).default('warehouse').describe('one item per warehouse (default) or per day placed'),
+    by: z
+      .enum(['warehouse', 'day'], { message: 'by must be warehouse or day' })
+      .default('warehouse')
+      .describe('one item per warehouse (default) or per day placed'),
     warehouseCode: code('warehouseCode').optional(),
     ...days,
     limit,
     cursor,
   }),
-  backorders: z.strictObject({ warehouseCode: code('warehouseCode').optional(), orderNo: code('orderNo').optional(), sku: code('sku').optional(), limit, cursor }),
+  backorders: z.strictObject({
+    warehouseCode: code('warehouseCode').optional(),
+    orderNo: code('orderNo').optional(),
+    sku: code('sku').optional(),
+    limit,
+    cursor,
+  }),
   manualInterventions: z.strictObject({
     kind: z.enum(['order', 'inbound', 'shipment'], { message: 'kind must be order, inbound or shipment' }).optional(),
     reason: code('reason').optional(),
@@ -96,7 +120,10 @@ export const reportQueries = (zone: string) => ({
   }),
   stock: z.strictObject({ warehouseCode: code('warehouseCode').optional(), sku: code('sku').optional(), limit, cursor }),
   leadTimes: z.strictObject({
-    by: z.enum(['placed', 'shipped'], { message: 'by must be placed or shipped' }).default('placed').describe('the day orders are counted under: placed (default) or first shipped'),
+    by: z
+      .enum(['placed', 'shipped'], { message: 'by must be placed or shipped' })
+      .default('placed')
+      .describe('the day orders are counted under: placed (default) or first shipped'),
     warehouseCode: code('warehouseCode').optional(),
     ...days,
     limit,
@@ -104,7 +131,10 @@ export const reportQueries = (zone: string) => ({
   }),
   shippedPerDay: z.strictObject({ warehouseCode: code('warehouseCode').optional(), sku: code('sku').optional(), ...days, limit, cursor }),
   anomalies: z.strictObject({
-    by: z.enum(['kind', 'day'], { message: 'by must be kind or day' }).default('kind').describe('one item per source and kind (default), or per day, source and kind'),
+    by: z
+      .enum(['kind', 'day'], { message: 'by must be kind or day' })
+      .default('kind')
+      .describe('one item per source and kind (default), or per day, source and kind'),
     source: z.enum(['order', 'stock', 'inbound', 'return'], { message: 'source must be order, stock, inbound or return' }).optional(),
     kind: code('kind').optional(),
     warehouseCode: code('warehouseCode').optional(),
@@ -166,7 +196,14 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
       handle: async (input) => {
         const f = parseInput(schemas.statusCounts, input.query, 'query');
         return answered(() =>
-          reports.statusCounts({ by: f.by, warehouseCode: f.warehouseCode, fromDay: f.from, toDay: f.to, limit: f.limit, cursor: f.cursor }),
+          reports.statusCounts({
+            by: f.by,
+            warehouseCode: f.warehouseCode,
+            fromDay: f.from,
+            toDay: f.to,
+            limit: f.limit,
+            cursor: f.cursor,
+          }),
         );
       },
     },
@@ -216,7 +253,9 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
       answers,
       handle: async (input) => {
         const f = parseInput(schemas.leadTimes, input.query, 'query');
-        return answered(() => reports.leadTimes({ by: f.by, warehouseCode: f.warehouseCode, fromDay: f.from, toDay: f.to, limit: f.limit, cursor: f.cursor }));
+        return answered(() =>
+          reports.leadTimes({ by: f.by, warehouseCode: f.warehouseCode, fromDay: f.from, toDay: f.to, limit: f.limit, cursor: f.cursor }),
+        );
       },
     },
     {
@@ -229,7 +268,14 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
       handle: async (input) => {
         const f = parseInput(schemas.shippedPerDay, input.query, 'query');
         return answered(() =>
-          reports.shippedPerDay({ warehouseCode: f.warehouseCode, sku: f.sku, fromDay: f.from, toDay: f.to, limit: f.limit, cursor: f.cursor }),
+          reports.shippedPerDay({
+            warehouseCode: f.warehouseCode,
+            sku: f.sku,
+            fromDay: f.from,
+            toDay: f.to,
+            limit: f.limit,
+            cursor: f.cursor,
+          }),
         );
       },
     },

@@ -19,9 +19,15 @@ export const returnRoutes = (ctx: HttpContext): readonly Route[] => [
     method: 'post',
     path: '/api/oms/returns',
     tag: 'returns',
-    summary: "A customer return against a shipped order: only SKUs that shipped, never more than shipped minus already returned; the warehouse is told to expect it (inbound RT-{returnNo})",
+    summary:
+      'A customer return against a shipped order: only SKUs that shipped, never more than shipped minus already returned; the warehouse is told to expect it (inbound RT-{returnNo})',
     body: returnBody,
-    answers: { 201: 'created', 404: 'no such order', 409: 'this returnNo exists with different content, a SKU that never shipped, or more than can still be returned', 422: 'invalid fields' },
+    answers: {
+      201: 'created',
+      404: 'no such order',
+      409: 'this returnNo exists with different content, a SKU that never shipped, or more than can still be returned',
+      422: 'invalid fields',
+    },
     handle: async (input) => {
       const { items, ...body } = parseInput(returnBody, input.body, 'body');
       const { created } = await createReturn(ctx.deps, { ...body, lines: items }, requesterOf(ctx, input).requestId);

@@ -27,7 +27,11 @@ export const stockRoutes = (ctx: HttpContext): readonly Route[] => [
     handle: async (input) => {
       const count = parseInput(stockAdjustmentBody, input.body, 'body');
       const applied = await adjustStock(ctx.deps, count);
-      return { status: 200, data: { applied, level: await ctx.deps.inventory.level(count.warehouseCode, count.sku) }, message: applied ? 'success' : 'already applied' };
+      return {
+        status: 200,
+        data: { applied, level: await ctx.deps.inventory.level(count.warehouseCode, count.sku) },
+        message: applied ? 'success' : 'already applied',
+      };
     },
   },
 ];
