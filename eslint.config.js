@@ -1,4 +1,4 @@
-// Lint, and the architecture's dependency rule (DESIGN.md §2):
+// Lint, and the architecture's dependency rule (docs/architecture.md#dependency-rule):
 //   src/domain imports nothing outside src/domain (and no clock, no randomness);
 //   src/application imports src/domain only (plus type-only node built-ins for nothing else);
 //   only src/adapters and the composition root (src/main) import frameworks, drivers and clients.

@@ -20,7 +20,9 @@
  * directory under a temporary directory, removed at the end; LOG_LEVEL is silent.
  *
  * Run: npm run bench:e2e
- * Knobs: BENCH_SECONDS (10) BENCH_WARMUP (2) BENCH_CONNECTIONS (50) BENCH_ORDERS (2000)
+ * Knobs: BENCH_SMOKE (1: BENCH_SECONDS 2, BENCH_WARMUP 1 and BENCH_ORDERS 100 unless given, to check
+ *        in seconds that every phase runs end to end: it fails when one did not; its figures are not measurements)
+ *        BENCH_SECONDS (10) BENCH_WARMUP (2) BENCH_CONNECTIONS (50) BENCH_ORDERS (2000)
  *        BENCH_SKUS (1: every order is the article's SKU001; n: spread over SKU001..n)
  *        BENCH_ONLY (intake,callback,lives,normal: a subset) BENCH_CPU_PROF (a directory:
  *        the hub processes write V8 CPU profiles there) BENCH_DRAIN_TIMEOUT (30 s: waiting for
@@ -47,10 +49,11 @@ const number = (name: string, fallback: number): number => {
   return value;
 };
 
-const SECONDS = number('BENCH_SECONDS', 10);
-const WARMUP = number('BENCH_WARMUP', 2);
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const SECONDS = number('BENCH_SECONDS', SMOKE ? 2 : 10);
+const WARMUP = number('BENCH_WARMUP', SMOKE ? 1 : 2);
 const CONNECTIONS = number('BENCH_CONNECTIONS', 50);
-const ORDERS = number('BENCH_ORDERS', 2000);
+const ORDERS = number('BENCH_ORDERS', SMOKE ? 100 : 2000);
 const SKUS = number('BENCH_SKUS', 1);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal').split(',').map((part) => part.trim()));
 const PROFILE_DIR =
@@ -366,6 +369,8 @@ const drive = async (): Promise<void> => {
   if (PROFILE_DIR !== undefined) mkdirSync(PROFILE_DIR, { recursive: true });
   const rows: Row[] = [];
   const notes: string[] = [];
+  /** phases that did not run to their end (a smoke run fails on any) */
+  const unfinished: string[] = [];
   const orderNo = (run: string) => (n: number) => `B${run}${String(n).padStart(8, '0')}`;
   try {
     // ---- 1 and 2: intake and callbacks, the sandbox WMS in manual mode ----
@@ -404,6 +409,8 @@ const drive = async (): Promise<void> => {
           100,
         );
         const pushed = watch.count('order/PushSucceeded');
+        if (placed === 0 || !drained.held)
+          unfinished.push(`intake: ${placed} orders placed, backlog ${drained.held ? 'drained' : 'NOT drained'}`);
         notes.push(
           `intake backlog: ${placed} orders placed; ${pushedAtEnd} were PUSHED_TO_WMS when the load stopped; ` +
             (drained.held
@@ -413,7 +420,10 @@ const drive = async (): Promise<void> => {
         );
 
         const targets = ONLY.has('callback') ? watch.pushed() : [];
-        if (ONLY.has('callback') && targets.length === 0) notes.push('callbacks: not measured, no order reached PUSHED_TO_WMS');
+        if (ONLY.has('callback') && targets.length === 0) {
+          notes.push('callbacks: not measured, no order reached PUSHED_TO_WMS');
+          unfinished.push('callbacks: no order reached PUSHED_TO_WMS');
+        }
         if (targets.length > 0) {
           const waybillOf = (i: number) => `SF${String(i).padStart(10, '0')}`;
           const bareCallbacks = await (async () => {
@@ -481,6 +491,7 @@ const drive = async (): Promise<void> => {
         const misses = rate >= 500 ? [] : [`${missedBy((500 - rate) / 500)}`];
         if (placed < ORDERS) misses.push(`only ${placed} of ${ORDERS} placed in ${placedIn.toFixed(0)} s`);
         if (!done.held) misses.push(`only ${handedOff} of ${placed} complete after ${seconds.toFixed(0)} s`);
+        if (placed < ORDERS || !done.held) unfinished.push(`lives ${synchronous}: ${placed} of ${ORDERS} placed, ${handedOff} complete`);
         rows.push({
           measurement: `complete order lives (${synchronous}${synchronous === 'FULL' ? ', durable' : ', relaxed'}, WMS auto, delay 0)`,
           'requests/s or lives/s': Math.round(rate),
@@ -514,9 +525,14 @@ const drive = async (): Promise<void> => {
     );
     console.table(rows);
     for (const note of notes) console.log(`- ${note}`);
+    if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs end to end, not a measurement');
     console.log(
-      'reproduce: npm run bench:e2e   (knobs: BENCH_SECONDS=10 BENCH_WARMUP=2 BENCH_CONNECTIONS=50 BENCH_ORDERS=2000 BENCH_SKUS=1 BENCH_ONLY=intake,callback,lives,normal BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=30 BENCH_LIVES_TIMEOUT=40)',
+      `reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:e2e   (knobs: BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_ORDERS=${ORDERS} BENCH_SKUS=${SKUS} BENCH_ONLY=${[...ONLY].join(',')} BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=${DRAIN_TIMEOUT_S} BENCH_LIVES_TIMEOUT=${LIVES_TIMEOUT_S})`,
     );
+    if (SMOKE && unfinished.length > 0) {
+      console.error(`smoke: not every phase ran to its end: ${unfinished.join('; ')}`);
+      process.exitCode = 1;
+    }
   } finally {
     for (const child of children) child.kill('SIGKILL');
     rmSync(directory, { recursive: true, force: true });

@@ -19,6 +19,7 @@
  *   4. for reference, the events half of `oms verify` (schemas + invariants of every stream).
  *
  * Run: npm run bench:replay        Knobs: BENCH_EVENTS (1000000) BENCH_SKIP_VERIFY (1: skip 4)
+ *   BENCH_SMOKE (1: BENCH_EVENTS 5000 unless given, to check in seconds that every phase runs; its figures are not measurements)
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +32,7 @@ import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-even
 import { categoryOf } from '../src/application/ports/event-store.ts';
 import type { Decider } from '../src/domain/kernel/decider.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
+import { type PersistentSet, addKey, emptyMap } from '../src/domain/kernel/persistent-map.ts';
 import {
   type OrderCommand,
   type OrderState,
@@ -42,6 +44,7 @@ import {
   type StockCommand,
   type StockLedgerState,
   available,
+  reservationsHeld,
   stockLedgerDecider,
   stockStreamName,
 } from '../src/domain/stock-ledger/index.ts';
@@ -49,7 +52,8 @@ import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHa
 import { checkStore, historyOf } from '../src/main/cli.ts';
 import { readConfig } from '../src/main/config.ts';
 
-const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const SMOKE = process.env.BENCH_SMOKE === '1';
+const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? (SMOKE ? 5_000 : 1_000_000));
 const SKIP_VERIFY = process.env.BENCH_SKIP_VERIFY === '1';
 const IN_FLIGHT = 300;
 const WAREHOUSES = ['WH001', 'WH002'] as const;
@@ -69,14 +73,18 @@ const eventsFile = join(directory, 'events.sqlite');
 
 // ------------------------------------------------------------------ 0. the store, written by the deciders
 
-const trimmed = <S>(ledger: StockLedgerState): S =>
-  ({
-    ...ledger,
-    handled: {
-      ...stockLedgerDecider.initialState.handled,
-      reserved: Object.fromEntries(Object.keys(ledger.reservations).map((reference) => [reference, true] as const)),
-    },
-  }) as S;
+/**
+ * A stock ledger remembers every reference it handled (so that a redelivery decides nothing). Every
+ * reference written here is new and nothing is redelivered, so before each command the generator
+ * keeps of that memory only what a decision still reads: the reservations still held (a release
+ * looks its reservation up in `handled.reserved`). The persistent sets no longer make long ledgers
+ * quadratic to write, but this keeps the generator's memory bounded by the orders in flight.
+ */
+const trimmed = (ledger: StockLedgerState): StockLedgerState => {
+  let reserved: PersistentSet = emptyMap;
+  for (const [reference] of reservationsHeld(ledger)) reserved = addKey(reserved, reference);
+  return { ...ledger, handled: { ...stockLedgerDecider.initialState.handled, reserved } };
+};
 
 type EventRow = readonly [stream: string, category: string, revision: number, id: string, type: string, data: string, metadata: string];
 
@@ -108,20 +116,19 @@ class Writer {
     return new Date(this.clock).toISOString();
   }
 
-  /** decide, fold, append: the handler's loop without the store round trip. Answers the new state and the ids written. */
+  /**
+   * decide, fold, append: the handler's loop without the store round trip. Answers the new state and the ids written.
+   * `trim` prepares a known state for the command (the stock ledgers' `trimmed`).
+   */
   handle<S, C, E extends { type: string; data: object }>(
     decider: Decider<S, C, E>,
     stream: string,
     command: C,
     flow: { correlationId: string; causationId: string; callback?: object },
+    trim: (state: S) => S = (state) => state,
   ): { state: S; ids: string[] } {
     const known = this.states.get(stream) as S | undefined;
-    // A stock ledger remembers every reference it handled (so that a redelivery decides nothing);
-    // every reference here is new and nothing is redelivered, so that memory is trimmed before each
-    // command to the reservations still held (a release needs those): copying all of it at every
-    // step would make long ledgers quadratic to write.
-    const before: S =
-      known === undefined ? decider.initialState : stream.startsWith('stock-') ? trimmed<S>(known as unknown as StockLedgerState) : known;
+    const before: S = known === undefined ? decider.initialState : trim(known);
     const events = decider.decide(command, before);
     const state = events.reduce<S>((s, event) => decider.evolve(s, event), before);
     this.states.set(stream, state);
@@ -186,6 +193,7 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
       ledger(command.data.warehouseCode, command.data.sku),
       command,
       flow,
+      trimmed,
     );
   const onOrder = (orderNo: string, command: OrderCommand, flow: { correlationId: string; causationId: string; callback?: object }) =>
     w.handle<OrderState, OrderCommand, never>(outboundOrder as never, orderStreamName(orderNo), command, flow);
@@ -611,7 +619,11 @@ try {
       verdict: row.verdict ?? '',
     })),
   );
-  console.log('reproduce: npm run bench:replay');
+  if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs, not a measurement');
+  const knobs = ['BENCH_SMOKE', 'BENCH_EVENTS', 'BENCH_SKIP_VERIFY'].flatMap((name) =>
+    process.env[name] === undefined ? [] : [`${name}=${process.env[name]} `],
+  );
+  console.log(`reproduce: ${knobs.join('')}npm run bench:replay`);
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

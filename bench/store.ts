@@ -7,6 +7,7 @@
  *   for the reader, the other part of a replay: the same rows read from SQLite into strings,
  *   not parsed (a replay costs about read + parse; the adapter's own work is the difference).
  * Run: npm run bench:store
+ * Knobs: BENCH_SMOKE (1: a few thousand events, to check in seconds that every phase runs; its figures are not measurements)
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -47,6 +48,11 @@ const orderPlaced = (orderNo: string): EventToAppend => ({
 });
 
 const STREAMS = 1_000;
+const SMOKE = process.env.BENCH_SMOKE === '1';
+/** events per run (the batched run's count is a multiple of its 100 per transaction) */
+const SIZE = SMOKE
+  ? { warmup: 200, durable: 200, relaxed: 1_000, batched: 2_000 }
+  : { warmup: 2_000, durable: 4_000, relaxed: 20_000, batched: 100_000 };
 
 type Row = Readonly<{ name: string; events: number; seconds: number; target?: string; verdict?: string }>;
 
@@ -129,9 +135,9 @@ const rate = (row: Row) => row.events / row.seconds;
 
 try {
   const payloadBytes = Buffer.byteLength(JSON.stringify(orderPlaced('OMS1').data));
-  await appendRun(join(directory, 'warmup.db'), 'NORMAL', 2_000, 1);
+  await appendRun(join(directory, 'warmup.db'), 'NORMAL', SIZE.warmup, 1);
 
-  const durable = { events: 4_000, seconds: await appendRun(join(directory, 'durable.db'), 'FULL', 4_000, 1) };
+  const durable = { events: SIZE.durable, seconds: await appendRun(join(directory, 'durable.db'), 'FULL', SIZE.durable, 1) };
   rows.push({
     name: 'append, 1 event/transaction, synchronous FULL (durable)',
     ...durable,
@@ -139,7 +145,7 @@ try {
     verdict: verdict(rate({ name: '', ...durable }), 4_000),
   });
 
-  const relaxed = { events: 20_000, seconds: await appendRun(join(directory, 'relaxed.db'), 'NORMAL', 20_000, 1) };
+  const relaxed = { events: SIZE.relaxed, seconds: await appendRun(join(directory, 'relaxed.db'), 'NORMAL', SIZE.relaxed, 1) };
   rows.push({
     name: 'append, 1 event/transaction, synchronous NORMAL (relaxed)',
     ...relaxed,
@@ -148,7 +154,7 @@ try {
   });
 
   const replayFile = join(directory, 'batched.db');
-  const batched = { events: 100_000, seconds: await appendRun(replayFile, 'FULL', 100_000, 100) };
+  const batched = { events: SIZE.batched, seconds: await appendRun(replayFile, 'FULL', SIZE.batched, 100) };
   rows.push({
     name: 'append, 100 events/transaction, synchronous FULL',
     ...batched,
@@ -191,7 +197,8 @@ try {
       verdict: row.verdict ?? '',
     })),
   );
-  console.log('reproduce: npm run bench:store');
+  if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs, not a measurement');
+  console.log(`reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:store`);
 } finally {
   rmSync(directory, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { RetryPolicy } from '../domain/kernel/retry-policy.ts';
 import type { StateCache } from './commands/state-cache.ts';
+import type { EventReader } from './events/event-reader.ts';
 import type { Alerting } from './ports/alerting.ts';
 import type { Clock } from './ports/clock.ts';
 import type { EventStore } from './ports/event-store.ts';
@@ -10,7 +11,10 @@ import type { Warehouse } from './ports/warehouse.ts';
 
 /** The ports the use cases and reactions work through, and the policies they apply. */
 export type Dependencies = Readonly<{
+  /** where commands append */
   store: EventStore;
+  /** how everything is read: decoded, typed events */
+  events: EventReader;
   /** folded states of recent streams; absent: every command folds its stream from the start */
   stateCache?: StateCache | undefined;
   ids: Ids;

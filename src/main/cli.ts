@@ -35,7 +35,9 @@ import {
 import { type HistoryEntry, type OrderAt, readOrderAt } from '../application/audit/order-at.ts';
 import { instantAt } from '../application/audit/point-in-time.ts';
 import { type EventStore, type Position, type StoredEvent, positionToString } from '../application/ports/event-store.ts';
-import { validateEvent } from '../adapters/audit/event-schemas.ts';
+import { EventReader } from '../application/events/event-reader.ts';
+import { validateMetadata } from '../adapters/event-codec/metadata.ts';
+import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import { type Config, ConfigError, readConfig } from './config.ts';
 import {
   NoEventStore,
@@ -223,7 +225,7 @@ const historyText = (result: OrderAt, zone: string): string => {
 
 /** The function behind `oms history` (also what bench/replay.ts times): the order at `at`, read from the configured store. */
 export const historyOf = (store: EventStore, config: Config, orderNo: string, at: string | null): Promise<OrderAt> =>
-  readOrderAt(store, orderNo, at, eventLookup(config));
+  readOrderAt(new EventReader(store, new ZodEventDecoder()), orderNo, at, eventLookup(config));
 
 const history = async (
   io: CliIo,
@@ -328,7 +330,7 @@ const exportEvents = async (
 
 /** The integrity check over every stream of the store (the events half of `oms verify`). */
 export const checkStore = async (store: EventStore, onProgress: Progress = () => undefined): Promise<IntegrityReport> => {
-  const check = integrityCheck(validateEvent);
+  const check = integrityCheck(new ZodEventDecoder(), validateMetadata);
   let read = 0;
   for await (const page of allEvents(store)) {
     for (const event of page) check.add(event);

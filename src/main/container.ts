@@ -8,6 +8,9 @@ import { Container } from 'inversify';
 import type { Logger } from 'pino';
 import { StateCache } from '../application/commands/state-cache.ts';
 import type { Dependencies } from '../application/dependencies.ts';
+import { EventReader } from '../application/events/event-reader.ts';
+import { undecodableAlert } from '../application/events/undecodable-event.ts';
+import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import type { Alerting } from '../application/ports/alerting.ts';
 import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
 import type { Clock } from '../application/ports/clock.ts';
@@ -30,6 +33,7 @@ export const TYPES = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
   EventStore: Symbol('EventStore'),
+  EventReader: Symbol('EventReader'),
   CheckpointStore: Symbol('CheckpointStore'),
   Alerting: Symbol('Alerting'),
   Inventory: Symbol('Inventory'),
@@ -61,7 +65,16 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
       ...(config.ALERT_WEBHOOK_URL === undefined ? {} : { webhook: { url: config.ALERT_WEBHOOK_URL } }),
     }),
   );
-  container.bind<Inventory>(TYPES.Inventory).toResolvedValue((store: EventStore) => new EventStoreInventory(store), [TYPES.EventStore]);
+  container
+    .bind<EventReader>(TYPES.EventReader)
+    .toResolvedValue((store: EventStore) => new EventReader(store, new ZodEventDecoder()), [TYPES.EventStore]);
+  container
+    .bind<Inventory>(TYPES.Inventory)
+    .toResolvedValue(
+      (events: EventReader, alerting: Alerting, clock: Clock) =>
+        new EventStoreInventory(events, { onUndecodable: (problem) => alerting.raise(undecodableAlert(problem, clock.now())) }),
+      [TYPES.EventReader, TYPES.Alerting, TYPES.Clock],
+    );
   container.bind<Clock>(TYPES.Clock).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind<Ids>(TYPES.Ids).toConstantValue(new RandomIds());
   container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(new WmsHttpClient({ baseUrl: urls.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS }));
@@ -74,6 +87,7 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
     };
     return {
       store: ctx.get<EventStore>(TYPES.EventStore),
+      events: ctx.get<EventReader>(TYPES.EventReader),
       stateCache: new StateCache(),
       ids: ctx.get<Ids>(TYPES.Ids),
       clock: ctx.get<Clock>(TYPES.Clock),

@@ -4,7 +4,9 @@ import { StateCache } from '../../src/application/commands/state-cache.ts';
 import { handleCommand, loadState } from '../../src/application/commands/handle-command.ts';
 import { MemoryEventStore } from '../../src/adapters/event-store/memory/memory-event-store.ts';
 import { RandomIds } from '../../src/adapters/ids/random-ids.ts';
-import { stockLedgerDecider, stockStreamName } from '../../src/domain/stock-ledger/index.ts';
+import { stockStreamName } from '../../src/domain/stock-ledger/index.ts';
+import { stockLedgers } from '../../src/application/commands/aggregates.ts';
+import { readerOf } from '../support/decode.ts';
 import type { EventStore } from '../../src/application/ports/event-store.ts';
 
 const cause = { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' };
@@ -32,27 +34,27 @@ const counting = (store: EventStore) => {
 
 test('with a cache, a command reads only the events appended since the last one it saw', async () => {
   const { store, reads } = counting(new MemoryEventStore());
-  const deps = { store, ids: new RandomIds(), stateCache: new StateCache() };
-  for (let i = 0; i < 5; i += 1) await handleCommand(deps, stockLedgerDecider, stream, receive(`R${i}`, 1), cause);
+  const deps = { store, events: readerOf(store), ids: new RandomIds(), stateCache: new StateCache() };
+  for (let i = 0; i < 5; i += 1) await handleCommand(deps, stockLedgers, stream, receive(`R${i}`, 1), cause);
   expect(reads).toEqual([0, 0, 0, 0, 0]);
-  expect((await loadState(deps, stockLedgerDecider, stream)).onHand).toBe(5);
+  expect((await loadState(deps, stockLedgers, stream)).onHand).toBe(5);
 });
 
 test('two writers, each with its own (soon stale) cache, interleaved: every receipt counts once', async () => {
   const shared = new MemoryEventStore();
-  const one = { store: shared, ids: new RandomIds(), stateCache: new StateCache() };
-  const two = { store: shared, ids: new RandomIds(), stateCache: new StateCache() };
+  const one = { store: shared, events: readerOf(shared), ids: new RandomIds(), stateCache: new StateCache() };
+  const two = { store: shared, events: readerOf(shared), ids: new RandomIds(), stateCache: new StateCache() };
   for (let i = 0; i < 20; i += 2) {
     await Promise.all([
-      handleCommand(one, stockLedgerDecider, stream, receive(`R${i}`, i + 1), cause),
-      handleCommand(two, stockLedgerDecider, stream, receive(`R${i + 1}`, i + 2), cause),
+      handleCommand(one, stockLedgers, stream, receive(`R${i}`, i + 1), cause),
+      handleCommand(two, stockLedgers, stream, receive(`R${i + 1}`, i + 2), cause),
     ]);
   }
-  await handleCommand(one, stockLedgerDecider, stream, receive('R3', 4), cause);
+  await handleCommand(one, stockLedgers, stream, receive('R3', 4), cause);
   const expected = (20 * 21) / 2;
-  expect((await loadState(one, stockLedgerDecider, stream)).onHand).toBe(expected);
-  expect((await loadState(two, stockLedgerDecider, stream)).onHand).toBe(expected);
-  expect((await loadState({ store: shared }, stockLedgerDecider, stream)).onHand).toBe(expected);
+  expect((await loadState(one, stockLedgers, stream)).onHand).toBe(expected);
+  expect((await loadState(two, stockLedgers, stream)).onHand).toBe(expected);
+  expect((await loadState({ events: readerOf(shared) }, stockLedgers, stream)).onHand).toBe(expected);
 });
 
 test('the cache drops the least recently used stream beyond its capacity, and never goes back to an older revision', () => {

@@ -1,5 +1,5 @@
 /**
- * Model-based test of the application layer (DESIGN.md §2–3): random sequences of what people,
+ * Model-based test of the application layer (docs/architecture.md#streams, #reactions, #invariants): random sequences of what people,
  * the WMS and time do to the hub, run against the real use cases and reactions over an in-memory
  * event store, with a fake WMS whose faults the sequence switches. After every step the hub is
  * left to settle (every subscription has handled every event of its category) and the domain's
@@ -16,8 +16,7 @@ import { type HubWork, startHubWork } from '../../src/application/hub-work.ts';
 import { placeOrder } from '../../src/application/outbound/place-order.ts';
 import { cancelOrder, rerouteOrder, resolveOrder, retryOrder } from '../../src/application/outbound/order-requests.ts';
 import { type ShipmentReport, recordProgress, recordShipment, recordShortage } from '../../src/application/outbound/warehouse-reports.ts';
-import type { Alert, Alerting, NewAlert } from '../../src/application/ports/alerting.ts';
-import type { CheckpointStore } from '../../src/application/ports/checkpoint-store.ts';
+import type { Alert } from '../../src/application/ports/alerting.ts';
 import {
   type AppendResult,
   type DomainMessage,
@@ -49,6 +48,8 @@ import {
 import { type StockEvent, type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
 import { FaultyWarehouse, type HeldOutbound, type WmsFault } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
+import { readerOf } from '../support/decode.ts';
+import { MemoryAlerting, MemoryCheckpoints } from '../support/memory-ports.ts';
 import { RecordingTransport } from '../support/recording-transport.ts';
 
 const policy: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 4000 };
@@ -60,42 +61,6 @@ const consignee = { name: '张三', phone: '13800138000', province: '广东省',
 // ------------------------------------------------------------------ the hub's surroundings
 
 /** Alerts in memory, idempotent by key, as the port asks. */
-class MemoryAlerting implements Alerting {
-  readonly alerts: Alert[] = [];
-
-  async raise(alert: NewAlert): Promise<void> {
-    if (this.alerts.some((a) => a.key === alert.key)) return;
-    this.alerts.push({ ...alert, id: this.alerts.length + 1, acknowledgedAt: null, acknowledgedBy: null });
-  }
-
-  async list(filter: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }> = {}): Promise<readonly Alert[]> {
-    return this.alerts
-      .filter((a) => filter.subject === undefined || a.subject === filter.subject)
-      .filter((a) => filter.acknowledged === undefined || (a.acknowledgedAt !== null) === filter.acknowledged)
-      .slice(0, filter.limit ?? Number.MAX_SAFE_INTEGER);
-  }
-
-  async acknowledge(id: number, by: string, at: string): Promise<boolean> {
-    const index = this.alerts.findIndex((a) => a.id === id);
-    const alert = this.alerts[index];
-    if (alert === undefined) return false;
-    this.alerts[index] = { ...alert, acknowledgedAt: at, acknowledgedBy: by };
-    return true;
-  }
-}
-
-class MemoryCheckpoints implements CheckpointStore {
-  private readonly saved = new Map<string, Position>();
-
-  async load(subscriber: string): Promise<Position | undefined> {
-    return this.saved.get(subscriber);
-  }
-
-  async save(subscriber: string, position: Position): Promise<void> {
-    this.saved.set(subscriber, position);
-  }
-}
-
 type Follower = {
   category: string | undefined;
   after: Position | undefined;
@@ -207,11 +172,13 @@ const startReal = async (stock: InitialStock): Promise<Real & { stop: () => Prom
   const warehouse = new FaultyWarehouse();
   const transport = new RecordingTransport();
   const alerting = new MemoryAlerting();
-  const inventory = new EventStoreInventory(store, { knownWarehouses: [...warehouses] });
+  const events = readerOf(store);
+  const inventory = new EventStoreInventory(events, { knownWarehouses: [...warehouses] });
   let counter = 0;
   const next = (prefix: string): string => `${prefix}${(counter += 1)}`;
   const deps: Dependencies = {
     store,
+    events,
     ids: new RandomIds(),
     clock,
     warehouse,
@@ -392,7 +359,7 @@ const checkInvariants = async (real: Real): Promise<void> => {
       }
     } else if (category === 'stock') {
       const state = checkLedger(stream, events);
-      // stock follows what really left the warehouse (article §3.2: deduct the actual items)
+      // stock follows what really left the warehouse (docs/contracts.md#shipment-callback: deduct the actual items)
       if (state.warehouseCode !== null && state.sku !== null) {
         const physical = real.warehouse.onHand(state.warehouseCode, state.sku);
         if (state.onHand !== physical && !toldAPerson.has(state.sku))

@@ -9,7 +9,7 @@
  * subscriptions, deletes and tombstones, `$$` metadata streams, system streams, projections and
  * links, real commit/prepare positions (the double's are ordered numbers, not log offsets),
  * filter checkpoints, fell-behind, authentication, deadlines, maximum append size, and the
- * server's event-id cache expiring (idempotency there rests on the hub's deciders, DESIGN §3).
+ * server's event-id cache expiring (idempotency there rests on the hub's deciders, docs/architecture.md#idempotency).
  */
 import { describe, expect, test } from 'vitest';
 import { EventStoreDbEventStore } from '../../src/adapters/event-store/eventstoredb/eventstoredb-event-store.ts';

@@ -1,5 +1,5 @@
 /**
- * Cancellation racing the warehouse (article §5): before the WMS has the order it is cancelled
+ * Cancellation racing the warehouse (docs/architecture.md#cancellation): before the WMS has the order it is cancelled
  * at once; while it is picked it is intercepted; after it left it is too late, and the shipment
  * that follows is recorded.
  */

@@ -1,4 +1,4 @@
-/** Article §3: an order goes in, reaches the warehouse, ships, deducts stock and reaches transport. */
+/** docs/architecture.md#follow-a-shipment-callback: an order goes in, reaches the warehouse, ships, deducts stock and reaches transport. */
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { articleOutboundCreate } from '../support/article-payloads.ts';
 import { type TestHub, startTestHub, waitFor } from '../support/test-hub.ts';

@@ -1,5 +1,5 @@
 /**
- * Article §4.2–4.3: a WMS that is down is retried with backoff (3 attempts: 1 min, then 2 min),
+ * docs/contracts.md#retry-policy, docs/architecture.md#manual-intervention: a WMS that is down is retried with backoff (3 attempts: 1 min, then 2 min),
  * driven by the clock, never by waiting; one that refuses, or stays down, goes to a person.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Article §5.1: stock short, at reservation or reported by the warehouse. The order's policy
+ * docs/architecture.md#shortage-policy: stock short, at reservation or reported by the warehouse. The order's policy
  * decides: partial ship + backorder, else cancel + release, else reroute to a warehouse whose
  * stock covers it, else a person. Demo stock: WH001 SKU003×5, SKU004×0; WH002 SKU004×25.
  */

@@ -1,4 +1,4 @@
-/** The source article's two bodies (§2.1, §2.2), verbatim, as text: placeholders and all. */
+/** The source article's two bodies (docs/contracts.md#outbound-instruction, #shipment-callback), verbatim, as text: placeholders and all. */
 export const articleOutboundCreate = `{
   "orderNo": "OMS202511220001",
   "warehouseCode": "WH001",

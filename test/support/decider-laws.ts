@@ -4,7 +4,7 @@ import { type Decider, fold } from '../../src/domain/kernel/decider.ts';
 import { eventsOf, jsonRoundTrip, outcome, run } from './arbitraries-decider.ts';
 
 /**
- * The two laws every decider keeps (DESIGN §3), as properties over its own command sequences:
+ * The two laws every decider keeps (docs/architecture.md#idempotency), as properties over its own command sequences:
  * a redelivered accepted command yields no events, at any later point; evolve is total (even over
  * events out of order) and JSON-round-tripped events fold to the same state.
  */

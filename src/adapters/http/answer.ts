@@ -1,6 +1,6 @@
 /**
  * Every answer in the article's envelope: `{ code, message, data }`, `code` mirroring the HTTP
- * status (DESIGN §4). Errors name what was wrong: 422 lists each bad field as `{ path, message }`.
+ * status (docs/contracts.md#envelope). Errors name what was wrong: 422 lists each bad field as `{ path, message }`.
  */
 import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';

@@ -13,7 +13,10 @@ const instant = z.iso.datetime({ offset: true, local: true, message: 'must be an
 /** Intake (`POST /api/oms/orders`): the article's outbound body, plus the order's shortage policy. */
 export const orderIntake = outboundCreateRequest.extend({
   orderNo: code('orderNo'),
-  allowPartialShip: z.boolean().default(false).describe('on a shortage, ship what there is and backorder the rest (article §5.1)'),
+  allowPartialShip: z
+    .boolean()
+    .default(false)
+    .describe('on a shortage, ship what there is and backorder the rest (docs/architecture.md#shortage-policy)'),
   allowCancel: z.boolean().default(false).describe('on a shortage the order may not wait for: cancel it and release its stock'),
 });
 

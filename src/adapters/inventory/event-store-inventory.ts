@@ -1,4 +1,6 @@
-import type { EventStore, Subscription } from '../../application/ports/event-store.ts';
+import type { EventReader } from '../../application/events/event-reader.ts';
+import type { UndecodableEvent } from '../../application/events/undecodable-event.ts';
+import type { Subscription } from '../../application/ports/event-store.ts';
 import type { Inventory, StockLevel } from '../../application/ports/inventory.ts';
 import { type Line, totalsBySku } from '../../domain/kernel/lines.ts';
 import {
@@ -16,6 +18,8 @@ export type EventStoreInventoryOptions = Readonly<{
    * even before its first ledger event. Warehouses met in the ledgers are candidates anyway.
    */
   knownWarehouses?: readonly string[];
+  /** a stock event that does not decode: reported here and left out of the view; without it, the view stops with that error */
+  onUndecodable?: (problem: UndecodableEvent) => Promise<void>;
 }>;
 
 const toLevel = (warehouseCode: string, sku: string, state: StockLedgerState): StockLevel => ({
@@ -49,24 +53,32 @@ export class EventStoreInventory implements Inventory {
   /** stream name → the ledger's figures, its identity included */
   private readonly view = new Map<string, StockLedgerState>();
   private readonly knownWarehouses: readonly string[];
+  private readonly onUndecodable: (problem: UndecodableEvent) => Promise<void>;
   private subscription: Subscription | undefined;
   private failure: Readonly<{ error: unknown }> | null = null;
 
   constructor(
-    private readonly store: EventStore,
+    private readonly events: EventReader,
     options: EventStoreInventoryOptions = {},
   ) {
     this.knownWarehouses = options.knownWarehouses ?? [];
+    this.onUndecodable =
+      options.onUndecodable ??
+      ((problem) => {
+        throw problem;
+      });
   }
 
   /** Builds the view from the events; resolves once it has caught up with the store. Once is enough. */
   start(): Promise<void> {
     if (this.subscription === undefined) {
-      this.subscription = this.store.subscribe<StockEvent>({
+      this.subscription = this.events.subscribe({
         category: 'stock',
         onEvent: (event) => {
-          this.view.set(event.stream, evolveFigures(this.view.get(event.stream) ?? initialStockLedgerState, event));
+          if (event.category === 'stock')
+            this.view.set(event.stream, evolveFigures(this.view.get(event.stream) ?? initialStockLedgerState, event));
         },
+        onUndecodable: (problem) => this.onUndecodable(problem),
       });
       this.subscription.done.catch((error: unknown) => {
         this.failure = { error };
@@ -80,7 +92,7 @@ export class EventStoreInventory implements Inventory {
   }
 
   async level(warehouseCode: string, sku: string): Promise<StockLevel> {
-    const events = await this.store.readStream<StockEvent>(stockStreamName(warehouseCode, sku));
+    const events = await this.events.readStream('stock', stockStreamName(warehouseCode, sku));
     return toLevel(warehouseCode, sku, events.reduce(stockLedgerDecider.evolve, initialStockLedgerState));
   }
 

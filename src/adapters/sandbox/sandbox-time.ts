@@ -16,7 +16,7 @@ export const waitOn =
   (delayMs: number): Promise<void> =>
     new Promise((resolve) => schedule(delayMs, resolve));
 
-/** `2025-11-22T10:00:00`: the warehouse's wall clock, no offset (article §2.2). */
+/** `2025-11-22T10:00:00`: the warehouse's wall clock, no offset (docs/contracts.md#warehouse-time). */
 export const localTime = (now: number, zone: string): string => DateTime.fromMillis(now, { zone }).toFormat("yyyy-LL-dd'T'HH:mm:ss");
 
 /** `20251122`: the day part of the warehouse's document numbers. */

@@ -1,7 +1,7 @@
 /**
  * A warehouse management system to run the hub against: it takes outbound and inbound orders in
  * the contract of `wms-wire.ts` (idempotent by orderNo / inboundNo), then plays the warehouse and
- * calls the hub back: PICKING, PACKED, the shipment (article §2.2); a shortage, a receipt, a
+ * calls the hub back: PICKING, PACKED, the shipment (docs/contracts.md#shipment-callback); a shortage, a receipt, a
  * return inspection. It plays the faults it is set to (`sandbox-faults.ts`), and in manual mode
  * takes orders and calls nothing back, for a person to play the warehouse with curl.
  *

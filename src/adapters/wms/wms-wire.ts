@@ -42,7 +42,7 @@ export const consignee = z.object({
   address: text('address'),
 });
 
-/** Article §2.1: `POST /api/wms/outbound/create`, the body the hub sends. */
+/** docs/contracts.md#outbound-instruction: `POST /api/wms/outbound/create`, the body the hub sends. */
 export const outboundCreateRequest = z.object({
   orderNo: text('orderNo'),
   warehouseCode: text('warehouseCode'),
@@ -85,7 +85,7 @@ export const inboundCreateAnswer = envelope(z.object({ wmsInboundNo: text('wmsIn
 
 // ---- callbacks: the WMS calls the hub ----
 
-/** Article §2.2: `POST /api/oms/outbound/callback`, goods left the warehouse (one per waybill; partial shipments send several). */
+/** docs/contracts.md#shipment-callback: `POST /api/oms/outbound/callback`, goods left the warehouse (one per waybill; partial shipments send several). */
 export const outboundCallback = z.object({
   orderNo: text('orderNo'),
   outboundNo: text('outboundNo'),
@@ -106,7 +106,7 @@ export const outboundProgressCallback = z.object({
 });
 export type OutboundProgressCallback = z.input<typeof outboundProgressCallback>;
 
-/** `POST /api/oms/outbound/shortage`: the warehouse cannot ship these quantities (article §5.1). */
+/** `POST /api/oms/outbound/shortage`: the warehouse cannot ship these quantities (docs/contracts.md#shortage-callback). */
 export const outboundShortageCallback = z.object({
   orderNo: text('orderNo'),
   outboundNo: text('outboundNo'),

@@ -1,7 +1,9 @@
 import { millis } from '../../domain/kernel/instant.ts';
 import { type InboundEvent, type InboundState, discrepancies, inboundOrderDecider } from '../../domain/inbound-order/index.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { type AuditedEvent, type StreamRules, pushAttemptFindings, streamId } from './stream-rules.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
+import { streamIdOf } from '../ports/event-store.ts';
+import { type StreamRules, pushAttemptFindings } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
 
@@ -11,8 +13,8 @@ type Finding = Readonly<{ rule: string; message: string }>;
  * followed by exactly the discrepancies its lines show against the expected ones; once received,
  * nothing but those discrepancies and anomalies.
  */
-export const inboundRules = (stream: string): StreamRules => {
-  const inboundNo = streamId(stream);
+export const inboundRules = (stream: string): StreamRules<RecordedEvent<'inbound'>> & Readonly<{ state: () => InboundState }> => {
+  const inboundNo = streamIdOf(stream);
   let state: InboundState = inboundOrderDecider.initialState;
   /** the discrepancies the last receipt must be followed by, in order */
   let owed: InboundEvent[] = [];
@@ -25,14 +27,13 @@ export const inboundRules = (stream: string): StreamRules => {
     }));
 
   return {
-    step(audited: AuditedEvent) {
-      const event = audited as unknown as InboundEvent;
+    step(event) {
       const broken: Finding[] = [];
-      if (audited.revision === 0n && event.type !== 'InboundCreated')
+      if (event.revision === 0n && event.type !== 'InboundCreated')
         broken.push({ rule: 'an inbound starts with its creation', message: `revision 0 is ${event.type}` });
       if (event.type === 'InboundCreated') {
-        if (audited.revision !== 0n)
-          broken.push({ rule: 'an inbound is created once', message: `InboundCreated again at revision ${audited.revision}` });
+        if (event.revision !== 0n)
+          broken.push({ rule: 'an inbound is created once', message: `InboundCreated again at revision ${event.revision}` });
         if (event.data.inboundNo !== inboundNo)
           broken.push({ rule: 'a stream holds its own inbound', message: `InboundCreated for ${event.data.inboundNo} in ${stream}` });
       }
@@ -54,7 +55,7 @@ export const inboundRules = (stream: string): StreamRules => {
           });
         }
       }
-      broken.push(...pushAttemptFindings(audited, state.push, millis).broken);
+      broken.push(...pushAttemptFindings(event, state.push, millis).broken);
       if (event.type === 'InboundReceived') {
         owed = discrepancies(event.data.receiptNo, state.inbound?.lines ?? [], event.data.lines);
         closing = event.data.receiptNo;
@@ -63,5 +64,6 @@ export const inboundRules = (stream: string): StreamRules => {
       return { broken, excusable: [] };
     },
     end: () => owedFindings(),
+    state: () => state,
   };
 };

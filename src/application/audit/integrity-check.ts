@@ -1,17 +1,20 @@
+import type { HubEvent } from '../events/recorded-event.ts';
+import type { Completion, Decoding, EventDecoder } from '../ports/event-decoder.ts';
 import { type StoredEvent, categoryOf, positionToString } from '../ports/event-store.ts';
 import { inboundRules } from './inbound-rules.ts';
 import { orderRules } from './order-rules.ts';
 import { returnRules } from './return-rules.ts';
 import { shipmentRules } from './shipment-rules.ts';
 import { stockRules } from './stock-rules.ts';
-import { type Excusable, type StreamRules, anomalyKindOf, isAnomaly } from './stream-rules.ts';
+import { type Excusable, type StreamRules, anomalyKindOf, rulesOfCategory } from './stream-rules.ts';
 
 /**
- * Checks one stored event against the schema of its category: the problems found ([] when it is
- * valid), an unknown type for the category included. The schemas live in an adapter
- * (src/adapters/audit/event-schemas.ts): the application only asks.
+ * Checks a stored event's metadata (correlation and causation ids, the instant it was recorded,
+ * the raw callback it came from): the problems found, each as `metadata.<field>: <reason>`; []
+ * when it is valid. The schema lives next to the event codecs (src/adapters/event-codec/metadata.ts):
+ * the application only asks, as it asks the {@link EventDecoder} about type and data.
  */
-export type EventValidator = (category: string, event: Readonly<{ type: string; data: unknown; metadata: unknown }>) => readonly string[];
+export type MetadataValidator = (metadata: StoredEvent['metadata']) => readonly string[];
 
 /** One thing wrong with a stream, at the event where it was found (null: the stream as a whole). */
 export type Finding = Readonly<{
@@ -33,20 +36,47 @@ export type IntegrityReport = Readonly<{
   broken: readonly StreamReport[];
 }>;
 
-/** The categories the hub writes, and the invariants each one keeps. */
-const rulesOf: Readonly<Record<string, (stream: string) => StreamRules>> = {
-  order: orderRules,
-  stock: stockRules,
-  inbound: inboundRules,
-  return: returnRules,
-  shipment: shipmentRules,
+/**
+ * The invariants a stream keeps, by its category (null: a category the hub does not write), and
+ * how an event of an older shape is completed in it: from the aggregate as the fold has it so far.
+ */
+type Checked = Readonly<{ rules: StreamRules; complete: (completion: Completion) => HubEvent }>;
+
+const cannotComplete = (completion: Completion, stream: string): never => {
+  throw new Error(`an event completed from its ${completion.category} before it, in ${stream}`);
+};
+
+const checkedAs = (stream: string): Checked | null => {
+  switch (categoryOf(stream)) {
+    case 'order': {
+      const rules = orderRules(stream);
+      const complete = (c: Completion) => (c.category === 'order' ? c.complete(rules.state()) : cannotComplete(c, stream));
+      return { rules: rulesOfCategory('order', rules), complete };
+    }
+    case 'inbound': {
+      const rules = inboundRules(stream);
+      const complete = (c: Completion) => (c.category === 'inbound' ? c.complete(rules.state()) : cannotComplete(c, stream));
+      return { rules: rulesOfCategory('inbound', rules), complete };
+    }
+    case 'return': {
+      const rules = returnRules(stream);
+      const complete = (c: Completion) => (c.category === 'return' ? c.complete(rules.state()) : cannotComplete(c, stream));
+      return { rules: rulesOfCategory('return', rules), complete };
+    }
+    case 'stock':
+      return { rules: rulesOfCategory('stock', stockRules(stream)), complete: (c) => cannotComplete(c, stream) };
+    case 'shipment':
+      return { rules: rulesOfCategory('shipment', shipmentRules(stream)), complete: (c) => cannotComplete(c, stream) };
+    default:
+      return null;
+  }
 };
 
 type Pending = Excusable & Readonly<{ at: StoredEvent }>;
 
 type StreamAudit = {
   readonly stream: string;
-  readonly rules: StreamRules | null;
+  readonly checked: Checked | null;
   nextRevision: bigint;
   events: number;
   /** false once an event could not be folded: the state after it means nothing */
@@ -61,15 +91,21 @@ const at = (event: StoredEvent) => ({ revision: String(event.revision), position
 /**
  * The integrity check over a whole store (`oms verify`). Feed it every event, in the store's
  * order (any order in which each stream's events come in revision order will do), then `finish`.
- * Per stream it checks that revisions run from 0 with no gap or repeat; that each event's type
- * is known for its category and its data and metadata match their schema; and, folding the
- * stream with the domain's own `evolve`, the domain's invariants after every step (see the
- * rules of each category: order-rules.ts, stock-rules.ts, …). A rule the domain answers with an
- * anomaly event (a shipment of more than was ordered, a stock deduction below zero) counts as
- * broken only when that anomaly does not follow. An event that fails its schema stops the fold of
- * its stream (the states after it would mean nothing); the revision check goes on.
+ * Per stream it checks that revisions run from 0 with no gap or repeat; that each event decodes
+ * (`decoder`: its type is known for its category, its data matches; an older shape the decoder
+ * completes from the order before it is a valid event) and its metadata is valid
+ * (`validateMetadata`); and, folding the stream's decoded events with the domain's own `evolve`,
+ * the domain's invariants after every step (see the rules of each category: order-rules.ts,
+ * stock-rules.ts, …). A rule the domain answers with an anomaly event (a shipment of more than
+ * was ordered, a stock deduction below zero) counts as broken only when that anomaly does not
+ * follow. An event that does not decode, or whose metadata is invalid, stops the fold of its
+ * stream (the states after it would mean nothing); the revision check goes on.
  */
-export const integrityCheck = (validate: EventValidator, options: Readonly<{ maxFindingsPerStream?: number }> = {}) => {
+export const integrityCheck = (
+  decoder: EventDecoder,
+  validateMetadata: MetadataValidator,
+  options: Readonly<{ maxFindingsPerStream?: number }> = {},
+) => {
   const limit = options.maxFindingsPerStream ?? 20;
   const streams = new Map<string, StreamAudit>();
   let events = 0;
@@ -84,14 +120,23 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
     audit.pending = [];
   };
 
+  /** The event does not decode, or its metadata is invalid: a finding, and the fold of its stream stops. */
+  const schemaBroken = (audit: StreamAudit, event: StoredEvent, problems: readonly string[]): void => {
+    record(audit, {
+      ...at(event),
+      rule: 'events match their schema',
+      message: `${problems.length === 0 ? `${event.type} does not decode` : problems.join('; ')}${audit.folding ? ' (invariants not checked after it)' : ''}`,
+    });
+    audit.folding = false;
+  };
+
   const auditOf = (stream: string): StreamAudit => {
     const known = streams.get(stream);
     if (known !== undefined) return known;
-    const category = categoryOf(stream);
-    const makeRules = Object.hasOwn(rulesOf, category) ? rulesOf[category] : undefined;
+    const checked = checkedAs(stream);
     const audit: StreamAudit = {
       stream,
-      rules: makeRules?.(stream) ?? null,
+      checked,
       nextRevision: 0n,
       events: 0,
       folding: true,
@@ -99,37 +144,48 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
       findings: [],
       moreFindings: 0,
     };
-    if (makeRules === undefined) {
+    if (checked === null) {
       record(audit, {
         revision: null,
         position: null,
         type: null,
         rule: 'known category',
-        message: `the hub writes no stream of category "${category}"`,
+        message: `the hub writes no stream of category "${categoryOf(stream)}"`,
       });
     }
     streams.set(stream, audit);
     return audit;
   };
 
-  const fold = (audit: StreamAudit, rules: StreamRules, event: StoredEvent): void => {
-    if (audit.pending.length > 0) {
-      if (isAnomaly(event)) {
-        const kind = anomalyKindOf(event);
-        const excused = audit.pending.findIndex((pending) => kind !== null && pending.anomalyKinds.includes(kind));
-        if (excused >= 0) audit.pending.splice(excused, 1);
-      } else {
-        flushPending(audit);
-      }
+  /** An anomaly excuses the pending break it answers; any other event makes the pending breaks findings. */
+  const settlePending = (audit: StreamAudit, event: HubEvent): void => {
+    if (audit.pending.length === 0) return;
+    const kind = anomalyKindOf(event);
+    if (kind === null) {
+      flushPending(audit);
+      return;
     }
+    const excused = audit.pending.findIndex((pending) => pending.anomalyKinds.includes(kind));
+    if (excused >= 0) audit.pending.splice(excused, 1);
+  };
+
+  /** One valid event into the fold: decoded, or an older shape completed from the order as the fold has it so far. */
+  const fold = (
+    audit: StreamAudit,
+    checked: Checked,
+    stored: StoredEvent,
+    decoding: Exclude<Decoding, Readonly<{ kind: 'undecodable' }>>,
+  ): void => {
     try {
-      const found = rules.step(event);
-      for (const finding of found.broken) record(audit, { ...at(event), ...finding });
-      for (const excusable of found.excusable) audit.pending.push({ ...excusable, at: event });
+      const event = decoding.kind === 'decoded' ? decoding.event : checked.complete(decoding.completion);
+      settlePending(audit, event);
+      const found = checked.rules.step(event);
+      for (const finding of found.broken) record(audit, { ...at(stored), ...finding });
+      for (const excusable of found.excusable) audit.pending.push({ ...excusable, at: stored });
     } catch (error) {
       audit.folding = false;
       record(audit, {
-        ...at(event),
+        ...at(stored),
         rule: 'evolve is total',
         message: `the fold failed here (${error instanceof Error ? error.message : String(error)}); invariants not checked after it`,
       });
@@ -149,18 +205,15 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
         record(audit, { ...at(event), rule: 'revisions contiguous from 0', message });
       }
       audit.nextRevision = event.revision + 1n;
-      if (audit.rules === null) return;
-      const problems = validate(categoryOf(event.stream), event);
-      if (problems.length > 0) {
-        record(audit, {
-          ...at(event),
-          rule: 'events match their schema',
-          message: `${problems.join('; ')}${audit.folding ? ' (invariants not checked after it)' : ''}`,
-        });
-        audit.folding = false;
+      const { checked } = audit;
+      if (checked === null) return;
+      const decoding = decoder.decode(event);
+      const problems = [...(decoding.kind === 'undecodable' ? decoding.problems : []), ...validateMetadata(event.metadata)];
+      if (decoding.kind === 'undecodable' || problems.length > 0) {
+        schemaBroken(audit, event, problems);
         return;
       }
-      if (audit.folding) fold(audit, audit.rules, event);
+      if (audit.folding) fold(audit, checked, event, decoding);
     },
 
     finish(): IntegrityReport {
@@ -169,9 +222,9 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
       for (const audit of streams.values()) {
         const category = categoryOf(audit.stream);
         categories[category] = (categories[category] ?? 0) + 1;
-        if (audit.folding && audit.rules !== null) {
+        if (audit.folding && audit.checked !== null) {
           flushPending(audit);
-          for (const finding of audit.rules.end()) record(audit, { revision: null, position: null, type: null, ...finding });
+          for (const finding of audit.checked.rules.end()) record(audit, { revision: null, position: null, type: null, ...finding });
         }
         if (audit.findings.length > 0)
           broken.push({ stream: audit.stream, events: audit.events, findings: audit.findings, moreFindings: audit.moreFindings });
@@ -183,8 +236,12 @@ export const integrityCheck = (validate: EventValidator, options: Readonly<{ max
 };
 
 /** Checks a list of events at once (tests, small stores): {@link integrityCheck} fed in order. */
-export const checkIntegrity = (events: Iterable<StoredEvent>, validate: EventValidator): IntegrityReport => {
-  const check = integrityCheck(validate);
+export const checkIntegrity = (
+  events: Iterable<StoredEvent>,
+  decoder: EventDecoder,
+  validateMetadata: MetadataValidator,
+): IntegrityReport => {
+  const check = integrityCheck(decoder, validateMetadata);
   for (const event of events) check.add(event);
   return check.finish();
 };

@@ -1,6 +1,8 @@
-import { type OrderEvent, type OrderState, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { type OrderState, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import type { EventReader } from '../events/event-reader.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
 import { type OrderView, orderView } from '../outbound/order-view.ts';
-import { type EventStore, type JsonValue, type StoredEvent, positionToString } from '../ports/event-store.ts';
+import { type JsonValue, positionToString } from '../ports/event-store.ts';
 import { isAtOrBefore } from './point-in-time.ts';
 
 /** The raw warehouse callback an event came from (kept in `metadata.callback` by the REST adapter). */
@@ -16,6 +18,7 @@ export type HistoryEntry = Readonly<{
   id: string;
   type: string;
   recordedAt: string;
+  /** as decoded: a shipment stored before it carried the order's context shows it completed */
   data: object;
   /** the flow it belongs to: the HTTP request, callback or timer that started it */
   correlationId: string;
@@ -40,7 +43,9 @@ export type OrderAt = Readonly<{
   later: number;
 }>;
 
-const callbackOf = (event: StoredEvent): RawCallback | null => {
+type OrderEventRecorded = RecordedEvent<'order'>;
+
+const callbackOf = (event: OrderEventRecorded): RawCallback | null => {
   const value = event.metadata.callback;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const { endpoint, body } = value as Readonly<Record<string, JsonValue>>;
@@ -48,15 +53,15 @@ const callbackOf = (event: StoredEvent): RawCallback | null => {
 };
 
 /**
- * The order as it stood at `at` (null: as it stands now): the events of its stream recorded at or before that instant (by
- * `metadata.recordedAt`), folded by the order's decider. A stream is appended in order, so once
+ * The order as it stood at `at` (null: as it stands now): the decoded events of its stream recorded at or before that
+ * instant (by `metadata.recordedAt`), folded by the order's decider. A stream is appended in order, so once
  * an event was recorded after `at`, every later one was too: the history is the stream's prefix.
  * Each event says what caused it: its causation and correlation ids, the causing event when
  * `lookup` knows it (or it is in this stream), and the raw warehouse callback its flow came from.
  */
 export const orderAt = (
   orderNo: string,
-  events: readonly StoredEvent[],
+  events: readonly OrderEventRecorded[],
   at: string | null,
   lookup: ReadonlyMap<string, EventRef> = new Map(),
 ): OrderAt => {
@@ -87,10 +92,7 @@ export const orderAt = (
     orderNo,
     at,
     view: orderView(upTo),
-    state:
-      upTo.length === 0
-        ? null
-        : upTo.reduce((state, event) => outboundOrder.evolve(state, event as unknown as OrderEvent), outboundOrder.initialState),
+    state: upTo.length === 0 ? null : upTo.reduce<OrderState>(outboundOrder.evolve, outboundOrder.initialState),
     events: entries,
     later: events.length - upTo.length,
   };
@@ -99,11 +101,15 @@ export const orderAt = (
 /** Finds where events are by their ids (a store that can: SQLite by its id index); absent ids are left out. */
 export type EventLookup = (ids: readonly string[]) => Promise<ReadonlyMap<string, EventRef>>;
 
-/** Read the order's stream and answer {@link orderAt}: what `oms history` and `GET /api/oms/orders/{orderNo}?at=` show. */
-export const readOrderAt = async (store: EventStore, orderNo: string, at: string | null, lookup?: EventLookup): Promise<OrderAt> => {
-  const events = await store.readStream(orderStreamName(orderNo));
-  if (lookup === undefined) return orderAt(orderNo, events, at);
-  const ids = new Set(events.map((event) => event.metadata.causationId));
-  for (const event of events) ids.delete(event.id);
-  return orderAt(orderNo, events, at, ids.size === 0 ? new Map() : await lookup([...ids]));
+/**
+ * Read the order's stream, decoded (older shipments completed), and answer {@link orderAt}: what
+ * `oms history` and `GET /api/oms/orders/{orderNo}?at=` show. Throws `UndecodableEvent` when an
+ * event of the stream cannot be read.
+ */
+export const readOrderAt = async (events: EventReader, orderNo: string, at: string | null, lookup?: EventLookup): Promise<OrderAt> => {
+  const stream = await events.readStream('order', orderStreamName(orderNo));
+  if (lookup === undefined) return orderAt(orderNo, stream, at);
+  const ids = new Set(stream.map((event) => event.metadata.causationId));
+  for (const event of stream) ids.delete(event.id);
+  return orderAt(orderNo, stream, at, ids.size === 0 ? new Map() : await lookup([...ids]));
 };

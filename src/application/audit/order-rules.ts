@@ -1,20 +1,17 @@
 import { millis } from '../../domain/kernel/instant.ts';
-import { type OrderEvent, type OrderState, openLines, openQuantity, outboundOrder } from '../../domain/outbound-order/index.ts';
-import {
-  type AuditedEvent,
-  type Excusable,
-  type StreamRules,
-  describeTotals,
-  pushAttemptFindings,
-  sameTotals,
-  streamId,
-  totals,
-} from './stream-rules.ts';
+import { type OrderState, openLines, openQuantity, outboundOrder } from '../../domain/outbound-order/index.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
+import { streamIdOf } from '../ports/event-store.ts';
+import { type Excusable, type StreamRules, describeTotals, pushAttemptFindings, sameTotals, totals } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
+type OrderEventRecorded = RecordedEvent<'order'>;
+
+/** The order rules also say how the order stands after the events stepped so far (what an older shipment is completed from). */
+export type OrderRules = StreamRules<OrderEventRecorded> & Readonly<{ state: () => OrderState }>;
 
 /**
- * The outbound order's invariants (DESIGN §3 "Quantities add up", and the decider's properties in
+ * The outbound order's invariants (docs/architecture.md#invariants, and the decider's properties in
  * test/domain/outbound-order/properties.test.ts), checked after every event of an `order-…` stream:
  * per line shipped ≤ ordered and shipped + backordered + cancelled ≤ ordered, = ordered once the
  * order is closed; closed exactly when nothing is open; a closed order records nothing but
@@ -22,11 +19,11 @@ type Finding = Readonly<{ rule: string; message: string }>;
  * a SKU never ordered) is followed by its anomaly; push attempts in sequence, retry deadlines
  * strictly increasing; the stream starts with its order's placement.
  */
-export const orderRules = (stream: string): StreamRules => {
-  const orderNo = streamId(stream);
+export const orderRules = (stream: string): OrderRules => {
+  const orderNo = streamIdOf(stream);
   let state: OrderState = outboundOrder.initialState;
 
-  const before = (event: AuditedEvent): { broken: Finding[]; excusable: Excusable[] } => {
+  const before = (event: OrderEventRecorded): { broken: Finding[]; excusable: Excusable[] } => {
     const broken: Finding[] = [];
     const excusable: Excusable[] = [];
     if (event.revision === 0n && event.type !== 'OrderPlaced')
@@ -34,46 +31,44 @@ export const orderRules = (stream: string): StreamRules => {
     if (event.type === 'OrderPlaced') {
       if (event.revision !== 0n)
         broken.push({ rule: 'an order is placed once', message: `OrderPlaced again at revision ${event.revision}` });
-      const placed = (event.data as { orderNo?: string }).orderNo;
-      if (placed !== orderNo)
-        broken.push({ rule: 'a stream holds its own order', message: `OrderPlaced for ${String(placed)} in ${stream}` });
+      if (event.data.orderNo !== orderNo)
+        broken.push({ rule: 'a stream holds its own order', message: `OrderPlaced for ${event.data.orderNo} in ${stream}` });
     }
     if (outboundOrder.isTerminal(state) && event.type !== 'AnomalyDetected') {
       broken.push({ rule: 'a closed order records nothing but anomalies', message: `${event.type} after the order was ${state.status}` });
     }
-    const order = event as unknown as OrderEvent;
     const open = new Map(state.lines.map((line) => [line.sku, openQuantity(line)]));
-    switch (order.type) {
+    switch (event.type) {
       case 'ReservationRequested': {
-        if (order.data.reservationNo !== state.reservationNo + 1) {
+        if (event.data.reservationNo !== state.reservationNo + 1) {
           broken.push({
             rule: 'reservation rounds in sequence',
-            message: `reservation ${order.data.reservationNo} follows reservation ${state.reservationNo}`,
+            message: `reservation ${event.data.reservationNo} follows reservation ${state.reservationNo}`,
           });
         }
-        const asked = totals(order.data.lines);
+        const asked = totals(event.data.lines);
         const stillOpen = totals(openLines(state));
         if (!sameTotals(asked, stillOpen)) {
           broken.push({
             rule: 'a reservation asks for what is open',
-            message: `reservation ${order.data.reservationNo} asks for ${describeTotals(asked)}; open was ${describeTotals(stillOpen)}`,
+            message: `reservation ${event.data.reservationNo} asks for ${describeTotals(asked)}; open was ${describeTotals(stillOpen)}`,
           });
         }
         break;
       }
       case 'ShipmentRecorded':
-        for (const [sku, quantity] of totals(order.data.items)) {
+        for (const [sku, quantity] of totals(event.data.items)) {
           const left = open.get(sku);
           if (left === undefined) {
             excusable.push({
               rule: 'shipped ≤ ordered',
-              message: `waybill ${order.data.waybillNo} ships ${sku}×${quantity}, never ordered, and no SKU_NOT_ORDERED anomaly follows`,
+              message: `waybill ${event.data.waybillNo} ships ${sku}×${quantity}, never ordered, and no SKU_NOT_ORDERED anomaly follows`,
               anomalyKinds: ['SKU_NOT_ORDERED'],
             });
           } else if (quantity > left) {
             excusable.push({
               rule: 'shipped ≤ ordered',
-              message: `waybill ${order.data.waybillNo} ships ${sku}×${quantity} but ${left} was open, and no SHIPPED_MORE_THAN_ORDERED anomaly follows`,
+              message: `waybill ${event.data.waybillNo} ships ${sku}×${quantity} but ${left} was open, and no SHIPPED_MORE_THAN_ORDERED anomaly follows`,
               anomalyKinds: ['SHIPPED_MORE_THAN_ORDERED'],
             });
           }
@@ -81,12 +76,12 @@ export const orderRules = (stream: string): StreamRules => {
         break;
       case 'BackorderCreated':
       case 'OrderCancelled':
-        for (const [sku, quantity] of totals(order.data.lines)) {
+        for (const [sku, quantity] of totals(event.data.lines)) {
           const left = open.get(sku) ?? 0;
           if (quantity > left) {
             broken.push({
               rule: 'only what is open is backordered or cancelled',
-              message: `${order.type} takes ${sku}×${quantity} but ${left} was open`,
+              message: `${event.type} takes ${sku}×${quantity} but ${left} was open`,
             });
           }
         }
@@ -97,7 +92,7 @@ export const orderRules = (stream: string): StreamRules => {
     return { broken, excusable };
   };
 
-  const after = (event: AuditedEvent): Finding[] => {
+  const after = (event: OrderEventRecorded): Finding[] => {
     const broken: Finding[] = [];
     for (const line of state.lines) {
       const { sku, ordered, shipped, backordered, cancelled } = line;
@@ -135,9 +130,10 @@ export const orderRules = (stream: string): StreamRules => {
   return {
     step(event) {
       const found = before(event);
-      state = outboundOrder.evolve(state, event as unknown as OrderEvent);
+      state = outboundOrder.evolve(state, event);
       return { broken: [...found.broken, ...after(event)], excusable: found.excusable };
     },
     end: () => [],
+    state: () => state,
   };
 };

@@ -1,6 +1,8 @@
-import { type ReturnEvent, type ReturnState, inspectedTotals, returnOrderDecider } from '../../domain/return-order/index.ts';
+import { type ReturnState, inspectedTotals, returnOrderDecider } from '../../domain/return-order/index.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
+import { streamIdOf } from '../ports/event-store.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { type AuditedEvent, type StreamRules, streamId } from './stream-rules.ts';
+import type { StreamRules } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
 type Difference = Readonly<{ kind: string; inspectionNo: string; sku: string; expected: number; received: number }>;
@@ -14,8 +16,8 @@ const figure = (record: Readonly<Record<string, number>>, sku: string): number =
  * shows (SHORT, OVER, UNKNOWN_SKU); a return is closed only once inspected, and records nothing
  * but anomalies after that.
  */
-export const returnRules = (stream: string): StreamRules => {
-  const returnNo = streamId(stream);
+export const returnRules = (stream: string): StreamRules<RecordedEvent<'return'>> & Readonly<{ state: () => ReturnState }> => {
+  const returnNo = streamIdOf(stream);
   let state: ReturnState = returnOrderDecider.initialState;
   let owed: Difference[] = [];
 
@@ -26,15 +28,13 @@ export const returnRules = (stream: string): StreamRules => {
     }));
 
   return {
-    step(audited: AuditedEvent) {
-      const event = audited as unknown as ReturnEvent;
+    step(event) {
       const broken: Finding[] = [];
-      if (audited.revision === 0n && event.type !== 'ReturnCreated')
+      if (event.revision === 0n && event.type !== 'ReturnCreated')
         broken.push({ rule: 'a return starts with its creation', message: `revision 0 is ${event.type}` });
-      const difference = event.type === 'AnomalyDetected' && event.data.kind !== 'SECOND_INSPECTION';
-      if (difference) {
+      if (event.type === 'AnomalyDetected' && event.data.kind !== 'SECOND_INSPECTION') {
         const next = owed.shift();
-        const { detectedAt: _at, ...found } = event.data as Difference & { detectedAt: string };
+        const { detectedAt: _at, ...found } = event.data;
         if (next === undefined || canonicalJson(next) !== canonicalJson(found)) {
           broken.push({
             rule: 'an inspection records its differences',
@@ -47,8 +47,8 @@ export const returnRules = (stream: string): StreamRules => {
       }
       switch (event.type) {
         case 'ReturnCreated': {
-          if (audited.revision !== 0n)
-            broken.push({ rule: 'a return is created once', message: `ReturnCreated again at revision ${audited.revision}` });
+          if (event.revision !== 0n)
+            broken.push({ rule: 'a return is created once', message: `ReturnCreated again at revision ${event.revision}` });
           const { data } = event;
           if (data.returnNo !== returnNo)
             broken.push({ rule: 'a stream holds its own return', message: `ReturnCreated for ${data.returnNo} in ${stream}` });
@@ -98,5 +98,6 @@ export const returnRules = (stream: string): StreamRules => {
       return { broken, excusable: [] };
     },
     end: () => owedFindings(),
+    state: () => state,
   };
 };

@@ -1,19 +1,15 @@
-import {
-  type StockEvent,
-  type StockLedgerState,
-  available,
-  reservationsHeld,
-  stillReserved,
-  stockLedgerDecider,
-} from '../../domain/stock-ledger/index.ts';
-import { type AuditedEvent, type Excusable, type StreamRules, anomalyKindOf, streamId } from './stream-rules.ts';
+import { type StockLedgerState, available, reservationsHeld, stillReserved, stockLedgerDecider } from '../../domain/stock-ledger/index.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
+import { streamIdOf } from '../ports/event-store.ts';
+import { type Excusable, type StreamRules, anomalyKindOf } from './stream-rules.ts';
 
 type Finding = Readonly<{ rule: string; message: string }>;
+type StockEventRecorded = RecordedEvent<'stock'>;
 
 const still = stillReserved;
 
 /**
- * A stock ledger's invariants (DESIGN §3 "Per stock ledger: on hand ≥ 0, reserved ≤ on hand"),
+ * A stock ledger's invariants (docs/architecture.md#invariants: on hand ≥ 0, reserved ≤ on hand),
  * checked after every event of a `stock-{warehouse}.{sku}` stream: reserved ≥ 0 and equal to the
  * reservations held; on hand ≥ 0 and reserved ≤ on hand unless the fact that broke it is followed
  * by its anomaly (NEGATIVE_ON_HAND, RESERVED_EXCEEDS_ON_HAND), which holds until the figures are
@@ -21,13 +17,13 @@ const still = stillReserved;
  * consumes its reservation as far as it goes; a count states the on hand it replaced; an anomaly
  * states the figures the ledger had; every event names this ledger's warehouse and SKU.
  */
-export const stockRules = (stream: string): StreamRules => {
-  const ledger = streamId(stream);
+export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
+  const ledger = streamIdOf(stream);
   let state: StockLedgerState = stockLedgerDecider.initialState;
   let negativeExcused = false;
   let overReservedExcused = false;
 
-  const before = (event: StockEvent): Finding[] => {
+  const before = (event: StockEventRecorded): Finding[] => {
     const broken: Finding[] = [];
     const { warehouseCode, sku } = event.data;
     if (`${warehouseCode}.${sku}` !== ledger) {
@@ -88,13 +84,12 @@ export const stockRules = (stream: string): StreamRules => {
   };
 
   return {
-    step(audited: AuditedEvent) {
-      const event = audited as unknown as StockEvent;
+    step(event) {
       const broken = before(event);
       // the references already handled (what makes a redelivery decide nothing) are not part of
       // any invariant, and copying them at every step would make a long ledger's fold quadratic
       state = stockLedgerDecider.evolve({ ...state, handled: stockLedgerDecider.initialState.handled }, event);
-      const kind = event.type === 'StockAnomalyDetected' ? anomalyKindOf(event) : null;
+      const kind = anomalyKindOf(event);
       if (kind === 'NEGATIVE_ON_HAND') negativeExcused = true;
       if (kind === 'RESERVED_EXCEEDS_ON_HAND') overReservedExcused = true;
       const negative = state.onHand < 0;

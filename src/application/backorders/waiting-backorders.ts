@@ -1,16 +1,23 @@
 import type { Line } from '../../domain/kernel/lines.ts';
-import { type OrderEvent, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
-import { onOrder } from '../commands/aggregates.ts';
+import { orderStreamName } from '../../domain/outbound-order/index.ts';
+import { onOrder, orders } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
 import { loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
-import type { StoredEvent, Subscription } from '../ports/event-store.ts';
-import { streamId } from '../reactions/reaction.ts';
+import type { HubEvent, RecordedOf } from '../events/recorded-event.ts';
+import type { Subscription } from '../ports/event-store.ts';
+import { undecodableAlert } from '../events/undecodable-event.ts';
 
-type Waiting = Readonly<{ backorderNo: string; orderNo: string; warehouseCode: string; lines: readonly Line[]; event: StoredEvent }>;
+type Waiting = Readonly<{
+  backorderNo: string;
+  orderNo: string;
+  warehouseCode: string;
+  lines: readonly Line[];
+  event: RecordedOf<'order', 'BackorderCreated'>;
+}>;
 
 /**
- * Article §5.1 (部分发货 + 缺货单): the remainder of a partly shipped order is owed to the customer
+ * Partial shipment and backorder (部分发货 + 缺货单, docs/architecture.md#backorders): the remainder of a partly shipped order is owed to the customer
  * as a backorder, placed as an order of its own (`{orderNo}-BO{n}`, same consignee, priority and
  * policy) once stock covers it: in its own warehouse if possible, else in any warehouse that
  * covers it. The book of waiting backorders is rebuilt from the events at start; `placeCovered`
@@ -23,7 +30,11 @@ export class WaitingBackorders {
   constructor(private readonly deps: Dependencies) {}
 
   async start(): Promise<void> {
-    this.subscription = this.deps.store.subscribe({ category: 'order', onEvent: (event) => this.observe(event) });
+    this.subscription = this.deps.events.subscribe({
+      category: 'order',
+      onEvent: (event) => this.observe(event),
+      onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
+    });
     await this.subscription.caughtUp;
   }
 
@@ -51,7 +62,7 @@ export class WaitingBackorders {
   }
 
   private async place(waiting: Waiting, warehouseCode: string): Promise<void> {
-    const original = await loadState(this.deps, outboundOrder, orderStreamName(waiting.orderNo));
+    const original = await loadState(this.deps, orders, orderStreamName(waiting.orderNo));
     this.waiting.delete(waiting.backorderNo);
     if (original.status === 'CANCELLED' || original.consignee === null) return;
     await onOrder(
@@ -75,11 +86,11 @@ export class WaitingBackorders {
     );
   }
 
-  private observe(stored: StoredEvent): void {
-    const event = stored as unknown as OrderEvent;
+  private observe(event: HubEvent): void {
+    if (event.category !== 'order') return;
     if (event.type === 'BackorderCreated') {
       const { backorderNo, warehouseCode, lines } = event.data;
-      this.waiting.set(backorderNo, { backorderNo, orderNo: streamId(stored.stream), warehouseCode, lines, event: stored });
+      this.waiting.set(backorderNo, { backorderNo, orderNo: event.streamId, warehouseCode, lines, event });
     } else if (event.type === 'OrderPlaced') {
       this.waiting.delete(event.data.orderNo);
     }

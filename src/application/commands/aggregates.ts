@@ -1,22 +1,29 @@
-// One line per aggregate: send a command to the stream it belongs to.
-import { type InboundCommand, inboundOrderDecider, inboundStreamName } from '../../domain/inbound-order/index.ts';
-import { type OrderCommand, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
-import { type ReturnCommand, returnOrderDecider, returnStreamName } from '../../domain/return-order/index.ts';
-import { type StockCommand, stockLedgerDecider, stockStreamName } from '../../domain/stock-ledger/index.ts';
-import { type HandOffCommand, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
-import { type Cause, type CommandDeps, handleCommand } from './handle-command.ts';
+// Each aggregate: its decider and its stream category; then one line per aggregate to send a
+// command to the stream it belongs to.
+import { type InboundCommand, type InboundState, inboundOrderDecider, inboundStreamName } from '../../domain/inbound-order/index.ts';
+import { type OrderCommand, type OrderState, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { type ReturnCommand, type ReturnState, returnOrderDecider, returnStreamName } from '../../domain/return-order/index.ts';
+import { type StockCommand, type StockLedgerState, stockLedgerDecider, stockStreamName } from '../../domain/stock-ledger/index.ts';
+import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
+import { type Aggregate, type Cause, type CommandDeps, handleCommand } from './handle-command.ts';
+
+export const orders: Aggregate<'order', OrderState, OrderCommand> = { category: 'order', decider: outboundOrder };
+export const stockLedgers: Aggregate<'stock', StockLedgerState, StockCommand> = { category: 'stock', decider: stockLedgerDecider };
+export const inboundOrders: Aggregate<'inbound', InboundState, InboundCommand> = { category: 'inbound', decider: inboundOrderDecider };
+export const returnOrders: Aggregate<'return', ReturnState, ReturnCommand> = { category: 'return', decider: returnOrderDecider };
+export const handOffs: Aggregate<'shipment', HandOffState, HandOffCommand> = { category: 'shipment', decider: transportHandOff };
 
 export const onOrder = (deps: CommandDeps, orderNo: string, command: OrderCommand, cause: Cause) =>
-  handleCommand(deps, outboundOrder, orderStreamName(orderNo), command, cause);
+  handleCommand(deps, orders, orderStreamName(orderNo), command, cause);
 
 export const onStock = (deps: CommandDeps, command: StockCommand, cause: Cause) =>
-  handleCommand(deps, stockLedgerDecider, stockStreamName(command.data.warehouseCode, command.data.sku), command, cause);
+  handleCommand(deps, stockLedgers, stockStreamName(command.data.warehouseCode, command.data.sku), command, cause);
 
 export const onInbound = (deps: CommandDeps, command: InboundCommand, cause: Cause) =>
-  handleCommand(deps, inboundOrderDecider, inboundStreamName(command.data.inboundNo), command, cause);
+  handleCommand(deps, inboundOrders, inboundStreamName(command.data.inboundNo), command, cause);
 
 export const onReturn = (deps: CommandDeps, command: ReturnCommand, cause: Cause) =>
-  handleCommand(deps, returnOrderDecider, returnStreamName(command.data.returnNo), command, cause);
+  handleCommand(deps, returnOrders, returnStreamName(command.data.returnNo), command, cause);
 
 export const onShipment = (deps: CommandDeps, waybillNo: string, command: HandOffCommand, cause: Cause) =>
-  handleCommand(deps, transportHandOff, shipmentStreamName(waybillNo), command, cause);
+  handleCommand(deps, handOffs, shipmentStreamName(waybillNo), command, cause);

@@ -1,8 +1,8 @@
-import type { StoredEvent } from '../ports/event-store.ts';
+import type { Envelope } from '../events/recorded-event.ts';
 import type { Cause } from './handle-command.ts';
 
 /** A command caused by a stored event: same flow (correlation), caused by that event. */
-export const causedBy = (event: StoredEvent, recordedAt: string): Cause => ({
+export const causedBy = (event: Envelope, recordedAt: string): Cause => ({
   correlationId: event.metadata.correlationId,
   causationId: event.id,
   recordedAt,

@@ -1,5 +1,5 @@
-import { inboundOrderDecider, inboundStreamName, pushIsDue } from '../../domain/inbound-order/index.ts';
-import { onInbound } from '../commands/aggregates.ts';
+import { inboundStreamName, pushIsDue } from '../../domain/inbound-order/index.ts';
+import { inboundOrders, onInbound } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
@@ -8,7 +8,7 @@ import type { Dependencies } from '../dependencies.ts';
  * created, retried by a person, or its retry is due; record the outcome under the next attempt.
  */
 export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, inboundOrderDecider, inboundStreamName(inboundNo));
+  const state = await loadState(deps, inboundOrders, inboundStreamName(inboundNo));
   if (state.inbound === null || !pushIsDue(state, deps.clock.now())) return;
   const { inbound } = state;
   const attempt = state.push.total + 1;

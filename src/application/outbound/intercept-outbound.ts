@@ -1,5 +1,5 @@
-import { orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
-import { onOrder } from '../commands/aggregates.ts';
+import { orderStreamName } from '../../domain/outbound-order/index.ts';
+import { onOrder, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { CancelInstruction } from '../ports/warehouse.ts';
@@ -10,7 +10,7 @@ import type { CancelInstruction } from '../ports/warehouse.ts';
  * to waiting for its shipment and a person is told, so the customer's request is not silently lost.
  */
 export const interceptOutbound = async (deps: Dependencies, orderNo: string, cancelRequestId: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, outboundOrder, orderStreamName(orderNo));
+  const state = await loadState(deps, orders, orderStreamName(orderNo));
   if (state.status !== 'CANCEL_REQUESTED' || state.pendingCancel !== cancelRequestId) return;
   const outcome = await deps.warehouse.cancelOutbound({
     orderNo,

@@ -1,6 +1,6 @@
-import { type OrderEvent, type OrderState, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { type OrderState, outboundOrder } from '../../domain/outbound-order/index.ts';
 import type { Line } from '../../domain/kernel/lines.ts';
-import type { StoredEvent } from '../ports/event-store.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
 
 export type OrderView = Readonly<{
   orderNo: string;
@@ -35,13 +35,12 @@ export type OrderView = Readonly<{
  * An order as operators and channels see it, folded from its own stream: the decider's state
  * plus what the state does not keep (waybills, backorder numbers). Empty stream → null.
  */
-export const orderView = (events: readonly StoredEvent[]): OrderView | null => {
+export const orderView = (events: readonly RecordedEvent<'order'>[]): OrderView | null => {
   if (events.length === 0) return null;
   let state = outboundOrder.initialState;
   const shipments: OrderView['shipments'][number][] = [];
   const backorders: OrderView['backorders'][number][] = [];
-  for (const stored of events) {
-    const event = stored as unknown as OrderEvent;
+  for (const event of events) {
     state = outboundOrder.evolve(state, event);
     if (event.type === 'ShipmentRecorded') {
       const { waybillNo, carrier, outboundNo, items, shippedAt } = event.data;

@@ -4,7 +4,7 @@ import { newFlow } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
- * Article §3.1 step 1: a sales channel hands over an order. The same order again (same number,
+ * A sales channel (docs/contracts.md#order-intake) hands over an order. The same order again (same number,
  * same content) is recognised and changes nothing (`created: false`); the same number with other
  * content is refused (ORDER_ALREADY_EXISTS). Stock is reserved by a reaction, not here.
  */

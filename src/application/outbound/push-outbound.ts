@@ -1,5 +1,5 @@
-import { type OrderState, openLines, orderStreamName, outboundOrder, pushIsDue } from '../../domain/outbound-order/index.ts';
-import { onOrder } from '../commands/aggregates.ts';
+import { type OrderState, openLines, orderStreamName, pushIsDue } from '../../domain/outbound-order/index.ts';
+import { onOrder, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { OutboundInstruction } from '../ports/warehouse.ts';
@@ -20,12 +20,12 @@ const instructionFor = (state: OrderState): OutboundInstruction => {
 };
 
 /**
- * Article §3.1 and §4.2: send the outbound instruction when the order is reserved or its retry is
+ * docs/contracts.md#outbound-instruction and docs/architecture.md#retries: send the outbound instruction when the order is reserved or its retry is
  * due, and record the outcome under the next attempt number (the order's retry policy decides
  * what a failure leads to). Safe to call at any time: an order that is not waiting is left alone.
  */
 export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, outboundOrder, orderStreamName(orderNo));
+  const state = await loadState(deps, orders, orderStreamName(orderNo));
   if (!pushIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.warehouse.createOutbound(instructionFor(state));

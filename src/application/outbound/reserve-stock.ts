@@ -1,8 +1,8 @@
 import { Refused } from '../../domain/kernel/refused.ts';
-import { orderStreamName, outboundOrder, reservationReference } from '../../domain/outbound-order/index.ts';
+import { orderStreamName, reservationReference } from '../../domain/outbound-order/index.ts';
 import type { ReservationShortfall } from '../../domain/outbound-order/index.ts';
 import type { Line } from '../../domain/kernel/lines.ts';
-import { onOrder, onStock } from '../commands/aggregates.ts';
+import { onOrder, onStock, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
@@ -17,7 +17,7 @@ export const reserveStock = async (
   round: Readonly<{ reservationNo: number; warehouseCode: string; lines: readonly Line[] }>,
   cause: Cause,
 ): Promise<void> => {
-  const current = await loadState(deps, outboundOrder, orderStreamName(orderNo));
+  const current = await loadState(deps, orders, orderStreamName(orderNo));
   if (current.status !== 'CREATED' || current.reservationNo !== round.reservationNo) return;
   const reference = reservationReference(orderNo, round.reservationNo);
   const now = deps.clock.now();
@@ -41,7 +41,7 @@ export const reserveStock = async (
     await onOrder(deps, orderNo, { type: 'RecordStockReserved', data: { reservationNo: round.reservationNo, now } }, cause);
     return;
   }
-  await releaseReservation(deps, round.warehouseCode, reserved, reference, `${reference}/undo`, cause);
+  await releaseReservation(deps, round.warehouseCode, allOf(reserved.map((line) => line.sku)), reference, `${reference}/undo`, cause);
   const alternativeWarehouse = await deps.inventory.warehouseCovering(round.lines, [round.warehouseCode]);
   await onOrder(
     deps,
@@ -51,15 +51,20 @@ export const reserveStock = async (
   );
 };
 
-/** Give back what a reservation holds for these lines (all of it, or the quantities given). */
+/** What to give back of one SKU: a quantity, or all the reservation holds of it. */
+export type Release = Readonly<{ sku: string; quantity: number | 'ALL' }>;
+
+/** All a reservation holds of each of these SKUs. */
+export const allOf = (skus: readonly string[]): readonly Release[] => skus.map((sku) => ({ sku, quantity: 'ALL' }));
+
+/** Give back what a reservation holds for these SKUs. */
 export const releaseReservation = async (
   deps: Dependencies,
   warehouseCode: string,
-  lines: readonly Line[],
+  lines: readonly Release[],
   reservation: string,
   releaseReference: string,
   cause: Cause,
-  quantities: 'ALL' | 'AS_GIVEN' = 'ALL',
 ): Promise<void> => {
   const now = deps.clock.now();
   for (const line of lines) {
@@ -73,7 +78,7 @@ export const releaseReservation = async (
             reservation,
             warehouseCode,
             sku: line.sku,
-            quantity: quantities === 'ALL' ? 'ALL' : line.quantity,
+            quantity: line.quantity,
             now,
           },
         },

@@ -1,12 +1,12 @@
 import type { Line } from '../../domain/kernel/lines.ts';
-import { type OrderState, type WmsStage, openLines, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
-import { onOrder } from '../commands/aggregates.ts';
+import { type OrderState, type WmsStage, openLines, orderStreamName } from '../../domain/outbound-order/index.ts';
+import { onOrder, orders } from '../commands/aggregates.ts';
 import { newFlow } from '../commands/cause.ts';
 import { loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
- * What a warehouse reports about an outbound order (article §2.2, §3.2, §5.1). These are facts:
+ * What a warehouse reports about an outbound order (docs/contracts.md#shipment-callback, #progress-callback, #shortage-callback). These are facts:
  * the order records them, and a report that contradicts it becomes an anomaly for a person,
  * never a refusal (the warehouse must be able to stop resending). An order the hub does not know
  * is refused (ORDER_NOT_FOUND); the caller keeps the raw report (keep-unapplied-callback.ts).
@@ -53,7 +53,7 @@ export const recordShortage = async (
   callbackId: string,
 ): Reported => {
   const now = deps.clock.now();
-  const current = await loadState(deps, outboundOrder, orderStreamName(report.orderNo));
+  const current = await loadState(deps, orders, orderStreamName(report.orderNo));
   const alternativeWarehouse =
     current.status === 'NONE'
       ? null

@@ -121,3 +121,9 @@ export const categoryOf = (stream: string): string => {
   const dash = stream.indexOf('-');
   return dash < 0 ? stream : stream.slice(0, dash);
 };
+
+/** The id part of a stream name: `order-OMS1` → `OMS1`, `stock-WH001.SKU001` → `WH001.SKU001` (a stream with no dash: ''). */
+export const streamIdOf = (stream: string): string => {
+  const dash = stream.indexOf('-');
+  return dash < 0 ? '' : stream.slice(dash + 1);
+};

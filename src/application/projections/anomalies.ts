@@ -5,11 +5,7 @@
  * subject and detail so a person knows where to look (the latest: the last recorded in the
  * cell; across cells, the latest detected).
  */
-import type { InboundEvent } from '../../domain/inbound-order/index.ts';
-import type { OrderEvent } from '../../domain/outbound-order/index.ts';
-import type { ReturnEvent } from '../../domain/return-order/index.ts';
-import type { StockEvent } from '../../domain/stock-ledger/index.ts';
-import type { StoredEvent } from '../ports/event-store.ts';
+import type { HubEvent } from '../events/recorded-event.ts';
 import { NOTHING, type Projection, type ProjectionContext, type ReadRow, type RowOperation, add, put, table } from './projection.ts';
 
 export type AnomalySource = 'order' | 'stock' | 'inbound' | 'return';
@@ -54,7 +50,7 @@ export const anomalySubjects = table<AnomalySubjectRow, 'subject'>({
 
 const counted = (
   context: ProjectionContext,
-  stored: StoredEvent,
+  event: HubEvent,
   source: AnomalySource,
   kind: string,
   warehouseCode: string,
@@ -65,7 +61,7 @@ const counted = (
     anomalyCounts,
     { day: context.dayOf(at), source, kind, warehouseCode },
     { count: 1 },
-    { lastAt: at, lastMs: context.millisOf(at), lastSubject: stored.stream, lastDetail: detail },
+    { lastAt: at, lastMs: context.millisOf(at), lastSubject: event.stream, lastDetail: detail },
   ),
 ];
 
@@ -77,39 +73,38 @@ export const anomaliesProjection: Projection = {
   description: 'anomalies by day detected, source, kind and warehouse, with the latest of each',
   categories: ['order', 'stock', 'inbound', 'return'],
   tables: [anomalyCounts, anomalySubjects],
-  evolve: (stored, read, context) => {
-    const { stream } = stored;
-    if (stream.startsWith('order-')) {
-      const event = stored as unknown as OrderEvent;
-      if (event.type !== 'AnomalyDetected') return NOTHING;
-      const d = event.data;
-      return counted(context, stored, 'order', d.kind, d.warehouseCode, d.detail, d.detectedAt);
+  evolve: (event, read, context) => {
+    const { stream } = event;
+    switch (event.category) {
+      case 'order': {
+        if (event.type !== 'AnomalyDetected') return NOTHING;
+        const d = event.data;
+        return counted(context, event, 'order', d.kind, d.warehouseCode, d.detail, d.detectedAt);
+      }
+      case 'stock': {
+        if (event.type !== 'StockAnomalyDetected') return NOTHING;
+        const d = event.data;
+        return counted(context, event, 'stock', d.kind, d.warehouseCode, d.detail, d.detectedAt);
+      }
+      case 'inbound': {
+        if (event.type === 'InboundCreated') return [put(anomalySubjects, { subject: stream, warehouseCode: event.data.warehouseCode })];
+        if (event.type !== 'AnomalyDetected') return NOTHING;
+        const d = event.data;
+        const detail = `receipt ${d.receiptNo} after the inbound was closed: ${d.lines.map((l) => `${l.sku}×${l.quantity}`).join(', ')}`;
+        return counted(context, event, 'inbound', d.kind, warehouseOf(read, stream), detail, d.detectedAt);
+      }
+      case 'return': {
+        if (event.type === 'ReturnCreated') return [put(anomalySubjects, { subject: stream, warehouseCode: event.data.warehouseCode })];
+        if (event.type !== 'AnomalyDetected') return NOTHING;
+        const d = event.data;
+        const detail =
+          d.kind === 'SECOND_INSPECTION'
+            ? `inspection ${d.inspectionNo} after the return was inspected`
+            : `inspection ${d.inspectionNo}: ${d.sku} expected ${d.expected}, received ${d.received}`;
+        return counted(context, event, 'return', d.kind, warehouseOf(read, stream), detail, d.detectedAt);
+      }
+      default:
+        return NOTHING;
     }
-    if (stream.startsWith('stock-')) {
-      const event = stored as unknown as StockEvent;
-      if (event.type !== 'StockAnomalyDetected') return NOTHING;
-      const d = event.data;
-      return counted(context, stored, 'stock', d.kind, d.warehouseCode, d.detail, d.detectedAt);
-    }
-    if (stream.startsWith('inbound-')) {
-      const event = stored as unknown as InboundEvent;
-      if (event.type === 'InboundCreated') return [put(anomalySubjects, { subject: stream, warehouseCode: event.data.warehouseCode })];
-      if (event.type !== 'AnomalyDetected') return NOTHING;
-      const d = event.data;
-      const detail = `receipt ${d.receiptNo} after the inbound was closed: ${d.lines.map((l) => `${l.sku}×${l.quantity}`).join(', ')}`;
-      return counted(context, stored, 'inbound', d.kind, warehouseOf(read, stream), detail, d.detectedAt);
-    }
-    if (stream.startsWith('return-')) {
-      const event = stored as unknown as ReturnEvent;
-      if (event.type === 'ReturnCreated') return [put(anomalySubjects, { subject: stream, warehouseCode: event.data.warehouseCode })];
-      if (event.type !== 'AnomalyDetected') return NOTHING;
-      const d = event.data;
-      const detail =
-        d.kind === 'SECOND_INSPECTION'
-          ? `inspection ${d.inspectionNo} after the return was inspected`
-          : `inspection ${d.inspectionNo}: ${d.sku} expected ${d.expected}, received ${d.received}`;
-      return counted(context, stored, 'return', d.kind, warehouseOf(read, stream), detail, d.detectedAt);
-    }
-    return NOTHING;
   },
 };

@@ -5,8 +5,7 @@
  * cancelled meanwhile (the hub then never places it), the report reads from the order list.
  */
 import type { Line } from '../../domain/kernel/lines.ts';
-import type { OrderEvent } from '../../domain/outbound-order/index.ts';
-import { NOTHING, type Projection, put, remove, streamId, table } from './projection.ts';
+import { NOTHING, type Projection, put, remove, table } from './projection.ts';
 
 export type BackorderRow = Readonly<{
   backorderNo: string;
@@ -40,15 +39,15 @@ export const backorderQueueProjection: Projection = {
   description: 'backorders waiting for stock: what is owed, against which order, since when',
   categories: ['order'],
   tables: [backorderQueue],
-  evolve: (stored, read, { millisOf }) => {
-    const event = stored as unknown as OrderEvent;
+  evolve: (event, read, { millisOf }) => {
+    if (event.category !== 'order') return NOTHING;
     switch (event.type) {
       case 'BackorderCreated': {
         const d = event.data;
         return [
           put(backorderQueue, {
             backorderNo: d.backorderNo,
-            orderNo: streamId(stored.stream),
+            orderNo: event.streamId,
             warehouseCode: d.warehouseCode,
             lines: d.lines.map((line) => ({ sku: line.sku, quantity: line.quantity })),
             quantity: d.lines.reduce((sum, line) => sum + line.quantity, 0),

@@ -7,9 +7,8 @@
  * the inbound orders and hand-offs, and the report reads the two together. A subject leaves the
  * queue when whatever it waits for happens.
  */
-import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
-import type { InboundEvent } from '../../domain/inbound-order/index.ts';
-import { NOTHING, type Projection, type ReadRow, type RowOperation, put, remove, streamId, table } from './projection.ts';
+import type { RecordedEvent } from '../events/recorded-event.ts';
+import { NOTHING, type Projection, type ReadRow, type RowOperation, put, remove, table } from './projection.ts';
 
 export type ManualSubjectKind = 'order' | 'inbound' | 'shipment';
 
@@ -63,15 +62,13 @@ export const manualPushers = table<ManualPusherRow, 'subject'>({
 const leave = (read: ReadRow, subject: string): readonly RowOperation[] =>
   read(manualQueue, { subject }) === undefined ? NOTHING : [remove(manualQueue, { subject })];
 
-type PushEvent = InboundEvent | HandOffEvent;
-
+/** An inbound order's or a hand-off's event: its subject is its stream, its reference the stream's id. */
 const onPusher = (
-  subject: string,
-  kind: 'inbound' | 'shipment',
-  event: PushEvent,
+  event: RecordedEvent<'inbound' | 'shipment'>,
   read: ReadRow,
   millisOf: (i: string) => number,
 ): readonly RowOperation[] => {
+  const subject = event.stream;
   if (event.type === 'InboundCreated') {
     return [put(manualPushers, { subject, warehouseCode: event.data.warehouseCode, attempts: 0, lastError: null, done: 0 })];
   }
@@ -99,8 +96,8 @@ const onPusher = (
       return [
         put(manualQueue, {
           subject,
-          kind,
-          reference: streamId(subject),
+          kind: event.category,
+          reference: event.streamId,
           warehouseCode: pusher.warehouseCode,
           reason: event.data.reason,
           detail: event.data.detail,
@@ -122,10 +119,6 @@ export const manualQueueProjection: Projection = {
     'inbound orders and transport hand-offs waiting for a person: reason, since when, attempts, last error (orders: in the order list)',
   categories: ['inbound', 'shipment'],
   tables: [manualQueue, manualPushers],
-  evolve: (stored, read, { millisOf }) => {
-    const { stream } = stored;
-    if (stream.startsWith('inbound-')) return onPusher(stream, 'inbound', stored as unknown as InboundEvent, read, millisOf);
-    if (stream.startsWith('shipment-')) return onPusher(stream, 'shipment', stored as unknown as HandOffEvent, read, millisOf);
-    return NOTHING;
-  },
+  evolve: (event, read, { millisOf }) =>
+    event.category === 'inbound' || event.category === 'shipment' ? onPusher(event, read, millisOf) : NOTHING,
 };

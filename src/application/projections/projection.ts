@@ -4,12 +4,14 @@
  *
  *   evolve(event, read, context) → row operations
  *
- * `read` gives the current row of one of the projection's own tables by its key (when the evolve
- * needs what it wrote before); `context` gives the reporting zone's calendar. No I/O, no clock:
+ * `event` is decoded (../events/recorded-event.ts): narrow it by `category` and `type`; its
+ * stream's id is `event.streamId`. `read` gives the current row of one of the projection's own
+ * tables by its key (when the evolve needs what it wrote before); `context` gives the reporting
+ * zone's calendar. No I/O, no clock:
  * days come from the events' own timestamps. The adapter that runs projections applies the
  * operations, in order, and keeps the projection's checkpoint with its rows.
  */
-import type { StoredEvent } from '../ports/event-store.ts';
+import type { Category, HubEvent } from '../events/recorded-event.ts';
 
 /** `json`: any JSON value (arrays, objects), kept as text by the adapter. */
 export type ColumnType = 'text' | 'integer' | 'json';
@@ -81,13 +83,11 @@ export type Projection = Readonly<{
   version: number;
   description: string;
   /** the stream categories it reads; events of other categories only move its checkpoint */
-  categories: readonly string[];
+  categories: readonly Category[];
   tables: readonly AnyTable[];
-  evolve: (event: StoredEvent, read: ReadRow, context: ProjectionContext) => readonly RowOperation[];
+  /** one decoded event of a category in `categories` */
+  evolve: (event: HubEvent, read: ReadRow, context: ProjectionContext) => readonly RowOperation[];
 }>;
 
 /** Nothing to do: shared, so that the common case allocates nothing. */
 export const NOTHING: readonly RowOperation[] = Object.freeze([]);
-
-/** The id part of a stream name: `order-OMS1` → `OMS1`. */
-export const streamId = (stream: string): string => stream.slice(stream.indexOf('-') + 1);

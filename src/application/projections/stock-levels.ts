@@ -3,7 +3,6 @@
  * (kept apart), and the anomalies the ledger recorded. Available is on hand − reserved, worked
  * out when read. Every event is an addition, so the rows are sums the ledgers can be checked by.
  */
-import type { StockEvent } from '../../domain/stock-ledger/index.ts';
 import { NOTHING, type Projection, add, table } from './projection.ts';
 
 export type StockLevelRow = Readonly<{
@@ -28,8 +27,8 @@ export const stockLevelsProjection: Projection = {
   description: 'on hand, reserved, available and defective stock per warehouse and SKU',
   categories: ['stock'],
   tables: [stockLevels],
-  evolve: (stored) => {
-    const event = stored as unknown as StockEvent;
+  evolve: (event) => {
+    if (event.category !== 'stock') return NOTHING;
     const key = { warehouseCode: event.data.warehouseCode, sku: event.data.sku };
     switch (event.type) {
       case 'StockReceived':

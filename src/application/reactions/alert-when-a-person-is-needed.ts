@@ -1,37 +1,61 @@
-import type { AlertKind } from '../ports/alerting.ts';
 import type { Dependencies } from '../dependencies.ts';
-import type { StoredEvent } from '../ports/event-store.ts';
-import type { Reaction } from './reaction.ts';
+import type { RecordedOf } from '../events/recorded-event.ts';
+import type { AlertKind } from '../ports/alerting.ts';
+import { either, eventsOf, reaction } from './reaction.ts';
 
-const needsPerson: Readonly<Record<string, { kind: AlertKind; summary: (data: Record<string, unknown>) => string }>> = {
-  ManualInterventionRequired: { kind: 'MANUAL_INTERVENTION', summary: (d) => `needs a person: ${String(d.reason)}: ${String(d.detail)}` },
-  AnomalyDetected: { kind: 'ANOMALY', summary: (d) => `anomaly ${String(d.kind)}${d.detail === undefined ? '' : `: ${String(d.detail)}`}` },
-  StockAnomalyDetected: { kind: 'ANOMALY', summary: (d) => `stock anomaly ${String(d.kind)}: ${String(d.detail)}` },
-  DiscrepancyRecorded: {
-    kind: 'ANOMALY',
-    summary: (d) =>
-      `receipt discrepancy ${String(d.kind)} on ${String(d.sku)}: expected ${String(d.expected)}, received ${String(d.received)}`,
-  },
-  InterceptFailed: { kind: 'MANUAL_INTERVENTION', summary: (d) => `cancellation came too late: ${String(d.detail)}` },
+type NeedsPerson =
+  | RecordedOf<'order', 'ManualInterventionRequired' | 'AnomalyDetected' | 'InterceptFailed'>
+  | RecordedOf<'stock', 'StockAnomalyDetected'>
+  | RecordedOf<'inbound', 'ManualInterventionRequired' | 'AnomalyDetected' | 'DiscrepancyRecorded'>
+  | RecordedOf<'return', 'AnomalyDetected'>
+  | RecordedOf<'shipment', 'ManualInterventionRequired'>;
+
+/** The kind of alert and its one-line summary, per event. */
+const alertOf = (event: NeedsPerson): Readonly<{ kind: AlertKind; summary: string }> => {
+  switch (event.type) {
+    case 'ManualInterventionRequired':
+      return { kind: 'MANUAL_INTERVENTION', summary: `needs a person: ${event.data.reason}: ${event.data.detail}` };
+    case 'InterceptFailed':
+      return { kind: 'MANUAL_INTERVENTION', summary: `cancellation came too late: ${event.data.detail}` };
+    case 'StockAnomalyDetected':
+      return { kind: 'ANOMALY', summary: `stock anomaly ${event.data.kind}: ${event.data.detail}` };
+    case 'DiscrepancyRecorded': {
+      const { kind, sku, expected, received } = event.data;
+      return { kind: 'ANOMALY', summary: `receipt discrepancy ${kind} on ${sku}: expected ${expected}, received ${received}` };
+    }
+    case 'AnomalyDetected':
+      return { kind: 'ANOMALY', summary: `anomaly ${event.data.kind}${'detail' in event.data ? `: ${event.data.detail}` : ''}` };
+  }
 };
 
 /**
- * Article §4.3 and §5: whatever a machine cannot decide goes to a person: attempts exhausted,
- * rejected pushes, out of stock with no policy left, anomalies, receipt discrepancies, a
- * cancellation the warehouse could not honour. One alert per event (keyed by the event's id).
+ * Whatever a machine cannot decide goes to a person (人工介入, docs/architecture.md#alerts):
+ * attempts exhausted, rejected pushes, out of stock with no policy left, anomalies, receipt
+ * discrepancies, a cancellation the warehouse could not honour. One alert per event (keyed by
+ * the event's id).
  */
-export const alertWhenAPersonIsNeeded = (deps: Dependencies): Reaction => ({
-  name: 'alert-when-a-person-is-needed',
-  handle: async (event: StoredEvent) => {
-    const rule = needsPerson[event.type];
-    if (rule === undefined) return;
-    await deps.alerting.raise({
-      key: `event:${event.id}`,
-      kind: rule.kind,
-      subject: event.stream,
-      message: `${event.stream} ${rule.summary(event.data as Record<string, unknown>)}`,
-      details: event.data,
-      raisedAt: deps.clock.now(),
-    });
-  },
-});
+export const alertWhenAPersonIsNeeded = (deps: Dependencies) =>
+  reaction<NeedsPerson>({
+    name: 'alert-when-a-person-is-needed',
+    handles: either(
+      either(
+        eventsOf('order', ['ManualInterventionRequired', 'AnomalyDetected', 'InterceptFailed']),
+        eventsOf('stock', ['StockAnomalyDetected']),
+      ),
+      either(
+        eventsOf('inbound', ['ManualInterventionRequired', 'AnomalyDetected', 'DiscrepancyRecorded']),
+        either(eventsOf('return', ['AnomalyDetected']), eventsOf('shipment', ['ManualInterventionRequired'])),
+      ),
+    ),
+    handle: async (event) => {
+      const { kind, summary } = alertOf(event);
+      await deps.alerting.raise({
+        key: `event:${event.id}`,
+        kind,
+        subject: event.stream,
+        message: `${event.stream} ${summary}`,
+        details: event.data,
+        raisedAt: deps.clock.now(),
+      });
+    },
+  });

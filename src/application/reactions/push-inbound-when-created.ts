@@ -1,17 +1,12 @@
-import type { InboundEvent } from '../../domain/inbound-order/index.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 import { pushInbound } from '../inbound/push-inbound.ts';
-import { type Reaction, streamId } from './reaction.ts';
+import { eventsOf, reaction } from './reaction.ts';
 
 /** An inbound order created, or a person asked to retry its push → tell the WMS to expect it. */
-export const pushInboundWhenCreated = (deps: Dependencies): Reaction => ({
-  name: 'push-inbound-when-created',
-  category: 'inbound',
-  handle: async (stored) => {
-    const event = stored as unknown as InboundEvent;
-    if (event.type === 'InboundCreated' || event.type === 'PushRetryRequested') {
-      await pushInbound(deps, streamId(stored.stream), causedBy(stored, deps.clock.now()));
-    }
-  },
-});
+export const pushInboundWhenCreated = (deps: Dependencies) =>
+  reaction({
+    name: 'push-inbound-when-created',
+    handles: eventsOf('inbound', ['InboundCreated', 'PushRetryRequested']),
+    handle: async (event) => pushInbound(deps, event.streamId, causedBy(event, deps.clock.now())),
+  });

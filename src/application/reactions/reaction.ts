@@ -1,60 +1,97 @@
 import type { Alerting } from '../ports/alerting.ts';
 import type { CheckpointStore } from '../ports/checkpoint-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { EventStore, StoredEvent, Subscription } from '../ports/event-store.ts';
+import type { Subscription } from '../ports/event-store.ts';
+import type { EventReader } from '../events/event-reader.ts';
+import type { Category, EventType, HubEvent, RecordedOf } from '../events/recorded-event.ts';
+import { undecodableAlert } from '../events/undecodable-event.ts';
+
+/** The events a reaction handles: by category and type, with the guard that narrows to them. */
+export type EventSelection<E extends HubEvent> = Readonly<{
+  categories: readonly Category[];
+  types: readonly string[];
+  canHandle: (event: HubEvent) => event is E;
+}>;
+
+/** These types of one category. */
+export const eventsOf = <C extends Category, T extends EventType<C>>(
+  category: C,
+  types: readonly T[],
+): EventSelection<RecordedOf<C, T>> => ({
+  categories: [category],
+  types,
+  canHandle: (event): event is RecordedOf<C, T> => event.category === category && types.some((type) => type === event.type),
+});
+
+/** The events of either selection. */
+export const either = <A extends HubEvent, B extends HubEvent>(a: EventSelection<A>, b: EventSelection<B>): EventSelection<A | B> => ({
+  categories: [...new Set([...a.categories, ...b.categories])],
+  types: [...new Set([...a.types, ...b.types])],
+  canHandle: (event): event is A | B => a.canHandle(event) || b.canHandle(event),
+});
 
 /**
  * A reaction turns events into calls on ports and records what came of them as new commands.
- * It runs at least once per event (the checkpoint is saved after the event is handled), so every
- * reaction must be safe to run twice: the deciders make the second run decide nothing.
+ * It names the events it handles and receives only those, decoded. It runs at least once per
+ * event (the checkpoint is saved after the event is handled), so every reaction must be safe to
+ * run twice: the deciders make the second run decide nothing.
  */
-export type Reaction = Readonly<{
+export type Reaction<E extends HubEvent = HubEvent> = Readonly<{
   name: string;
-  /** the stream category it listens to; absent: every category */
-  category?: string;
-  handle: (event: StoredEvent) => Promise<void>;
+  handles: EventSelection<E>;
+  handle: (event: E) => Promise<void>;
 }>;
 
-export type ReactionDeps = Readonly<{ store: EventStore; checkpoints: CheckpointStore; alerting: Alerting; clock: Clock }>;
+/** A reaction, its handler typed by the events it names. */
+export const reaction = <E extends HubEvent>(definition: Reaction<E>): Reaction<E> => definition;
+
+export type ReactionDeps = Readonly<{ events: EventReader; checkpoints: CheckpointStore; alerting: Alerting; clock: Clock }>;
 
 /** How many times an event is tried before it is handed to a person and passed over. */
 const attemptsPerEvent = 3;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * Run a reaction from its checkpoint. An event whose handling keeps failing (a bug, a store that
  * keeps refusing) does not stop every order behind it: after a few tries it becomes an alert
  * naming the reaction, the event and the error, and the reaction goes on with the next event.
+ * An event that does not decode becomes an alert too (one per event, whichever reaction meets
+ * it first); it stays in the store.
  */
-export const startReaction = async (deps: ReactionDeps, reaction: Reaction): Promise<Subscription> => {
+export const startReaction = async <E extends HubEvent>(deps: ReactionDeps, reaction: Reaction<E>): Promise<Subscription> => {
   const after = await deps.checkpoints.load(reaction.name);
-  return deps.store.subscribe({
-    ...(after === undefined ? {} : { after }),
-    ...(reaction.category === undefined ? {} : { category: reaction.category }),
-    onEvent: async (event) => {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await reaction.handle(event);
-          break;
-        } catch (error) {
-          if (attempt < attemptsPerEvent) continue;
-          await deps.alerting.raise({
-            key: `reaction:${reaction.name}:${event.id}`,
-            kind: 'ANOMALY',
-            subject: event.stream,
-            message: `${reaction.name} could not handle ${event.type} of ${event.stream}: ${error instanceof Error ? error.message : String(error)}`,
-            details: {
-              reaction: reaction.name,
-              event: { id: event.id, type: event.type, stream: event.stream, revision: String(event.revision), data: event.data },
-            },
-            raisedAt: deps.clock.now(),
-          });
-          break;
-        }
+  const [only] = reaction.handles.categories.length === 1 ? reaction.handles.categories : [];
+  const handle = async (event: E): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await reaction.handle(event);
+      } catch (error) {
+        if (attempt < attemptsPerEvent) continue;
+        return deps.alerting.raise({
+          key: `reaction:${reaction.name}:${event.id}`,
+          kind: 'ANOMALY',
+          subject: event.stream,
+          message: `${reaction.name} could not handle ${event.type} of ${event.stream}: ${messageOf(error)}`,
+          details: {
+            reaction: reaction.name,
+            event: { id: event.id, type: event.type, stream: event.stream, revision: String(event.revision), data: event.data },
+          },
+          raisedAt: deps.clock.now(),
+        });
       }
+    }
+  };
+  return deps.events.subscribe({
+    ...(after === undefined ? {} : { after }),
+    ...(only === undefined ? {} : { category: only }),
+    onEvent: async (event) => {
+      if (reaction.handles.canHandle(event)) await handle(event);
       await deps.checkpoints.save(reaction.name, event.position);
+    },
+    onUndecodable: async (problem) => {
+      await deps.alerting.raise(undecodableAlert(problem, deps.clock.now()));
+      await deps.checkpoints.save(reaction.name, problem.stored.position);
     },
   });
 };
-
-/** The id part of a stream name: `order-OMS1` → `OMS1`. */
-export const streamId = (stream: string): string => stream.slice(stream.indexOf('-') + 1);

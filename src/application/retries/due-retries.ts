@@ -2,16 +2,20 @@ import { millis } from '../../domain/kernel/instant.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Cause } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
-import { categoryOf, type StoredEvent, type Subscription } from '../ports/event-store.ts';
+import type { Category, HubEvent } from '../events/recorded-event.ts';
+import { undecodableAlert } from '../events/undecodable-event.ts';
+import type { Subscription } from '../ports/event-store.ts';
 import { pushInbound } from '../inbound/push-inbound.ts';
 import { pushOutbound } from '../outbound/push-outbound.ts';
 import { handOffShipment } from '../transport/hand-off-shipment.ts';
-import { streamId } from '../reactions/reaction.ts';
+
+/** A retry scheduled, of whichever stream schedules them. */
+type Scheduled = Extract<HubEvent, Readonly<{ type: 'PushRetryScheduled' }>>;
 
 type Retry = (deps: Dependencies, id: string, cause: Cause) => Promise<void>;
 
-/** What retrying means, per kind of stream that schedules retries (article §4.2). */
-const retries: Readonly<Record<string, Retry>> = {
+/** What retrying means, per kind of stream that schedules retries (docs/architecture.md#retries). */
+const retries: Readonly<Partial<Record<Category, Retry>>> = {
   order: pushOutbound,
   inbound: pushInbound,
   shipment: handOffShipment,
@@ -29,14 +33,17 @@ const retries: Readonly<Record<string, Retry>> = {
  */
 export class DueRetries {
   /** stream → the PushRetryScheduled event that set its deadline */
-  private readonly due = new Map<string, StoredEvent>();
+  private readonly due = new Map<string, Scheduled>();
   private subscription: Subscription | undefined;
 
   constructor(private readonly deps: Dependencies) {}
 
   /** Follow the store; resolves once every retry scheduled so far is known. */
   async start(): Promise<void> {
-    this.subscription = this.deps.store.subscribe({ onEvent: (event) => this.observe(event) });
+    this.subscription = this.deps.events.subscribe({
+      onEvent: (event) => this.observe(event),
+      onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
+    });
     await this.subscription.caughtUp;
   }
 
@@ -46,7 +53,7 @@ export class DueRetries {
 
   /** streams waiting for a retry, with their deadlines, soonest first */
   pending(): readonly Readonly<{ stream: string; dueAt: string }>[] {
-    return [...this.due].map(([stream, event]) => ({ stream, dueAt: dueAtOf(event) })).sort((a, b) => millis(a.dueAt) - millis(b.dueAt));
+    return [...this.due].map(([stream, event]) => ({ stream, dueAt: event.data.dueAt })).sort((a, b) => millis(a.dueAt) - millis(b.dueAt));
   }
 
   /** Retry everything due now; returns how many retries were attempted. */
@@ -55,10 +62,10 @@ export class DueRetries {
     let attempted = 0;
     for (const { stream, dueAt } of this.pending()) {
       if (millis(dueAt) > now) break;
-      const retry = retries[categoryOf(stream)];
       const scheduled = this.due.get(stream);
+      const retry = scheduled === undefined ? undefined : retries[scheduled.category];
       if (retry !== undefined && scheduled !== undefined)
-        await retry(this.deps, streamId(stream), causedBy(scheduled, this.deps.clock.now()));
+        await retry(this.deps, scheduled.streamId, causedBy(scheduled, this.deps.clock.now()));
       attempted += 1;
       // a failed retry scheduled the next one meanwhile: keep that one
       if (this.due.get(stream) === scheduled) this.due.delete(stream);
@@ -66,9 +73,7 @@ export class DueRetries {
     return attempted;
   }
 
-  private observe(event: StoredEvent): void {
+  private observe(event: HubEvent): void {
     if (event.type === 'PushRetryScheduled') this.due.set(event.stream, event);
   }
 }
-
-const dueAtOf = (event: StoredEvent): string => (event.data as { dueAt: string }).dueAt;

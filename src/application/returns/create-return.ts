@@ -1,7 +1,7 @@
-import { type OrderState, orderStreamName, outboundOrder } from '../../domain/outbound-order/index.ts';
+import { type OrderState, orderStreamName } from '../../domain/outbound-order/index.ts';
 import { type ReturnLine, type ReturnState, returnOrderDecider, returnStreamName } from '../../domain/return-order/index.ts';
 import { Refused } from '../../domain/kernel/refused.ts';
-import { onReturn } from '../commands/aggregates.ts';
+import { onReturn, orders } from '../commands/aggregates.ts';
 import { newFlow } from '../commands/cause.ts';
 import { loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
@@ -27,14 +27,14 @@ export const createReturn = async (
   request: ReturnRequest,
   requestId: string,
 ): Promise<Readonly<{ created: boolean; state: ReturnState }>> => {
-  const order: OrderState = await loadState(deps, outboundOrder, orderStreamName(request.orderNo));
+  const order: OrderState = await loadState(deps, orders, orderStreamName(request.orderNo));
   if (order.status === 'NONE') throw new Refused('ORDER_NOT_FOUND', `no order ${request.orderNo}`);
   const shipped = Object.fromEntries(order.lines.map((line) => [line.sku, line.shipped]));
   const alreadyReturned: Record<string, number> = {};
   const others = new Map<string, ReturnState>();
-  for (const event of await deps.store.readAll({ category: 'return' })) {
-    if (event.stream === returnStreamName(request.returnNo)) continue;
-    others.set(event.stream, returnOrderDecider.evolve(others.get(event.stream) ?? returnOrderDecider.initialState, event as never));
+  for (const event of await deps.events.readAll({ category: 'return' })) {
+    if (event.category !== 'return' || event.stream === returnStreamName(request.returnNo)) continue;
+    others.set(event.stream, returnOrderDecider.evolve(others.get(event.stream) ?? returnOrderDecider.initialState, event));
   }
   for (const other of others.values()) {
     if (other.created?.orderNo !== request.orderNo) continue;

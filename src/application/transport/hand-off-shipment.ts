@@ -1,15 +1,15 @@
-import { handOffIsDue, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
-import { onShipment } from '../commands/aggregates.ts';
+import { handOffIsDue, shipmentStreamName } from '../../domain/transport-handoff/index.ts';
+import { handOffs, onShipment } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
- * Article §3.2 step 4: hand a shipment to transport when it is registered or its retry is due,
+ * docs/contracts.md#tms-hand-off: hand a shipment to transport when it is registered or its retry is due,
  * and record the outcome (the TMS retry policy decides what a failure leads to). A shipment that
  * is not waiting is left alone, so this is safe to call at any time.
  */
 export const handOffShipment = async (deps: Dependencies, waybillNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, transportHandOff, shipmentStreamName(waybillNo));
+  const state = await loadState(deps, handOffs, shipmentStreamName(waybillNo));
   if (state.shipment === null || !handOffIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.transport.pushShipment(state.shipment);

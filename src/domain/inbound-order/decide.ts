@@ -27,7 +27,7 @@ import type {
   RetryInboundPush,
 } from './commands.ts';
 import type { DiscrepancyRecorded, InboundCreatedData, InboundEvent } from './events.ts';
-import { type InboundState, isReceived } from './state.ts';
+import { type InboundState, isReceived, receiptDestination } from './state.ts';
 
 const blank = (value: string | undefined | null): boolean => value === undefined || value === null || value.trim() === '';
 const required = (path: string, value: string | undefined): Problem[] => (blank(value) ? [{ path, message: 'must not be blank' }] : []);
@@ -169,10 +169,22 @@ const receipt = (command: RecordReceipt, state: InboundState): InboundEvent[] =>
   if (state.receipts.includes(receiptNo)) return [];
   const copied = lines.map((line) => ({ ...line }));
   if (isReceived(state)) {
-    return [{ type: 'AnomalyDetected', data: { kind: 'RECEIPT_AFTER_CLOSE', receiptNo, lines: copied, receivedAt, detectedAt: now } }];
+    return [
+      {
+        type: 'AnomalyDetected',
+        data: {
+          kind: 'RECEIPT_AFTER_CLOSE',
+          receiptNo,
+          lines: copied,
+          receivedAt,
+          detectedAt: now,
+          destination: receiptDestination(state),
+        },
+      },
+    ];
   }
   return [
-    { type: 'InboundReceived', data: { receiptNo, lines: copied, receivedAt, recordedAt: now } },
+    { type: 'InboundReceived', data: { receiptNo, lines: copied, receivedAt, recordedAt: now, destination: receiptDestination(state) } },
     ...discrepancies(receiptNo, state.inbound?.lines ?? [], lines),
   ];
 };

@@ -32,9 +32,15 @@ export type PushRetryRequested = Message<
   Readonly<{ requestId: string; requestedBy: string; attempt: number; requestedAt: Instant }>
 >;
 
+/**
+ * Where goods counted in go: the inbound's warehouse and kind, carried by each receipt so that
+ * its consumers need not read the inbound again (older receipts are completed on read).
+ */
+export type ReceiptContext = Readonly<{ warehouseCode: string; kind: InboundKind }>;
+
 export type InboundReceived = Message<
   'InboundReceived',
-  Readonly<{ receiptNo: string; lines: readonly Line[]; receivedAt: Instant; recordedAt: Instant }>
+  Readonly<{ receiptNo: string; lines: readonly Line[]; receivedAt: Instant; recordedAt: Instant; destination: ReceiptContext }>
 >;
 
 /** One per SKU whose received total differs from the expected one; `received − expected` is the difference. */
@@ -46,7 +52,15 @@ export type DiscrepancyRecorded = Message<
 /** A second receipt arrived after the inbound was closed by the first: recorded, for a person to look at. */
 export type AnomalyDetected = Message<
   'AnomalyDetected',
-  Readonly<{ kind: 'RECEIPT_AFTER_CLOSE'; receiptNo: string; lines: readonly Line[]; receivedAt: Instant; detectedAt: Instant }>
+  Readonly<{
+    kind: 'RECEIPT_AFTER_CLOSE';
+    receiptNo: string;
+    lines: readonly Line[];
+    receivedAt: Instant;
+    detectedAt: Instant;
+    /** where the goods went, as in InboundReceived */
+    destination: ReceiptContext;
+  }>
 >;
 
 export type InboundEvent =

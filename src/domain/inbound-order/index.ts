@@ -8,7 +8,7 @@ import { type InboundState, initialInboundState, isReceived } from './state.ts';
 export type * from './commands.ts';
 export type * from './events.ts';
 export type { InboundState, InboundStatus } from './state.ts';
-export { initialInboundState, pushIsDue } from './state.ts';
+export { initialInboundState, pushIsDue, receiptDestination } from './state.ts';
 export { discrepancies } from './decide.ts';
 
 /** A purchase or return receipt pushed to the WMS, from creation until the goods are received. */

@@ -1,7 +1,7 @@
 import type { Instant } from '../kernel/instant.ts';
 import type { PushAttempts } from '../kernel/push-attempts.ts';
 import { noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
-import type { InboundCreatedData } from './events.ts';
+import type { InboundCreatedData, ReceiptContext } from './events.ts';
 
 export type InboundStatus = 'CREATED' | 'PUSHED_TO_WMS' | 'PUSH_FAILED' | 'MANUAL_INTERVENTION' | 'RETRY_REQUESTED' | 'RECEIVED';
 
@@ -32,6 +32,12 @@ export const initialInboundState: InboundState = {
 };
 
 export const isReceived = (state: InboundState): boolean => state.status === 'RECEIVED';
+
+/** Where a receipt on this inbound goes (events.ts `ReceiptContext`); empty before the inbound exists. */
+export const receiptDestination = (state: InboundState): ReceiptContext => ({
+  warehouseCode: state.inbound?.warehouseCode ?? '',
+  kind: state.inbound?.kind ?? 'PURCHASE',
+});
 
 /** The inbound order should go to the WMS now: just created, retried by a person, or a retry has come due. */
 export const pushIsDue = (state: InboundState, now: Instant): boolean =>

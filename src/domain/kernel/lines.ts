@@ -7,14 +7,23 @@ export const isPositiveInteger = (value: number): boolean => Number.isSafeIntege
 
 export const isNonNegativeInteger = (value: number): boolean => Number.isSafeInteger(value) && value >= 0;
 
-/** Problems with a list of lines: empty, non-positive or fractional quantities, blank or repeated SKUs. */
-export const lineProblems = (lines: readonly Line[], path: string): Problem[] => {
+/**
+ * Problems with a list of lines: empty, non-positive or fractional quantities, blank SKUs, and a
+ * SKU named twice, unless `allowRepeatedSkus` (a shipment may name a SKU once per batch).
+ */
+export const lineProblems = (
+  lines: readonly Line[],
+  path: string,
+  { allowRepeatedSkus = false }: Readonly<{ allowRepeatedSkus?: boolean }> = {},
+): Problem[] => {
   if (lines.length === 0) return [{ path, message: 'must hold at least one line' }];
   const seen = new Set<string>();
   return lines.flatMap((line, index): Problem[] => {
     const problems: Problem[] = [];
     if (line.sku.trim() === '') problems.push({ path: `${path}[${index}].sku`, message: 'must not be blank' });
-    else if (seen.has(line.sku)) problems.push({ path: `${path}[${index}].sku`, message: `${line.sku} appears more than once` });
+    else if (!allowRepeatedSkus && seen.has(line.sku)) {
+      problems.push({ path: `${path}[${index}].sku`, message: `${line.sku} appears more than once` });
+    }
     seen.add(line.sku);
     if (!isPositiveInteger(line.quantity)) {
       problems.push({ path: `${path}[${index}].quantity`, message: 'must be a positive whole number' });

@@ -17,7 +17,7 @@ export type Consignee = Readonly<{
   address: string;
 }>;
 
-/** What to do when stock is short (article §5.1), in the article's order of preference. */
+/** What to do when stock is short (docs/architecture.md#shortage-policy), in the article's order of preference. */
 export type ShortagePolicy = Readonly<{ allowPartialShip: boolean; allowCancel: boolean }>;
 
 export type WmsStage = 'PICKING' | 'PACKED';

@@ -1,8 +1,8 @@
 /**
- * The outbound order's rules (DESIGN.md §3, article §3–§5).
+ * The outbound order's rules (docs/architecture.md#outbound-order, #requests-and-facts).
  *
  * Assumptions, named: a customer's cancellation is granted whatever `allowCancel` says — that flag,
- * like `allowPartialShip`, is the policy for stock shortages (article §5.1: partial ship +
+ * like `allowPartialShip`, is the policy for stock shortages (docs/architecture.md#shortage-policy: partial ship +
  * backorder first, then cancel + release, then reroute to the warehouse the application found,
  * else a person). An order that shipped anything ends SHIPPED; its lines tell what was
  * backordered or cancelled. A manual reroute is granted only while no call is in flight (after a
@@ -11,10 +11,10 @@
  * more than is open is recorded in full (stock follows what really left) and the excess is an
  * anomaly; the order's lines count only what was open.
  */
-import { Refused, refuse } from '../kernel/refused.ts';
+import { refuse } from '../kernel/refused.ts';
 import { isInstant } from '../kernel/instant.ts';
-import { type Line, type Problem, lineProblems, linesKey, totalsBySku } from '../kernel/lines.ts';
-import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
+import { type Line, type Problem, lineProblems, totalsBySku } from '../kernel/lines.ts';
+import { judgePushFailure, nextAttempt } from '../kernel/push-attempts.ts';
 import { retryPolicyProblems } from '../kernel/retry-policy.ts';
 import {
   type CancelOrder,
@@ -24,6 +24,7 @@ import {
   type RecordPushFailed,
   type RecordPushSucceeded,
   type RecordShipment,
+  type RecordStockReserved,
   type RecordStockShort,
   type RecordWmsProgress,
   type RecordWmsShortage,
@@ -35,24 +36,33 @@ import {
 } from './commands.ts';
 import type { AnomalyDetected, AnomalyKind, OrderEvent, Shipment } from './events.ts';
 import {
-  type OrderState,
+  alreadyApplied,
   backorderNo,
-  hasHandled,
-  interceptKey,
+  fact,
   isTerminalOrder,
   openLines,
   openQuantity,
+  orderSkus,
+  type OrderState,
   placementKey,
-  progressKey,
-  pushKey,
-  requestKey,
-  shipmentContentKey,
-  shipmentKey,
+  shipmentContext,
+  withdrawalOnCancel,
+  withdrawalOnReroute,
   wmsHoldsOrder,
 } from './state.ts';
 
+// Every refusal here is written one way, `return refuse(reason, message, problems?)`; a request
+// that is not valid names its problems, found by one of the `…Problems` checks below. Every
+// redelivery is recognised one way, `alreadyApplied(state, fact.…)`; which reservation round or
+// push attempt is current is a separate rule (`awaitsRound`, `attemptPassed`).
+
 const codePattern = /^[A-Za-z0-9_.-]{1,64}$/;
 const warehousePattern = /^[A-Za-z0-9_-]{1,32}$/;
+const warehouseRule = 'must be 1–32 letters, digits, _ or -';
+const consigneeFields = ['name', 'phone', 'province', 'city', 'district', 'address'] as const;
+
+/** No problem when `ok`, else the one problem at `path`. */
+const problemUnless = (ok: boolean, path: string, message: string): Problem[] => (ok ? [] : [{ path, message }]);
 
 const anomaly = (
   state: OrderState,
@@ -77,32 +87,35 @@ const anomaly = (
 
 // ---------------------------------------------------------------- requests
 
-const placementProblems = (command: PlaceOrder): Problem[] => {
-  const d = command.data;
-  const problems: Problem[] = [];
-  if (!codePattern.test(d.orderNo)) problems.push({ path: 'orderNo', message: 'must be 1–64 letters, digits, _ . or -' });
-  if (!warehousePattern.test(d.warehouseCode)) {
-    problems.push({ path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' });
-  }
-  if (!priorities.includes(d.priority)) problems.push({ path: 'priority', message: `must be one of ${priorities.join(', ')}` });
-  if (!timeRequirements.includes(d.timeRequirement)) {
-    problems.push({ path: 'timeRequirement', message: `must be one of ${timeRequirements.join(', ')}` });
-  }
-  problems.push(...lineProblems(d.items, 'items'));
-  for (const field of ['name', 'phone', 'province', 'city', 'district', 'address'] as const) {
-    if (d.consignee[field].trim() === '') problems.push({ path: `consignee.${field}`, message: 'must not be blank' });
-  }
-  if (!isInstant(d.now)) problems.push({ path: 'now', message: 'must be an ISO instant with an offset' });
-  return problems;
-};
+const placementProblems = ({ data: d }: PlaceOrder): Problem[] => [
+  ...problemUnless(codePattern.test(d.orderNo), 'orderNo', 'must be 1–64 letters, digits, _ . or -'),
+  ...problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule),
+  ...problemUnless(priorities.includes(d.priority), 'priority', `must be one of ${priorities.join(', ')}`),
+  ...problemUnless(timeRequirements.includes(d.timeRequirement), 'timeRequirement', `must be one of ${timeRequirements.join(', ')}`),
+  ...lineProblems(d.items, 'items'),
+  ...consigneeFields.flatMap((field) => problemUnless(d.consignee[field].trim() !== '', `consignee.${field}`, 'must not be blank')),
+  ...problemUnless(isInstant(d.now), 'now', 'must be an ISO instant with an offset'),
+];
+
+const rerouteProblems = ({ data: d }: RerouteOrder): Problem[] =>
+  problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule);
+
+const resolveProblems = ({ data: d }: ResolveManually): Problem[] =>
+  problemUnless(d.outboundNo.trim() !== '', 'outboundNo', 'the WMS order number must not be blank');
+
+/** A shipment may name a SKU more than once (once per batch): its items are summed per SKU. */
+const shipmentProblems = ({ data: d }: RecordShipment): Problem[] => [
+  ...lineProblems(d.items, 'items', { allowRepeatedSkus: true }),
+  ...problemUnless(d.waybillNo.trim() !== '', 'waybillNo', 'must not be blank'),
+];
 
 const place = (command: PlaceOrder, state: OrderState): OrderEvent[] => {
   const problems = placementProblems(command);
-  if (problems.length > 0) refuse('INVALID_ORDER', `order ${command.data.orderNo} is not valid`, problems);
+  if (problems.length > 0) return refuse('INVALID_ORDER', `order ${command.data.orderNo} is not valid`, problems);
   const { now, backorderOf, ...placement } = command.data;
   if (state.status !== 'NONE') {
     if (state.placementKey === placementKey(command.data)) return [];
-    refuse('ORDER_ALREADY_EXISTS', `order ${placement.orderNo} was already placed with different content`);
+    return refuse('ORDER_ALREADY_EXISTS', `order ${placement.orderNo} was already placed with different content`);
   }
   return [
     { type: 'OrderPlaced', data: { ...placement, ...(backorderOf === undefined ? {} : { backorderOf }), placedAt: now } },
@@ -120,11 +133,11 @@ const place = (command: PlaceOrder, state: OrderState): OrderEvent[] => {
 
 const cancel = (command: CancelOrder, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  if (hasHandled(state, requestKey(d.requestId)) || state.status === 'CANCELLED' || state.status === 'CANCEL_REQUESTED') {
+  if (alreadyApplied(state, fact.request(d.requestId)) || state.status === 'CANCELLED' || state.status === 'CANCEL_REQUESTED') {
     return [];
   }
-  if (state.status === 'SHIPPED') refuse('ORDER_ALREADY_SHIPPED', `order ${state.orderNo} has shipped; start a return instead`);
-  if (state.status === 'BACKORDERED') refuse('ORDER_CLOSED', `order ${state.orderNo} was moved to backorder in full`);
+  if (state.status === 'SHIPPED') return refuse('ORDER_ALREADY_SHIPPED', `order ${state.orderNo} has shipped; start a return instead`);
+  if (state.status === 'BACKORDERED') return refuse('ORDER_CLOSED', `order ${state.orderNo} was moved to backorder in full`);
   if (wmsHoldsOrder(state)) {
     return [
       {
@@ -142,6 +155,8 @@ const cancel = (command: CancelOrder, state: OrderState): OrderEvent[] => {
         lines: openLines(state),
         warehouseCode: state.warehouseCode,
         reservationNo: state.reservationNo,
+        skus: orderSkus(state),
+        withdrawFrom: withdrawalOnCancel(state, d.requestId),
         cancelledAt: d.now,
       },
     },
@@ -154,13 +169,14 @@ const reservationRound = (state: OrderState, warehouseCode: string, lines: reado
     reservationNo: state.reservationNo + 1,
     warehouseCode,
     lines,
-    supersedes: state.reservationNo === 0 ? null : { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode },
+    supersedes:
+      state.reservationNo === 0 ? null : { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode, skus: orderSkus(state) },
   },
 });
 
 const retryNow = (command: RetryNow, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  if (hasHandled(state, requestKey(d.requestId))) return [];
+  if (alreadyApplied(state, fact.request(d.requestId))) return [];
   const retry = (step: 'RESERVE' | 'PUSH', newRound: boolean): OrderEvent => ({
     type: 'RetryRequested',
     data: { requestId: d.requestId, step, newRound, requestedBy: d.requestedBy, requestedAt: d.now },
@@ -185,6 +201,8 @@ const rerouted = (state: OrderState, toWarehouse: string, reason: string, at: st
       toWarehouse,
       previousOutboundNo: state.outboundNo,
       previousReservationNo: state.reservationNo,
+      skus: orderSkus(state),
+      withdrawFrom: withdrawalOnReroute(state),
       reason,
       reroutedAt: at,
     },
@@ -194,33 +212,33 @@ const rerouted = (state: OrderState, toWarehouse: string, reason: string, at: st
 
 const reroute = (command: RerouteOrder, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  if (hasHandled(state, requestKey(d.requestId))) return [];
-  if (!warehousePattern.test(d.warehouseCode)) {
-    refuse('INVALID_COMMAND', 'warehouseCode is not valid', [{ path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' }]);
-  }
-  if (isTerminalOrder(state)) refuse('ORDER_CLOSED', `order ${state.orderNo} is ${state.status}`);
+  if (alreadyApplied(state, fact.request(d.requestId))) return [];
+  const problems = rerouteProblems(command);
+  if (problems.length > 0) return refuse('INVALID_COMMAND', 'warehouseCode is not valid', problems);
+  if (isTerminalOrder(state)) return refuse('ORDER_CLOSED', `order ${state.orderNo} is ${state.status}`);
   if (state.lines.some((line) => line.shipped > 0)) {
-    refuse('ALREADY_PARTIALLY_SHIPPED', `order ${state.orderNo} has partly shipped from ${state.warehouseCode}`);
+    return refuse('ALREADY_PARTIALLY_SHIPPED', `order ${state.orderNo} has partly shipped from ${state.warehouseCode}`);
   }
   if (state.status !== 'PUSH_FAILED' && state.status !== 'MANUAL_INTERVENTION') {
-    refuse(
+    return refuse(
       'REROUTE_NOT_ALLOWED',
       `order ${state.orderNo} is ${state.status}: only a failed or stuck order can be rerouted (cancel it first)`,
     );
   }
-  if (d.warehouseCode === state.warehouseCode) refuse('SAME_WAREHOUSE', `order ${state.orderNo} is already at ${d.warehouseCode}`);
+  if (d.warehouseCode === state.warehouseCode) {
+    return refuse('SAME_WAREHOUSE', `order ${state.orderNo} is already at ${d.warehouseCode}`);
+  }
   return rerouted(state, d.warehouseCode, d.reason, d.now, d.requestId);
 };
 
 const resolve = (command: ResolveManually, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  if (hasHandled(state, requestKey(d.requestId))) return [];
+  if (alreadyApplied(state, fact.request(d.requestId))) return [];
   if (state.status !== 'MANUAL_INTERVENTION') {
-    refuse('NOT_IN_MANUAL_INTERVENTION', `order ${state.orderNo} is ${state.status}, not waiting for a person`);
+    return refuse('NOT_IN_MANUAL_INTERVENTION', `order ${state.orderNo} is ${state.status}, not waiting for a person`);
   }
-  if (d.outboundNo.trim() === '') {
-    refuse('INVALID_COMMAND', 'outboundNo is missing', [{ path: 'outboundNo', message: 'the WMS order number must not be blank' }]);
-  }
+  const problems = resolveProblems(command);
+  if (problems.length > 0) return refuse('INVALID_COMMAND', 'outboundNo is missing', problems);
   return [
     {
       type: 'ManualInterventionResolved',
@@ -231,7 +249,7 @@ const resolve = (command: ResolveManually, state: OrderState): OrderEvent[] => {
 
 // ---------------------------------------------------------------- facts
 
-/** Article §5.1: partial ship + backorder, else cancel + release, else reroute, else a person. */
+/** docs/architecture.md#shortage-policy: partial ship + backorder, else cancel + release, else reroute, else a person. */
 const applyShortagePolicy = (
   state: OrderState,
   short: readonly Line[],
@@ -269,6 +287,8 @@ const applyShortagePolicy = (
           lines: openLines(state),
           warehouseCode: state.warehouseCode,
           reservationNo: state.reservationNo,
+          skus: orderSkus(state),
+          withdrawFrom: withdrawalOnCancel(state, null),
           cancelledAt: now,
         },
       },
@@ -281,9 +301,19 @@ const applyShortagePolicy = (
   return [{ type: 'ManualInterventionRequired', data: { reason: 'OUT_OF_STOCK', detail, at: now } }];
 };
 
+/** The order waits for this round's outcome: it is the current round and nothing was reserved yet (older rounds are superseded). */
+const awaitsRound = (state: OrderState, reservationNo: number): boolean =>
+  reservationNo === state.reservationNo && state.status === 'CREATED';
+
+const recordStockReserved = (command: RecordStockReserved, state: OrderState): OrderEvent[] => {
+  const d = command.data;
+  if (alreadyApplied(state, fact.reservationOutcome(d.reservationNo)) || !awaitsRound(state, d.reservationNo)) return [];
+  return [{ type: 'StockReserved', data: { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode, reservedAt: d.now } }];
+};
+
 const recordStockShort = (command: RecordStockShort, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  if (d.reservationNo !== state.reservationNo || state.status !== 'CREATED') return [];
+  if (alreadyApplied(state, fact.reservationOutcome(d.reservationNo)) || !awaitsRound(state, d.reservationNo)) return [];
   const open = new Map(state.lines.map((line) => [line.sku, openQuantity(line)]));
   const short = d.shortfalls
     .map((s) => ({ sku: s.sku, quantity: Math.min(open.get(s.sku) ?? 0, Math.max(0, s.requested - Math.max(0, s.available))) }))
@@ -296,7 +326,7 @@ const recordStockShort = (command: RecordStockShort, state: OrderState): OrderEv
         source: 'RESERVATION',
         warehouseCode: state.warehouseCode,
         lines: short,
-        reportKey: `reservation:${d.reservationNo}`,
+        reportKey: fact.reservationOutcome(d.reservationNo),
         detectedAt: d.now,
       },
     },
@@ -306,8 +336,8 @@ const recordStockShort = (command: RecordStockShort, state: OrderState): OrderEv
 
 const recordWmsShortage = (command: RecordWmsShortage, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  const key = `shortage:${d.warehouseCode}:${linesKey(d.lines)}`;
-  if (hasHandled(state, key)) return [];
+  const key = fact.wmsShortage(d.warehouseCode, d.lines);
+  if (alreadyApplied(state, key)) return [];
   const reported = d.lines.map((line) => `${line.sku}×${line.quantity}`).join(', ');
   if (isTerminalOrder(state)) {
     return [
@@ -350,11 +380,25 @@ const recordWmsShortage = (command: RecordWmsShortage, state: OrderState): Order
   return [detected, ...anomalies, ...policy];
 };
 
+// Push attempts are numbered 1, 2, … over the order's life and made one at a time. A redelivered
+// outcome is the applied fact `push:N`. Apart from redelivery, an outcome is news only for the
+// next number: one at or below the latest that is not an applied fact was never made (0 or less)
+// or was skipped by an outcome recorded after close, and is ignored; one beyond the next is
+// refused while the order is open.
+
+/** At or below the latest attempt: no outcome for it can be news. */
+const attemptPassed = (state: OrderState, attempt: number): boolean => attempt < nextAttempt(state.push);
+
+const notTheNextAttempt = (state: OrderState, attempt: number): string =>
+  `attempt ${attempt} reported, but the next attempt is ${nextAttempt(state.push)}`;
+
 const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  const consumed = { factKeys: [pushKey(d.attempt)], attempt: d.attempt, outboundNo: d.outboundNo, warehouseCode: d.warehouseCode };
+  const outcome = fact.pushOutcome(d.attempt);
+  if (alreadyApplied(state, outcome) || attemptPassed(state, d.attempt)) return [];
+  const consumed = { factKeys: [outcome], attempt: d.attempt, outboundNo: d.outboundNo, warehouseCode: d.warehouseCode };
   if (isTerminalOrder(state)) {
-    if (hasHandled(state, pushKey(d.attempt)) || d.attempt <= state.push.total || state.status === 'SHIPPED') return [];
+    if (state.status === 'SHIPPED') return [];
     return [
       anomaly(
         state,
@@ -365,7 +409,7 @@ const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderState): O
       ),
     ];
   }
-  if (isRedeliveredAttempt(state.push, d.attempt)) return [];
+  if (d.attempt !== nextAttempt(state.push)) return refuse('ATTEMPT_OUT_OF_SEQUENCE', notTheNextAttempt(state, d.attempt));
   if (d.warehouseCode !== state.warehouseCode) {
     return [
       anomaly(
@@ -393,8 +437,9 @@ const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderState): O
 const recordPushFailed = (command: RecordPushFailed, state: OrderState): OrderEvent[] => {
   const d = command.data;
   const policyProblems = retryPolicyProblems(d.policy);
-  if (policyProblems.length > 0) refuse('INVALID_COMMAND', `retry policy: ${policyProblems.join('; ')}`);
-  if (isTerminalOrder(state) || isRedeliveredAttempt(state.push, d.attempt)) return [];
+  if (policyProblems.length > 0) return refuse('INVALID_COMMAND', `retry policy: ${policyProblems.join('; ')}`);
+  if (alreadyApplied(state, fact.pushOutcome(d.attempt)) || isTerminalOrder(state) || attemptPassed(state, d.attempt)) return [];
+  if (d.attempt !== nextAttempt(state.push)) return refuse('ATTEMPT_OUT_OF_SEQUENCE', notTheNextAttempt(state, d.attempt));
   const failed: OrderEvent = { type: 'PushFailed', data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now } };
   const awaitingPush = (state.status === 'RESERVED' || state.status === 'PUSH_FAILED') && d.warehouseCode === state.warehouseCode;
   if (!awaitingPush) return [failed];
@@ -410,8 +455,8 @@ const recordPushFailed = (command: RecordPushFailed, state: OrderState): OrderEv
 
 const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  const key = progressKey(d.warehouseCode, d.stage);
-  if (hasHandled(state, key)) return [];
+  const key = fact.progress(d.warehouseCode, d.stage);
+  if (alreadyApplied(state, key)) return [];
   if (state.status === 'CANCELLED') {
     return [
       anomaly(state, 'PROGRESS_AFTER_CANCEL', `${d.warehouseCode} reports ${d.stage} on a cancelled order`, d.now, { factKeys: [key] }),
@@ -438,22 +483,22 @@ const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEve
 
 const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  const problems = lineProblems(d.items, 'items').filter((p) => !p.message.includes('more than once'));
-  if (d.waybillNo.trim() === '') problems.push({ path: 'waybillNo', message: 'must not be blank' });
-  if (problems.length > 0) refuse('INVALID_COMMAND', 'the shipment report is not valid', problems);
-  const contentKey = shipmentContentKey(d.waybillNo, d.items);
-  if (hasHandled(state, contentKey)) return [];
+  const problems = shipmentProblems(command);
+  if (problems.length > 0) return refuse('INVALID_COMMAND', 'the shipment report is not valid', problems);
+  const thisShipment = fact.shipment(d.waybillNo, d.items);
+  if (alreadyApplied(state, thisShipment)) return [];
   const shipment: Shipment = {
     outboundNo: d.outboundNo,
     waybillNo: d.waybillNo,
     carrier: d.carrier,
     items: d.items,
     shippedAt: d.shippedAt,
+    ...shipmentContext(state),
   };
-  if (hasHandled(state, shipmentKey(d.waybillNo))) {
+  if (alreadyApplied(state, fact.waybill(d.waybillNo))) {
     return [
       anomaly(state, 'CONFLICTING_SHIPMENT', `waybill ${d.waybillNo} was reported before with other items`, d.now, {
-        factKeys: [contentKey],
+        factKeys: [thisShipment],
       }),
     ];
   }
@@ -461,7 +506,7 @@ const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[
     const kind = state.status === 'CANCELLED' ? 'SHIPPED_AFTER_CANCEL' : 'SHIPPED_AFTER_CLOSE';
     return [
       anomaly(state, kind, `waybill ${d.waybillNo} shipped after the order was ${state.status}`, d.now, {
-        factKeys: [shipmentKey(d.waybillNo), contentKey],
+        factKeys: [fact.waybill(d.waybillNo), thisShipment],
         shipment,
       }),
     ];
@@ -497,8 +542,8 @@ const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[
 
 const recordIntercept = (command: RecordInterceptOutcome, state: OrderState): OrderEvent[] => {
   const d = command.data;
-  const key = interceptKey(d.cancelRequestId);
-  if (hasHandled(state, key)) return [];
+  const key = fact.interceptOutcome(d.cancelRequestId);
+  if (alreadyApplied(state, key)) return [];
   if (state.status === 'SHIPPED' && d.intercepted) {
     return [
       anomaly(state, 'INTERCEPTED_AFTER_SHIPMENT', `the warehouse reports order ${state.orderNo} intercepted, but it shipped`, d.now, {
@@ -517,6 +562,8 @@ const recordIntercept = (command: RecordInterceptOutcome, state: OrderState): Or
         lines: openLines(state),
         warehouseCode: state.warehouseCode,
         reservationNo: state.reservationNo,
+        skus: orderSkus(state),
+        withdrawFrom: withdrawalOnCancel(state, d.cancelRequestId),
         cancelledAt: d.now,
       },
     },
@@ -525,7 +572,7 @@ const recordIntercept = (command: RecordInterceptOutcome, state: OrderState): Or
 
 export const decideOrder = (command: OrderCommand, state: OrderState): readonly OrderEvent[] => {
   if (command.type === 'PlaceOrder') return place(command, state);
-  if (state.status === 'NONE') throw new Refused('ORDER_NOT_FOUND', 'no such order');
+  if (state.status === 'NONE') return refuse('ORDER_NOT_FOUND', 'no such order');
   switch (command.type) {
     case 'CancelOrder':
       return cancel(command, state);
@@ -536,14 +583,7 @@ export const decideOrder = (command: OrderCommand, state: OrderState): readonly 
     case 'ResolveManually':
       return resolve(command, state);
     case 'RecordStockReserved':
-      return command.data.reservationNo === state.reservationNo && state.status === 'CREATED'
-        ? [
-            {
-              type: 'StockReserved',
-              data: { reservationNo: state.reservationNo, warehouseCode: state.warehouseCode, reservedAt: command.data.now },
-            },
-          ]
-        : [];
+      return recordStockReserved(command, state);
     case 'RecordStockShort':
       return recordStockShort(command, state);
     case 'RecordPushSucceeded':

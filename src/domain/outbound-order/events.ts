@@ -2,9 +2,26 @@ import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
 import type { PushFailedData, PushRetryScheduledData } from '../kernel/push-attempts.ts';
-import type { Placement, WmsStage } from './commands.ts';
+import type { Consignee, Placement, WmsStage } from './commands.ts';
 
-export type Shipment = Readonly<{
+/**
+ * What the consumers of a shipment need of the order, carried by the shipment so that none of
+ * them reads the order again: the warehouse and reservation round the goods left under (stock is
+ * deducted there) and where they go (the hand-off to transport). Events written before shipments
+ * carried it are completed on read from the order as it stood just before (see `shipmentContext`).
+ */
+export type ShipmentContext = Readonly<{
+  warehouseCode: string;
+  reservationNo: number;
+  /** null only for a shipment reported on an order that was never placed */
+  consignee: Consignee | null;
+}>;
+
+/** A warehouse that may hold the order and must be told to drop it, with the order's number there if it answered. */
+export type Withdrawal = Readonly<{ warehouseCode: string; outboundNo: string | null }>;
+
+/** A shipment as the warehouse reports it. */
+export type ReportedShipment = Readonly<{
   outboundNo: string;
   waybillNo: string;
   carrier: string;
@@ -12,6 +29,9 @@ export type Shipment = Readonly<{
   items: readonly Line[];
   shippedAt: Instant;
 }>;
+
+/** A shipment as the order records it: the report and the order's context. */
+export type Shipment = ReportedShipment & ShipmentContext;
 
 export type ManualReason = 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED' | 'OUT_OF_STOCK';
 
@@ -40,8 +60,8 @@ export type ReservationRequested = Message<
     reservationNo: number;
     warehouseCode: string;
     lines: readonly Line[];
-    /** the round this one replaces: whatever it still holds is to be given back (null for the first) */
-    supersedes: Readonly<{ reservationNo: number; warehouseCode: string }> | null;
+    /** the round this one replaces: whatever it still holds of these SKUs is to be given back (null for the first) */
+    supersedes: Readonly<{ reservationNo: number; warehouseCode: string; skus: readonly string[] }> | null;
   }
 >;
 export type StockReserved = Message<'StockReserved', { reservationNo: number; warehouseCode: string; reservedAt: Instant }>;
@@ -76,8 +96,11 @@ export type OrderRerouted = Message<
     toWarehouse: string;
     /** the WMS order to cancel at the old warehouse, if it had one */
     previousOutboundNo: string | null;
-    /** the reservation to release at the old warehouse */
+    /** the reservation to release at the old warehouse, for these SKUs */
     previousReservationNo: number;
+    skus: readonly string[];
+    /** the old warehouse, when it may hold the order */
+    withdrawFrom: Withdrawal | null;
     reason: string;
     reroutedAt: Instant;
   }
@@ -112,8 +135,11 @@ export type OrderCancelled = Message<
     /** open quantities that will now never ship */
     lines: readonly Line[];
     warehouseCode: string;
-    /** the reservation to release */
+    /** the reservation to release, for these SKUs */
     reservationNo: number;
+    skus: readonly string[];
+    /** the warehouse to tell to drop the order, when it may hold it and did not intercept it */
+    withdrawFrom: Withdrawal | null;
     cancelledAt: Instant;
   }
 >;

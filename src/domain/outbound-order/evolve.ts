@@ -1,23 +1,11 @@
 import { totalsBySku } from '../kernel/lines.ts';
 import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { OrderEvent } from './events.ts';
-import {
-  type OrderLine,
-  type OrderState,
-  type OrderStatus,
-  interceptKey,
-  openQuantity,
-  placementKey,
-  progressKey,
-  requestKey,
-  shipmentContentKey,
-  shipmentKey,
-} from './state.ts';
+import { type OrderLine, type OrderState, type OrderStatus, fact, openQuantity, placementKey, withApplied } from './state.ts';
 
-const remember = (state: OrderState, ...keys: (string | null)[]): readonly string[] => [
-  ...state.handled,
-  ...keys.filter((key): key is string => key !== null && !state.handled.includes(key)),
-];
+/** A push went to the order's current warehouse. */
+const pushedTo = (state: OrderState): readonly string[] =>
+  state.pushedTo.includes(state.warehouseCode) ? state.pushedTo : [...state.pushedTo, state.warehouseCode];
 
 const addTo = (
   lines: readonly OrderLine[],
@@ -72,9 +60,9 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
     case 'ReservationRequested':
       return { ...state, status: 'CREATED', reservationNo: event.data.reservationNo, manual: null };
     case 'StockReserved':
-      return { ...state, status: 'RESERVED' };
+      return { ...state, status: 'RESERVED', applied: withApplied(state, fact.reservationOutcome(event.data.reservationNo)) };
     case 'StockShortageDetected':
-      return { ...state, handled: remember(state, event.data.reportKey) };
+      return { ...state, applied: withApplied(state, event.data.reportKey) };
     case 'BackorderCreated':
       return settled(
         { ...state, backorders: state.backorders + 1, lines: addTo(state.lines, 'backordered', totalsBySku(event.data.lines)) },
@@ -90,7 +78,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         progress: 0,
         manual: null,
         push: { ...startNewRound(state.push), nextAttemptAt: null },
-        handled: remember(state, event.data.requestId === null ? null : requestKey(event.data.requestId)),
+        applied: withApplied(state, event.data.requestId === null ? null : fact.request(event.data.requestId)),
       };
     case 'PushSucceeded': {
       const pushable = ['RESERVED', 'PUSH_FAILED'].includes(state.status);
@@ -99,6 +87,8 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: pushable ? 'PUSHED_TO_WMS' : state.status,
         outboundNo: state.outboundNo ?? event.data.outboundNo,
         push: { ...afterPushSucceeded(state.push, event.data.attempt), nextAttemptAt: null },
+        pushedTo: pushedTo(state),
+        applied: withApplied(state, fact.pushOutcome(event.data.attempt)),
       };
     }
     case 'PushFailed':
@@ -106,6 +96,8 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         ...state,
         status: state.status === 'RESERVED' ? 'PUSH_FAILED' : state.status,
         push: afterPushFailed(state.push, event.data),
+        pushedTo: pushedTo(state),
+        applied: withApplied(state, fact.pushOutcome(event.data.attempt)),
       };
     case 'PushRetryScheduled':
       return { ...state, status: 'PUSH_FAILED', push: afterRetryScheduled(state.push, event.data) };
@@ -116,7 +108,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: event.data.step === 'PUSH' ? 'RESERVED' : state.status,
         manual: null,
         push: { ...push, nextAttemptAt: null },
-        handled: remember(state, requestKey(event.data.requestId)),
+        applied: withApplied(state, fact.request(event.data.requestId)),
       };
     }
     case 'ManualInterventionRequired':
@@ -132,7 +124,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: holdingStatus({ ...state, outboundNo: event.data.outboundNo }),
         outboundNo: event.data.outboundNo,
         manual: null,
-        handled: remember(state, requestKey(event.data.requestId)),
+        applied: withApplied(state, fact.request(event.data.requestId)),
       };
     case 'WmsProgressRecorded': {
       const progress = Math.max(state.progress, event.data.stage === 'PICKING' ? 1 : 2);
@@ -143,7 +135,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: holding ? state.status : 'IN_PROGRESS',
         manual: holding ? state.manual : null,
         push: { ...state.push, nextAttemptAt: null },
-        handled: remember(state, progressKey(event.data.warehouseCode, event.data.stage)),
+        applied: withApplied(state, fact.progress(event.data.warehouseCode, event.data.stage)),
       };
     }
     case 'ShipmentRecorded': {
@@ -155,7 +147,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         pendingCancel: null,
         statusBeforeCancel: null,
         push: { ...state.push, nextAttemptAt: null },
-        handled: remember(state, shipmentKey(event.data.waybillNo), shipmentContentKey(event.data.waybillNo, event.data.items)),
+        applied: withApplied(state, fact.waybill(event.data.waybillNo), fact.shipment(event.data.waybillNo, event.data.items)),
       };
       return settled(shippedState, 'PARTIALLY_SHIPPED', event.data.recordedAt);
     }
@@ -165,7 +157,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: 'CANCEL_REQUESTED',
         statusBeforeCancel: state.status,
         pendingCancel: event.data.requestId,
-        handled: remember(state, requestKey(event.data.requestId)),
+        applied: withApplied(state, fact.request(event.data.requestId)),
       };
     case 'InterceptFailed':
       return {
@@ -173,17 +165,17 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: state.status === 'CANCEL_REQUESTED' ? (state.statusBeforeCancel ?? holdingStatus(state)) : state.status,
         statusBeforeCancel: null,
         pendingCancel: null,
-        handled: remember(state, interceptKey(event.data.cancelRequestId)),
+        applied: withApplied(state, fact.interceptOutcome(event.data.cancelRequestId)),
       };
     case 'OrderCancelled': {
       const cancelled: OrderState = {
         ...state,
         lines: addTo(state.lines, 'cancelled', totalsBySku(event.data.lines)),
         push: { ...state.push, nextAttemptAt: null },
-        handled: remember(
+        applied: withApplied(
           state,
-          event.data.requestId === null ? null : requestKey(event.data.requestId),
-          state.pendingCancel === null ? null : interceptKey(state.pendingCancel),
+          event.data.requestId === null ? null : fact.request(event.data.requestId),
+          state.pendingCancel === null ? null : fact.interceptOutcome(state.pendingCancel),
         ),
       };
       return settled(cancelled, 'CANCELLED', event.data.cancelledAt);
@@ -193,7 +185,8 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         ...state,
         anomalies: state.anomalies + 1,
         push: event.data.attempt === null ? state.push : afterPushSucceeded(state.push, event.data.attempt),
-        handled: remember(state, ...event.data.factKeys),
+        // an anomaly about a push outcome names it in its factKeys too; its attempt says so regardless
+        applied: withApplied(state, ...event.data.factKeys, event.data.attempt === null ? null : fact.pushOutcome(event.data.attempt)),
       };
   }
 };

@@ -19,4 +19,4 @@ export const reservationReference = (orderNo: string, reservationNo: number): st
 export type * from './commands.ts';
 export type * from './events.ts';
 export type { OrderLine, OrderState, OrderStatus } from './state.ts';
-export { openLines, openQuantity, pushIsDue } from './state.ts';
+export { openLines, openQuantity, orderSkus, pushIsDue, shipmentContext, withdrawalOnCancel, withdrawalOnReroute } from './state.ts';

@@ -1,8 +1,9 @@
 import type { Instant } from '../kernel/instant.ts';
 import { type Line, linesKey } from '../kernel/lines.ts';
+import { type PersistentSet, addKey, emptyMap, hasKey } from '../kernel/persistent-map.ts';
 import { type PushAttempts, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
 import type { Consignee, Placement, Priority, ShortagePolicy, TimeRequirement } from './commands.ts';
-import type { ManualReason } from './events.ts';
+import type { ManualReason, ShipmentContext, Withdrawal } from './events.ts';
 
 export type OrderStatus =
   | 'NONE'
@@ -45,6 +46,8 @@ export type OrderState = Readonly<{
   reservationNo: number;
   outboundNo: string | null;
   push: PushAttempts;
+  /** every warehouse a push went to, answered or not: a lost answer may still have left the order there */
+  pushedTo: readonly string[];
   /** 0 nothing heard, 1 picking, 2 packed */
   progress: number;
   manual: Readonly<{ reason: ManualReason; detail: string }> | null;
@@ -53,8 +56,12 @@ export type OrderState = Readonly<{
   pendingCancel: string | null;
   backorders: number;
   anomalies: number;
-  /** request ids, waybills, reports already applied: their redelivery decides nothing */
-  handled: readonly string[];
+  /**
+   * The facts already applied, each by its key (see `fact`): requests, reports and the outcomes of
+   * our own calls. A persistent set, so applying one more costs O(log n) and leaves every earlier
+   * state as it was; plain data, so the state survives a JSON round trip.
+   */
+  applied: PersistentSet;
   placedAt: Instant | null;
   closedAt: Instant | null;
 }>;
@@ -73,13 +80,14 @@ export const initialOrderState: OrderState = {
   reservationNo: 0,
   outboundNo: null,
   push: noPushAttempts,
+  pushedTo: [],
   progress: 0,
   manual: null,
   statusBeforeCancel: null,
   pendingCancel: null,
   backorders: 0,
   anomalies: 0,
-  handled: [],
+  applied: emptyMap,
   placedAt: null,
   closedAt: null,
 };
@@ -90,8 +98,6 @@ export const openQuantity = (line: OrderLine): number => Math.max(0, line.ordere
 
 export const openLines = (state: OrderState): Line[] =>
   state.lines.filter((line) => openQuantity(line) > 0).map((line) => ({ sku: line.sku, quantity: openQuantity(line) }));
-
-export const hasHandled = (state: OrderState, key: string): boolean => state.handled.includes(key);
 
 /** The WMS has (or had) the order: cancelling it means asking the warehouse to intercept. */
 export const wmsHoldsOrder = (state: OrderState): boolean =>
@@ -110,12 +116,59 @@ export const placementKey = (placement: Placement): string =>
     [placement.policy.allowPartialShip, placement.policy.allowCancel, placement.backorderOf ?? null],
   ]);
 
-export const shipmentKey = (waybillNo: string): string => `waybill:${waybillNo}`;
-export const shipmentContentKey = (waybillNo: string, items: readonly Line[]): string => `waybill:${waybillNo}|${linesKey(items)}`;
-export const requestKey = (requestId: string): string => `request:${requestId}`;
-export const interceptKey = (cancelRequestId: string): string => `intercept:${cancelRequestId}`;
-export const progressKey = (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`;
-export const pushKey = (attempt: number): string => `push:${attempt}`;
+/** The SKUs of the order: what a release gives back, whatever each line still holds. */
+export const orderSkus = (state: OrderState): readonly string[] => state.lines.map((line) => line.sku);
+
+/** A warehouse to tell to drop the order when it moves away: it has the order's number, or a push went there. */
+export const withdrawalOnReroute = (state: OrderState): Withdrawal | null =>
+  state.outboundNo !== null || state.pushedTo.includes(state.warehouseCode)
+    ? { warehouseCode: state.warehouseCode, outboundNo: state.outboundNo }
+    : null;
+
+/**
+ * A warehouse to tell to drop the order when it is cancelled without its intercept (before the
+ * push answered, or by the shortage policy) while a push went there; none after an intercept.
+ */
+export const withdrawalOnCancel = (state: OrderState, requestId: string | null): Withdrawal | null =>
+  (requestId === null || state.pendingCancel !== requestId) && state.pushedTo.includes(state.warehouseCode)
+    ? { warehouseCode: state.warehouseCode, outboundNo: state.outboundNo }
+    : null;
+
+/** What a shipment reported now carries of the order (events.ts `ShipmentContext`). */
+export const shipmentContext = (state: OrderState): ShipmentContext => ({
+  warehouseCode: state.warehouseCode,
+  reservationNo: state.reservationNo,
+  consignee: state.consignee,
+});
+
+/**
+ * The key of each fact whose redelivery the order recognises. Stored events carry some of these
+ * keys (`AnomalyDetected.factKeys`, `StockShortageDetected.reportKey`), so their text never changes.
+ */
+export const fact = {
+  /** an operator's request, by its Idempotency-Key */
+  request: (requestId: string): string => `request:${requestId}`,
+  /** the outcome of push attempt N (attempts are numbered over the order's whole life) */
+  pushOutcome: (attempt: number): string => `push:${attempt}`,
+  /** the outcome of reservation round N: reserved, or short */
+  reservationOutcome: (reservationNo: number): string => `reservation:${reservationNo}`,
+  /** the warehouse's answer to a cancellation's intercept */
+  interceptOutcome: (cancelRequestId: string): string => `intercept:${cancelRequestId}`,
+  progress: (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`,
+  wmsShortage: (warehouseCode: string, lines: readonly Line[]): string => `shortage:${warehouseCode}:${linesKey(lines)}`,
+  /** some shipment under this waybill */
+  waybill: (waybillNo: string): string => `waybill:${waybillNo}`,
+  /** this shipment: the waybill with these items */
+  shipment: (waybillNo: string, items: readonly Line[]): string => `waybill:${waybillNo}|${linesKey(items)}`,
+} as const;
+
+/** Has this fact been applied? The one way the order recognises a redelivered request, report or outcome. */
+export const alreadyApplied = (state: OrderState, key: string): boolean => hasKey(state.applied, key);
+
+/** The applied facts with these added (null: no fact). */
+export const withApplied = (state: OrderState, ...keys: readonly (string | null)[]): PersistentSet =>
+  keys.reduce<PersistentSet>((applied, key) => (key === null ? applied : addKey(applied, key)), state.applied);
+
 export const backorderNo = (orderNo: string, n: number): string => `${orderNo}-BO${n}`;
 
 /** The outbound instruction should go to the WMS now: stock was just reserved, or a retry has come due. */

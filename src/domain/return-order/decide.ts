@@ -140,7 +140,7 @@ const inspect = (command: RecordReturnInspection, state: ReturnState): ReturnEve
     return [{ type: 'AnomalyDetected', data: { kind: 'SECOND_INSPECTION', inspectionNo, lines: copied, inspectedAt, detectedAt: now } }];
   }
   return [
-    { type: 'ReturnInspected', data: { inspectionNo, lines: copied, inspectedAt, recordedAt: now } },
+    { type: 'ReturnInspected', data: { inspectionNo, lines: copied, inspectedAt, recordedAt: now, warehouseCode: created.warehouseCode } },
     ...differences(inspectionNo, created.lines, lines, now),
   ];
 };

@@ -18,7 +18,14 @@ export type ReturnCreated = Message<'ReturnCreated', ReturnCreatedData>;
 
 export type ReturnInspected = Message<
   'ReturnInspected',
-  Readonly<{ inspectionNo: string; lines: readonly InspectionLine[]; inspectedAt: Instant; recordedAt: Instant }>
+  Readonly<{
+    inspectionNo: string;
+    lines: readonly InspectionLine[];
+    inspectedAt: Instant;
+    recordedAt: Instant;
+    /** the return's warehouse, where the inspected units go back to stock (older inspections are completed on read) */
+    warehouseCode: string;
+  }>
 >;
 
 /** What the inspection found against what the return announced, or a second inspection. */

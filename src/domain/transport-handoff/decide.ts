@@ -1,5 +1,5 @@
 /**
- * Handing a confirmed shipment to transport (article §3.2 step 4), one stream per waybill, so the
+ * Handing a confirmed shipment to transport (docs/architecture.md#transport-hand-off), one stream per waybill, so the
  * TMS sees each waybill once however often the WMS calls back. Retries follow the same policy
  * and the same mechanism as pushes to the WMS.
  */

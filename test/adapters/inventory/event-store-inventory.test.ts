@@ -11,7 +11,9 @@ import { newFlow } from '../../../src/application/commands/cause.ts';
 import { handleCommand } from '../../../src/application/commands/handle-command.ts';
 import type { EventStore } from '../../../src/application/ports/event-store.ts';
 import type { StockLevel } from '../../../src/application/ports/inventory.ts';
+import { stockLedgers } from '../../../src/application/commands/aggregates.ts';
 import { fold } from '../../../src/domain/kernel/decider.ts';
+import { readerOf } from '../../support/decode.ts';
 import { Refused } from '../../../src/domain/kernel/refused.ts';
 import {
   type StockCommand,
@@ -45,8 +47,8 @@ const stores: readonly (readonly [string, OpenStore])[] = [
 const send = async (store: EventStore, command: StockCommand): Promise<Refused | null> => {
   try {
     await handleCommand(
-      { store, ids: new RandomIds() },
-      stockLedgerDecider,
+      { store, events: readerOf(store), ids: new RandomIds() },
+      stockLedgers,
       stockStreamName(command.data.warehouseCode, command.data.sku),
       command,
       newFlow('test', now),
@@ -105,7 +107,7 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     for (const command of commands) expect(await send(opened.store, command)).toBeNull();
   };
   const start = async (options: EventStoreInventoryOptions = {}) => {
-    const started = new EventStoreInventory(opened.store, options);
+    const started = new EventStoreInventory(readerOf(opened.store), options);
     inventory = started;
     await started.start();
     return started;
@@ -147,7 +149,7 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
 
   test('the view answers only once started, and a second start changes nothing', async () => {
     await given(receive('WH001', 'SKU001', 1, 'PO1'));
-    const stock = new EventStoreInventory(opened.store);
+    const stock = new EventStoreInventory(readerOf(opened.store));
     inventory = stock;
     await expect(stock.levels()).rejects.toThrow('start()');
     await expect(stock.warehouseCovering([{ sku: 'SKU001', quantity: 1 }], [])).rejects.toThrow('start()');
@@ -161,7 +163,7 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     const failing: EventStore = Object.assign(Object.create(opened.store) as EventStore, {
       subscribe: () => ({ caughtUp: Promise.resolve(), done: Promise.reject(broken), stop: async () => undefined }),
     });
-    const stock = new EventStoreInventory(failing);
+    const stock = new EventStoreInventory(readerOf(failing));
     await stock.start();
     await expect(stock.levels()).rejects.toThrow('stopped following the ledgers');
     await expect(stock.warehouseCovering([{ sku: 'A', quantity: 1 }], [])).rejects.toMatchObject({ cause: broken });
@@ -341,7 +343,7 @@ describe.each(stores)('the view over %s', (_name, open) => {
     'equals folding each ledger directly, after any ledger commands, whether heard while catching up or live',
     async (commands, split) => {
       const { store, close } = open();
-      const live = new EventStoreInventory(store);
+      const live = new EventStoreInventory(readerOf(store));
       try {
         const startAt = split % (commands.length + 1);
         for (const command of commands.slice(0, startAt)) await send(store, command);
@@ -351,7 +353,7 @@ describe.each(stores)('the view over %s', (_name, open) => {
         await vi.waitFor(async () => expect(await live.levels()).toEqual(expected), eventually);
         for (const each of expected) expect(await live.level(each.warehouseCode, each.sku)).toEqual(each);
 
-        const rebuilt = new EventStoreInventory(store);
+        const rebuilt = new EventStoreInventory(readerOf(store));
         await rebuilt.start();
         expect(await rebuilt.levels()).toEqual(expected);
         await rebuilt.stop();

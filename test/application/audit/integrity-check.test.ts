@@ -1,11 +1,12 @@
 /**
  * The integrity check behind `oms verify`: what the deciders write passes it (properties over
- * random lives of each aggregate, through the zod schemas of every event), and each way of
+ * random lives of each aggregate, through the hub's event decoder), and each way of
  * breaking a store by hand is found and named, at the event where it shows.
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { validateEvent } from '../../../src/adapters/audit/event-schemas.ts';
+import { validateMetadata } from '../../../src/adapters/event-codec/metadata.ts';
+import { ZodEventDecoder } from '../../../src/adapters/event-codec/zod-event-decoder.ts';
 import { type IntegrityReport, checkIntegrity } from '../../../src/application/audit/integrity-check.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
 import { type InboundCommand, inboundOrderDecider } from '../../../src/domain/inbound-order/index.ts';
@@ -18,7 +19,7 @@ import { accepted, life, play } from '../../domain/outbound-order/order-model.ts
 import { eventsOf, instantArb, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
 import { storedStream, tampered, withData } from './stored-events.ts';
 
-const check = (events: readonly StoredEvent[]): IntegrityReport => checkIntegrity(events, validateEvent);
+const check = (events: readonly StoredEvent[]): IntegrityReport => checkIntegrity(events, new ZodEventDecoder(), validateMetadata);
 const findings = (report: IntegrityReport) =>
   report.broken.flatMap((stream) => stream.findings.map((finding) => ({ stream: stream.stream, ...finding })));
 const rules = (report: IntegrityReport) => findings(report).map((finding) => finding.rule);
@@ -295,6 +296,118 @@ describe('what the deciders write passes', () => {
       ),
     );
     expect(findings(report)).toEqual([]);
+  });
+});
+
+// ------------------------------------------------------------------ older event shapes
+
+describe('shipments written before they carried the order’s context still verify', () => {
+  /** the shipment as it was stored before it carried warehouseCode, reservationNo and consignee */
+  const olderShape = (event: StoredEvent): StoredEvent =>
+    withData(event, (d) => {
+      const shipment = event.type === 'AnomalyDetected' ? d.shipment : d;
+      if (shipment === null || typeof shipment !== 'object') return;
+      delete shipment.warehouseCode;
+      delete shipment.reservationNo;
+      delete shipment.consignee;
+    });
+  const olderShipments = (events: readonly StoredEvent[]): StoredEvent[] =>
+    events.map((event) => (event.type === 'ShipmentRecorded' || event.type === 'AnomalyDetected' ? olderShape(event) : event));
+
+  test('a ShipmentRecorded without warehouseCode, reservationNo and consignee: clean', () => {
+    const events = olderShipments(order());
+    const shipment = events.find((e) => e.type === 'ShipmentRecorded') as StoredEvent;
+    expect(Object.keys(shipment.data)).not.toContain('warehouseCode');
+    expect(Object.keys(shipment.data)).not.toContain('reservationNo');
+    expect(Object.keys(shipment.data)).not.toContain('consignee');
+    expect(new ZodEventDecoder().decode(shipment).kind).toBe('needs-state-before');
+    const report = check([...events, ...stock()]);
+    expect(report.broken).toEqual([]);
+    expect(report.categories).toEqual({ order: 1, stock: 1 });
+  });
+
+  test('…an older over-shipment is excused by its anomaly as a new one is, and without it is a break', () => {
+    const overShipped = olderShipments(
+      storedStream(
+        'order-OMS202511220001',
+        orderCommands(
+          { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
+          { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
+          { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
+          {
+            type: 'RecordShipment',
+            data: {
+              outboundNo: 'WMS1',
+              waybillNo: 'SF1',
+              carrier: 'SF',
+              items: [{ sku: 'SKU001', quantity: 5 }],
+              shippedAt: at(60),
+              now: at(61),
+            },
+          },
+        ),
+      ),
+    );
+    expect(overShipped.map((e) => e.type).slice(-2)).toEqual(['ShipmentRecorded', 'AnomalyDetected']);
+    expect(check(overShipped).broken).toEqual([]);
+    expect(rules(check(renumbered(overShipped.filter((e) => e.type !== 'AnomalyDetected'))))).toEqual(['shipped ≤ ordered']);
+  });
+
+  test('…an older anomaly carrying its shipment (shipped after the order closed): clean', () => {
+    const shippedAfterClose = olderShipments(
+      storedStream(
+        'order-OMS202511220001',
+        orderCommands(
+          { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
+          { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
+          { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
+          {
+            type: 'RecordShipment',
+            data: {
+              outboundNo: 'WMS1',
+              waybillNo: 'SF1',
+              carrier: 'SF',
+              items: [{ sku: 'SKU001', quantity: 2 }],
+              shippedAt: at(60),
+              now: at(61),
+            },
+          },
+          {
+            type: 'RecordShipment',
+            data: {
+              outboundNo: 'WMS1',
+              waybillNo: 'SF2',
+              carrier: 'SF',
+              items: [{ sku: 'SKU001', quantity: 1 }],
+              shippedAt: at(70),
+              now: at(71),
+            },
+          },
+        ),
+      ),
+    );
+    const anomaly = shippedAfterClose.at(-1) as StoredEvent;
+    expect(anomaly.data).toMatchObject({ kind: 'SHIPPED_AFTER_CLOSE', shipment: { waybillNo: 'SF2' } });
+    expect(Object.keys((anomaly.data as { shipment: object }).shipment)).not.toContain('warehouseCode');
+    expect(check(shippedAfterClose).broken).toEqual([]);
+  });
+
+  test('…and one that breaks its older schema is named as any other', () => {
+    const report = check(
+      tampered(olderShipments(order()), 4, (e) =>
+        withData(e, (d) => {
+          d.items[0].quantity = 0;
+        }),
+      ),
+    );
+    expect(findings(report)).toEqual([
+      expect.objectContaining({
+        revision: '4',
+        type: 'ShipmentRecorded',
+        rule: 'events match their schema',
+        message: expect.stringContaining('data'),
+      }),
+    ]);
   });
 });
 

@@ -6,12 +6,17 @@
 import { describe, expect, test } from 'vitest';
 import { canonicalJson } from '../../../src/application/audit/canonical-json.ts';
 import { exportLine, isAfterStart, isBeforeEnd, isPastEnd, parseBound } from '../../../src/application/audit/export-lines.ts';
-import { orderAt } from '../../../src/application/audit/order-at.ts';
+import { orderAt, readOrderAt } from '../../../src/application/audit/order-at.ts';
+import { EventReader } from '../../../src/application/events/event-reader.ts';
 import { instantAt } from '../../../src/application/audit/point-in-time.ts';
+import { type RecordedEvent, isOfCategory } from '../../../src/application/events/recorded-event.ts';
+import { ZodEventDecoder } from '../../../src/adapters/event-codec/zod-event-decoder.ts';
+import { MemoryEventStore } from '../../../src/adapters/event-store/memory/memory-event-store.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
 import { type OrderCommand, type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
 import { articleOrder, at } from '../../domain/outbound-order/order-fixtures.ts';
 import { eventsOf, run } from '../../support/arbitraries-decider.ts';
+import { decoded } from '../../support/decode.ts';
 import { storedStream } from './stored-events.ts';
 
 const callback = {
@@ -37,13 +42,14 @@ const [placement, reservation, reserved, pushed, shipped] = eventsOf(
     },
   ] satisfies OrderCommand[]),
 ) as [OrderEvent, OrderEvent, OrderEvent, OrderEvent, OrderEvent];
-const events = storedStream('order-OMS202511220001', [
+const stored = storedStream('order-OMS202511220001', [
   { ...placement, recordedAt: at(0), metadata: { correlationId: 'req-1', causationId: 'req-1' } },
   { ...reservation, recordedAt: at(0), metadata: { correlationId: 'req-1', causationId: 'req-1' } },
   { ...reserved, recordedAt: at(1), metadata: { correlationId: 'req-1', causationId: 'stock-event-9' } },
   { ...pushed, recordedAt: at(1), metadata: { correlationId: 'req-1', causationId: 'order-OMS202511220001#2' } },
   { ...shipped, recordedAt: at(60), metadata: { correlationId: 'callback:SF1', causationId: 'callback:SF1', callback } },
 ]);
+const events = stored.map(decoded).filter((event): event is RecordedEvent<'order'> => isOfCategory(event, 'order'));
 
 describe('orderAt: the order as it stood then', () => {
   test('before it was placed there is no order; each later instant shows the prefix of the stream recorded by then', () => {
@@ -83,6 +89,22 @@ describe('orderAt: the order as it stood then', () => {
   });
 });
 
+describe('readOrderAt: the order read from the store, decoded', () => {
+  test('a shipment stored before it carried the order’s context is completed from the order before it', async () => {
+    const store = new MemoryEventStore();
+    const older = stored.map((event) => {
+      if (event.type !== 'ShipmentRecorded') return event;
+      const { warehouseCode: _w, reservationNo: _r, consignee: _c, ...reported } = event.data as Record<string, unknown>;
+      return { ...event, data: reported };
+    });
+    await store.append('order-OMS202511220001', older, 'no_stream');
+    const now = await readOrderAt(new EventReader(store, new ZodEventDecoder()), 'OMS202511220001', null);
+    expect(now).toMatchObject({ later: 0, view: { status: 'SHIPPED', shipments: [{ waybillNo: 'SF1' }] } });
+    expect(now.events[4]?.data).toMatchObject({ waybillNo: 'SF1', warehouseCode: 'WH001', reservationNo: 1, consignee: { name: '张三' } });
+    expect(now.state).toEqual(orderAt('OMS202511220001', events, null).state);
+  });
+});
+
 describe('reading times and bounds', () => {
   test('a time with an offset is kept; a local one is read in the zone; a date is its midnight; nonsense is null', () => {
     expect(instantAt('2025-11-22T10:00:00+08:00', 'Europe/Paris')).toBe('2025-11-22T10:00:00.000+08:00');
@@ -98,7 +120,7 @@ describe('reading times and bounds', () => {
     expect(parseBound('1024/1000', 'Asia/Shanghai')).toEqual({ kind: 'position', position: { commit: 1024n, prepare: 1000n } });
     expect(parseBound('2025-11-22T10:00:00', 'Asia/Shanghai')).toEqual({ kind: 'time', instant: '2025-11-22T10:00:00.000+08:00' });
     expect(parseBound('soon', 'Asia/Shanghai')).toBeNull();
-    const [first, second, third, , fifth] = events as [StoredEvent, StoredEvent, StoredEvent, StoredEvent, StoredEvent];
+    const [first, second, third, , fifth] = stored as [StoredEvent, StoredEvent, StoredEvent, StoredEvent, StoredEvent];
     const from = parseBound(String(second.position.commit), 'UTC');
     if (from === null) throw new Error('a position');
     expect(isAfterStart(first, from)).toBe(false);
@@ -109,7 +131,7 @@ describe('reading times and bounds', () => {
   });
 
   test('an export line: fixed top-level order, sorted keys inside, one line', () => {
-    const line = exportLine({ ...(events[0] as StoredEvent), data: { b: 1, a: { d: [{ z: 1, y: 2 }], c: null } } });
+    const line = exportLine({ ...(stored[0] as StoredEvent), data: { b: 1, a: { d: [{ z: 1, y: 2 }], c: null } } });
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(Object.keys(JSON.parse(line))).toEqual(['stream', 'revision', 'position', 'id', 'type', 'data', 'metadata']);

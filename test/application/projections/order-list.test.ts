@@ -116,7 +116,7 @@ describe('status counts: orders per warehouse, day placed and status, moving wit
       .add(article, ...atTheWms())
       .add(other, placed(secondOrder), {
         type: 'ReservationRequested',
-        data: { reservationNo: 1, warehouseCode: 'WH001', lines: [line('SKU002', 3)] },
+        data: { reservationNo: 1, warehouseCode: 'WH001', lines: [line('SKU002', 3)], supersedes: null },
       })
       .add(article, shipped())
       .add(
@@ -186,7 +186,15 @@ describe('the moments lead times are measured by: placed, pushed, first shipped'
           reroutedAt: at(6),
         },
       },
-      { type: 'ReservationRequested', data: { reservationNo: 2, warehouseCode: 'WH002', lines: [line('SKU001', 2)] } },
+      {
+        type: 'ReservationRequested',
+        data: {
+          reservationNo: 2,
+          warehouseCode: 'WH002',
+          lines: [line('SKU001', 2)],
+          supersedes: { reservationNo: 1, warehouseCode: 'WH001' },
+        },
+      },
       { type: 'StockReserved', data: { reservationNo: 2, warehouseCode: 'WH002', reservedAt: at(7) } },
       pushed(2, 'WMS9', at(8), 'WH002'),
     );

@@ -1,18 +1,58 @@
 /**
- * Projections run in memory, for specs: the row operations applied to maps, exactly as their
+ * Projections run in memory, for specs: the events decoded as the hub reads them (an event of an
+ * older shape completed from its stream's state just before it, as the EventReader does; an event
+ * that does not decode fails the test), the row operations applied to maps exactly as their
  * meaning is written in src/application/projections/projection.ts. The SQLite runner is held to
  * the same answers by a property (test/adapters/projections).
  */
-import type { DomainMessage, StoredEvent } from '../../../src/application/ports/event-store.ts';
+import { ZodEventDecoder } from '../../../src/adapters/event-codec/zod-event-decoder.ts';
+import { type HubEvent, isCategory, isOfCategory } from '../../../src/application/events/recorded-event.ts';
+import type { Completion } from '../../../src/application/ports/event-decoder.ts';
+import { type DomainMessage, type StoredEvent, categoryOf } from '../../../src/application/ports/event-store.ts';
 import { reportingCalendar } from '../../../src/application/projections/calendar.ts';
 import type { AnyTable, Projection, ReadRow, Row, RowOperation } from '../../../src/application/projections/projection.ts';
+import { fold } from '../../../src/domain/kernel/decider.ts';
+import { inboundOrderDecider } from '../../../src/domain/inbound-order/index.ts';
+import { outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { returnOrderDecider } from '../../../src/domain/return-order/index.ts';
+
+const decoder = new ZodEventDecoder();
+
+/** An event of an older shape, completed from the events of its stream before it (decoded already). */
+const completed = (completion: Completion, earlier: readonly HubEvent[]): HubEvent => {
+  switch (completion.category) {
+    case 'order':
+      return completion.complete(
+        fold(
+          outboundOrder,
+          earlier.filter((e) => isOfCategory(e, 'order')),
+        ),
+      );
+    case 'inbound':
+      return completion.complete(
+        fold(
+          inboundOrderDecider,
+          earlier.filter((e) => isOfCategory(e, 'inbound')),
+        ),
+      );
+    case 'return':
+      return completion.complete(
+        fold(
+          returnOrderDecider,
+          earlier.filter((e) => isOfCategory(e, 'return')),
+        ),
+      );
+  }
+};
 
 export type Tables = ReadonlyMap<string, ReadonlyMap<string, Row>>;
 
 const keyOf = (table: AnyTable, key: Row): string => JSON.stringify(table.key.map((k) => key[k]));
 
-/** Runs a projection over events, in order; answers every table's rows by key. */
-export const project = (projection: Projection, events: readonly StoredEvent[], zone = 'Asia/Shanghai'): Tables => {
+export type Projector = Readonly<{ feed: (events: readonly StoredEvent[]) => void; tables: Tables }>;
+
+/** A projection fed events (stored, as the store hands them over) a few at a time: its tables after each feed. */
+export const projector = (projection: Projection, zone = 'Asia/Shanghai'): Projector => {
   const tables = new Map(projection.tables.map((t) => [t.name, new Map<string, Row>()]));
   const definitions = new Map(projection.tables.map((t) => [t.name, t]));
   const context = reportingCalendar(zone);
@@ -34,12 +74,32 @@ export const project = (projection: Projection, events: readonly StoredEvent[], 
       rows.set(id, row);
     }
   };
-  for (const event of events) {
-    const category = event.stream.slice(0, Math.max(0, event.stream.indexOf('-')));
-    if (!projection.categories.includes(category)) continue;
-    for (const operation of projection.evolve(event, read, context)) apply(operation);
-  }
-  return tables;
+  const streams = new Map<string, HubEvent[]>();
+  const decode = (stored: StoredEvent): HubEvent => {
+    const earlier = streams.get(stored.stream) ?? [];
+    streams.set(stored.stream, earlier);
+    const decoding = decoder.decode(stored);
+    if (decoding.kind === 'undecodable')
+      throw new Error(`${stored.type} at ${stored.stream}@${stored.revision}: ${decoding.problems.join('; ')}`);
+    const event = decoding.kind === 'decoded' ? decoding.event : completed(decoding.completion, earlier);
+    earlier.push(event);
+    return event;
+  };
+  const feed = (events: readonly StoredEvent[]) => {
+    for (const stored of events) {
+      const category = categoryOf(stored.stream);
+      if (!isCategory(category) || !projection.categories.includes(category)) continue;
+      for (const operation of projection.evolve(decode(stored), read, context)) apply(operation);
+    }
+  };
+  return { feed, tables };
+};
+
+/** Runs a projection over events (stored, as the store hands them over), in order; answers every table's rows by key. */
+export const project = (projection: Projection, events: readonly StoredEvent[], zone = 'Asia/Shanghai'): Tables => {
+  const run = projector(projection, zone);
+  run.feed(events);
+  return run.tables;
 };
 
 /** The rows of one table, in key order. */

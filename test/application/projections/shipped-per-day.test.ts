@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { ordersProjection } from '../../../src/application/projections/orders.ts';
 import { shippedPerDay } from '../../../src/application/projections/shipped-per-day.ts';
 import { orderStreamName } from '../../../src/domain/outbound-order/index.ts';
-import { anomaly, articleOrder, articleShipment, at, atTheWms, line, shipped } from '../../domain/outbound-order/order-fixtures.ts';
+import {
+  anomaly,
+  articleOrder,
+  articleShipment,
+  at,
+  atTheWms,
+  line,
+  shipped,
+  withContext,
+} from '../../domain/outbound-order/order-fixtures.ts';
 import { EventLog, project, rowsOf } from './projection-harness.ts';
 
 const rows = (log: EventLog) => rowsOf(project(ordersProjection, log.all()), shippedPerDay.name);
@@ -44,7 +53,7 @@ describe('shipped quantity per day, warehouse and SKU', () => {
     const log = new EventLog().add(
       orderStreamName(first.orderNo),
       ...atTheWms(first),
-      anomaly('SHIPPED_AFTER_CANCEL', 'late', at(50), { shipment: late, warehouseCode: 'WH002' }),
+      anomaly('SHIPPED_AFTER_CANCEL', 'late', at(50), { shipment: withContext(late, { warehouseCode: 'WH002' }), warehouseCode: 'WH002' }),
     );
     expect(rows(log)).toEqual([{ day: '2025-11-24', warehouseCode: 'WH002', sku: 'SKU001', quantity: 2, shipments: 1 }]);
   });

@@ -73,7 +73,13 @@ const retryRequested = (requestId: string, attempt: number): InboundEvent => ({
 });
 const received = (receiptNo: string, lines: Line[]): InboundEvent => ({
   type: 'InboundReceived',
-  data: { receiptNo, lines, receivedAt: '2025-11-23T10:00:00+08:00', recordedAt: now },
+  data: {
+    receiptNo,
+    lines,
+    receivedAt: '2025-11-23T10:00:00+08:00',
+    recordedAt: now,
+    destination: { warehouseCode: 'WH001', kind: 'PURCHASE' },
+  },
 });
 const discrepancy = (
   sku: string,
@@ -306,6 +312,7 @@ describe('an inbound order', () => {
               lines: [line('SKU001', 1)],
               receivedAt: '2025-11-23T10:00:00+08:00',
               detectedAt: now,
+              destination: { warehouseCode: 'WH001', kind: 'PURCHASE' },
             },
           },
         ]);

@@ -21,12 +21,20 @@ import {
   retryScheduled,
   shipped,
   twoLineOrder,
+  withContext,
 } from './order-fixtures.ts';
 
 const { given } = specFor(outboundOrder);
-const cancelled = (lines: ReturnType<typeof line>[], reason: string, when: string, requestId: string | null = 'cancel-1'): OrderEvent => ({
+const cancelled = (
+  lines: ReturnType<typeof line>[],
+  reason: string,
+  when: string,
+  requestId: string | null = 'cancel-1',
+  withdrawFrom: Readonly<{ warehouseCode: string; outboundNo: string | null }> | null = null,
+  skus: readonly string[] = ['SKU001'],
+): OrderEvent => ({
   type: 'OrderCancelled',
-  data: { requestId, reason, lines, warehouseCode: 'WH001', reservationNo: 1, cancelledAt: when },
+  data: { requestId, reason, lines, warehouseCode: 'WH001', reservationNo: 1, skus, withdrawFrom, cancelledAt: when },
 });
 
 describe('cancelling before the WMS has the order', () => {
@@ -83,7 +91,12 @@ describe('cancelling while the WMS has the order', () => {
     const history = [...atTheWms(order), shipped(first), cancellationRequested()];
     const state = given(history)
       .when(intercept('cancel-1', true))
-      .then([cancelled([line('SKU002', 3)], 'intercepted by the warehouse: stopped before packing', at(4))]);
+      .then([
+        cancelled([line('SKU002', 3)], 'intercepted by the warehouse: stopped before packing', at(4), 'cancel-1', null, [
+          'SKU001',
+          'SKU002',
+        ]),
+      ]);
     expect(state).toMatchObject({
       status: 'SHIPPED',
       lines: [
@@ -124,7 +137,7 @@ describe('cancelling while the WMS has the order', () => {
       .then([
         anomaly('SHIPPED_AFTER_CANCEL', 'waybill SF1234567890 shipped after the order was CANCELLED', at(10), {
           factKeys: ['waybill:SF1234567890', 'waybill:SF1234567890|SKU001=2'],
-          shipment: articleShipment(),
+          shipment: withContext(articleShipment()),
         }),
       ]);
   });
@@ -145,6 +158,8 @@ describe('rerouting by hand', () => {
             toWarehouse: 'WH002',
             previousOutboundNo: null,
             previousReservationNo: 1,
+            skus: ['SKU001'],
+            withdrawFrom: { warehouseCode: 'WH001', outboundNo: null },
             reason: 'WH001 is down',
             reroutedAt: at(30),
           },
@@ -155,7 +170,7 @@ describe('rerouting by hand', () => {
             reservationNo: 2,
             warehouseCode: 'WH002',
             lines: [line('SKU001', 2)],
-            supersedes: { reservationNo: 1, warehouseCode: 'WH001' },
+            supersedes: { reservationNo: 1, warehouseCode: 'WH001', skus: ['SKU001'] },
           },
         },
       ]);

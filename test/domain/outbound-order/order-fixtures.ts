@@ -8,8 +8,10 @@ import type {
   OrderCommand,
   OrderEvent,
   Placement,
-  ShortagePolicy,
+  ReportedShipment,
   Shipment,
+  ShipmentContext,
+  ShortagePolicy,
 } from '../../../src/domain/outbound-order/index.ts';
 
 export const T0 = '2025-11-22T02:00:00.000Z';
@@ -61,7 +63,7 @@ export const wmsShort = (lines: Line[], alternativeWarehouse: string | null = nu
   type: 'RecordWmsShortage',
   data: { warehouseCode, lines, alternativeWarehouse, now: at(6) },
 });
-export const articleShipment = (overrides: Partial<Shipment> = {}): Shipment => ({
+export const articleShipment = (overrides: Partial<ReportedShipment> = {}): ReportedShipment => ({
   outboundNo: 'WMS202511220001',
   waybillNo: 'SF1234567890',
   carrier: '顺丰速运',
@@ -69,7 +71,7 @@ export const articleShipment = (overrides: Partial<Shipment> = {}): Shipment => 
   shippedAt: '2025-11-22T10:00:00.000+08:00',
   ...overrides,
 });
-export const recordShipment = (shipment: Shipment = articleShipment(), now = at(10)): OrderCommand => ({
+export const recordShipment = (shipment: ReportedShipment = articleShipment(), now = at(10)): OrderCommand => ({
   type: 'RecordShipment',
   data: { ...shipment, now },
 });
@@ -104,13 +106,14 @@ export const reservationRequested = (
   lines: Line[],
   warehouseCode = 'WH001',
   previousWarehouse = 'WH001',
+  orderSkus: readonly string[] = lines.map((l) => l.sku),
 ): OrderEvent => ({
   type: 'ReservationRequested',
   data: {
     reservationNo,
     warehouseCode,
     lines,
-    supersedes: reservationNo === 1 ? null : { reservationNo: reservationNo - 1, warehouseCode: previousWarehouse },
+    supersedes: reservationNo === 1 ? null : { reservationNo: reservationNo - 1, warehouseCode: previousWarehouse, skus: orderSkus },
   },
 });
 export const reserved = (reservationNo = 1, warehouseCode = 'WH001', now = at(1)): OrderEvent => ({
@@ -126,9 +129,21 @@ export const failed = (attempt: number, now: string, retryable = true): OrderEve
   data: { attempt, error: retryable ? 'HTTP 503' : 'HTTP 400 invalid consignee', retryable, failedAt: now },
 });
 export const retryScheduled = (attempt: number, dueAt: string): OrderEvent => ({ type: 'PushRetryScheduled', data: { attempt, dueAt } });
-export const shipped = (shipment: Shipment = articleShipment(), now = at(10)): OrderEvent => ({
+/** A reported shipment as the order records it: with the order's context (the article's order, first reservation, by default). */
+export const withContext = (shipment: ReportedShipment, context: Partial<ShipmentContext> = {}): Shipment => ({
+  ...shipment,
+  warehouseCode: 'WH001',
+  reservationNo: 1,
+  consignee: articleOrder().consignee,
+  ...context,
+});
+export const shipped = (
+  shipment: ReportedShipment = articleShipment(),
+  now = at(10),
+  context: Partial<ShipmentContext> = {},
+): OrderEvent => ({
   type: 'ShipmentRecorded',
-  data: { ...shipment, recordedAt: now },
+  data: { ...withContext(shipment, context), recordedAt: now },
 });
 export const picking = (now = at(5)): OrderEvent => ({
   type: 'WmsProgressRecorded',

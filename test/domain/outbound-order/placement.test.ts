@@ -73,6 +73,19 @@ describe('reserving stock', () => {
       .thenNothing();
   });
 
+  it('a round has one outcome: once reserved, a shortage report for it is no news', () => {
+    const reserved = {
+      type: 'StockReserved',
+      data: { reservationNo: 1, warehouseCode: 'WH001', reservedAt: '2025-11-22T02:01:00.000Z' },
+    } as const;
+    given([...history, reserved])
+      .when(stockShort([{ sku: 'SKU001', requested: 2, available: 0 }]))
+      .thenNothing();
+    given([...history, reserved])
+      .when(stockReserved(1))
+      .thenNothing();
+  });
+
   it('with no policy and no other warehouse, asks a person', () => {
     given(history)
       .when(stockShort([{ sku: 'SKU001', requested: 2, available: 1 }]))

@@ -32,6 +32,14 @@ describe('outbound order properties', () => {
     expect(fold(outboundOrder, stored)).toEqual(fold(outboundOrder, events));
   });
 
+  test.prop([life], runs)('(2b) the state survives a JSON round trip, and decides the same after it', (lifeOf) => {
+    for (const turn of play(lifeOf)) {
+      const stored = JSON.parse(JSON.stringify(turn.before)) as OrderState;
+      expect(stored).toEqual(turn.before);
+      expect(decideOrNothing(turn.command, stored)).toEqual(decideOrNothing(turn.command, turn.before));
+    }
+  });
+
   test.prop([life], runs)('(3) quantities add up after every step', (lifeOf) => {
     for (const { after } of play(lifeOf)) {
       for (const line of after.lines) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
 import {
   anomaly,
@@ -19,7 +19,7 @@ const { given } = specFor(outboundOrder);
 const manual = (reason: 'PUSH_ATTEMPTS_EXHAUSTED' | 'PUSH_REJECTED', detail: string, when: string) =>
   ({ type: 'ManualInterventionRequired', data: { reason, detail, at: when } }) as const;
 
-describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
+describe('pushing the order to the WMS (docs/contracts.md#outbound-instruction, #retry-policy)', () => {
   it('keeps the outboundNo the WMS answered and becomes PUSHED_TO_WMS', () => {
     const state = given(placedAndReserved())
       .when(pushOk(1))
@@ -59,6 +59,37 @@ describe('pushing the order to the WMS (article §3.1, §4.2)', () => {
 
   it('refuses an outcome for an attempt that has not been made', () => {
     given(placedAndReserved()).when(pushOk(3)).thenRefused('ATTEMPT_OUT_OF_SEQUENCE');
+  });
+
+  it('ignores an outcome for a number no attempt can have: 0, or one skipped by an outcome recorded after close', () => {
+    given(placedAndReserved()).when(pushOk(0)).thenNothing();
+    given(placedAndReserved())
+      .when(pushFailed(0, at(2)))
+      .thenNothing();
+    const cancelled: OrderEvent = {
+      type: 'OrderCancelled',
+      data: {
+        requestId: 'cancel-1',
+        reason: 'customer',
+        lines: [{ sku: 'SKU001', quantity: 2 }],
+        warehouseCode: 'WH001',
+        reservationNo: 1,
+        skus: ['SKU001'],
+        withdrawFrom: null,
+        cancelledAt: at(2),
+      },
+    };
+    const lateAnswer = anomaly('PUSHED_AFTER_CLOSE', 'WH001 accepted order OMS202511220001 as WMS-LATE after it was CANCELLED', at(3), {
+      factKeys: ['push:3'],
+      attempt: 3,
+      outboundNo: 'WMS-LATE',
+    });
+    given([...placedAndReserved(), cancelled])
+      .when(pushOk(3, 'WMS-LATE', 'WH001', at(3)))
+      .then([lateAnswer]);
+    given([...placedAndReserved(), cancelled, lateAnswer])
+      .when(pushOk(2, 'WMS-LATE', 'WH001', at(4)))
+      .thenNothing();
   });
 
   it('flags a second, different outboundNo for the same order and keeps the first', () => {

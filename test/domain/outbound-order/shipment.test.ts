@@ -14,6 +14,7 @@ import {
   recordShipment,
   shipped,
   twoLineOrder,
+  withContext,
 } from './order-fixtures.ts';
 
 const { given } = specFor(outboundOrder);
@@ -33,7 +34,7 @@ describe('the WMS reports progress', () => {
   });
 });
 
-describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
+describe('the WMS confirms the shipment (docs/contracts.md#shipment-callback)', () => {
   it('records waybill, carrier, the actual items and ship time; the order is SHIPPED', () => {
     const state = given([...atTheWms(), picking()])
       .when(recordShipment())
@@ -112,9 +113,29 @@ describe('the WMS confirms the shipment (article §2.2, §3.2)', () => {
       .then([
         anomaly('SHIPPED_AFTER_CLOSE', 'waybill SF999 shipped after the order was SHIPPED', at(40), {
           factKeys: ['waybill:SF999', 'waybill:SF999|SKU001=2'],
-          shipment: late,
+          shipment: withContext(late),
         }),
       ]);
+  });
+
+  it('a shipment may name a SKU once per batch: its lines are summed per SKU', () => {
+    const perBatch = articleShipment({
+      items: [
+        { sku: 'SKU001', quantity: 1, batchNo: 'BATCH001' },
+        { sku: 'SKU001', quantity: 1, batchNo: 'BATCH002' },
+      ],
+    });
+    const state = given(atTheWms())
+      .when(recordShipment(perBatch))
+      .then([shipped(perBatch)]);
+    expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ sku: 'SKU001', ordered: 2, shipped: 2 }] });
+  });
+
+  it('refuses a blank SKU or a quantity that is not a positive whole number, naming the field', () => {
+    const refusal = given(atTheWms())
+      .when(recordShipment(articleShipment({ items: [line(' ', 1), line('SKU001', 0)] })))
+      .thenRefused('INVALID_COMMAND');
+    expect(refusal.details.map((d) => d.path)).toEqual(['items[0].sku', 'items[1].quantity']);
   });
 
   it('refuses a malformed report (no items, blank waybill)', () => {

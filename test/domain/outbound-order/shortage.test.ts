@@ -39,7 +39,7 @@ const backorder = (lines: ReturnType<typeof line>[], when: string, heldUnderRese
   data: { backorderNo: 'OMS202511220001-BO1', warehouseCode: 'WH001', lines, heldUnderReservation, createdAt: when },
 });
 
-describe('short of stock at reservation (article §5.1)', () => {
+describe('short of stock at reservation (docs/architecture.md#shortage-policy)', () => {
   const sku2Short = [
     { sku: 'SKU001', requested: 2, available: 5 },
     { sku: 'SKU002', requested: 3, available: 1 },
@@ -85,6 +85,8 @@ describe('short of stock at reservation (article §5.1)', () => {
             lines: [line('SKU001', 2), line('SKU002', 3)],
             warehouseCode: 'WH001',
             reservationNo: 1,
+            skus: ['SKU001', 'SKU002'],
+            withdrawFrom: null,
             cancelledAt: at(1),
           },
         },
@@ -105,6 +107,8 @@ describe('short of stock at reservation (article §5.1)', () => {
             toWarehouse: 'WH002',
             previousOutboundNo: null,
             previousReservationNo: 1,
+            skus: ['SKU001', 'SKU002'],
+            withdrawFrom: null,
             reason: 'OUT_OF_STOCK: short of SKU002×2 at WH001',
             reroutedAt: at(1),
           },
@@ -173,6 +177,8 @@ describe('short of stock reported by the WMS', () => {
             toWarehouse: 'WH002',
             previousOutboundNo: 'WMS202511220001',
             previousReservationNo: 1,
+            skus: ['SKU001', 'SKU002'],
+            withdrawFrom: { warehouseCode: 'WH001', outboundNo: 'WMS202511220001' },
             reason: 'OUT_OF_STOCK: short of SKU002×3 at WH001',
             reroutedAt: at(6),
           },

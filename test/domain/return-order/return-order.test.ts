@@ -55,7 +55,7 @@ const created = (lines: ReturnLine[] = [line('SKU001', 2)], alreadyReturned = {}
 });
 const inspectedEvent = (inspectionNo: string, lines: InspectionLine[]): ReturnEvent => ({
   type: 'ReturnInspected',
-  data: { inspectionNo, lines, inspectedAt, recordedAt: now },
+  data: { inspectionNo, lines, inspectedAt, recordedAt: now, warehouseCode: 'WH001' },
 });
 const difference = (
   kind: 'SHORT' | 'OVER' | 'UNKNOWN_SKU',

@@ -1,7 +1,8 @@
+import { inboundOrders, orders } from '../../../application/commands/aggregates.ts';
 import type { z } from 'zod';
 import { Refused } from '../../../domain/kernel/refused.ts';
-import { inboundOrderDecider, inboundStreamName } from '../../../domain/inbound-order/index.ts';
-import { orderStreamName, outboundOrder } from '../../../domain/outbound-order/index.ts';
+import { inboundStreamName } from '../../../domain/inbound-order/index.ts';
+import { orderStreamName } from '../../../domain/outbound-order/index.ts';
 import { keepUnappliedCallback } from '../../../application/callbacks/keep-unapplied-callback.ts';
 import type { Dependencies } from '../../../application/dependencies.ts';
 import type {
@@ -118,13 +119,14 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       method: 'post',
       path: '/api/oms/outbound/callback',
       tag: 'warehouse callbacks',
-      summary: 'Goods left the warehouse (article §2.2, byte for byte): one call per waybill; a partial shipment sends several',
+      summary:
+        'Goods left the warehouse (the article body, byte for byte: docs/contracts.md#shipment-callback): one call per waybill; a partial shipment sends several',
       description: `${description} \`shippedTime\` without an offset is read in the warehouse's zone (default Asia/Shanghai).`,
       body: outboundCallback,
       answers,
       handle: async (input) => {
         const body = parsed(outboundCallback, input.body);
-        const order = await loadState(ctx.deps, outboundOrder, orderStreamName(body.orderNo));
+        const order = await loadState(ctx.deps, orders, orderStreamName(body.orderNo));
         const shippedAt = timeIn(ctx, body.shippedTime, order.status === 'NONE' ? null : order.warehouseCode, 'shippedTime');
         return applying(
           ctx,
@@ -179,7 +181,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       path: '/api/oms/outbound/shortage',
       tag: 'warehouse callbacks',
       summary:
-        "The warehouse cannot ship these quantities: the order's policy decides (article §5.1: partial ship + backorder, cancel + release, reroute, else a person)",
+        "The warehouse cannot ship these quantities: the order's policy decides (docs/architecture.md#shortage-policy: partial ship + backorder, cancel + release, reroute, else a person)",
       description,
       body: outboundShortageCallback,
       answers,
@@ -218,7 +220,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           input.body,
           keyOf(body),
           async (deps) => {
-            const known = await loadState(deps, inboundOrderDecider, inboundStreamName(body.inboundNo));
+            const known = await loadState(deps, inboundOrders, inboundStreamName(body.inboundNo));
             if (known.inbound === null) throw new Refused('INBOUND_NOT_FOUND', `no inbound ${body.inboundNo}`);
             return recordReceipt(
               deps,

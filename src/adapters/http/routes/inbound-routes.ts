@@ -1,4 +1,5 @@
-import { inboundOrderDecider, inboundStreamName } from '../../../domain/inbound-order/index.ts';
+import { inboundOrders } from '../../../application/commands/aggregates.ts';
+import { inboundStreamName } from '../../../domain/inbound-order/index.ts';
 import { loadState } from '../../../application/commands/handle-command.ts';
 import { createPurchaseInbound } from '../../../application/inbound/create-inbound.ts';
 import { retryInboundPush } from '../../../application/inbound/retry-inbound-push.ts';
@@ -9,7 +10,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const inboundOf = async (ctx: HttpContext, inboundNo: string) => {
-  const state = await loadState(ctx.deps, inboundOrderDecider, inboundStreamName(inboundNo));
+  const state = await loadState(ctx.deps, inboundOrders, inboundStreamName(inboundNo));
   if (state.inbound === null) throw new HttpProblem(404, `no inbound ${inboundNo}`);
   const { inbound, status, wmsInboundNo, push, received, anomalies } = state;
   return {

@@ -13,7 +13,7 @@ import { cancelBody, orderIntake, rerouteBody, resolveBody, retryBody } from '..
 import type { Route, RouteInput } from '../route.ts';
 
 const viewOf = async (ctx: HttpContext, orderNo: string) => {
-  const view = orderView(await ctx.deps.store.readStream(orderStreamName(orderNo)));
+  const view = orderView(await ctx.deps.events.readStream('order', orderStreamName(orderNo)));
   if (view === null) throw new HttpProblem(404, `no order ${orderNo}`);
   return view;
 };
@@ -50,7 +50,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
     method: 'post',
     path: '/api/oms/orders',
     tag: 'orders',
-    summary: 'Take an order from a sales channel (article §2.1 body, plus the shortage policy)',
+    summary: 'Take an order from a sales channel (the article body, plus the shortage policy: docs/contracts.md#order-intake)',
     description:
       'The same orderNo with the same body again answers 200 with the order as it stands (nothing new happens); with a different body, 409. Stock is reserved and the order pushed to the WMS in the background.',
     body: orderIntake,
@@ -79,7 +79,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
     handle: async (input) => {
       const { at } = parseInput(orderAtQuery(ctx.zoneOf(null)), input.query ?? {}, 'query');
       if (at === undefined) return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
-      const { view } = await readOrderAt(ctx.deps.store, orderNoOf(input), at);
+      const { view } = await readOrderAt(ctx.deps.events, orderNoOf(input), at);
       if (view === null) throw new HttpProblem(404, `no order ${orderNoOf(input)} at ${at}`);
       return { status: 200, data: { ...view, asOf: at } };
     },

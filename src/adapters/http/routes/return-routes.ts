@@ -1,4 +1,5 @@
-import { returnOrderDecider, returnStreamName } from '../../../domain/return-order/index.ts';
+import { returnOrders } from '../../../application/commands/aggregates.ts';
+import { returnStreamName } from '../../../domain/return-order/index.ts';
 import { loadState } from '../../../application/commands/handle-command.ts';
 import { closeReturn } from '../../../application/returns/close-return.ts';
 import { createReturn } from '../../../application/returns/create-return.ts';
@@ -9,7 +10,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const returnOf = async (ctx: HttpContext, returnNo: string) => {
-  const state = await loadState(ctx.deps, returnOrderDecider, returnStreamName(returnNo));
+  const state = await loadState(ctx.deps, returnOrders, returnStreamName(returnNo));
   if (state.created === null) throw new HttpProblem(404, `no return ${returnNo}`);
   return { ...state.created, status: state.status, returned: state.returned, anomalies: state.anomalies };
 };

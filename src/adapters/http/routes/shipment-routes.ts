@@ -1,4 +1,5 @@
-import { shipmentStreamName, transportHandOff } from '../../../domain/transport-handoff/index.ts';
+import { handOffs } from '../../../application/commands/aggregates.ts';
+import { shipmentStreamName } from '../../../domain/transport-handoff/index.ts';
 import { loadState } from '../../../application/commands/handle-command.ts';
 import { retryHandOff } from '../../../application/transport/retry-hand-off.ts';
 import { HttpProblem } from '../answer.ts';
@@ -8,7 +9,7 @@ import { parseInput } from '../parse-input.ts';
 import type { Route } from '../route.ts';
 
 const shipmentOf = async (ctx: HttpContext, waybillNo: string) => {
-  const state = await loadState(ctx.deps, transportHandOff, shipmentStreamName(waybillNo));
+  const state = await loadState(ctx.deps, handOffs, shipmentStreamName(waybillNo));
   if (state.shipment === null) throw new HttpProblem(404, `no shipment ${waybillNo}`);
   return {
     ...state.shipment,

@@ -1,0 +1,153 @@
+/**
+ * The projections' rows and checkpoints in a SQLite file (DESIGN §5: read models live in SQLite
+ * whatever the event store). Each projection has a row in `projection_checkpoints`: its version,
+ * zone, tables' fingerprint, checkpoint, and the generation of its tables (index names carry it,
+ * so that a rebuilt table's indexes never clash with the live one's).
+ *
+ * Fresh tables are `<table>__rebuild`, filled beside the live ones, indexed at the end, and
+ * swapped in with one transaction of renames: readers keep the old tables until that commit.
+ */
+import type Database from 'better-sqlite3';
+import { type Position, positionToString } from '../../application/ports/event-store.ts';
+import type { Projection } from '../../application/projections/projection.ts';
+import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
+import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
+import { RowBatch, TableWriter, type Writers, createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+
+export type StateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
+
+const META = `
+  CREATE TABLE IF NOT EXISTS projection_checkpoints (
+    name        TEXT PRIMARY KEY,
+    version     INTEGER NOT NULL,
+    zone        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    position    TEXT,
+    generation  INTEGER NOT NULL,
+    tables      TEXT NOT NULL
+  )
+`;
+
+const REBUILD_SUFFIX = '__rebuild';
+
+export class SqliteProjectionStore implements ProjectionStore {
+  private readonly statements;
+  private liveWriters: Writers;
+
+  /** Makes sure every projection's tables exist as its definition says; one whose version, tables or zone changed starts again empty. */
+  constructor(
+    private readonly db: Database.Database,
+    private readonly zone: string,
+    private readonly projections: readonly Projection[],
+    synchronous: 'NORMAL' | 'FULL',
+  ) {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${synchronous}`);
+    db.pragma('busy_timeout = 10000');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    db.exec(META);
+    this.statements = {
+      states: db.prepare<[], StateRow>('SELECT * FROM projection_checkpoints'),
+      state: db.prepare<[string], StateRow>('SELECT * FROM projection_checkpoints WHERE name = ?'),
+      saveState: db.prepare<[string, number, string, string, string | null, number, string]>(
+        `INSERT INTO projection_checkpoints (name, version, zone, fingerprint, position, generation, tables) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version, zone = excluded.zone, fingerprint = excluded.fingerprint,
+           position = excluded.position, generation = excluded.generation, tables = excluded.tables`,
+      ),
+      savePosition: db.prepare<[string, string]>('UPDATE projection_checkpoints SET position = ? WHERE name = ?'),
+    };
+    for (const projection of projections) this.prepare(projection);
+    this.liveWriters = this.writersFor(projections, '');
+  }
+
+  checkpoints(): Map<string, Checkpoint> {
+    const rows = new Map(this.statements.states.all().map((row) => [row.name, row]));
+    return new Map(this.projections.map((p) => [p.name, parseCheckpoint(rows.get(p.name)?.position ?? null)]));
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work).immediate();
+  }
+
+  liveRows(): RowSink {
+    return new RowBatch(this.liveWriters);
+  }
+
+  saveCheckpoint(projection: string, position: Position): void {
+    this.statements.savePosition.run(positionToString(position), projection);
+  }
+
+  freshTables(projections: readonly Projection[]): FreshTables {
+    const generations = new Map(projections.map((p) => [p.name, (this.statements.state.get(p.name)?.generation ?? 0) + 1]));
+    const generationOf = (projection: Projection) => generations.get(projection.name) as number;
+    this.transaction(() => {
+      for (const projection of projections)
+        for (const t of projection.tables) {
+          this.db.exec(`DROP TABLE IF EXISTS ${quote(t.name + REBUILD_SUFFIX)}`);
+          this.db.exec(createTableSql(t, t.name + REBUILD_SUFFIX));
+        }
+    });
+    const rows = new RowBatch(this.writersFor(projections, REBUILD_SUFFIX), true);
+    const swapIn = (checkpoints: ReadonlyMap<string, Checkpoint>): void => {
+      for (const projection of projections)
+        for (const t of projection.tables)
+          for (const sql of createIndexSql(t, t.name + REBUILD_SUFFIX, generationOf(projection))) this.db.exec(sql);
+      this.transaction(() => {
+        for (const projection of projections) {
+          const previous = this.statements.state.get(projection.name);
+          const names = new Set(projection.tables.map((t) => t.name));
+          const obsolete = previous === undefined ? [] : (JSON.parse(previous.tables) as string[]).filter((name) => !names.has(name));
+          for (const name of obsolete) this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+          for (const t of projection.tables) {
+            this.db.exec(`DROP TABLE IF EXISTS ${quote(t.name)}`);
+            this.db.exec(`ALTER TABLE ${quote(t.name + REBUILD_SUFFIX)} RENAME TO ${quote(t.name)}`);
+          }
+          this.saveState(projection, checkpoints.get(projection.name) ?? null, generationOf(projection));
+        }
+      });
+      // the live statements were prepared on the tables just dropped
+      this.liveWriters = this.writersFor(this.projections, '');
+    };
+    return { rows, swapIn };
+  }
+
+  private prepare(projection: Projection): void {
+    const fingerprint = tablesFingerprint(projection.tables);
+    this.transaction(() => {
+      const state = this.statements.state.get(projection.name);
+      const current =
+        state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
+      const generation = current ? state.generation : (state?.generation ?? 0) + 1;
+      if (!current) {
+        const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
+        for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
+          this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+        this.saveState(projection, null, generation);
+      }
+      for (const t of projection.tables) {
+        this.db.exec(createTableSql(t, t.name));
+        for (const sql of createIndexSql(t, t.name, generation)) this.db.exec(sql);
+      }
+    });
+  }
+
+  private saveState(projection: Projection, position: Checkpoint, generation: number): void {
+    this.statements.saveState.run(
+      projection.name,
+      projection.version,
+      this.zone,
+      tablesFingerprint(projection.tables),
+      formatCheckpoint(position),
+      generation,
+      JSON.stringify(projection.tables.map((t) => t.name)),
+    );
+  }
+
+  private writersFor(projections: readonly Projection[], suffix: string): Writers {
+    const writers = new Map<string, TableWriter>();
+    for (const projection of projections)
+      for (const t of projection.tables) writers.set(t.name, new TableWriter(this.db, t, t.name + suffix));
+    return writers;
+  }
+}
