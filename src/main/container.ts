@@ -1,6 +1,9 @@
 /**
- * The composition root's wiring: inversify binds each port to the adapter the configuration
- * asks for (SQLite or EventStoreDB; the sandbox or real WMS/TMS URLs).
+ * The composition root's wiring: inversify binds each port to the adapter the configuration asks
+ * for (SQLite or EventStoreDB; the sandbox or real WMS/TMS URLs), and hands out the parts the hub
+ * and the `oms` CLI use. Adapters a caller must close are bound by their class, and their port
+ * resolves to that same instance, so nothing is cast back out of the container: each `get<T>`
+ * names the type its `bind<T>` did.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,11 +13,10 @@ import { StateCache } from '../application/commands/state-cache.ts';
 import type { Dependencies } from '../application/dependencies.ts';
 import { EventReader } from '../application/events/event-reader.ts';
 import { undecodableAlert } from '../application/events/undecodable-event.ts';
-import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import type { Alerting } from '../application/ports/alerting.ts';
 import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
 import type { Clock } from '../application/ports/clock.ts';
-import type { EventStore } from '../application/ports/event-store.ts';
+import type { EventDecoder } from '../application/ports/event-decoder.ts';
 import type { Ids } from '../application/ports/ids.ts';
 import type { Inventory } from '../application/ports/inventory.ts';
 import type { Transport } from '../application/ports/transport.ts';
@@ -22,17 +24,20 @@ import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
+import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import { RandomIds } from '../adapters/ids/random-ids.ts';
 import { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
+import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
 import type { Config } from './config.ts';
-import { openEventStore } from './open-event-store.ts';
+import { type OpenedEventStore, openEventStore } from './open-event-store.ts';
 
 export const TYPES = {
   Config: Symbol('Config'),
   Logger: Symbol('Logger'),
   EventStore: Symbol('EventStore'),
+  EventDecoder: Symbol('EventDecoder'),
   EventReader: Symbol('EventReader'),
   CheckpointStore: Symbol('CheckpointStore'),
   Alerting: Symbol('Alerting'),
@@ -42,41 +47,74 @@ export const TYPES = {
   Warehouse: Symbol('Warehouse'),
   Transport: Symbol('Transport'),
   Dependencies: Symbol('Dependencies'),
+  // the adapters a caller must close, as their own classes (their ports resolve to the same instance)
+  SqliteCheckpointStore: Symbol('SqliteCheckpointStore'),
+  SqliteAlerting: Symbol('SqliteAlerting'),
+  EventStoreInventory: Symbol('EventStoreInventory'),
+  SqliteProjections: Symbol('SqliteProjections'),
 } as const;
 
 /** Where the WMS and TMS are: the configured URLs, or the sandbox's when none is configured. */
 export type OutsideUrls = Readonly<{ wmsUrl: string; tmsUrl: string }>;
 
-export type Overrides = Partial<Readonly<{ clock: Clock; eventStore: EventStore }>>;
+export type Overrides = Partial<Readonly<{ clock: Clock }>>;
 
-export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls, overrides: Overrides = {}): Container => {
-  const container = new Container({ defaultScope: 'Singleton' });
-  const dataFile = (name: string) => {
-    mkdirSync(config.OMS_DATA_DIR, { recursive: true });
-    return join(config.OMS_DATA_DIR, name);
-  };
+const dataFile = (config: Config, name: string): string => {
+  mkdirSync(config.OMS_DATA_DIR, { recursive: true });
+  return join(config.OMS_DATA_DIR, name);
+};
+
+/** The event store and how its events are read: what the hub and the CLI share. */
+const bindEvents = (container: Container, config: Config, options: Readonly<{ mustExist?: boolean }>): void => {
   container.bind<Config>(TYPES.Config).toConstantValue(config);
+  container.bind<OpenedEventStore>(TYPES.EventStore).toDynamicValue(() => openEventStore(config, options));
+  container.bind<EventDecoder>(TYPES.EventDecoder).toConstantValue(new ZodEventDecoder());
+  container
+    .bind<EventReader>(TYPES.EventReader)
+    .toResolvedValue(
+      (store: OpenedEventStore, decoder: EventDecoder) => new EventReader(store, decoder),
+      [TYPES.EventStore, TYPES.EventDecoder],
+    );
+};
+
+/** Every part of a running hub. */
+export const buildHubContainer = (config: Config, logger: Logger, urls: OutsideUrls, overrides: Overrides = {}): Container => {
+  const container = new Container({ defaultScope: 'Singleton' });
+  bindEvents(container, config, {});
   container.bind<Logger>(TYPES.Logger).toConstantValue(logger);
-  container.bind<EventStore>(TYPES.EventStore).toDynamicValue(() => overrides.eventStore ?? openEventStore(config));
-  container.bind<CheckpointStore>(TYPES.CheckpointStore).toDynamicValue(() => SqliteCheckpointStore.open(dataFile('checkpoints.sqlite')));
-  container.bind<Alerting>(TYPES.Alerting).toDynamicValue(() =>
-    SqliteAlerting.open(dataFile('alerts.sqlite'), {
+  container.bind<Clock>(TYPES.Clock).toConstantValue(overrides.clock ?? new SystemClock());
+  container.bind<Ids>(TYPES.Ids).toConstantValue(new RandomIds());
+  container
+    .bind<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore)
+    .toDynamicValue(() => SqliteCheckpointStore.open(dataFile(config, 'checkpoints.sqlite')));
+  container.bind<CheckpointStore>(TYPES.CheckpointStore).toService(TYPES.SqliteCheckpointStore);
+  container.bind<SqliteAlerting>(TYPES.SqliteAlerting).toDynamicValue(() =>
+    SqliteAlerting.open(dataFile(config, 'alerts.sqlite'), {
       logger: logger.child({ component: 'alerting' }),
       ...(config.ALERT_WEBHOOK_URL === undefined ? {} : { webhook: { url: config.ALERT_WEBHOOK_URL } }),
     }),
   );
+  container.bind<Alerting>(TYPES.Alerting).toService(TYPES.SqliteAlerting);
   container
-    .bind<EventReader>(TYPES.EventReader)
-    .toResolvedValue((store: EventStore) => new EventReader(store, new ZodEventDecoder()), [TYPES.EventStore]);
-  container
-    .bind<Inventory>(TYPES.Inventory)
+    .bind<EventStoreInventory>(TYPES.EventStoreInventory)
     .toResolvedValue(
       (events: EventReader, alerting: Alerting, clock: Clock) =>
         new EventStoreInventory(events, { onUndecodable: (problem) => alerting.raise(undecodableAlert(problem, clock.now())) }),
       [TYPES.EventReader, TYPES.Alerting, TYPES.Clock],
     );
-  container.bind<Clock>(TYPES.Clock).toConstantValue(overrides.clock ?? new SystemClock());
-  container.bind<Ids>(TYPES.Ids).toConstantValue(new RandomIds());
+  container.bind<Inventory>(TYPES.Inventory).toService(TYPES.EventStoreInventory);
+  container.bind<SqliteProjections>(TYPES.SqliteProjections).toResolvedValue(
+    (decoder: EventDecoder, alerting: Alerting, clock: Clock) =>
+      SqliteProjections.open(dataFile(config, 'projections.sqlite'), {
+        zone: config.WAREHOUSE_ZONE,
+        decoder,
+        onError: (error) => logger.error({ err: error }, 'projections stopped'),
+        onUndecodable: (problem) => {
+          alerting.raise(undecodableAlert(problem, clock.now())).catch((error: unknown) => logger.error({ err: error }, 'alert failed'));
+        },
+      }),
+    [TYPES.EventDecoder, TYPES.Alerting, TYPES.Clock],
+  );
   container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(new WmsHttpClient({ baseUrl: urls.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS }));
   container.bind<Transport>(TYPES.Transport).toConstantValue(new TmsHttpClient({ baseUrl: urls.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS }));
   container.bind<Dependencies>(TYPES.Dependencies).toDynamicValue((ctx) => {
@@ -86,7 +124,7 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
       maxDelayMs: config.RETRY_MAX_DELAY_MS,
     };
     return {
-      store: ctx.get<EventStore>(TYPES.EventStore),
+      store: ctx.get<OpenedEventStore>(TYPES.EventStore),
       events: ctx.get<EventReader>(TYPES.EventReader),
       stateCache: new StateCache(),
       ids: ctx.get<Ids>(TYPES.Ids),
@@ -100,4 +138,36 @@ export const buildContainer = (config: Config, logger: Logger, urls: OutsideUrls
     };
   });
   return container;
+};
+
+/** What a running hub is made of, each part as the type it was bound as. */
+export type HubParts = Readonly<{
+  deps: Dependencies;
+  store: OpenedEventStore;
+  checkpoints: SqliteCheckpointStore;
+  alerting: SqliteAlerting;
+  inventory: EventStoreInventory;
+  projections: SqliteProjections;
+}>;
+
+export const hubParts = (container: Container): HubParts => ({
+  deps: container.get<Dependencies>(TYPES.Dependencies),
+  store: container.get<OpenedEventStore>(TYPES.EventStore),
+  checkpoints: container.get<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore),
+  alerting: container.get<SqliteAlerting>(TYPES.SqliteAlerting),
+  inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
+  projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
+});
+
+/** What the `oms` CLI reads with: the existing store (never a new, empty one), decoded. */
+export type AuditParts = Readonly<{ store: OpenedEventStore; decoder: EventDecoder; events: EventReader }>;
+
+export const auditParts = (config: Config): AuditParts => {
+  const container = new Container({ defaultScope: 'Singleton' });
+  bindEvents(container, config, { mustExist: true });
+  return {
+    store: container.get<OpenedEventStore>(TYPES.EventStore),
+    decoder: container.get<EventDecoder>(TYPES.EventDecoder),
+    events: container.get<EventReader>(TYPES.EventReader),
+  };
 };

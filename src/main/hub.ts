@@ -4,21 +4,14 @@
  * sandbox warehouse and carrier on loopback.
  */
 import { type Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
-import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
-import type { EventStore } from '../application/ports/event-store.ts';
-import type { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
-import type { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
-import type { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
-import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
+import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
 import type { Config } from './config.ts';
-import { type Overrides, TYPES, buildContainer } from './container.ts';
+import { type Overrides, buildHubContainer, hubParts } from './container.ts';
 import { receiveDemoStock } from './demo-stock.ts';
 
 export type RunningHub = Readonly<{
@@ -33,7 +26,10 @@ export type RunningHub = Readonly<{
 const listen = (server: Server, port: number, host: string): Promise<number> =>
   new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    });
   });
 
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
@@ -50,18 +46,11 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       })
     : null;
   const urls = { wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '', tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '' };
-  const container = buildContainer(config, logger, urls, overrides);
-  const deps = container.get<Dependencies>(TYPES.Dependencies);
-  const inventory = container.get<EventStoreInventory>(TYPES.Inventory);
-  const checkpoints = container.get<CheckpointStore>(TYPES.CheckpointStore);
+  const { deps, store, checkpoints, alerting, inventory, projections } = hubParts(buildHubContainer(config, logger, urls, overrides));
   await inventory.start();
   if (config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed)) await receiveDemoStock(deps);
   const work = await startHubWork(deps, checkpoints);
-  const projections = SqliteProjections.open(join(config.OMS_DATA_DIR, 'projections.sqlite'), {
-    zone: config.WAREHOUSE_ZONE,
-    onError: (error) => logger.error({ err: error }, 'projections stopped'),
-  });
-  await projections.start(deps.store);
+  await projections.start(store);
 
   const app = createHttpApp(
     { deps, zoneOf: () => config.WAREHOUSE_ZONE },
@@ -105,9 +94,9 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await projections.close();
       await inventory.stop();
       await sandbox?.close();
-      await container.get<SqliteAlerting>(TYPES.Alerting).close();
-      container.get<SqliteCheckpointStore>(TYPES.CheckpointStore).close();
-      await (container.get<EventStore>(TYPES.EventStore) as EventStore & { close(): Promise<void> }).close();
+      await alerting.close();
+      checkpoints.close();
+      await store.close();
     },
   };
 };
