@@ -19,7 +19,6 @@ import { type ShipmentReport, recordProgress, recordShipment, recordShortage } f
 import type { Alert } from '../../src/application/ports/alerting.ts';
 import {
   type AppendResult,
-  type DomainMessage,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -78,22 +77,22 @@ class WatchedStore implements EventStore {
   private readonly inner = new MemoryEventStore();
   private readonly followers = new Set<Follower>();
 
-  append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.inner.append(stream, events, expected);
   }
 
-  readStream<E extends DomainMessage = DomainMessage>(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent<E>[]> {
-    return this.inner.readStream<E>(stream, options);
+  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]> {
+    return this.inner.readStream(stream, options);
   }
 
-  readAll<E extends DomainMessage = DomainMessage>(options?: ReadAllOptions): Promise<readonly StoredEvent<E>[]> {
-    return this.inner.readAll<E>(options);
+  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]> {
+    return this.inner.readAll(options);
   }
 
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
+  subscribe(options: SubscribeOptions): Subscription {
     const follower: Follower = { category: options.category, after: options.after, handled: undefined, busy: false, failure: undefined };
     this.followers.add(follower);
-    const subscription = this.inner.subscribe<E>({
+    const subscription = this.inner.subscribe({
       ...options,
       onEvent: async (event) => {
         follower.busy = true;

@@ -16,6 +16,7 @@ import {
   positionToString,
 } from '../../src/application/ports/event-store.ts';
 import { StreamConflict } from '../../src/application/ports/stream-conflict.ts';
+import { numberIn } from '../support/payload.ts';
 
 export type OpenedStore = Readonly<{ store: EventStore; close: () => Promise<void> }>;
 
@@ -61,7 +62,7 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
         const result = await store.append(stream, events, 'no_stream');
         expect(result.nextExpectedRevision).toBe(2n);
 
-        const read = await store.readStream<OrderPlaced>(stream);
+        const read = await store.readStream(stream);
         expect(read.map(({ id, type, data, metadata }) => ({ id, type, data, metadata }))).toEqual(events);
         expect(read.map((event) => event.stream)).toEqual([stream, stream, stream]);
         expect(read.map((event) => event.revision)).toEqual([0n, 1n, 2n]);
@@ -412,17 +413,17 @@ export const eventStoreContract = (name: string, open: () => Promise<OpenedStore
           );
         }
         for (const stream of [streams[0], streams[77], streams[149]] as string[]) {
-          const read = await store.readStream<OrderPlaced>(stream);
-          expect(read.map((event) => [event.revision, event.data.line])).toEqual([
+          const read = await store.readStream(stream);
+          expect(read.map((event) => [event.revision, numberIn(event, 'line')])).toEqual([
             [0n, 0],
             [1n, 1],
             [2n, 2],
           ]);
         }
-        const all = await store.readAll<OrderPlaced>({ category });
+        const all = await store.readAll({ category });
         expect(all).toHaveLength(450);
         all.slice(1).forEach((event, index) => expect(comparePositions(event.position, (all[index] as StoredEvent).position)).toBe(1));
-        const rounds = all.map((event) => event.data.line);
+        const rounds = all.map((event) => numberIn(event, 'line'));
         expect(rounds.slice(0, 150).every((line) => line === 0)).toBe(true);
         expect(rounds.slice(300).every((line) => line === 2)).toBe(true);
       });

@@ -9,8 +9,7 @@
 import { SqliteCheckpointStore } from '../../src/adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SqliteEventStore } from '../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import { positionToString } from '../../src/application/ports/event-store.ts';
-
-type Numbered = Readonly<{ type: 'Numbered'; data: { n: number } }>;
+import { numberIn } from './payload.ts';
 
 const [eventsFile, checkpointsFile, subscriber, stallAt] = process.argv.slice(2) as [string, string, string, string];
 const send = (message: unknown): Promise<void> =>
@@ -18,11 +17,11 @@ const send = (message: unknown): Promise<void> =>
 
 const store = SqliteEventStore.open(eventsFile);
 const checkpoints = SqliteCheckpointStore.open(checkpointsFile);
-const subscription = store.subscribe<Numbered>({
+const subscription = store.subscribe({
   category: 'order',
   after: await checkpoints.load(subscriber),
   onEvent: async (event) => {
-    const { n } = event.data;
+    const n = numberIn(event, 'n');
     await send({ handling: n });
     if (n === Number(stallAt)) await new Promise<never>(() => undefined); // killed here, mid-event
     await checkpoints.save(subscriber, event.position);

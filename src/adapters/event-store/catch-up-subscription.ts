@@ -1,4 +1,4 @@
-import type { DomainMessage, Position, StoredEvent, SubscribeOptions, Subscription } from '../../application/ports/event-store.ts';
+import type { Position, StoredEvent, SubscribeOptions, Subscription } from '../../application/ports/event-store.ts';
 
 /** What a store that lives in this process offers a catch-up subscription. */
 export type PagedSource = Readonly<{
@@ -19,7 +19,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * (nothing more stored) signal caught-up and wait for the next append. The position moves only
  * after the handler returned, so the seam between catch-up and live has no gap and no duplicate.
  */
-export const startCatchUpSubscription = <E extends DomainMessage>(source: PagedSource, options: SubscribeOptions<E>): Subscription => {
+export const startCatchUpSubscription = (source: PagedSource, options: SubscribeOptions): Subscription => {
   let stopping = false;
   let requestStop: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => {
@@ -38,7 +38,7 @@ export const startCatchUpSubscription = <E extends DomainMessage>(source: PagedS
     let handledThisTurn = 0;
     while (!stopping) {
       const appended = source.nextAppend();
-      const page = source.readPage(after, options.category, PAGE_SIZE) as readonly StoredEvent<E>[];
+      const page = source.readPage(after, options.category, PAGE_SIZE);
       for (const event of page) {
         if (stopping) return;
         await options.onEvent(event);

@@ -67,12 +67,12 @@ export type ReadAllOptions = Readonly<{
   maxCount?: number;
 }>;
 
-export type SubscribeOptions<E extends DomainMessage = DomainMessage> = Readonly<{
+export type SubscribeOptions = Readonly<{
   /** Exclusive, as EventStoreDB does: a checkpoint saved after handling an event resumes with the next one. */
   after?: Position;
   category?: string;
   /** Called once per event, in position order, one at a time (the next waits for the returned promise). */
-  onEvent: (event: StoredEvent<E>) => void | Promise<void>;
+  onEvent: (event: StoredEvent) => void | Promise<void>;
 }>;
 
 /**
@@ -95,13 +95,14 @@ export interface Subscription {
  * - Appending again the same event ids at the same expected revision writes nothing and returns
  *   the first append's result. Ids that only partly match what is stored are a conflict.
  * - Reads of a stream that does not exist return [].
- * - The store does not check event types against the domain: readers narrow `E` at their own risk.
+ * - The store does not check event types against the domain: it hands out `type` and `data` as
+ *   stored; the application reads them only through its decoder (../events/event-reader.ts).
  */
 export interface EventStore {
-  append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult>;
-  readStream<E extends DomainMessage = DomainMessage>(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent<E>[]>;
-  readAll<E extends DomainMessage = DomainMessage>(options?: ReadAllOptions): Promise<readonly StoredEvent<E>[]>;
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription;
+  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult>;
+  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]>;
+  subscribe(options: SubscribeOptions): Subscription;
 }
 
 export const comparePositions = (a: Position, b: Position): number =>

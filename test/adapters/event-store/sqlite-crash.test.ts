@@ -12,9 +12,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, expect, test } from 'vitest';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
+import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
+import { numberIn } from '../../support/payload.ts';
 
 type Returned = Readonly<{ batch: number; stream: string; revision: string }>;
-type Crashed = Readonly<{ type: string; data: { batch: number; index: number } }>;
 
 const BATCH = 7;
 const child = new URL('../../support/event-store-crash-appender.ts', import.meta.url).pathname;
@@ -41,8 +42,8 @@ test('SIGKILL mid-append: the file is consistent, every returned append is there
 
   const store = SqliteEventStore.open(file);
   const streams = ['crash-A', 'crash-B', 'crash-C'];
-  const stored = new Map<string, Awaited<ReturnType<typeof store.readStream<Crashed>>>>();
-  for (const stream of streams) stored.set(stream, await store.readStream<Crashed>(stream));
+  const stored = new Map<string, readonly StoredEvent[]>();
+  for (const stream of streams) stored.set(stream, await store.readStream(stream));
   await store.close();
 
   for (const [stream, events] of stored) {
@@ -51,7 +52,8 @@ test('SIGKILL mid-append: the file is consistent, every returned append is there
       stream,
     ).toEqual(events.map((_, index) => BigInt(index)));
     const perBatch = new Map<number, number[]>();
-    for (const event of events) perBatch.set(event.data.batch, [...(perBatch.get(event.data.batch) ?? []), event.data.index]);
+    for (const event of events)
+      perBatch.set(numberIn(event, 'batch'), [...(perBatch.get(numberIn(event, 'batch')) ?? []), numberIn(event, 'index')]);
     for (const [batch, indexes] of perBatch) expect(indexes, `batch ${batch}`).toEqual([0, 1, 2, 3, 4, 5, 6]);
   }
   for (const append of returned) {

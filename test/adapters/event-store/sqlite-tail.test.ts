@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test, vi } from 'vitest';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
-
-type Numbered = Readonly<{ type: 'Numbered'; data: { n: number } }>;
+import { numberIn } from '../../support/payload.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-tail-'));
 const file = join(directory, 'events.db');
@@ -26,10 +25,10 @@ const numbered = (n: number) => ({
 test('appends of this connection and of another, interleaved, all reach the subscriber once, in order', async () => {
   const own = SqliteEventStore.open(file, { pollIntervalMs: 10 });
   const other = SqliteEventStore.open(file);
-  const heard: StoredEvent<Numbered>[] = [];
-  const everything: StoredEvent<Numbered>[] = [];
-  const orders = own.subscribe<Numbered>({ category: 'order', onEvent: (event) => void heard.push(event) });
-  const all = own.subscribe<Numbered>({ onEvent: (event) => void everything.push(event) });
+  const heard: StoredEvent[] = [];
+  const everything: StoredEvent[] = [];
+  const orders = own.subscribe({ category: 'order', onEvent: (event) => void heard.push(event) });
+  const all = own.subscribe({ onEvent: (event) => void everything.push(event) });
   await Promise.all([orders.caughtUp, all.caughtUp]);
   let n = 0;
   for (let round = 0; round < 30; round += 1) {
@@ -39,12 +38,12 @@ test('appends of this connection and of another, interleaved, all reach the subs
     // the subscribers mostly catch up between appends, so that the other connection's land just after what they heard
     if (round % 5 !== 4) await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const stored = (await own.readAll<Numbered>()).map((event) => event.data.n);
+  const stored = (await own.readAll()).map((event) => numberIn(event, 'n'));
   expect(stored).toHaveLength(60);
-  await vi.waitFor(() => expect(everything.map((event) => event.data.n)).toEqual(stored), { timeout: 5_000, interval: 10 });
-  const storedOrders = (await own.readAll<Numbered>({ category: 'order' })).map((event) => event.data.n);
-  await vi.waitFor(() => expect(heard.map((event) => event.data.n)).toEqual(storedOrders), { timeout: 5_000, interval: 10 });
-  expect(everything).toEqual(await own.readAll<Numbered>());
+  await vi.waitFor(() => expect(everything.map((event) => numberIn(event, 'n'))).toEqual(stored), { timeout: 5_000, interval: 10 });
+  const storedOrders = (await own.readAll({ category: 'order' })).map((event) => numberIn(event, 'n'));
+  await vi.waitFor(() => expect(heard.map((event) => numberIn(event, 'n'))).toEqual(storedOrders), { timeout: 5_000, interval: 10 });
+  expect(everything).toEqual(await own.readAll());
   await own.close();
   await other.close();
 });

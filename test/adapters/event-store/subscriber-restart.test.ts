@@ -13,8 +13,7 @@ import { afterAll, expect, test, vi } from 'vitest';
 import { SqliteCheckpointStore } from '../../../src/adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import { type StoredEvent, positionToString } from '../../../src/application/ports/event-store.ts';
-
-type Numbered = Readonly<{ type: 'Numbered'; data: { n: number } }>;
+import { numberIn } from '../../support/payload.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-checkpoint-'));
 const events = join(directory, 'events.db');
@@ -39,12 +38,12 @@ test('a checkpoint saved after handling: the restarted subscriber goes on with t
   expect(await saved.load('order-view')).toBeUndefined();
 
   const finished: number[] = [];
-  const crashing = store.subscribe<Numbered>({
+  const crashing = store.subscribe({
     category: 'order',
     after: await saved.load('order-view'),
     onEvent: async (event) => {
-      if (event.data.n === 8) throw new Error('crash in the middle of event 8');
-      finished.push(event.data.n);
+      if (numberIn(event, 'n') === 8) throw new Error('crash in the middle of event 8');
+      finished.push(numberIn(event, 'n'));
       await saved.save('order-view', event.position);
     },
   });
@@ -55,8 +54,8 @@ test('a checkpoint saved after handling: the restarted subscriber goes on with t
 
   const reopened = SqliteEventStore.open(events);
   const checkpoint = SqliteCheckpointStore.open(checkpoints);
-  const resumed: StoredEvent<Numbered>[] = [];
-  const restarted = reopened.subscribe<Numbered>({
+  const resumed: StoredEvent[] = [];
+  const restarted = reopened.subscribe({
     category: 'order',
     after: await checkpoint.load('order-view'),
     onEvent: async (event) => {
@@ -65,7 +64,7 @@ test('a checkpoint saved after handling: the restarted subscriber goes on with t
     },
   });
   await restarted.caughtUp;
-  expect(resumed.map((event) => event.data.n)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
+  expect(resumed.map((event) => numberIn(event, 'n'))).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]);
   expect(await checkpoint.load('order-view')).toEqual(resumed.at(-1)?.position);
   await reopened.close();
   checkpoint.close();
@@ -75,11 +74,11 @@ test('another connection to the same file (as another process would) hears appen
   const writer = SqliteEventStore.open(events);
   const reader = SqliteEventStore.open(events, { pollIntervalMs: 20 });
   const [last] = await reader.readAll({ category: 'order' }).then((all) => all.slice(-1));
-  const heard: StoredEvent<Numbered>[] = [];
-  const subscription = reader.subscribe<Numbered>({ category: 'order', after: last?.position, onEvent: (event) => void heard.push(event) });
+  const heard: StoredEvent[] = [];
+  const subscription = reader.subscribe({ category: 'order', after: last?.position, onEvent: (event) => void heard.push(event) });
   await subscription.caughtUp;
   await writer.append('order-R2', [numbered(100)], 'no_stream');
-  await vi.waitFor(() => expect(heard.map((event) => event.data.n)).toEqual([100]), { timeout: 5_000, interval: 10 });
+  await vi.waitFor(() => expect(heard.map((event) => numberIn(event, 'n'))).toEqual([100]), { timeout: 5_000, interval: 10 });
   await reader.close();
   await writer.close();
 });
@@ -128,7 +127,7 @@ test('SIGKILL in the middle of an event: the restarted process resumes with that
     'no_stream',
   );
   await store.append('stock-K1', [numbered(1_000)], 'no_stream');
-  const stored = await store.readAll<Numbered>({ category: 'order' });
+  const stored = await store.readAll({ category: 'order' });
   await store.close();
 
   const crashed = subscriberProcess(file, 17);

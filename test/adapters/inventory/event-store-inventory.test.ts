@@ -18,7 +18,6 @@ import { Refused } from '../../../src/domain/kernel/refused.ts';
 import {
   type StockCommand,
   type StockCondition,
-  type StockEvent,
   available,
   stockLedgerDecider,
   stockStreamName,
@@ -322,9 +321,11 @@ const foldedLedgers = async (store: EventStore): Promise<StockLevel[]> => {
   const streams = new Set((await store.readAll({ category: 'stock' })).map((event) => event.stream));
   const levels = await Promise.all(
     [...streams].map(async (stream) => {
-      const events = await store.readStream<StockEvent>(stream);
+      const events = await readerOf(store).readStream('stock', stream);
       const state = fold(stockLedgerDecider, events);
-      const { warehouseCode: wh, sku: item } = (events[0] as StockEvent).data;
+      const [first] = events;
+      if (first === undefined) throw new Error(`${stream} is empty`);
+      const { warehouseCode: wh, sku: item } = first.data;
       return {
         warehouseCode: wh,
         sku: item,

@@ -1,11 +1,5 @@
 import { type AllStreamResolvedEvent, type EventStoreDBClient, START, streamNameFilter } from '@eventstore/db-client';
-import {
-  type DomainMessage,
-  type StoredEvent,
-  type SubscribeOptions,
-  type Subscription,
-  categoryOf,
-} from '../../../application/ports/event-store.ts';
+import { type SubscribeOptions, type Subscription, categoryOf } from '../../../application/ports/event-store.ts';
 import { toStoredEvent } from './recorded-event.ts';
 
 const PAUSE_AT = 256;
@@ -28,7 +22,7 @@ const filterFor = (category: string | undefined) =>
  * every event before it was either emitted already or still sits in the client's buffer, so
  * "caught up" is signalled once that many events have been handled.
  */
-export const subscribeToAll = <E extends DomainMessage>(client: EventStoreDBClient, options: SubscribeOptions<E>): Subscription => {
+export const subscribeToAll = (client: EventStoreDBClient, options: SubscribeOptions): Subscription => {
   const source = client.subscribeToAll({ fromPosition: options.after ?? START, filter: filterFor(options.category) });
   const queue: AllStreamResolvedEvent[] = [];
   let received = 0;
@@ -86,7 +80,7 @@ export const subscribeToAll = <E extends DomainMessage>(client: EventStoreDBClie
         !record.streamId.startsWith('$') &&
         (options.category === undefined || categoryOf(record.streamId) === options.category)
       ) {
-        await options.onEvent(toStoredEvent(record) as StoredEvent<E>);
+        await options.onEvent(toStoredEvent(record));
       }
       handled += 1;
       checkCaughtUp();

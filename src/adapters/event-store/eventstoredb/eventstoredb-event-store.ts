@@ -12,7 +12,6 @@ import {
 } from '@eventstore/db-client';
 import {
   type AppendResult,
-  type DomainMessage,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -50,11 +49,7 @@ export class EventStoreDbEventStore implements EventStore {
     return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString));
   }
 
-  async append<E extends DomainMessage>(
-    stream: string,
-    events: readonly EventToAppend<E>[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const proposed = events.map((event) =>
       jsonEvent({ id: event.id, type: event.type, data: event.data as Record<string, unknown>, metadata: toEsdbMetadata(event.metadata) }),
@@ -71,12 +66,9 @@ export class EventStoreDbEventStore implements EventStore {
     }
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(
-    stream: string,
-    options: ReadStreamOptions = {},
-  ): Promise<readonly StoredEvent<E>[]> {
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const backwards = options.direction === 'backwards';
-    const events: StoredEvent<E>[] = [];
+    const events: StoredEvent[] = [];
     try {
       const read = this.client.readStream(stream, {
         direction: backwards ? BACKWARDS : FORWARDS,
@@ -84,7 +76,7 @@ export class EventStoreDbEventStore implements EventStore {
         ...(options.maxCount === undefined ? {} : { maxCount: options.maxCount }),
       });
       for await (const resolved of read) {
-        if (resolved.event) events.push(toStoredEvent(resolved.event) as StoredEvent<E>);
+        if (resolved.event) events.push(toStoredEvent(resolved.event));
       }
     } catch (error) {
       if (error instanceof StreamNotFoundError) return [];
@@ -94,9 +86,9 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   /** $all has no server-side filter on reads in this client: pages are read and filtered here. */
-  async readAll<E extends DomainMessage = DomainMessage>(options: ReadAllOptions = {}): Promise<readonly StoredEvent<E>[]> {
+  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
     const wanted = options.maxCount ?? Number.POSITIVE_INFINITY;
-    const events: StoredEvent<E>[] = [];
+    const events: StoredEvent[] = [];
     let seen: Position | undefined = options.after;
     for (;;) {
       const page: AllStreamResolvedEvent[] = [];
@@ -105,14 +97,14 @@ export class EventStoreDbEventStore implements EventStore {
         if (!event || (seen && comparePositions(event.position, seen) <= 0)) continue;
         seen = event.position;
         if (!isHubStream(event.streamId, options.category)) continue;
-        events.push(toStoredEvent(event) as StoredEvent<E>);
+        events.push(toStoredEvent(event));
         if (events.length >= wanted) return events;
       }
       if (page.length < PAGE_SIZE) return events;
     }
   }
 
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
+  subscribe(options: SubscribeOptions): Subscription {
     const subscription = subscribeToAll(this.client, options);
     this.subscriptions.add(subscription);
     void subscription.done.then(

@@ -1,6 +1,5 @@
 import {
   type AppendResult,
-  type DomainMessage,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -29,11 +28,7 @@ export class MemoryEventStore implements EventStore {
   private readonly byId = new Map<string, StoredEvent>();
   private readonly appended = new AppendSignal();
 
-  async append<E extends DomainMessage>(
-    stream: string,
-    events: readonly EventToAppend<E>[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     const existing = this.streams.get(stream) ?? [];
     const last = BigInt(existing.length) - 1n;
@@ -63,10 +58,7 @@ export class MemoryEventStore implements EventStore {
     return { nextExpectedRevision: final.revision, position: final.position };
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(
-    stream: string,
-    options: ReadStreamOptions = {},
-  ): Promise<readonly StoredEvent<E>[]> {
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const events = this.streams.get(stream) ?? [];
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
     if (options.direction === 'backwards') {
@@ -74,17 +66,17 @@ export class MemoryEventStore implements EventStore {
       return events
         .filter((event) => event.revision <= from)
         .reverse()
-        .slice(0, maxCount) as StoredEvent<E>[];
+        .slice(0, maxCount);
     }
     const from = options.fromRevision ?? 0n;
-    return events.filter((event) => event.revision >= from).slice(0, maxCount) as StoredEvent<E>[];
+    return events.filter((event) => event.revision >= from).slice(0, maxCount);
   }
 
-  async readAll<E extends DomainMessage = DomainMessage>(options: ReadAllOptions = {}): Promise<readonly StoredEvent<E>[]> {
-    return this.page(options.after, options.category, options.maxCount ?? Number.MAX_SAFE_INTEGER) as StoredEvent<E>[];
+  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    return this.page(options.after, options.category, options.maxCount ?? Number.MAX_SAFE_INTEGER);
   }
 
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
+  subscribe(options: SubscribeOptions): Subscription {
     return startCatchUpSubscription(
       { readPage: (after, category, limit) => this.page(after, category, limit), nextAppend: () => this.appended.next() },
       options,

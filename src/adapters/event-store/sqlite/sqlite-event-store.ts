@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import {
   type AppendResult,
-  type DomainMessage,
   type EventStore,
   type EventToAppend,
   type ExpectedRevision,
@@ -153,11 +152,7 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(new Database(path), options);
   }
 
-  async append<E extends DomainMessage>(
-    stream: string,
-    events: readonly EventToAppend<E>[],
-    expected: ExpectedRevision,
-  ): Promise<AppendResult> {
+  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     this.inserted = [];
     const result = this.appendInTransaction(stream, events, expected);
@@ -167,23 +162,20 @@ export class SqliteEventStore implements EventStore {
     return result;
   }
 
-  async readStream<E extends DomainMessage = DomainMessage>(
-    stream: string,
-    options: ReadStreamOptions = {},
-  ): Promise<readonly StoredEvent<E>[]> {
+  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
     const maxCount = options.maxCount ?? UNLIMITED;
     const rows =
       options.direction === 'backwards'
         ? this.statements.backwards.all(stream, options.fromRevision ?? Number.MAX_SAFE_INTEGER, maxCount)
         : this.statements.forwards.all(stream, options.fromRevision ?? 0, maxCount);
-    return rows.map(toStored) as StoredEvent<E>[];
+    return rows.map(toStored);
   }
 
-  async readAll<E extends DomainMessage = DomainMessage>(options: ReadAllOptions = {}): Promise<readonly StoredEvent<E>[]> {
-    return this.page(options.after, options.category, options.maxCount ?? UNLIMITED) as StoredEvent<E>[];
+  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    return this.page(options.after, options.category, options.maxCount ?? UNLIMITED);
   }
 
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
+  subscribe(options: SubscribeOptions): Subscription {
     const subscription = startCatchUpSubscription(this.pagedSource(), options);
     this.subscriptions.add(subscription);
     void subscription.done.then(

@@ -7,7 +7,6 @@ import { keepUnappliedCallback } from '../../../application/callbacks/keep-unapp
 import type { Dependencies } from '../../../application/dependencies.ts';
 import type {
   AppendResult,
-  DomainMessage,
   EventStore,
   EventToAppend,
   ExpectedRevision,
@@ -53,7 +52,7 @@ class KeepingCallback implements EventStore {
     private readonly callback: Readonly<{ endpoint: string; body: JsonValue }>,
   ) {}
 
-  append<E extends DomainMessage>(stream: string, events: readonly EventToAppend<E>[], expected: ExpectedRevision): Promise<AppendResult> {
+  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.store.append(
       stream,
       events.map((event) => ({ ...event, metadata: { ...event.metadata, callback: this.callback } })),
@@ -61,16 +60,16 @@ class KeepingCallback implements EventStore {
     );
   }
 
-  readStream<E extends DomainMessage = DomainMessage>(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent<E>[]> {
-    return this.store.readStream<E>(stream, options);
+  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]> {
+    return this.store.readStream(stream, options);
   }
 
-  readAll<E extends DomainMessage = DomainMessage>(options?: ReadAllOptions): Promise<readonly StoredEvent<E>[]> {
-    return this.store.readAll<E>(options);
+  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]> {
+    return this.store.readAll(options);
   }
 
-  subscribe<E extends DomainMessage = DomainMessage>(options: SubscribeOptions<E>): Subscription {
-    return this.store.subscribe<E>(options);
+  subscribe(options: SubscribeOptions): Subscription {
+    return this.store.subscribe(options);
   }
 }
 
