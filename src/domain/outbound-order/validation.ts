@@ -1,0 +1,37 @@
+/**
+ * Whether a command is well-formed (docs/architecture.md#requests-and-facts): each `…Problems`
+ * check names what is wrong with one kind of command, none when it may be decided.
+ */
+import { type Problem, lineProblems } from '../kernel/lines.ts';
+import { isInstant } from '../kernel/instant.ts';
+import { type PlaceOrder, type RecordShipment, type RerouteOrder, type ResolveManually, priorities, timeRequirements } from './commands.ts';
+
+const codePattern = /^[A-Za-z0-9_.-]{1,64}$/;
+const warehousePattern = /^[A-Za-z0-9_-]{1,32}$/;
+const warehouseRule = 'must be 1–32 letters, digits, _ or -';
+const consigneeFields = ['name', 'phone', 'province', 'city', 'district', 'address'] as const;
+
+/** No problem when `ok`, else the one problem at `path`. */
+const problemUnless = (ok: boolean, path: string, message: string): Problem[] => (ok ? [] : [{ path, message }]);
+
+export const placementProblems = ({ data: d }: PlaceOrder): Problem[] => [
+  ...problemUnless(codePattern.test(d.orderNo), 'orderNo', 'must be 1–64 letters, digits, _ . or -'),
+  ...problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule),
+  ...problemUnless(priorities.includes(d.priority), 'priority', `must be one of ${priorities.join(', ')}`),
+  ...problemUnless(timeRequirements.includes(d.timeRequirement), 'timeRequirement', `must be one of ${timeRequirements.join(', ')}`),
+  ...lineProblems(d.items, 'items'),
+  ...consigneeFields.flatMap((field) => problemUnless(d.consignee[field].trim() !== '', `consignee.${field}`, 'must not be blank')),
+  ...problemUnless(isInstant(d.now), 'now', 'must be an ISO instant with an offset'),
+];
+
+export const rerouteProblems = ({ data: d }: RerouteOrder): Problem[] =>
+  problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule);
+
+export const resolveProblems = ({ data: d }: ResolveManually): Problem[] =>
+  problemUnless(d.outboundNo.trim() !== '', 'outboundNo', 'the WMS order number must not be blank');
+
+/** A shipment may name a SKU more than once (once per batch): its items are summed per SKU. */
+export const shipmentProblems = ({ data: d }: RecordShipment): Problem[] => [
+  ...lineProblems(d.items, 'items', { allowRepeatedSkus: true }),
+  ...problemUnless(d.waybillNo.trim() !== '', 'waybillNo', 'must not be blank'),
+];
