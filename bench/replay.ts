@@ -10,6 +10,8 @@
  *      hub; correct revisions, correlation and causation, one simulated second per step;
  *   1. baseline: JSON.parse alone of every stored data + metadata payload (rows read in chunks
  *      outside the timing: the floor any replay pays);
+ *   1b. the event decoder alone (zod codecs, typed events) over every stored event: what the
+ *      typed boundary costs, and its share of (2);
  *   2. `oms projections rebuild`: SqliteProjections.rebuild of every projection over the whole
  *      store, in events/s, against (1) in the same run (target ≥ 60 %);
  *   3. `oms history <orderNo>`: the function the CLI calls (historyOf: read the stream, fold,
@@ -28,8 +30,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { ZodEventDecoder } from '../src/adapters/event-codec/zod-event-decoder.ts';
 import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-event-store.ts';
-import { categoryOf } from '../src/application/ports/event-store.ts';
+import { type Position, categoryOf } from '../src/application/ports/event-store.ts';
 import type { Decider } from '../src/domain/kernel/decider.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
 import { type PersistentSet, addKey, emptyMap } from '../src/domain/kernel/persistent-map.ts';
@@ -446,6 +449,29 @@ const parseOnly = (): { events: number; seconds: number } => {
   return { events, seconds };
 };
 
+/** The decoder alone over every stored event (read in pages outside the timing): what the typed boundary costs a replay. */
+const decodeOnly = async (): Promise<{ events: number; seconds: number }> => {
+  const store = SqliteEventStore.open(eventsFile);
+  const decoder = new ZodEventDecoder();
+  let after: Position | undefined;
+  let events = 0;
+  let seconds = 0;
+  let undecodable = 0;
+  for (;;) {
+    const page = await store.readAll(after === undefined ? { maxCount: 50_000 } : { after, maxCount: 50_000 });
+    const last = page.at(-1);
+    if (last === undefined) break;
+    const started = performance.now();
+    for (const stored of page) if (decoder.decode(stored).kind === 'undecodable') undecodable += 1;
+    seconds += (performance.now() - started) / 1000;
+    events += page.length;
+    after = last.position;
+  }
+  await store.close();
+  if (undecodable > 0) throw new Error(`${undecodable} events do not decode`);
+  return { events, seconds };
+};
+
 type Projections = typeof import('../src/adapters/projections/sqlite-projections.ts');
 
 const rebuild = async (projections: Projections): Promise<{ events: number; seconds: number; wall: number }> => {
@@ -530,6 +556,15 @@ try {
     rate: parseRate,
   });
 
+  process.stderr.write('1b. decoding …\n');
+  const decoding = [await decodeOnly(), await decodeOnly()].reduce((best, run) => (run.seconds < best.seconds ? run : best));
+  rows.push({
+    measurement: '1b. the event decoder alone (zod codecs, typed events) over every stored event (best of 2)',
+    events: decoding.events,
+    seconds: decoding.seconds,
+    rate: rate(decoding.events, decoding.seconds),
+  });
+
   process.stderr.write('2. projections rebuild …\n');
   let projections: Projections | undefined;
   try {
@@ -549,6 +584,13 @@ try {
       rate: rate(result.events, result.seconds),
       target: `≥ 60% of (1): ${(ratio * 100).toFixed(0)}%`,
       verdict: verdict(ratio >= 0.6, `${(ratio * 100).toFixed(0)}%`),
+    });
+    const share = decoding.seconds / result.seconds;
+    rows.push({
+      measurement: '   of which decoding (1b) — the rebuild without it would run at',
+      rate: rate(result.events, result.seconds - decoding.seconds),
+      target: 'decoding ≤ 10% of the rebuild',
+      verdict: verdict(share <= 0.1, `${(share * 100).toFixed(1)}%`),
     });
   }
 
@@ -587,6 +629,7 @@ try {
     const eventStore = SqliteEventStore.open(eventsFile);
     const started = performance.now();
     const report = await checkStore(eventStore);
+    if (report.broken.length > 0) process.exitCode = 1; // a store the deciders wrote must verify: a benchmark that says otherwise has found a bug
     const seconds = (performance.now() - started) / 1000;
     await eventStore.close();
     rows.push({

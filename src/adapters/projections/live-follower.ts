@@ -124,8 +124,15 @@ class LiveSession {
     this.ending = ending;
     if (this.timer !== undefined) clearImmediate(this.timer);
     this.timer = undefined;
-    // not awaited: this may run inside the subscription's own handler, which `stop` waits for
-    void this.subscription.stop().then(() => this.settle(ending));
+    // Not awaited: this may run inside the subscription's own handler, which `stop` waits for.
+    // Nor begun here: a store may hand over its first events synchronously, inside `source.follow`,
+    // so a first batch that fills at once and fails ends the session before the constructor has
+    // its subscription (the stop would throw, and `ended` never settle: `start` would hang). A
+    // microtask later the constructor has returned. `ended` settles whatever the stop does.
+    void Promise.resolve()
+      .then(() => this.subscription.stop())
+      .catch(() => undefined)
+      .then(() => this.settle(ending));
   }
 }
 

@@ -139,6 +139,39 @@ describe('(a) one pass and a crash with resume give the same rows', () => {
     const applied = (await store.readAll()).filter((event) => event.position.commit <= upTo);
     expect(dumpFile(file)).toEqual(dumpModel(applied));
   });
+
+  // The store hands the first event over synchronously, while the live session is still being set up
+  // (inside `source.follow`): with one event a batch, that first batch is applied, and fails, before the
+  // session has its subscription. `start` hung there (seed 1725223524 of the property above).
+  it('a first batch that fails as the subscription starts: start rejects, never hangs, and the resume builds it all', async () => {
+    const store = new MemoryEventStore();
+    // first an event the stock projections read, so that the first batch (of one event) calls evolve
+    await store.append('stock-WH001.SKU009', [stockReceived('first-1')], 'no_stream');
+    await appendAll(store, sampleAppends(3));
+    const file = freshFile('crashed-at-once');
+    const crashing = SqliteProjections.open(file, { ...live, batchSize: 1, projections: failingAt(1) });
+    await expect(crashing.start(store)).rejects.toThrow('the process died here');
+    expect(Object.values(crashing.checkpoints()).every((checkpoint) => checkpoint === null)).toBe(true);
+    await crashing.close();
+    const resumed = SqliteProjections.open(file, { ...live, batchSize: 1 });
+    await resumed.start(store);
+    await resumed.close();
+    expect(dumpFile(file)).toEqual(dumpModel(await store.readAll()));
+  }, 3_000);
+});
+
+const stockReceived = (id: string) => ({
+  type: 'StockReceived',
+  id,
+  metadata: { correlationId: 'f', causationId: 'c', recordedAt: '2025-11-21T00:00:00Z' },
+  data: {
+    reference: 'PO9',
+    warehouseCode: 'WH001',
+    sku: 'SKU009',
+    quantity: 5,
+    condition: 'SELLABLE',
+    receivedAt: '2025-11-21T00:00:00Z',
+  },
 });
 
 /** The appends holding the first k events. */

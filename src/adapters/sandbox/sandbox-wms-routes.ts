@@ -1,0 +1,179 @@
+/**
+ * The sandbox warehouse's HTTP side: the three calls the hub makes (outbound create and cancel,
+ * inbound create), each meeting the request faults first; what it holds (`GET /sandbox/orders`,
+ * `GET /sandbox/inbounds`); a person's "ship it now" in manual mode; and the faults' own routes.
+ */
+import type { Express, Response } from 'express';
+import type { Logger } from 'pino';
+import { type OutboundCallback, inboundCreateRequest, outboundCancelRequest, outboundCreateRequest } from '../wms/wms-wire.ts';
+import type { Faults, wmsFaults } from './sandbox-faults.ts';
+import type { HubCaller } from './sandbox-hub-caller.ts';
+import { answer, validBody } from './sandbox-http.ts';
+import {
+  type InboundRequest,
+  type OutboundRequest,
+  type SandboxInbound,
+  type SandboxOutbound,
+  type WmsBook,
+  advance,
+  hasShipped,
+} from './sandbox-wms-book.ts';
+import { carrier } from './sandbox-wms-steps.ts';
+
+export type WmsRoutesOptions = Readonly<{
+  book: WmsBook;
+  faults: Faults<typeof wmsFaults>;
+  hub: HubCaller;
+  logger: Logger;
+  /** a new outbound order into the book (and into play, in auto mode) */
+  takeOutbound: (request: OutboundRequest) => SandboxOutbound;
+  /** a new inbound into the book (and into play, in auto mode) */
+  takeInbound: (request: InboundRequest) => SandboxInbound;
+}>;
+
+export class WmsRoutes {
+  constructor(private readonly options: WmsRoutesOptions) {}
+
+  serve(app: Express): void {
+    const { book, faults } = this.options;
+    app.post('/api/wms/outbound/create', (req, res) => this.createOutbound(req.body, res));
+    app.post('/api/wms/outbound/cancel', (req, res) => this.cancelOutbound(req.body, res));
+    app.post('/api/wms/inbound/create', (req, res) => this.createInbound(req.body, res));
+    app.get('/sandbox/orders', (_req, res) => answer(res, 200, { orders: book.orders(), createCalls: book.createCallCounts() }));
+    app.get('/sandbox/inbounds', (_req, res) => answer(res, 200, { inbounds: book.inbounds() }));
+    app.post('/sandbox/outbound/:warehouseCode/:orderNo/ship', (req, res) => this.shipNow(req.params, req.body, res));
+    faults.serve(app);
+  }
+
+  // ---- the three calls the hub makes ----
+
+  private async createOutbound(raw: unknown, res: Response): Promise<void> {
+    const { book } = this.options;
+    const orderNo = typeof raw === 'object' && raw !== null && 'orderNo' in raw && typeof raw.orderNo === 'string' ? raw.orderNo : '(none)';
+    book.countCreateCall(orderNo);
+    if (await this.refuses(res, `outbound ${orderNo}`)) return;
+    const request = validBody(outboundCreateRequest, raw, res);
+    if (request === undefined) return;
+    if (book.wasCancelledUnseen(request)) {
+      answer(res, 409, null, `${request.orderNo} was cancelled before it reached ${request.warehouseCode}; it is not taken`);
+      return;
+    }
+    const order = book.outboundAt(request) ?? this.options.takeOutbound(request);
+    if (this.hangs(`outbound ${order.orderNo}`)) return;
+    answer(res, 200, { outboundNo: order.outboundNo, status: order.status });
+  }
+
+  private async cancelOutbound(raw: unknown, res: Response): Promise<void> {
+    if (await this.refuses(res, 'cancel')) return;
+    const request = validBody(outboundCancelRequest, raw, res);
+    if (request === undefined) return;
+    const { orderNo, warehouseCode } = request;
+    const order = this.options.book.outboundAt(request);
+    let data: { orderNo: string; intercepted: boolean; status: string; detail: string };
+    if (order === undefined) {
+      this.options.book.cancelUnseen(request);
+      data = {
+        orderNo,
+        intercepted: true,
+        status: 'CANCELLED',
+        detail: `${warehouseCode} never received ${orderNo}; it will refuse it if it comes`,
+      };
+    } else if (hasShipped(order.status)) {
+      const waybills = order.waybills.map((waybill) => waybill.waybillNo).join(', ');
+      data = {
+        orderNo,
+        intercepted: false,
+        status: order.status,
+        detail: `too late: ${orderNo} already left ${order.warehouseCode} under ${waybills}`,
+      };
+    } else {
+      order.status = 'CANCELLED';
+      data = {
+        orderNo,
+        intercepted: true,
+        status: 'CANCELLED',
+        detail: `${orderNo} intercepted at ${order.warehouseCode} before it shipped`,
+      };
+    }
+    this.options.logger.info(
+      { orderNo, reason: request.reason },
+      `${warehouseCode} ${data.intercepted ? 'cancelled' : 'could not cancel'} ${orderNo}: ${data.detail}`,
+    );
+    if (this.hangs(`cancel ${orderNo}`)) return;
+    answer(res, 200, data);
+  }
+
+  private async createInbound(raw: unknown, res: Response): Promise<void> {
+    if (await this.refuses(res, 'inbound')) return;
+    const request = validBody(inboundCreateRequest, raw, res);
+    if (request === undefined) return;
+    if (request.type === 'RETURN' && request.returnNo === null) {
+      answer(
+        res,
+        422,
+        { errors: [{ path: 'body.returnNo', message: 'a RETURN inbound must name the return it receives' }] },
+        'invalid body',
+      );
+      return;
+    }
+    const inbound = this.options.book.inboundOf(request.inboundNo) ?? this.options.takeInbound(request);
+    if (this.hangs(`inbound ${inbound.inboundNo}`)) return;
+    answer(res, 200, { wmsInboundNo: inbound.wmsInboundNo, status: inbound.status });
+  }
+
+  // ---- faults every call meets ----
+
+  /** latency, then 503 at errorRate, 400 at rejectRate: true when the call was answered so */
+  private async refuses(res: Response, what: string): Promise<boolean> {
+    const { faults, logger } = this.options;
+    if (await faults.delayOrFail(res, what)) {
+      logger.warn(`${what} answered 503 (errorRate ${faults.current.errorRate})`);
+      return true;
+    }
+    const { rejectRate } = faults.current;
+    if (!faults.hits(rejectRate)) return false;
+    logger.warn(`${what} answered 400 (rejectRate ${rejectRate})`);
+    answer(res, 400, null, `sandbox fault (rejectRate ${rejectRate}): ${what} refused`);
+    return true;
+  }
+
+  /** at timeoutRate the call is done but never answered: the caller times out */
+  private hangs(what: string): boolean {
+    const { timeoutRate } = this.options.faults.current;
+    if (!this.options.faults.hits(timeoutRate)) return false;
+    this.options.logger.warn(`${what} done, but the answer is never sent (timeoutRate ${timeoutRate})`);
+    return true;
+  }
+
+  // ---- a person playing the warehouse ----
+
+  /**
+   * A person playing the warehouse (manual mode) ships an order now, in full, under a new waybill.
+   * `{ "callback": false }` ships without telling the hub (to play a cancellation that comes too
+   * late); the answer carries the article's callback body either way, ready to send with curl.
+   */
+  private async shipNow(params: Readonly<{ warehouseCode?: string; orderNo?: string }>, raw: unknown, res: Response): Promise<void> {
+    const { book, hub, logger } = this.options;
+    const order = book.outboundAt({ warehouseCode: params.warehouseCode ?? '', orderNo: params.orderNo ?? '' });
+    if (order === undefined) return answer(res, 404, null, `${params.warehouseCode ?? ''} holds no order ${params.orderNo ?? ''}`);
+    if (hasShipped(order.status) || order.status === 'CANCELLED') return answer(res, 409, null, `${order.orderNo} is ${order.status}`);
+    const callback = !(typeof raw === 'object' && raw !== null && 'callback' in raw && raw.callback === false);
+    const waybillNo = book.newWaybillNo();
+    order.waybills.push({ waybillNo, items: order.items });
+    advance(order, 'SHIPPED');
+    const body: OutboundCallback = {
+      orderNo: order.orderNo,
+      outboundNo: order.outboundNo,
+      waybillNo,
+      carrier,
+      actualItems: order.items,
+      shippedTime: book.localNow(),
+    };
+    logger.info(
+      { orderNo: order.orderNo, waybillNo },
+      `${order.warehouseCode} shipped ${order.orderNo} by hand under ${waybillNo}${callback ? '' : ' (the hub is not told)'}`,
+    );
+    if (callback) await hub.deliver('/api/oms/outbound/callback', body, `shipment ${waybillNo} of ${order.orderNo}`);
+    answer(res, 200, { callback: body, delivered: callback });
+  }
+}
