@@ -9,7 +9,6 @@ import { handOffWhenShipmentRegistered } from './reactions/hand-off-when-shipmen
 import { placeBackordersWhenStockArrives } from './reactions/place-backorders-when-stock-arrives.ts';
 import { pushInboundWhenCreated } from './reactions/push-inbound-when-created.ts';
 import { pushOutboundWhenReserved } from './reactions/push-outbound-when-reserved.ts';
-import { type ReactionDeps, startReaction } from './reactions/reaction.ts';
 import { registerHandOffWhenShipped } from './reactions/register-hand-off-when-shipped.ts';
 import { receiveStockWhenPurchaseArrives } from './reactions/receive-stock-when-purchase-arrives.ts';
 import { releaseStockWhenNotShipping } from './reactions/release-stock-when-not-shipping.ts';
@@ -18,21 +17,21 @@ import { restockWhenReturnInspected } from './reactions/restock-when-return-insp
 import { withdrawWhenCancelledOrMoved } from './reactions/withdraw-when-cancelled-or-moved.ts';
 import { DueRetries } from './retries/due-retries.ts';
 
-/** Every reaction of the hub (docs/architecture.md#reactions): what happens by itself after an event, each from its checkpoint. */
-const startReactions = (deps: Dependencies, reactionDeps: ReactionDeps, backorders: WaitingBackorders): Promise<Subscription>[] => [
-  startReaction(reactionDeps, reserveStockWhenRequested(deps)),
-  startReaction(reactionDeps, pushOutboundWhenReserved(deps)),
-  startReaction(reactionDeps, releaseStockWhenNotShipping(deps)),
-  startReaction(reactionDeps, withdrawWhenCancelledOrMoved(deps)),
-  startReaction(reactionDeps, deductStockWhenShipped(deps)),
-  startReaction(reactionDeps, registerHandOffWhenShipped(deps)),
-  startReaction(reactionDeps, handOffWhenShipmentRegistered(deps)),
-  startReaction(reactionDeps, placeBackordersWhenStockArrives(backorders)),
-  startReaction(reactionDeps, pushInboundWhenCreated(deps)),
-  startReaction(reactionDeps, receiveStockWhenPurchaseArrives(deps)),
-  startReaction(reactionDeps, expectReturnAtWarehouse(deps)),
-  startReaction(reactionDeps, restockWhenReturnInspected(deps)),
-  startReaction(reactionDeps, alertWhenAPersonIsNeeded(deps)),
+/** Every reaction of the hub (docs/architecture.md#reactions): what happens by itself after an event. */
+const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders) => [
+  reserveStockWhenRequested(deps),
+  pushOutboundWhenReserved(deps),
+  releaseStockWhenNotShipping(deps),
+  withdrawWhenCancelledOrMoved(deps),
+  deductStockWhenShipped(deps),
+  registerHandOffWhenShipped(deps),
+  handOffWhenShipmentRegistered(deps),
+  placeBackordersWhenStockArrives(backorders),
+  pushInboundWhenCreated(deps),
+  receiveStockWhenPurchaseArrives(deps),
+  expectReturnAtWarehouse(deps),
+  restockWhenReturnInspected(deps),
+  alertWhenAPersonIsNeeded(deps),
 ];
 
 export type HubWork = Readonly<{
@@ -53,7 +52,7 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
   const dueRetries = new DueRetries(deps);
   const backorders = new WaitingBackorders(deps);
   await Promise.all([dueRetries.start(), backorders.start()]);
-  const subscriptions = await Promise.all(startReactions(deps, { ...deps, checkpoints }, backorders));
+  const subscriptions = await Promise.all(reactionsOf(deps, backorders).map((reaction) => reaction.start({ ...deps, checkpoints })));
   const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
   return {
     dueRetries,

@@ -5,3 +5,11 @@ export const numberIn = (event: Readonly<{ data: object }>, key: string): number
   if (typeof value !== 'number') throw new Error(`no number ${key} in ${JSON.stringify(event.data)}`);
   return value;
 };
+
+/** A store-level test event: `Numbered` with its number. */
+export const numbered = (n: number) => ({
+  id: crypto.randomUUID(),
+  type: 'Numbered',
+  data: { n },
+  metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' },
+});

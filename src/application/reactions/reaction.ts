@@ -42,8 +42,14 @@ export type Reaction<E extends HubEvent = HubEvent> = Readonly<{
   handle: (event: E) => Promise<void>;
 }>;
 
+/** A reaction that can be started from its checkpoint: what the hub holds a list of, whatever events each handles. */
+export type StartableReaction<E extends HubEvent> = Reaction<E> & Readonly<{ start: (deps: ReactionDeps) => Promise<Subscription> }>;
+
 /** A reaction, its handler typed by the events it names. */
-export const reaction = <E extends HubEvent>(definition: Reaction<E>): Reaction<E> => definition;
+export const reaction = <E extends HubEvent>(definition: Reaction<E>): StartableReaction<E> => ({
+  ...definition,
+  start: (deps) => startReaction(deps, definition),
+});
 
 export type ReactionDeps = Readonly<{ events: EventReader; checkpoints: CheckpointStore; alerting: Alerting; clock: Clock }>;
 

@@ -9,18 +9,11 @@ import { join } from 'node:path';
 import { afterAll, expect, test, vi } from 'vitest';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
-import { numberIn } from '../../support/payload.ts';
+import { numberIn, numbered } from '../../support/payload.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-tail-'));
 const file = join(directory, 'events.db');
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-
-const numbered = (n: number) => ({
-  id: crypto.randomUUID(),
-  type: 'Numbered' as const,
-  data: { n },
-  metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' },
-});
 
 test('appends of this connection and of another, interleaved, all reach the subscriber once, in order', async () => {
   const own = SqliteEventStore.open(file, { pollIntervalMs: 10 });

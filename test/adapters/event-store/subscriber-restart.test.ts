@@ -13,19 +13,12 @@ import { afterAll, expect, test, vi } from 'vitest';
 import { SqliteCheckpointStore } from '../../../src/adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import { type StoredEvent, positionToString } from '../../../src/application/ports/event-store.ts';
-import { numberIn } from '../../support/payload.ts';
+import { numberIn, numbered } from '../../support/payload.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-checkpoint-'));
 const events = join(directory, 'events.db');
 const checkpoints = join(directory, 'checkpoints.db');
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
-
-const numbered = (n: number) => ({
-  id: crypto.randomUUID(),
-  type: 'Numbered' as const,
-  data: { n },
-  metadata: { correlationId: 'c', causationId: 'c', recordedAt: '2025-11-22T02:00:00.000Z' },
-});
 
 test('a checkpoint saved after handling: the restarted subscriber goes on with the event it had not finished', async () => {
   const store = SqliteEventStore.open(events);

@@ -326,66 +326,39 @@ describe('shipments written before they carried the order’s context still veri
     expect(report.categories).toEqual({ order: 1, stock: 1 });
   });
 
-  test('…an older over-shipment is excused by its anomaly as a new one is, and without it is a break', () => {
-    const overShipped = olderShipments(
+  /** The article's order, reserved and pushed, then these waybills shipped (SF1 an hour later, SF2 ten minutes after that): its events in their older shape. */
+  const olderOrderShipping = (...waybills: readonly Readonly<{ waybillNo: string; quantity: number }>[]) =>
+    olderShipments(
       storedStream(
         'order-OMS202511220001',
         orderCommands(
           { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
           { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
           { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
-          {
-            type: 'RecordShipment',
+          ...waybills.map(({ waybillNo, quantity }, i) => ({
+            type: 'RecordShipment' as const,
             data: {
               outboundNo: 'WMS1',
-              waybillNo: 'SF1',
+              waybillNo,
               carrier: 'SF',
-              items: [{ sku: 'SKU001', quantity: 5 }],
-              shippedAt: at(60),
-              now: at(61),
+              items: [{ sku: 'SKU001', quantity }],
+              shippedAt: at(60 + 10 * i),
+              now: at(61 + 10 * i),
             },
-          },
+          })),
         ),
       ),
     );
+
+  test('…an older over-shipment is excused by its anomaly as a new one is, and without it is a break', () => {
+    const overShipped = olderOrderShipping({ waybillNo: 'SF1', quantity: 5 });
     expect(overShipped.map((e) => e.type).slice(-2)).toEqual(['ShipmentRecorded', 'AnomalyDetected']);
     expect(check(overShipped).broken).toEqual([]);
     expect(rules(check(renumbered(overShipped.filter((e) => e.type !== 'AnomalyDetected'))))).toEqual(['shipped ≤ ordered']);
   });
 
   test('…an older anomaly carrying its shipment (shipped after the order closed): clean', () => {
-    const shippedAfterClose = olderShipments(
-      storedStream(
-        'order-OMS202511220001',
-        orderCommands(
-          { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
-          { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
-          { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
-          {
-            type: 'RecordShipment',
-            data: {
-              outboundNo: 'WMS1',
-              waybillNo: 'SF1',
-              carrier: 'SF',
-              items: [{ sku: 'SKU001', quantity: 2 }],
-              shippedAt: at(60),
-              now: at(61),
-            },
-          },
-          {
-            type: 'RecordShipment',
-            data: {
-              outboundNo: 'WMS1',
-              waybillNo: 'SF2',
-              carrier: 'SF',
-              items: [{ sku: 'SKU001', quantity: 1 }],
-              shippedAt: at(70),
-              now: at(71),
-            },
-          },
-        ),
-      ),
-    );
+    const shippedAfterClose = olderOrderShipping({ waybillNo: 'SF1', quantity: 2 }, { waybillNo: 'SF2', quantity: 1 });
     const anomaly = shippedAfterClose.at(-1) as StoredEvent;
     expect(anomaly.data).toMatchObject({ kind: 'SHIPPED_AFTER_CLOSE', shipment: { waybillNo: 'SF2' } });
     expect(Object.keys((anomaly.data as { shipment: object }).shipment)).not.toContain('warehouseCode');
