@@ -124,7 +124,7 @@ export const orderEvent: z.ZodType<OrderEvent> = z.discriminatedUnion('type', [
 
 /**
  * Order events written before they carried what their consumers need: read as they are, then
- * completed from the order before them (order-completion.ts). Shipments without the order's
+ * completed from the order before them (upcasts.ts). Shipments without the order's
  * context (`ShipmentContext`: warehouse, reservation round, consignee); releases without their
  * SKUs; cancellations and reroutes without the warehouse to withdraw from.
  */

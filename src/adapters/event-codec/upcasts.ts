@@ -5,8 +5,8 @@
  * it today.
  */
 import type { z } from 'zod';
-import { type InboundEvent, type InboundState, receiptDestination } from '../../domain/inbound-order/index.ts';
-import type { ReturnEvent, ReturnState } from '../../domain/return-order/index.ts';
+import { type InboundCreatedData, type InboundEvent, receiptDestination } from '../../domain/inbound-order/index.ts';
+import type { ReturnCreatedData, ReturnEvent } from '../../domain/return-order/index.ts';
 import type { legacyInboundEvent } from './inbound-events.ts';
 import type { legacyReturnEvent } from './return-events.ts';
 import {
@@ -42,12 +42,12 @@ export const completeOrderEvent = (legacy: z.output<typeof legacyOrderEvent>, be
   }
 };
 
-export const completeInboundEvent = (legacy: z.output<typeof legacyInboundEvent>, before: InboundState): InboundEvent =>
+export const completeInboundEvent = (legacy: z.output<typeof legacyInboundEvent>, inbound: InboundCreatedData): InboundEvent =>
   legacy.type === 'InboundReceived'
-    ? { type: legacy.type, data: { ...legacy.data, destination: receiptDestination(before) } }
-    : { type: legacy.type, data: { ...legacy.data, destination: receiptDestination(before) } };
+    ? { type: legacy.type, data: { ...legacy.data, destination: receiptDestination(inbound) } }
+    : { type: legacy.type, data: { ...legacy.data, destination: receiptDestination(inbound) } };
 
-export const completeReturnEvent = (legacy: z.output<typeof legacyReturnEvent>, before: ReturnState): ReturnEvent => ({
+export const completeReturnEvent = (legacy: z.output<typeof legacyReturnEvent>, created: ReturnCreatedData): ReturnEvent => ({
   type: legacy.type,
-  data: { ...legacy.data, warehouseCode: before.created?.warehouseCode ?? '' },
+  data: { ...legacy.data, warehouseCode: created.warehouseCode },
 });

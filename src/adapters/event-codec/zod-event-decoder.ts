@@ -40,19 +40,22 @@ const decodeLegacy = (category: Category, message: unknown, envelope: Envelope):
     case 'order': {
       const legacy = legacyOrderEvent.safeParse(message);
       if (!legacy.success) return null;
-      const complete = (before: OrderState): HubEvent => ({ category, ...completeOrderEvent(legacy.data, before), ...envelope });
+      const complete = (before: OrderState): HubEvent | null =>
+        before.status === 'NONE' ? null : { category, ...completeOrderEvent(legacy.data, before), ...envelope };
       return { kind: 'needs-state-before', completion: { category, complete } };
     }
     case 'inbound': {
       const legacy = legacyInboundEvent.safeParse(message);
       if (!legacy.success) return null;
-      const complete = (before: InboundState): HubEvent => ({ category, ...completeInboundEvent(legacy.data, before), ...envelope });
+      const complete = (before: InboundState): HubEvent | null =>
+        before.inbound === null ? null : { category, ...completeInboundEvent(legacy.data, before.inbound), ...envelope };
       return { kind: 'needs-state-before', completion: { category, complete } };
     }
     case 'return': {
       const legacy = legacyReturnEvent.safeParse(message);
       if (!legacy.success) return null;
-      const complete = (before: ReturnState): HubEvent => ({ category, ...completeReturnEvent(legacy.data, before), ...envelope });
+      const complete = (before: ReturnState): HubEvent | null =>
+        before.created === null ? null : { category, ...completeReturnEvent(legacy.data, before.created), ...envelope };
       return { kind: 'needs-state-before', completion: { category, complete } };
     }
     default:

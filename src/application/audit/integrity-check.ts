@@ -1,5 +1,5 @@
 import type { HubEvent } from '../events/recorded-event.ts';
-import type { Completion, Decoding, EventDecoder } from '../ports/event-decoder.ts';
+import { type Completion, type Decoding, type EventDecoder, nothingBefore } from '../ports/event-decoder.ts';
 import { type StoredEvent, categoryOf, positionToString } from '../ports/event-store.ts';
 import { inboundRules } from './inbound-rules.ts';
 import { orderRules } from './order-rules.ts';
@@ -40,7 +40,7 @@ export type IntegrityReport = Readonly<{
  * The invariants a stream keeps, by its category (null: a category the hub does not write), and
  * how an event of an older shape is completed in it: from the aggregate as the fold has it so far.
  */
-type Checked = Readonly<{ rules: StreamRules; complete: (completion: Completion) => HubEvent }>;
+type Checked = Readonly<{ rules: StreamRules; complete: (completion: Completion) => HubEvent | null }>;
 
 const cannotComplete = (completion: Completion, stream: string): never => {
   throw new Error(`an event completed from its ${completion.category} before it, in ${stream}`);
@@ -169,6 +169,9 @@ export const integrityCheck = (
     if (excused >= 0) audit.pending.splice(excused, 1);
   };
 
+  const nothingBeforeIt = (decoding: Exclude<Decoding, Readonly<{ kind: 'undecodable' }>>): string =>
+    decoding.kind === 'needs-state-before' ? nothingBefore(decoding.completion.category) : 'no event';
+
   /** One valid event into the fold: decoded, or an older shape completed from the order as the fold has it so far. */
   const fold = (
     audit: StreamAudit,
@@ -178,6 +181,11 @@ export const integrityCheck = (
   ): void => {
     try {
       const event = decoding.kind === 'decoded' ? decoding.event : checked.complete(decoding.completion);
+      if (event === null) {
+        audit.folding = false;
+        record(audit, { ...at(stored), rule: 'events match their schema', message: nothingBeforeIt(decoding) });
+        return;
+      }
       settlePending(audit, event);
       const found = checked.rules.step(event);
       for (const finding of found.broken) record(audit, { ...at(stored), ...finding });

@@ -4,7 +4,7 @@
  */
 import { fold } from '../../domain/kernel/decider.ts';
 import { inboundOrders, orders, returnOrders } from '../commands/aggregates.ts';
-import type { Completion, EventDecoder } from '../ports/event-decoder.ts';
+import { type Completion, type EventDecoder, nothingBefore } from '../ports/event-decoder.ts';
 import type { EventStore, Position, ReadAllOptions, ReadStreamOptions, StoredEvent, Subscription } from '../ports/event-store.ts';
 import { type Category, type HubEvent, type RecordedEvent, isOfCategory } from './recorded-event.ts';
 import { UndecodableEvent } from './undecodable-event.ts';
@@ -76,6 +76,12 @@ export class EventReader {
 
   /** An older event completed from its aggregate as it stood just before it. */
   private async complete(completion: Completion, stored: StoredEvent): Promise<HubEvent> {
+    const completed = await this.completed(completion, stored);
+    if (completed === null) throw new UndecodableEvent(stored, [nothingBefore(completion.category)]);
+    return completed;
+  }
+
+  private async completed(completion: Completion, stored: StoredEvent): Promise<HubEvent | null> {
     switch (completion.category) {
       case 'order':
         return completion.complete(fold(orders.decider, await this.before('order', stored)));

@@ -13,12 +13,17 @@ import type { StoredEvent } from './event-store.ts';
 /**
  * An event written before its type carried what its consumers need (a shipment's warehouse,
  * reservation and consignee; a release's SKUs; a receipt's destination…): it is completed from
- * its aggregate as it stood just before it (upcast on read), by the domain's own rules.
+ * its aggregate as it stood just before it (upcast on read), by the domain's own rules. null: no
+ * aggregate came before it to complete it from (the event does not decode).
  */
 export type Completion =
-  | Readonly<{ category: 'order'; complete: (before: OrderState) => HubEvent }>
-  | Readonly<{ category: 'inbound'; complete: (before: InboundState) => HubEvent }>
-  | Readonly<{ category: 'return'; complete: (before: ReturnState) => HubEvent }>;
+  | Readonly<{ category: 'order'; complete: (before: OrderState) => HubEvent | null }>
+  | Readonly<{ category: 'inbound'; complete: (before: InboundState) => HubEvent | null }>
+  | Readonly<{ category: 'return'; complete: (before: ReturnState) => HubEvent | null }>;
+
+/** Why an older event could not be completed. */
+export const nothingBefore = (category: Completion['category']): string =>
+  `an event of an older shape, with no ${category} before it to complete it from`;
 
 export type Decoding =
   | Readonly<{ kind: 'decoded'; event: HubEvent }>

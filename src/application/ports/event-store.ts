@@ -46,8 +46,7 @@ export type DomainMessage = Readonly<{ type: string; data: object }>;
 export type EventToAppend<E extends DomainMessage = DomainMessage> = E & Readonly<{ id: string; metadata: EventMetadata }>;
 
 /** An event as stored: what was appended plus where it landed. */
-export type StoredEvent<E extends DomainMessage = DomainMessage> = EventToAppend<E> &
-  Readonly<{ stream: string; revision: Revision; position: Position }>;
+export type StoredEvent = EventToAppend & Readonly<{ stream: string; revision: Revision; position: Position }>;
 
 /** The outcome of an append: the revision of the last event written (the next expected revision) and its position. */
 export type AppendResult = Readonly<{ nextExpectedRevision: Revision; position: Position }>;

@@ -1,5 +1,5 @@
 /**
- * The backorder queue (article §5.1, 缺货补单): what is still owed, against which order, since
+ * The backorder queue (缺货补单, docs/architecture.md#backorders): what is still owed, against which order, since
  * when. A backorder is owed from the moment it is created until it is placed as an order of its
  * own (`{orderNo}-BO{n}`, with `backorderOf`). To whom, and whether the original order was
  * cancelled meanwhile (the hub then never places it), the report reads from the order list.

@@ -1,5 +1,5 @@
 /**
- * A projection: a read model for reporting, rebuilt from the events at will (DESIGN §5). It is
+ * A projection: a read model for reporting, rebuilt from the events at will (docs/architecture.md#projections). It is
  * data plus one pure function:
  *
  *   evolve(event, read, context) → row operations

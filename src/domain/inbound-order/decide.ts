@@ -77,10 +77,11 @@ const create = (command: CreateInbound, state: InboundState): InboundEvent[] => 
   return [{ type: 'InboundCreated', data }];
 };
 
-const existing = (command: Exclude<InboundCommand, CreateInbound>, state: InboundState): void => {
+const existing = (command: Exclude<InboundCommand, CreateInbound>, state: InboundState): InboundCreatedData => {
   if (state.inbound === null || state.inbound.inboundNo !== command.data.inboundNo) {
-    refuse('INBOUND_NOT_FOUND', `no inbound ${command.data.inboundNo}`);
+    return refuse('INBOUND_NOT_FOUND', `no inbound ${command.data.inboundNo}`);
   }
+  return state.inbound;
 };
 
 const attemptProblems = (attempt: number, now: string): Problem[] => [
@@ -163,7 +164,7 @@ export const discrepancies = (receiptNo: string, expectedLines: readonly Line[],
 };
 
 const receipt = (command: RecordReceipt, state: InboundState): InboundEvent[] => {
-  existing(command, state);
+  const inbound = existing(command, state);
   refuseIf('INVALID_RECEIPT', `receipt ${command.data.receiptNo}`, receiptProblems(command));
   const { receiptNo, lines, receivedAt, now } = command.data;
   if (state.receipts.includes(receiptNo)) return [];
@@ -178,13 +179,13 @@ const receipt = (command: RecordReceipt, state: InboundState): InboundEvent[] =>
           lines: copied,
           receivedAt,
           detectedAt: now,
-          destination: receiptDestination(state),
+          destination: receiptDestination(inbound),
         },
       },
     ];
   }
   return [
-    { type: 'InboundReceived', data: { receiptNo, lines: copied, receivedAt, recordedAt: now, destination: receiptDestination(state) } },
+    { type: 'InboundReceived', data: { receiptNo, lines: copied, receivedAt, recordedAt: now, destination: receiptDestination(inbound) } },
     ...discrepancies(receiptNo, state.inbound?.lines ?? [], lines),
   ];
 };

@@ -33,10 +33,10 @@ export const initialInboundState: InboundState = {
 
 export const isReceived = (state: InboundState): boolean => state.status === 'RECEIVED';
 
-/** Where a receipt on this inbound goes (events.ts `ReceiptContext`); empty before the inbound exists. */
-export const receiptDestination = (state: InboundState): ReceiptContext => ({
-  warehouseCode: state.inbound?.warehouseCode ?? '',
-  kind: state.inbound?.kind ?? 'PURCHASE',
+/** Where a receipt on this inbound goes (events.ts `ReceiptContext`). */
+export const receiptDestination = (inbound: InboundCreatedData): ReceiptContext => ({
+  warehouseCode: inbound.warehouseCode,
+  kind: inbound.kind,
 });
 
 /** The inbound order should go to the WMS now: just created, retried by a person, or a retry has come due. */

@@ -77,6 +77,12 @@ describe('events written before shipments carried their context', () => {
 });
 
 describe('an event that does not decode', () => {
+  test('an older shape with nothing before it to complete it from does not decode, and says why', async () => {
+    const store = new MemoryEventStore();
+    await store.append('order-OMS9', [raw('orphan', 'ShipmentRecorded', { ...articleShipment(), recordedAt: at(10) })], 'no_stream');
+    await expect(readerOf(store).readStream('order', 'order-OMS9')).rejects.toThrow('with no order before it to complete it from');
+  });
+
   test('is reported as an alert naming the field, kept in the store, and the reaction goes on with the next event', async () => {
     const store = new MemoryEventStore();
     const alerting = new MemoryAlerting();

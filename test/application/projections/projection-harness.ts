@@ -20,6 +20,12 @@ const decoder = new ZodEventDecoder();
 
 /** An event of an older shape, completed from the events of its stream before it (decoded already). */
 const completed = (completion: Completion, earlier: readonly HubEvent[]): HubEvent => {
+  const event = completedOrNull(completion, earlier);
+  if (event === null) throw new Error(`an older ${completion.category} event with nothing before it`);
+  return event;
+};
+
+const completedOrNull = (completion: Completion, earlier: readonly HubEvent[]): HubEvent | null => {
   switch (completion.category) {
     case 'order':
       return completion.complete(
