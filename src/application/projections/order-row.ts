@@ -10,9 +10,10 @@
  *                               keep is as a new order has it. That is the memory of what was
  *                               already applied (it recognises redeliveries: a projection decides
  *                               nothing), and what no column comes from and the evolve reads for
- *                               none of them (the consignee's address, batch numbers, the shortage
- *                               policy, the reservation round, the retry clock, the pending
- *                               cancellation's id, the backorders counted).
+ *                               none of them (the consignee, of whom the row keeps the name and
+ *                               carries it; batch numbers, the shortage policy, the reservation
+ *                               round, the retry clock, the pending cancellation's id, the
+ *                               backorders counted).
  *
  * So the row is all the projection keeps of an order (no copy of the state beside it, and rows as
  * small as before), and each event costs one restore, one domain evolve, one new row. The property
@@ -72,7 +73,7 @@ export const orderRowOf = (state: OrderState, m: OrderMoments, lines = trackLine
   };
 };
 
-/** The order's state as far as its row knows it (the consignee: not at all; the row keeps the name alone, and carries it). */
+/** The order's state as far as its row knows it (see above). */
 export const orderStateOf = (row: OrderListRow): OrderState => ({
   ...initialState,
   status: row.status,
@@ -118,7 +119,7 @@ export const advanceOrderRow = (before: OrderListRow, event: RecordedEvent<'orde
   const restored = orderStateOf(before);
   const state = outboundOrder.evolve(restored, event);
   const after = orderRowOf(state, before, state.lines === restored.lines ? before.lines : undefined);
-  after.consignee = before.consignee;
+  after.consignee = before.consignee; // not restored: carried
   if (state.manual === null) after.manualSince = null;
   else if (event.type === 'ManualInterventionRequired') after.manualSince = event.data.at;
   if (after.manualSince !== before.manualSince) {
