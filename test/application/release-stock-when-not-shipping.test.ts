@@ -2,18 +2,17 @@
 import { expect, test } from 'vitest';
 import { stockLedgers } from '../../src/application/commands/aggregates.ts';
 import { handleCommand, loadState } from '../../src/application/commands/handle-command.ts';
-import type { Dependencies } from '../../src/application/dependencies.ts';
 import { releaseStockWhenNotShipping } from '../../src/application/reactions/release-stock-when-not-shipping.ts';
 import { MemoryEventStore } from '../../src/adapters/event-store/memory/memory-event-store.ts';
-import { RandomIds } from '../../src/adapters/ids/random-ids.ts';
 import { stockStreamName } from '../../src/domain/stock-ledger/index.ts';
-import { deliver, readerOf } from '../support/decode.ts';
+import { deliver } from '../support/decode.ts';
+import { depsOver } from '../support/memory-deps.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 
 test('ReservationRequested #2 superseding #1 at WH1 releases what OMS1/R1 still holds there, once', async () => {
   const store = new MemoryEventStore();
   const clock = new ManualClock();
-  const deps = { store, events: readerOf(store), ids: new RandomIds(), clock } as unknown as Dependencies;
+  const deps = depsOver(store, clock);
   const cause = { correlationId: 'c', causationId: 'c', recordedAt: clock.now() };
   const ledger = stockStreamName('WH1', 'SKU1');
   const onLedger = { warehouseCode: 'WH1', sku: 'SKU1', now: clock.now() };

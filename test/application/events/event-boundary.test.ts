@@ -5,10 +5,8 @@
  */
 import { describe, expect, test } from 'vitest';
 import { MemoryEventStore } from '../../../src/adapters/event-store/memory/memory-event-store.ts';
-import { RandomIds } from '../../../src/adapters/ids/random-ids.ts';
 import { stockLedgers } from '../../../src/application/commands/aggregates.ts';
 import { loadState } from '../../../src/application/commands/handle-command.ts';
-import type { Dependencies } from '../../../src/application/dependencies.ts';
 import type { RecordedOf } from '../../../src/application/events/recorded-event.ts';
 import type { EventToAppend } from '../../../src/application/ports/event-store.ts';
 import { deductStockWhenShipped } from '../../../src/application/reactions/deduct-stock-when-shipped.ts';
@@ -17,6 +15,7 @@ import { registerHandOffWhenShipped } from '../../../src/application/reactions/r
 import { stockStreamName } from '../../../src/domain/stock-ledger/index.ts';
 import { articleOrder, articleShipment, at, withContext } from '../../domain/outbound-order/order-fixtures.ts';
 import { readerOf } from '../../support/decode.ts';
+import { depsOver } from '../../support/memory-deps.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
 import { MemoryAlerting, MemoryCheckpoints } from '../../support/memory-ports.ts';
 
@@ -157,23 +156,6 @@ describe('the shipment reactions run on the event alone', () => {
     position: { commit: 7n, prepare: 7n },
     metadata,
   });
-  const depsOver = (store: MemoryEventStore): Dependencies => {
-    const clock = new ManualClock();
-    return {
-      store,
-      events: readerOf(store),
-      ids: new RandomIds(),
-      clock,
-      alerting: new MemoryAlerting(),
-      // the shipment reactions call no outside system and ask no stock question
-      warehouse: undefined as never,
-      transport: undefined as never,
-      inventory: undefined as never,
-      wmsRetryPolicy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 900_000 },
-      tmsRetryPolicy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 900_000 },
-    };
-  };
-
   test('deduct: from the warehouse and reservation round the shipment names, with no order stream in the store', async () => {
     const store = new MemoryEventStore();
     const deps = depsOver(store);
