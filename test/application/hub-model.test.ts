@@ -36,7 +36,6 @@ import type { Line } from '../../src/domain/kernel/lines.ts';
 import { Refused } from '../../src/domain/kernel/refused.ts';
 import type { RetryPolicy } from '../../src/domain/kernel/retry-policy.ts';
 import {
-  type OrderEvent,
   type OrderState,
   type Placement,
   type WmsStage,
@@ -44,10 +43,11 @@ import {
   orderStreamName,
   outboundOrder,
 } from '../../src/domain/outbound-order/index.ts';
-import { type StockEvent, type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
+import { type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
 import { FaultyWarehouse, type HeldOutbound, type WmsFault } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
-import { readerOf } from '../support/decode.ts';
+import { decoded, readerOf } from '../support/decode.ts';
+import { type RecordedEvent, isOfCategory } from '../../src/application/events/recorded-event.ts';
 import { MemoryAlerting, MemoryCheckpoints } from '../support/memory-ports.ts';
 import { RecordingTransport } from '../support/recording-transport.ts';
 
@@ -239,6 +239,12 @@ const broken = (what: string, events: readonly StoredEvent[]): never => {
   throw new InvariantBroken(`${what}\n${show(events)}`);
 };
 
+/** Stored events of one category, decoded as the hub reads them. */
+const orderEventsOf = (events: readonly StoredEvent[]): RecordedEvent<'order'>[] =>
+  events.map(decoded).filter((event) => isOfCategory(event, 'order'));
+const stockEventsOf = (events: readonly StoredEvent[]): RecordedEvent<'stock'>[] =>
+  events.map(decoded).filter((event) => isOfCategory(event, 'stock'));
+
 const byStream = (events: readonly StoredEvent[]): Map<string, StoredEvent[]> => {
   const streams = new Map<string, StoredEvent[]>();
   for (const event of events) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
@@ -247,8 +253,8 @@ const byStream = (events: readonly StoredEvent[]): Map<string, StoredEvent[]> =>
 
 const checkOrder = (stream: string, events: readonly StoredEvent[]): OrderState => {
   let state = outboundOrder.initialState;
-  for (const event of events) {
-    state = outboundOrder.evolve(state, event as unknown as OrderEvent);
+  for (const event of orderEventsOf(events)) {
+    state = outboundOrder.evolve(state, event);
     const inRound = state.push.total - state.push.roundStart;
     if (inRound > policy.maxAttempts) broken(`${stream}: ${inRound} push attempts in one round (max ${policy.maxAttempts})`, events);
     for (const line of state.lines) {
@@ -266,8 +272,8 @@ const checkOrder = (stream: string, events: readonly StoredEvent[]): OrderState 
 const checkLedger = (stream: string, events: readonly StoredEvent[]): StockLedgerState => {
   let state = stockLedgerDecider.initialState;
   let anomaly = false;
-  for (const [i, event] of events.entries()) {
-    state = stockLedgerDecider.evolve(state, event as unknown as StockEvent);
+  for (const [i, event] of stockEventsOf(events).entries()) {
+    state = stockLedgerDecider.evolve(state, event);
     anomaly ||= event.type === 'StockAnomalyDetected';
     // a fact and the anomalies it causes are recorded together: judge the figures after both
     if (events[i + 1]?.type === 'StockAnomalyDetected') continue;
@@ -281,8 +287,7 @@ const checkLedger = (stream: string, events: readonly StoredEvent[]): StockLedge
 
 /** The warehouses an order has been at, in order: where it was placed, then every reroute's target. */
 const warehouseHistory = (events: readonly StoredEvent[]): string[] =>
-  events.flatMap((e) => {
-    const event = e as unknown as OrderEvent;
+  orderEventsOf(events).flatMap((event) => {
     if (event.type === 'OrderPlaced') return [event.data.warehouseCode];
     if (event.type === 'OrderRerouted') return [event.data.toWarehouse];
     return [];
@@ -329,8 +334,7 @@ const checkInvariants = async (real: Real): Promise<void> => {
       const orderNo = stream.slice('order-'.length);
       const called = real.warehouse.createCalls.filter((c) => c.orderNo === orderNo).map((c) => c.warehouseCode);
       // every call to the WMS leaves an event: one outcome per createOutbound call
-      const outcomes = events.filter((e) => {
-        const event = e as unknown as OrderEvent;
+      const outcomes = orderEventsOf(events).filter((event) => {
         return (
           event.type === 'PushSucceeded' || event.type === 'PushFailed' || (event.type === 'AnomalyDetected' && event.data.attempt !== null)
         );
@@ -379,13 +383,13 @@ const checkInvariants = async (real: Real): Promise<void> => {
   );
   for (const [stream, events] of streams) {
     if (categoryOf(stream) !== 'stock') continue;
-    const ledger = events.reduce((s, e) => stockLedgerDecider.evolve(s, e as unknown as StockEvent), stockLedgerDecider.initialState);
+    const ledger = stockEventsOf(events).reduce(stockLedgerDecider.evolve, stockLedgerDecider.initialState);
     for (const [reference, quantity] of reservationsHeld(ledger)) {
       const at = reference.lastIndexOf('/R');
       const orderNo = reference.slice(0, at);
       const round = Number(reference.slice(at + 2));
       const orderEvents = orders.get(orderNo) ?? [];
-      const order = orderEvents.reduce((s, e) => outboundOrder.evolve(s, e as unknown as OrderEvent), outboundOrder.initialState);
+      const order = orderEventsOf(orderEvents).reduce(outboundOrder.evolve, outboundOrder.initialState);
       const current = !outboundOrder.isTerminal(order) && order.reservationNo === round && order.warehouseCode === ledger.warehouseCode;
       if (quantity > 0 && !current) {
         broken(
@@ -693,8 +697,8 @@ class ResolveByHand extends Step {
     const orders = await orderNos(real);
     const orderNo = orders[this.pick % orders.length];
     if (orderNo === undefined) return;
-    const state = (await real.store.readStream(orderStreamName(orderNo))).reduce(
-      (s, e) => outboundOrder.evolve(s, e as unknown as OrderEvent),
+    const state = orderEventsOf(await real.store.readStream(orderStreamName(orderNo))).reduce(
+      outboundOrder.evolve,
       outboundOrder.initialState,
     );
     if (state.status !== 'MANUAL_INTERVENTION') return;

@@ -14,7 +14,6 @@ import { openApiDocument } from '../../../src/adapters/http/openapi.ts';
 import { expressPath } from '../../../src/adapters/http/route.ts';
 import { reportRoutes } from '../../../src/adapters/http/routes/report-routes.ts';
 import { SqliteProjections } from '../../../src/adapters/projections/sqlite-projections.ts';
-import type { Dependencies } from '../../../src/application/dependencies.ts';
 import type { DomainMessage } from '../../../src/application/ports/event-store.ts';
 import type { OrderEvent } from '../../../src/domain/outbound-order/index.ts';
 import {
@@ -30,6 +29,7 @@ import {
   shipped,
 } from '../../domain/outbound-order/order-fixtures.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
+import { depsOver } from '../../support/memory-deps.ts';
 import { freshFile } from './projection-files.ts';
 
 const store = new MemoryEventStore();
@@ -154,7 +154,7 @@ beforeAll(async () => {
   });
   projections = SqliteProjections.open(freshFile('reports'));
   await projections.start(store);
-  const ctx = { deps: { clock } as unknown as Dependencies, zoneOf: () => 'Asia/Shanghai' } satisfies HttpContext;
+  const ctx = { deps: depsOver(store, clock), zoneOf: () => 'Asia/Shanghai' } satisfies HttpContext;
   const routes = reportRoutes(ctx, projections);
   const app = express();
   for (const route of routes) {
