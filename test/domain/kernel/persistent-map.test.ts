@@ -61,3 +61,42 @@ describe('persistent map', () => {
     },
   );
 });
+
+describe('keys whose hashes collide', () => {
+  // K47199 and K1168204 have the same FNV-1a hash (0xd304b818), as do K47198 and K1168205: they
+  // share one leaf of the trie, which keeps its entries in key order
+  const pairs = [
+    ['K47199', 'K1168204'],
+    ['K47198', 'K1168205'],
+  ] as const;
+
+  test('each keeps its own value; removing one leaves the other; the order of writing does not matter', () => {
+    for (const [a, b] of pairs) {
+      const ab = setValue(setValue(emptyMap, a, 1), b, 2);
+      const ba = setValue(setValue(emptyMap, b, 2), a, 1);
+      expect([getValue(ab, a), getValue(ab, b), ab.size]).toEqual([1, 2, 2]);
+      expect(ba).toEqual(ab);
+      expect(JSON.parse(JSON.stringify(ab))).toEqual(ab);
+      // one leaf holds both, in key order: the collision path, not two leaves
+      expect(ab.root).toMatchObject({
+        entries: [
+          [a, 1],
+          [b, 2],
+        ].sort(([x], [y]) => String(x).localeCompare(String(y))),
+      });
+      expect([...entriesOf(ab)].map(([k]) => k)).toEqual([a, b].sort());
+      const onlyB = removeKey(ab, a);
+      expect([hasKey(onlyB, a), getValue(onlyB, b), onlyB.size]).toEqual([false, 2, 1]);
+      expect(removeKey(onlyB, b)).toEqual(emptyMap);
+      expect(setValue(ab, b, 3)).not.toBe(ab);
+      expect(getValue(setValue(ab, b, 3), a)).toBe(1);
+      expect(removeKey(ab, 'K0')).toBe(ab);
+    }
+  });
+
+  test('setting a key to the value it has returns the same map', () => {
+    const map = setValue(setValue(emptyMap, 'a', 1), 'K47199', 2);
+    expect(setValue(map, 'a', 1)).toBe(map);
+    expect(setValue(map, 'K47199', 2)).toBe(map);
+  });
+});

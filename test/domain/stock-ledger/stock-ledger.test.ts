@@ -85,6 +85,16 @@ describe('the stock ledger', () => {
       expect(available(state)).toBe(10);
     });
 
+    it('reserves exactly what is available, and not one unit more', () => {
+      const state = given([received('PO1', 5), reserved('OMS1#1', 2)])
+        .when(reserve('OMS2#1', 3))
+        .then([reserved('OMS2#1', 3)]);
+      expect(available(state)).toBe(0);
+      given([received('PO1', 5), reserved('OMS1#1', 2)])
+        .when(reserve('OMS2#1', 4))
+        .thenRefused('INSUFFICIENT_STOCK');
+    });
+
     it('keeps defective goods apart, where nobody can reserve them', () => {
       const state = given([received('PO1', 2)])
         .when(receive('INSP1', 3, 'DEFECTIVE'))
