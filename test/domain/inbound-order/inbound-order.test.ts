@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/kernel/decider.ts';
 import type { Line } from '../../../src/domain/kernel/lines.ts';
 import { articleRetryPolicy } from '../../../src/domain/kernel/retry-policy.ts';
-import { type InboundCommand, type InboundEvent, inboundOrderDecider, inboundStreamName } from '../../../src/domain/inbound-order/index.ts';
+import {
+  type InboundCommand,
+  type InboundEvent,
+  inboundOrderDecider,
+  inboundStreamName,
+  pushIsDue,
+} from '../../../src/domain/inbound-order/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
 
 const { given } = specFor(inboundOrderDecider);
@@ -343,5 +349,16 @@ describe('an inbound order', () => {
     expect(statusAfter([created, failed(1, now, false), manual('PUSH_REJECTED', 'x', now), retryRequested('R', 2), pushed(2)])).toBe(
       'PUSHED_TO_WMS',
     );
+  });
+});
+
+describe('when the inbound push is due', () => {
+  it('as soon as it is created or a person asks again; after a failure, once its retry comes due; never once the WMS has it', () => {
+    expect(pushIsDue(inboundOrderDecider.initialState, now)).toBe(false);
+    expect(pushIsDue(fold(inboundOrderDecider, [created]), now)).toBe(true);
+    const failedOnce = fold(inboundOrderDecider, [created, failed(1, now), scheduled(2, '2030-01-01T00:01:00.000Z')]);
+    expect(pushIsDue(failedOnce, '2030-01-01T00:00:59.999Z')).toBe(false);
+    expect(pushIsDue(failedOnce, '2030-01-01T00:01:00.000Z')).toBe(true);
+    expect(pushIsDue(fold(inboundOrderDecider, [created, pushed(1)]), '2030-01-01T00:00:00.000Z')).toBe(false);
   });
 });

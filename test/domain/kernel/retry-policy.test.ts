@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { articleRetryPolicy, backoffDelayMs, judgeFailure } from '../../../src/domain/kernel/retry-policy.ts';
+import { articleRetryPolicy, backoffDelayMs, judgeFailure, retryPolicyProblems } from '../../../src/domain/kernel/retry-policy.ts';
 
 describe('the retry policy', () => {
   it('doubles the delay after each failure and caps it', () => {
@@ -31,5 +31,24 @@ describe('the retry policy', () => {
     expect(
       judgeFailure(articleRetryPolicy, { failedAttemptInRound: 1, retryable: true, now, previousDueAt: '2025-11-22T03:00:00.000Z' }),
     ).toEqual({ kind: 'retry', dueAt: '2025-11-22T03:00:00.001Z' });
+  });
+});
+
+describe('a retry policy that cannot work is named, field by field', () => {
+  it('takes the smallest policy that works: one attempt, 1 ms, a cap equal to the base', () => {
+    expect(retryPolicyProblems({ maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 })).toEqual([]);
+  });
+
+  it('refuses no attempt at all, no delay, a cap below the base, and numbers that are not whole', () => {
+    expect(retryPolicyProblems({ maxAttempts: 0, baseDelayMs: 1, maxDelayMs: 1 })).toEqual([
+      'maxAttempts must be a whole number of at least 1',
+    ]);
+    expect(retryPolicyProblems({ maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 1 })).toEqual([
+      'baseDelayMs must be a whole number of at least 1',
+    ]);
+    expect(retryPolicyProblems({ maxAttempts: 1, baseDelayMs: 60_000, maxDelayMs: 59_999 })).toEqual([
+      'maxDelayMs must be a whole number no smaller than baseDelayMs',
+    ]);
+    expect(retryPolicyProblems({ maxAttempts: 1.5, baseDelayMs: Number.NaN, maxDelayMs: Infinity })).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { fold } from '../../../src/domain/kernel/decider.ts';
+import { type OrderEvent, outboundOrder, pushIsDue } from '../../../src/domain/outbound-order/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
 import {
   anomaly,
@@ -156,5 +157,16 @@ describe('a person steps in', () => {
     expect(state).toMatchObject({ status: 'PUSHED_TO_WMS', outboundNo: 'WMS-MANUAL-1' });
     given(atTheWms()).when(resolve('X')).thenRefused('NOT_IN_MANUAL_INTERVENTION');
     given(exhausted).when(resolve(' ')).thenRefused('INVALID_COMMAND');
+  });
+});
+
+describe('when the push is due', () => {
+  it('as soon as stock is reserved; after a failure, once its retry comes due and not a moment before; never once the WMS has it', () => {
+    expect(pushIsDue(fold(outboundOrder, placedAndReserved().slice(0, 2)), at(1))).toBe(false);
+    expect(pushIsDue(fold(outboundOrder, placedAndReserved()), at(1))).toBe(true);
+    const failedOnce = fold(outboundOrder, [...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))]);
+    expect(pushIsDue(failedOnce, new Date(Date.parse(at(3)) - 1).toISOString())).toBe(false);
+    expect(pushIsDue(failedOnce, at(3))).toBe(true);
+    expect(pushIsDue(fold(outboundOrder, atTheWms()), at(60))).toBe(false);
   });
 });

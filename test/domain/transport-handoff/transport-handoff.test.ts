@@ -6,6 +6,7 @@ import {
   type HandOffCommand,
   type HandOffEvent,
   type ShipmentForTransport,
+  handOffIsDue,
   transportHandOff,
 } from '../../../src/domain/transport-handoff/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
@@ -112,4 +113,26 @@ describe('handing a shipment to transport', () => {
       expect(['AWAITING_HANDOFF', 'HANDOFF_FAILED', 'MANUAL_INTERVENTION', 'HANDED_OFF']).toContain(state.status);
     },
   );
+});
+
+describe('when a hand-off is due', () => {
+  const failedOnce: HandOffEvent[] = [
+    registered,
+    { type: 'PushFailed', data: { attempt: 1, error: 'HTTP 502', retryable: true, failedAt: '2025-11-22T02:11:00.000Z' } },
+    { type: 'PushRetryScheduled', data: { attempt: 2, dueAt: '2025-11-22T02:12:00.000Z' } },
+  ];
+  it('as soon as the shipment is registered; after a failure, once its retry comes due and not a moment before', () => {
+    expect(handOffIsDue(transportHandOff.initialState, '2025-11-22T02:10:00.000Z')).toBe(false);
+    expect(handOffIsDue(fold(transportHandOff, [registered]), '2025-11-22T02:10:00.000Z')).toBe(true);
+    const failed = fold(transportHandOff, failedOnce);
+    expect(handOffIsDue(failed, '2025-11-22T02:11:59.999Z')).toBe(false);
+    expect(handOffIsDue(failed, '2025-11-22T02:12:00.000Z')).toBe(true);
+  });
+  it('never once handed off', () => {
+    const handedOff = fold(transportHandOff, [
+      registered,
+      { type: 'PushSucceeded', data: { attempt: 1, transportRef: 'TMS-1', pushedAt: '2025-11-22T02:11:00.000Z' } },
+    ]);
+    expect(handOffIsDue(handedOff, '2025-11-23T00:00:00.000Z')).toBe(false);
+  });
 });
