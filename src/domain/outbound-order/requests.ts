@@ -6,18 +6,9 @@ import { refuse } from '../kernel/refused.ts';
 import type { CancelOrder, PlaceOrder, RerouteOrder, ResolveManually, RetryNow } from './commands.ts';
 import type { OrderEvent } from './events.ts';
 import { reservationRound, rerouted } from './reservation-rounds.ts';
-import {
-  alreadyApplied,
-  fact,
-  isTerminalOrder,
-  openLines,
-  orderSkus,
-  type OrderState,
-  placementKey,
-  withdrawalOnCancel,
-  wmsHoldsOrder,
-} from './state.ts';
+import { alreadyApplied, fact, isTerminalOrder, openLines, type OrderState, placementKey, wmsHoldsOrder } from './state.ts';
 import { placementProblems, rerouteProblems, resolveProblems } from './validation.ts';
+import { orderCancelled } from './order-cancelled.ts';
 
 export const place = (command: PlaceOrder, state: OrderState): OrderEvent[] => {
   const problems = placementProblems(command);
@@ -56,21 +47,7 @@ export const cancel = (command: CancelOrder, state: OrderState): OrderEvent[] =>
       },
     ];
   }
-  return [
-    {
-      type: 'OrderCancelled',
-      data: {
-        requestId: d.requestId,
-        reason: d.reason,
-        lines: openLines(state),
-        warehouseCode: state.warehouseCode,
-        reservationNo: state.reservationNo,
-        skus: orderSkus(state),
-        withdrawFrom: withdrawalOnCancel(state, d.requestId),
-        cancelledAt: d.now,
-      },
-    },
-  ];
+  return [orderCancelled(state, d.requestId, d.reason, d.now)];
 };
 
 export const retryNow = (command: RetryNow, state: OrderState): OrderEvent[] => {

@@ -2,7 +2,8 @@
 import { type Line, totalsBySku } from '../kernel/lines.ts';
 import type { OrderEvent } from './events.ts';
 import { reservationRound, rerouted } from './reservation-rounds.ts';
-import { backorderNo, openLines, orderSkus, type OrderState, withdrawalOnCancel } from './state.ts';
+import { backorderNo, openLines, type OrderState } from './state.ts';
+import { orderCancelled } from './order-cancelled.ts';
 
 /** docs/architecture.md#shortage-policy: partial ship + backorder, else cancel + release, else reroute, else a person. */
 export const applyShortagePolicy = (
@@ -33,21 +34,7 @@ export const applyShortagePolicy = (
       : [backorder];
   }
   if (state.policy.allowCancel) {
-    return [
-      {
-        type: 'OrderCancelled',
-        data: {
-          requestId: null,
-          reason: `OUT_OF_STOCK: ${detail}`,
-          lines: openLines(state),
-          warehouseCode: state.warehouseCode,
-          reservationNo: state.reservationNo,
-          skus: orderSkus(state),
-          withdrawFrom: withdrawalOnCancel(state, null),
-          cancelledAt: now,
-        },
-      },
-    ];
+    return [orderCancelled(state, null, `OUT_OF_STOCK: ${detail}`, now)];
   }
   const nothingShipped = state.lines.every((line) => line.shipped === 0);
   if (alternativeWarehouse !== null && alternativeWarehouse !== state.warehouseCode && nothingShipped) {

@@ -9,18 +9,9 @@ import type { RecordInterceptOutcome, RecordShipment, RecordWmsProgress, RecordW
 import type { OrderEvent, Shipment } from './events.ts';
 import { anomaly } from './anomaly.ts';
 import { applyShortagePolicy } from './shortage-policy.ts';
-import {
-  alreadyApplied,
-  fact,
-  isTerminalOrder,
-  openLines,
-  openQuantity,
-  orderSkus,
-  type OrderState,
-  shipmentContext,
-  withdrawalOnCancel,
-} from './state.ts';
+import { alreadyApplied, fact, isTerminalOrder, openQuantity, type OrderState, shipmentContext } from './state.ts';
 import { shipmentProblems } from './validation.ts';
+import { orderCancelled } from './order-cancelled.ts';
 
 export const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEvent[] => {
   const d = command.data;
@@ -168,19 +159,5 @@ export const recordIntercept = (command: RecordInterceptOutcome, state: OrderSta
   }
   if (state.status !== 'CANCEL_REQUESTED' || state.pendingCancel !== d.cancelRequestId) return [];
   if (!d.intercepted) return [{ type: 'InterceptFailed', data: { cancelRequestId: d.cancelRequestId, detail: d.detail, at: d.now } }];
-  return [
-    {
-      type: 'OrderCancelled',
-      data: {
-        requestId: d.cancelRequestId,
-        reason: `intercepted by the warehouse${d.detail === '' ? '' : `: ${d.detail}`}`,
-        lines: openLines(state),
-        warehouseCode: state.warehouseCode,
-        reservationNo: state.reservationNo,
-        skus: orderSkus(state),
-        withdrawFrom: withdrawalOnCancel(state, d.cancelRequestId),
-        cancelledAt: d.now,
-      },
-    },
-  ];
+  return [orderCancelled(state, d.cancelRequestId, `intercepted by the warehouse${d.detail === '' ? '' : `: ${d.detail}`}`, d.now)];
 };
