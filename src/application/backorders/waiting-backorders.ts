@@ -32,6 +32,7 @@ export class WaitingBackorders {
   async start(): Promise<void> {
     this.subscription = this.deps.events.subscribe({
       category: 'order',
+      types: ['BackorderCreated', 'OrderPlaced'],
       onEvent: (event) => this.observe(event),
       onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
     });

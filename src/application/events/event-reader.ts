@@ -13,7 +13,10 @@ export type DecodedSubscribeOptions = Readonly<{
   /** exclusive, as the store's subscriptions */
   after?: Position;
   category?: Category;
+  /** only events of these types are decoded and handed to `onEvent`; the others go to `onPassedOver` undecoded */
+  types?: readonly string[];
   onEvent: (event: HubEvent) => void | Promise<void>;
+  onPassedOver?: (position: Position) => void | Promise<void>;
   /** an event that does not decode: report it; the subscription then goes on with the next one */
   onUndecodable: (problem: UndecodableEvent) => void | Promise<void>;
 }>;
@@ -44,7 +47,8 @@ export class EventReader {
   async readStream<C extends Category>(category: C, stream: string, options?: ReadStreamOptions): Promise<readonly RecordedEvent<C>[]> {
     const decoded: RecordedEvent<C>[] = [];
     for (const stored of await this.store.readStream(stream, options)) {
-      const event = await this.decode(stored);
+      const decoding = this.decodeNow(stored);
+      const event = decoding instanceof Promise ? await decoding : decoding;
       if (!isOfCategory(event, category)) throw new UndecodableEvent(stored, [`${stream} is not a stream of category ${category}`]);
       decoded.push(event);
     }
@@ -54,7 +58,10 @@ export class EventReader {
   /** Events in store order (see the store's `readAll`), decoded. */
   async readAll(options?: ReadAllOptions): Promise<readonly HubEvent[]> {
     const decoded: HubEvent[] = [];
-    for (const stored of await this.store.readAll(options)) decoded.push(await this.decode(stored));
+    for (const stored of await this.store.readAll(options)) {
+      const decoding = this.decodeNow(stored);
+      decoded.push(decoding instanceof Promise ? await decoding : decoding);
+    }
     return decoded;
   }
 
@@ -64,12 +71,16 @@ export class EventReader {
       ...(options.after === undefined ? {} : { after: options.after }),
       ...(options.category === undefined ? {} : { category: options.category }),
       onEvent: async (stored) => {
-        const event = await this.decode(stored).catch((error: unknown) => {
-          if (error instanceof UndecodableEvent) return error;
-          throw error;
-        });
-        if (event instanceof UndecodableEvent) await options.onUndecodable(event);
-        else await options.onEvent(event);
+        if (options.types !== undefined && !options.types.includes(stored.type)) return options.onPassedOver?.(stored.position);
+        let event: HubEvent;
+        try {
+          const decoding = this.decodeNow(stored);
+          event = decoding instanceof Promise ? await decoding : decoding;
+        } catch (error) {
+          if (!(error instanceof UndecodableEvent)) throw error;
+          return options.onUndecodable(error);
+        }
+        return options.onEvent(event);
       },
     });
   }

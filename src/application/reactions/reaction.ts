@@ -91,10 +91,13 @@ export const startReaction = async <E extends HubEvent>(deps: ReactionDeps, reac
   return deps.events.subscribe({
     ...(after === undefined ? {} : { after }),
     ...(only === undefined ? {} : { category: only }),
+    // events of other types are not even decoded: each reaction decodes only what it may handle
+    types: reaction.handles.types,
     onEvent: async (event) => {
       if (reaction.handles.canHandle(event)) await handle(event);
       await deps.checkpoints.save(reaction.name, event.position);
     },
+    onPassedOver: (position) => deps.checkpoints.save(reaction.name, position),
     onUndecodable: async (problem) => {
       await deps.alerting.raise(undecodableAlert(problem, deps.clock.now()));
       await deps.checkpoints.save(reaction.name, problem.stored.position);

@@ -41,6 +41,7 @@ export class DueRetries {
   /** Follow the store; resolves once every retry scheduled so far is known. */
   async start(): Promise<void> {
     this.subscription = this.deps.events.subscribe({
+      types: ['PushRetryScheduled'],
       onEvent: (event) => this.observe(event),
       onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
     });
