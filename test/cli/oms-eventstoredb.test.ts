@@ -12,9 +12,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { EventStoreDbEventStore } from '../../src/adapters/event-store/eventstoredb/eventstoredb-event-store.ts';
 import type { DomainMessage } from '../../src/application/ports/event-store.ts';
-import { type OrderCommand, outboundOrder } from '../../src/domain/outbound-order/index.ts';
+import { outboundOrder } from '../../src/domain/outbound-order/index.ts';
 import { type StockCommand, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
-import { articleOrder, at } from '../domain/outbound-order/order-fixtures.ts';
+import { articleOrderLife, at } from '../domain/outbound-order/order-fixtures.ts';
 import { eventsOf, run } from '../support/arbitraries-decider.ts';
 import { EsdbProtocolServer } from '../support/esdb-protocol-server.ts';
 
@@ -65,24 +65,7 @@ beforeAll(async () => {
     () => at(-60),
     'po-1',
   );
-  const order = eventsOf(
-    run(outboundOrder, [
-      { type: 'PlaceOrder', data: { ...articleOrder(), now: at(0) } },
-      { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
-      { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(1) } },
-      {
-        type: 'RecordShipment',
-        data: {
-          outboundNo: 'WMS1',
-          waybillNo: 'SF1',
-          carrier: '顺丰速运',
-          items: [{ sku: 'SKU001', quantity: 2 }],
-          shippedAt: at(60),
-          now: at(60),
-        },
-      },
-    ] satisfies OrderCommand[]),
-  );
+  const order = eventsOf(run(outboundOrder, articleOrderLife({ pushed: at(1), recorded: at(60) })));
   await append('order-OMS202511220001', order.slice(0, 2), () => at(0), 'req-1');
   await append('order-OMS202511220001', order.slice(2, 4), () => at(1), 'req-1');
   await append('order-OMS202511220001', order.slice(4), () => at(60), 'callback:SF1');

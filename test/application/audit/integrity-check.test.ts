@@ -14,7 +14,7 @@ import { type OrderCommand, type OrderEvent, outboundOrder } from '../../../src/
 import { type ReturnCommand, returnOrderDecider } from '../../../src/domain/return-order/index.ts';
 import { type StockCommand, stockLedgerDecider } from '../../../src/domain/stock-ledger/index.ts';
 import { type HandOffCommand, transportHandOff } from '../../../src/domain/transport-handoff/index.ts';
-import { articleOrder, at, policy3 } from '../../domain/outbound-order/order-fixtures.ts';
+import { articleOrder, articleOrderLife, at, policy3 } from '../../domain/outbound-order/order-fixtures.ts';
 import { accepted, life, play } from '../../domain/outbound-order/order-model.ts';
 import { eventsOf, instantArb, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
 import { storedStream, tampered, withData } from './stored-events.ts';
@@ -29,22 +29,7 @@ const renumbered = (events: readonly StoredEvent[]): StoredEvent[] => events.map
 
 const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
 const placed = articleOrder(); // OMS202511220001, SKU001×2
-const shippedOrder = orderCommands(
-  { type: 'PlaceOrder', data: { ...placed, now: at(0) } },
-  { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
-  { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
-  {
-    type: 'RecordShipment',
-    data: {
-      outboundNo: 'WMS1',
-      waybillNo: 'SF1',
-      carrier: '顺丰速运',
-      items: [{ sku: 'SKU001', quantity: 2 }],
-      shippedAt: at(60),
-      now: at(61),
-    },
-  },
-);
+const shippedOrder = orderCommands(...articleOrderLife({ pushed: at(2), recorded: at(61) }));
 const ledger = { warehouseCode: 'WH001', sku: 'SKU001' } as const;
 const stockCommands = (...commands: StockCommand[]) => eventsOf(run(stockLedgerDecider, commands));
 const stockLife = stockCommands(

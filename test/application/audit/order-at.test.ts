@@ -13,8 +13,8 @@ import { type RecordedEvent, isOfCategory } from '../../../src/application/event
 import { ZodEventDecoder } from '../../../src/adapters/event-codec/zod-event-decoder.ts';
 import { MemoryEventStore } from '../../../src/adapters/event-store/memory/memory-event-store.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
-import { type OrderCommand, type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
-import { articleOrder, at } from '../../domain/outbound-order/order-fixtures.ts';
+import { type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import { articleOrderLife, at } from '../../domain/outbound-order/order-fixtures.ts';
 import { eventsOf, run } from '../../support/arbitraries-decider.ts';
 import { decoded } from '../../support/decode.ts';
 import { storedStream } from './stored-events.ts';
@@ -25,22 +25,7 @@ const callback = {
 };
 // placed at T0 (10:00 in Shanghai), reserved and pushed a minute later, shipped (by a callback) an hour later
 const [placement, reservation, reserved, pushed, shipped] = eventsOf(
-  run(outboundOrder, [
-    { type: 'PlaceOrder', data: { ...articleOrder(), now: at(0) } },
-    { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
-    { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(1) } },
-    {
-      type: 'RecordShipment',
-      data: {
-        outboundNo: 'WMS1',
-        waybillNo: 'SF1',
-        carrier: '顺丰速运',
-        items: [{ sku: 'SKU001', quantity: 2 }],
-        shippedAt: at(60),
-        now: at(60),
-      },
-    },
-  ] satisfies OrderCommand[]),
+  run(outboundOrder, articleOrderLife({ pushed: at(1), recorded: at(60) })),
 ) as [OrderEvent, OrderEvent, OrderEvent, OrderEvent, OrderEvent];
 const stored = storedStream('order-OMS202511220001', [
   { ...placement, recordedAt: at(0), metadata: { correlationId: 'req-1', causationId: 'req-1' } },

@@ -185,3 +185,24 @@ export const anomaly = (kind: AnomalyKind, detail: string, now: string, extra: P
     ...extra,
   },
 });
+
+/**
+ * The article's order through its whole life, as commands: placed at T0, reserved a minute later,
+ * pushed (WMS1), shipped in full on waybill SF1 an hour after T0.
+ */
+export const articleOrderLife = (times: Readonly<{ pushed: string; recorded: string }>): OrderCommand[] => [
+  { type: 'PlaceOrder', data: { ...articleOrder(), now: at(0) } },
+  { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
+  { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: times.pushed } },
+  {
+    type: 'RecordShipment',
+    data: {
+      outboundNo: 'WMS1',
+      waybillNo: 'SF1',
+      carrier: '顺丰速运',
+      items: [{ sku: 'SKU001', quantity: 2 }],
+      shippedAt: at(60),
+      now: times.recorded,
+    },
+  },
+];
