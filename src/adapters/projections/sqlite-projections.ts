@@ -229,18 +229,19 @@ export class SqliteProjections implements ReportQueries {
 /**
  * Rebuilds every projection into a scratch file, each up to the position the live file has
  * reached, and compares the two row by row. Returns the differences in words (empty: equal).
- * The live file is only read (./verify.ts).
+ * The live file is only read (./verify.ts); `reading`: how the scratch build reads the events.
  */
 export const compareProjections = (
   store: EventStore,
   livePath: string,
   scratchPath: string,
   onProgress?: (events: number) => void,
+  reading: Pick<SqliteProjectionsOptions, 'decoder' | 'onUndecodable'> = {},
 ): Promise<readonly string[]> =>
   compareSqliteFiles(
     store,
     livePath,
     scratchPath,
-    (zone, projections) => SqliteProjections.open(scratchPath, { zone, projections }),
+    (zone, projections) => SqliteProjections.open(scratchPath, { zone, projections, ...reading }),
     onProgress,
   );

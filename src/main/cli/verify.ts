@@ -11,8 +11,7 @@ import type { EventDecoder } from '../../application/ports/event-decoder.ts';
 import type { EventStore } from '../../application/ports/event-store.ts';
 import { validateMetadata } from '../../adapters/event-codec/metadata.ts';
 import { ZodEventDecoder } from '../../adapters/event-codec/zod-event-decoder.ts';
-import { SqliteProjections } from '../../adapters/projections/sqlite-projections.ts';
-import { compareSqliteFiles } from '../../adapters/projections/sqlite-verify.ts';
+import { compareProjections } from '../../adapters/projections/sqlite-projections.ts';
 import type { Config } from '../config.ts';
 import type { AuditParts } from '../container.ts';
 import { countStoredEvents, describeEventStore } from '../open-event-store.ts';
@@ -44,13 +43,7 @@ const projectionDifferences = async (io: CliIo, config: Config, parts: AuditPart
   const scratch = mkdtempSync(join(tmpdir(), 'oms-verify-'));
   const scratchFile = join(scratch, 'projections.sqlite');
   try {
-    return await compareSqliteFiles(
-      parts.store,
-      projectionsFile(config),
-      scratchFile,
-      (zone, projections) => SqliteProjections.open(scratchFile, { zone, projections, ...readModelOptions(io, parts.decoder) }),
-      onProgress,
-    );
+    return await compareProjections(parts.store, projectionsFile(config), scratchFile, onProgress, readModelOptions(io, parts.decoder));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
