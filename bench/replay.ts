@@ -10,7 +10,7 @@
  *      hub; correct revisions, correlation and causation, one simulated second per step;
  *   1. baseline: JSON.parse alone of every stored data + metadata payload (rows read in chunks
  *      outside the timing: the floor any replay pays);
- *   1b. the event decoder alone (zod codecs, typed events) over every stored event: what the
+ *   1b. the event decoder alone (compiled codecs, typed events) over every stored event: what the
  *      typed boundary costs, and its share of (2);
  *   2. `oms projections rebuild`: SqliteProjections.rebuild of every projection over the whole
  *      store, in events/s, against (1) in the same run (target ≥ 60 %);
@@ -559,7 +559,7 @@ try {
   process.stderr.write('1b. decoding …\n');
   const decoding = [await decodeOnly(), await decodeOnly()].reduce((best, run) => (run.seconds < best.seconds ? run : best));
   rows.push({
-    measurement: '1b. the event decoder alone (zod codecs, typed events) over every stored event (best of 2)',
+    measurement: '1b. the event decoder alone (compiled codecs, typed events) over every stored event (best of 2)',
     events: decoding.events,
     seconds: decoding.seconds,
     rate: rate(decoding.events, decoding.seconds),

@@ -21,7 +21,7 @@ const daysInMonth = (year: number, month: number): number =>
  * The usual shape with every field in range is an instant, checked without building a date (this
  * runs for every instant of every event read); anything else is left to the domain's own rule.
  */
-const looksLikeAnInstant = (text: string): boolean => usuallyValid(text) || isInstant(text);
+export const looksLikeAnInstant = (text: string): boolean => usuallyValid(text) || isInstant(text);
 
 const usuallyValid = (text: string): boolean => {
   if (!usualInstant.test(text)) return false;

@@ -10,14 +10,24 @@ import { ZodEventDecoder } from '../../../src/adapters/event-codec/zod-event-dec
 import { type IntegrityReport, checkIntegrity } from '../../../src/application/audit/integrity-check.ts';
 import type { StoredEvent } from '../../../src/application/ports/event-store.ts';
 import { type InboundCommand, inboundOrderDecider } from '../../../src/domain/inbound-order/index.ts';
-import { type OrderCommand, type OrderEvent, outboundOrder } from '../../../src/domain/outbound-order/index.ts';
+import type { OrderCommand, OrderEvent } from '../../../src/domain/outbound-order/index.ts';
 import { type ReturnCommand, returnOrderDecider } from '../../../src/domain/return-order/index.ts';
 import { type StockCommand, stockLedgerDecider } from '../../../src/domain/stock-ledger/index.ts';
-import { type HandOffCommand, transportHandOff } from '../../../src/domain/transport-handoff/index.ts';
-import { articleOrder, articleOrderLife, at, policy3 } from '../../domain/outbound-order/order-fixtures.ts';
+import { at } from '../../domain/outbound-order/order-fixtures.ts';
 import { accepted, life, play } from '../../domain/outbound-order/order-model.ts';
 import { eventsOf, instantArb, retryPolicyArb, run } from '../../support/arbitraries-decider.ts';
 import { storedStream, tampered, withData } from './stored-events.ts';
+import {
+  handOffLife,
+  inboundLife,
+  ledger,
+  orderCommands,
+  placed,
+  returnLife,
+  shippedOrder,
+  stockCommands,
+  stockLife,
+} from '../../support/category-lives.ts';
 
 const check = (events: readonly StoredEvent[]): IntegrityReport => checkIntegrity(events, new ZodEventDecoder(), validateMetadata);
 const findings = (report: IntegrityReport) =>
@@ -26,100 +36,6 @@ const rules = (report: IntegrityReport) => findings(report).map((finding) => fin
 const renumbered = (events: readonly StoredEvent[]): StoredEvent[] => events.map((event, i) => ({ ...event, revision: BigInt(i) }));
 
 // ------------------------------------------------------------------ clean histories, from the deciders
-
-const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
-const placed = articleOrder(); // OMS202511220001, SKU001×2
-const shippedOrder = orderCommands(...articleOrderLife({ pushed: at(2), recorded: at(61) }));
-const ledger = { warehouseCode: 'WH001', sku: 'SKU001' } as const;
-const stockCommands = (...commands: StockCommand[]) => eventsOf(run(stockLedgerDecider, commands));
-const stockLife = stockCommands(
-  { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 10, condition: 'SELLABLE', now: at(0) } },
-  { type: 'ReserveStock', data: { ...ledger, reference: 'OMS202511220001/R1', quantity: 2, now: at(1) } },
-  { type: 'DeductStock', data: { ...ledger, reference: 'SF1', reservation: 'OMS202511220001/R1', quantity: 2, now: at(61) } },
-);
-const inboundLife = eventsOf(
-  run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [
-    {
-      type: 'CreateInbound',
-      data: {
-        inboundNo: 'IN1',
-        kind: 'PURCHASE',
-        warehouseCode: 'WH001',
-        supplier: 'ACME',
-        poNumber: 'PO1',
-        lines: [
-          { sku: 'SKU001', quantity: 5 },
-          { sku: 'SKU002', quantity: 3 },
-        ],
-        now: at(0),
-      },
-    },
-    {
-      type: 'RecordInboundPushFailed',
-      data: { inboundNo: 'IN1', attempt: 1, error: 'HTTP 503', retryable: true, policy: policy3, now: at(1) },
-    },
-    { type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN1', attempt: 2, wmsInboundNo: 'W1', now: at(3) } },
-    {
-      type: 'RecordReceipt',
-      data: {
-        inboundNo: 'IN1',
-        receiptNo: 'RC1',
-        lines: [
-          { sku: 'SKU001', quantity: 4 },
-          { sku: 'SKU009', quantity: 1 },
-        ],
-        receivedAt: at(90),
-        now: at(91),
-      },
-    },
-  ]),
-);
-const returnLife = eventsOf(
-  run<unknown, ReturnCommand, { type: string; data: object }>(returnOrderDecider as never, [
-    {
-      type: 'CreateReturn',
-      data: {
-        returnNo: 'RT1',
-        orderNo: 'OMS202511220001',
-        warehouseCode: 'WH001',
-        reason: 'damaged',
-        lines: [{ sku: 'SKU001', quantity: 2 }],
-        shipped: { SKU001: 2 },
-        alreadyReturned: {},
-        now: at(0),
-      },
-    },
-    {
-      type: 'RecordReturnInspection',
-      data: {
-        returnNo: 'RT1',
-        inspectionNo: 'QC1',
-        lines: [{ sku: 'SKU001', qualified: 1, defective: 0 }],
-        inspectedAt: at(5),
-        now: at(6),
-      },
-    },
-    { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'Q1', closedBy: 'ops', now: at(7) } },
-  ]),
-);
-const handOffLife = eventsOf(
-  run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
-    {
-      type: 'RegisterShipment',
-      data: {
-        waybillNo: 'SF1',
-        orderNo: 'OMS202511220001',
-        carrier: '顺丰速运',
-        consignee: placed.consignee,
-        items: [{ sku: 'SKU001', quantity: 2 }],
-        shippedAt: at(60),
-        now: at(61),
-      },
-    },
-    { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'timeout', retryable: true, policy: policy3, now: at(62) } },
-    { type: 'RecordHandOffSucceeded', data: { attempt: 2, transportRef: 'TMS1', now: at(64) } },
-  ]),
-);
 
 const order = () => storedStream('order-OMS202511220001', shippedOrder);
 const stock = () => storedStream('stock-WH001.SKU001', stockLife);

@@ -1,0 +1,154 @@
+/**
+ * One complete life of each stream category, written by the deciders themselves: the article's
+ * order shipped, its stock ledger, a purchase inbound with a discrepancy, a return with an anomaly,
+ * a transport hand-off retried once. Audit and codec tests start from these.
+ */
+import type { HandOffCommand } from '../../src/domain/transport-handoff/index.ts';
+import { type InboundCommand, inboundOrderDecider } from '../../src/domain/inbound-order/index.ts';
+import { type OrderCommand, outboundOrder } from '../../src/domain/outbound-order/index.ts';
+import { type ReturnCommand, returnOrderDecider } from '../../src/domain/return-order/index.ts';
+import { type StockCommand, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
+import { transportHandOff } from '../../src/domain/transport-handoff/index.ts';
+import { articleOrder, articleOrderLife, at, policy3 } from '../domain/outbound-order/order-fixtures.ts';
+import { eventsOf, run } from './arbitraries-decider.ts';
+
+export const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
+export const placed = articleOrder(); // OMS202511220001, SKU001×2
+export const shippedOrder = orderCommands(...articleOrderLife({ pushed: at(2), recorded: at(61) }));
+export const ledger = { warehouseCode: 'WH001', sku: 'SKU001' } as const;
+export const stockCommands = (...commands: StockCommand[]) => eventsOf(run(stockLedgerDecider, commands));
+export const stockLife = stockCommands(
+  { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 10, condition: 'SELLABLE', now: at(0) } },
+  { type: 'ReserveStock', data: { ...ledger, reference: 'OMS202511220001/R1', quantity: 2, now: at(1) } },
+  { type: 'DeductStock', data: { ...ledger, reference: 'SF1', reservation: 'OMS202511220001/R1', quantity: 2, now: at(61) } },
+);
+export const inboundLife = eventsOf(
+  run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [
+    {
+      type: 'CreateInbound',
+      data: {
+        inboundNo: 'IN1',
+        kind: 'PURCHASE',
+        warehouseCode: 'WH001',
+        supplier: 'ACME',
+        poNumber: 'PO1',
+        lines: [
+          { sku: 'SKU001', quantity: 5 },
+          { sku: 'SKU002', quantity: 3 },
+        ],
+        now: at(0),
+      },
+    },
+    {
+      type: 'RecordInboundPushFailed',
+      data: { inboundNo: 'IN1', attempt: 1, error: 'HTTP 503', retryable: true, policy: policy3, now: at(1) },
+    },
+    { type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN1', attempt: 2, wmsInboundNo: 'W1', now: at(3) } },
+    {
+      type: 'RecordReceipt',
+      data: {
+        inboundNo: 'IN1',
+        receiptNo: 'RC1',
+        lines: [
+          { sku: 'SKU001', quantity: 4 },
+          { sku: 'SKU009', quantity: 1 },
+        ],
+        receivedAt: at(90),
+        now: at(91),
+      },
+    },
+  ]),
+);
+/** An inbound whose push is refused (a person steps in and retries), then received twice: the second receipt is an anomaly. */
+export const inboundTroubledLife = eventsOf(
+  run<unknown, InboundCommand, { type: string; data: object }>(inboundOrderDecider as never, [
+    {
+      type: 'CreateInbound',
+      data: {
+        inboundNo: 'IN2',
+        kind: 'PURCHASE',
+        warehouseCode: 'WH001',
+        supplier: 'ACME',
+        poNumber: 'PO2',
+        lines: [{ sku: 'SKU001', quantity: 1 }],
+        now: at(0),
+      },
+    },
+    {
+      type: 'RecordInboundPushFailed',
+      data: { inboundNo: 'IN2', attempt: 1, error: 'HTTP 400', retryable: false, policy: policy3, now: at(1) },
+    },
+    { type: 'RetryInboundPush', data: { inboundNo: 'IN2', requestId: 'Q1', requestedBy: 'ops', now: at(2) } },
+    { type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN2', attempt: 1, wmsInboundNo: 'W2', now: at(3) } },
+    ...['RC1', 'RC2'].map((receiptNo): InboundCommand => ({
+      type: 'RecordReceipt',
+      data: { inboundNo: 'IN2', receiptNo, lines: [{ sku: 'SKU001', quantity: 1 }], receivedAt: at(90), now: at(91) },
+    })),
+  ]),
+);
+export const returnLife = eventsOf(
+  run<unknown, ReturnCommand, { type: string; data: object }>(returnOrderDecider as never, [
+    {
+      type: 'CreateReturn',
+      data: {
+        returnNo: 'RT1',
+        orderNo: 'OMS202511220001',
+        warehouseCode: 'WH001',
+        reason: 'damaged',
+        lines: [{ sku: 'SKU001', quantity: 2 }],
+        shipped: { SKU001: 2 },
+        alreadyReturned: {},
+        now: at(0),
+      },
+    },
+    {
+      type: 'RecordReturnInspection',
+      data: {
+        returnNo: 'RT1',
+        inspectionNo: 'QC1',
+        lines: [{ sku: 'SKU001', qualified: 1, defective: 0 }],
+        inspectedAt: at(5),
+        now: at(6),
+      },
+    },
+    { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'Q1', closedBy: 'ops', now: at(7) } },
+  ]),
+);
+export const handOffLife = eventsOf(
+  run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
+    {
+      type: 'RegisterShipment',
+      data: {
+        waybillNo: 'SF1',
+        orderNo: 'OMS202511220001',
+        carrier: '顺丰速运',
+        consignee: placed.consignee,
+        items: [{ sku: 'SKU001', quantity: 2 }],
+        shippedAt: at(60),
+        now: at(61),
+      },
+    },
+    { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'timeout', retryable: true, policy: policy3, now: at(62) } },
+    { type: 'RecordHandOffSucceeded', data: { attempt: 2, transportRef: 'TMS1', now: at(64) } },
+  ]),
+);
+
+/** A hand-off the TMS refuses: a person steps in and asks for another round. */
+export const handOffRefusedLife = eventsOf(
+  run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
+    {
+      type: 'RegisterShipment',
+      data: {
+        waybillNo: 'SF2',
+        orderNo: 'OMS202511220001',
+        carrier: '顺丰速运',
+        consignee: placed.consignee,
+        items: [{ sku: 'SKU001', quantity: 2 }],
+        shippedAt: at(60),
+        now: at(61),
+      },
+    },
+    { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'HTTP 400', retryable: false, policy: policy3, now: at(62) } },
+    { type: 'RetryHandOff', data: { requestId: 'Q1', requestedBy: 'ops', now: at(63) } },
+  ]),
+);
