@@ -44,11 +44,7 @@ export const answerErrors =
       send(res, error.status, error.problems.length === 0 ? null : { errors: error.problems }, error.message);
     } else if (error instanceof Refused) {
       send(res, statusOfRefusal(error.reason), { reason: error.reason, errors: error.details }, error.message);
-    } else if (isBodyParserError(error) && error.type === 'entity.parse.failed') {
-      send(res, 400, null, `the body is not valid JSON: ${error.message}`);
-    } else if (isBodyParserError(error) && error.type === 'entity.too.large') {
-      send(res, 413, { limit: error.limit }, `the body is larger than the limit of ${String(error.limit)} bytes`);
-    } else if (isBodyParserError(error) && typeof error.status === 'number' && error.status < 500) {
+    } else if (isClientError(error)) {
       send(res, error.status, null, error.message);
     } else {
       log(error);
@@ -56,5 +52,7 @@ export const answerErrors =
     }
   };
 
-type BodyParserError = Error & { type?: string; status?: number; limit?: number };
-const isBodyParserError = (error: unknown): error is BodyParserError => error instanceof Error && 'type' in error;
+/** An error express or its router raised for the request itself (a path parameter that is not valid percent-encoding: 400). */
+type ClientError = Error & { status: number };
+const isClientError = (error: unknown): error is ClientError =>
+  error instanceof Error && 'status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 500;

@@ -7,6 +7,7 @@ import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { readJsonBody } from './read-body.ts';
 import { orderRoutes } from './routes/order-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { returnRoutes } from './routes/return-routes.ts';
@@ -62,7 +63,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   const app = express();
   app.disable('x-powered-by');
   app.use('/api/oms', requireApiKey(options.apiKeys));
-  app.use(express.json({ limit: options.bodyLimit, type: () => true, strict: false }));
+  app.use(readJsonBody(options.bodyLimit));
   app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));
   app.get('/openapi.json', (_req, res) => {
     res.json(document);

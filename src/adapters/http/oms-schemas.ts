@@ -3,11 +3,9 @@
  * ../wms/wms-wire.ts). Unknown keys are ignored.
  */
 import { z } from 'zod';
-import { outboundCreateRequest } from '../wms/wms-wire.ts';
+import { count, freeText, linesOf, outboundCreateRequest, quantity, text } from '../wms/wms-wire.ts';
 
-const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
 const code = (what: string) => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, `${what} must be 1–64 letters, digits, _ . or -`);
-const quantity = z.int('quantity must be a whole number').positive('quantity must be at least 1');
 const instant = z.iso.datetime({ offset: true, local: true, message: 'must be an ISO-8601 date-time' });
 
 /** Intake (`POST /api/oms/orders`): the article's outbound body, plus the order's shortage policy. */
@@ -20,12 +18,12 @@ export const orderIntake = outboundCreateRequest.extend({
   allowCancel: z.boolean().default(false).describe('on a shortage the order may not wait for: cancel it and release its stock'),
 });
 
-export const cancelBody = z.object({ reason: z.string().default('cancelled on request') });
+export const cancelBody = z.object({ reason: freeText('reason').default('cancelled on request') });
 export const retryBody = z.object({});
-export const rerouteBody = z.object({ warehouseCode: text('warehouseCode'), reason: z.string().default('rerouted on request') });
+export const rerouteBody = z.object({ warehouseCode: text('warehouseCode'), reason: freeText('reason').default('rerouted on request') });
 export const resolveBody = z.object({
   outboundNo: text('outboundNo').describe('the WMS order number the person arranged by hand'),
-  note: z.string().default(''),
+  note: freeText('note').default(''),
 });
 
 export const purchaseInboundBody = z.object({
@@ -33,15 +31,15 @@ export const purchaseInboundBody = z.object({
   warehouseCode: text('warehouseCode'),
   supplier: text('supplier'),
   poNumber: text('poNumber'),
-  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+  items: linesOf(z.object({ sku: text('sku'), quantity }), 'items'),
   expectedAt: instant.optional(),
 });
 
 export const returnBody = z.object({
   returnNo: code('returnNo'),
   orderNo: text('orderNo'),
-  reason: z.string().default(''),
-  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+  reason: freeText('reason').default(''),
+  items: linesOf(z.object({ sku: text('sku'), quantity }), 'items'),
   warehouseCode: text('warehouseCode').optional().describe("where the goods go back; default: the order's warehouse"),
 });
 export const closeReturnBody = z.object({});
@@ -51,7 +49,7 @@ export const stockAdjustmentBody = z.object({
   countId: code('countId').describe('the stock count this comes from: the adjustment is applied once per count, warehouse and SKU'),
   warehouseCode: text('warehouseCode'),
   sku: text('sku'),
-  countedOnHand: z.int('countedOnHand must be a whole number').nonnegative('countedOnHand must not be negative'),
+  countedOnHand: count,
 });
 
 export const alertsQuery = z.object({
@@ -62,4 +60,4 @@ export const alertsQuery = z.object({
   subject: z.string().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-export const acknowledgeBody = z.object({ by: z.string().default('operator') });
+export const acknowledgeBody = z.object({ by: freeText('by').default('operator') });

@@ -13,9 +13,28 @@
  * Unknown keys are ignored, so a WMS may send more than we read.
  */
 import { z } from 'zod';
+import { MAX_LINES, MAX_QUANTITY } from '../../domain/kernel/lines.ts';
 
-const text = (what: string) => z.string().trim().min(1, `${what} must not be empty`);
-const quantity = z.int('quantity must be a whole number').positive('quantity must be at least 1');
+/**
+ * The bounds of what a caller may send (README, "Limits"), so that no single request can hold the
+ * hub: every text field, every list of lines, every quantity (the domain's own bound).
+ */
+export const MAX_TEXT = 256;
+export const text = (what: string) =>
+  z.string().trim().min(1, `${what} must not be empty`).max(MAX_TEXT, `${what} must be at most ${MAX_TEXT} characters`);
+/** Free text that may be empty (a reason, a note). */
+export const freeText = (what: string) => z.string().max(MAX_TEXT, `${what} must be at most ${MAX_TEXT} characters`);
+export const quantity = z
+  .int('quantity must be a whole number')
+  .positive('quantity must be at least 1')
+  .max(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY}`);
+export const count = z
+  .int('must be a whole number')
+  .nonnegative('must not be negative')
+  .max(MAX_QUANTITY, `must be at most ${MAX_QUANTITY}`);
+/** A list of lines: at least one, at most MAX_LINES. */
+export const linesOf = <T extends z.ZodType>(line: T, what: string) =>
+  z.array(line).min(1, `${what} must list at least one line`).max(MAX_LINES, `${what} must list at most ${MAX_LINES} lines`);
 /** An ISO-8601 date-time, with or without offset (without: in the warehouse's zone). */
 export const warehouseTime = z.iso.datetime({
   local: true,
@@ -48,7 +67,7 @@ export const outboundCreateRequest = z.object({
   warehouseCode: text('warehouseCode'),
   priority,
   timeRequirement,
-  items: z.array(itemLine).min(1, 'items must list at least one line'),
+  items: linesOf(itemLine, 'items'),
   consignee,
 });
 export type OutboundCreateRequest = z.input<typeof outboundCreateRequest>;
@@ -78,7 +97,7 @@ export const inboundCreateRequest = z.object({
   supplier: z.string().nullable(),
   poNumber: z.string().nullable(),
   returnNo: z.string().nullable(),
-  items: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'items must list at least one line'),
+  items: linesOf(z.object({ sku: text('sku'), quantity }), 'items'),
 });
 export type InboundCreateRequest = z.input<typeof inboundCreateRequest>;
 export const inboundCreateAnswer = envelope(z.object({ wmsInboundNo: text('wmsInboundNo'), status: z.string() }));
@@ -91,7 +110,7 @@ export const outboundCallback = z.object({
   outboundNo: text('outboundNo'),
   waybillNo: text('waybillNo'),
   carrier: text('carrier'),
-  actualItems: z.array(itemLine).min(1, 'actualItems must list at least one line'),
+  actualItems: linesOf(itemLine, 'actualItems'),
   shippedTime: warehouseTime,
 });
 export type OutboundCallback = z.input<typeof outboundCallback>;
@@ -111,7 +130,7 @@ export const outboundShortageCallback = z.object({
   orderNo: text('orderNo'),
   outboundNo: text('outboundNo'),
   warehouseCode: text('warehouseCode'),
-  shortItems: z.array(z.object({ sku: text('sku'), quantity })).min(1, 'shortItems must list at least one line'),
+  shortItems: linesOf(z.object({ sku: text('sku'), quantity }), 'shortItems'),
   time: warehouseTime,
 });
 export type OutboundShortageCallback = z.input<typeof outboundShortageCallback>;
@@ -121,7 +140,7 @@ export const inboundCallback = z.object({
   inboundNo: text('inboundNo'),
   wmsInboundNo: text('wmsInboundNo'),
   warehouseCode: text('warehouseCode'),
-  receivedItems: z.array(itemLine).min(1, 'receivedItems must list at least one line'),
+  receivedItems: linesOf(itemLine, 'receivedItems'),
   receivedTime: warehouseTime,
 });
 export type InboundCallback = z.input<typeof inboundCallback>;
@@ -130,9 +149,7 @@ export type InboundCallback = z.input<typeof inboundCallback>;
 export const returnCallback = z.object({
   returnNo: text('returnNo'),
   warehouseCode: text('warehouseCode'),
-  inspectedItems: z
-    .array(z.object({ sku: text('sku'), qualified: z.int().nonnegative(), defective: z.int().nonnegative() }))
-    .min(1, 'inspectedItems must list at least one line'),
+  inspectedItems: linesOf(z.object({ sku: text('sku'), qualified: count, defective: count }), 'inspectedItems'),
   inspectedTime: warehouseTime,
 });
 export type ReturnCallback = z.input<typeof returnCallback>;

@@ -14,10 +14,19 @@
  * otherwise.
  */
 import { isInstant } from '../kernel/instant.ts';
-import { type Line, type Problem, isNonNegativeInteger, isPositiveInteger, lineProblems, totalsBySku } from '../kernel/lines.ts';
+import {
+  type Line,
+  type Problem,
+  isNonNegativeInteger,
+  isPositiveInteger,
+  lineProblems,
+  quantityProblems,
+  totalsBySku,
+} from '../kernel/lines.ts';
 import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
 import { refuse } from '../kernel/refused.ts';
 import { retryPolicyProblems } from '../kernel/retry-policy.ts';
+import { identifierProblems } from '../kernel/identifiers.ts';
 import type {
   CreateInbound,
   InboundCommand,
@@ -39,9 +48,9 @@ const refuseIf = (reason: string, what: string, problems: Problem[]): void => {
 };
 
 const createProblems = ({ data }: CreateInbound): Problem[] => [
-  ...required('inboundNo', data.inboundNo),
+  ...identifierProblems('code', 'inboundNo', data.inboundNo),
   ...(data.kind === 'PURCHASE' || data.kind === 'RETURN' ? [] : [{ path: 'kind', message: 'must be PURCHASE or RETURN' }]),
-  ...required('warehouseCode', data.warehouseCode),
+  ...identifierProblems('warehouseCode', 'warehouseCode', data.warehouseCode),
   ...(data.kind === 'PURCHASE' ? [...required('supplier', data.supplier), ...required('poNumber', data.poNumber)] : []),
   ...(data.kind === 'RETURN' ? required('returnNo', data.returnNo) : []),
   ...lineProblems(data.lines, 'lines'),
@@ -144,8 +153,8 @@ const receiptProblems = ({ data }: RecordReceipt): Problem[] => [
   ...instant('receivedAt', data.receivedAt),
   ...instant('now', data.now),
   ...data.lines.flatMap((line, i): Problem[] => [
-    ...required(`lines[${i}].sku`, line.sku),
-    ...(isNonNegativeInteger(line.quantity) ? [] : [{ path: `lines[${i}].quantity`, message: 'must be a whole number, zero or more' }]),
+    ...identifierProblems('code', `lines[${i}].sku`, line.sku),
+    ...quantityProblems(`lines[${i}].quantity`, line.quantity, 0),
   ]),
 ];
 

@@ -3,20 +3,18 @@
  * check names what is wrong with one kind of command, none when it may be decided.
  */
 import { type Problem, lineProblems } from '../kernel/lines.ts';
+import { identifierProblems } from '../kernel/identifiers.ts';
 import { isInstant } from '../kernel/instant.ts';
 import { type PlaceOrder, type RecordShipment, type RerouteOrder, type ResolveManually, priorities, timeRequirements } from './commands.ts';
 
-const codePattern = /^[A-Za-z0-9_.-]{1,64}$/;
-const warehousePattern = /^[A-Za-z0-9_-]{1,32}$/;
-const warehouseRule = 'must be 1–32 letters, digits, _ or -';
 const consigneeFields = ['name', 'phone', 'province', 'city', 'district', 'address'] as const;
 
 /** No problem when `ok`, else the one problem at `path`. */
 const problemUnless = (ok: boolean, path: string, message: string): Problem[] => (ok ? [] : [{ path, message }]);
 
 export const placementProblems = ({ data: d }: PlaceOrder): Problem[] => [
-  ...problemUnless(codePattern.test(d.orderNo), 'orderNo', 'must be 1–64 letters, digits, _ . or -'),
-  ...problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule),
+  ...identifierProblems('code', 'orderNo', d.orderNo),
+  ...identifierProblems('warehouseCode', 'warehouseCode', d.warehouseCode),
   ...problemUnless(priorities.includes(d.priority), 'priority', `must be one of ${priorities.join(', ')}`),
   ...problemUnless(timeRequirements.includes(d.timeRequirement), 'timeRequirement', `must be one of ${timeRequirements.join(', ')}`),
   ...lineProblems(d.items, 'items'),
@@ -25,7 +23,7 @@ export const placementProblems = ({ data: d }: PlaceOrder): Problem[] => [
 ];
 
 export const rerouteProblems = ({ data: d }: RerouteOrder): Problem[] =>
-  problemUnless(warehousePattern.test(d.warehouseCode), 'warehouseCode', warehouseRule);
+  identifierProblems('warehouseCode', 'warehouseCode', d.warehouseCode);
 
 export const resolveProblems = ({ data: d }: ResolveManually): Problem[] =>
   problemUnless(d.outboundNo.trim() !== '', 'outboundNo', 'the WMS order number must not be blank');
@@ -33,5 +31,5 @@ export const resolveProblems = ({ data: d }: ResolveManually): Problem[] =>
 /** A shipment may name a SKU more than once (once per batch): its items are summed per SKU. */
 export const shipmentProblems = ({ data: d }: RecordShipment): Problem[] => [
   ...lineProblems(d.items, 'items', { allowRepeatedSkus: true }),
-  ...problemUnless(d.waybillNo.trim() !== '', 'waybillNo', 'must not be blank'),
+  ...identifierProblems('code', 'waybillNo', d.waybillNo),
 ];

@@ -13,7 +13,8 @@
  * another request) yields [], since what was asked for holds.
  */
 import { isInstant } from '../kernel/instant.ts';
-import { type Problem, isNonNegativeInteger, lineProblems } from '../kernel/lines.ts';
+import { identifierProblems } from '../kernel/identifiers.ts';
+import { type Problem, lineProblems, quantityProblems } from '../kernel/lines.ts';
 import { refuse } from '../kernel/refused.ts';
 import type { CloseReturn, CreateReturn, InspectionLine, RecordReturnInspection, ReturnCommand, ReturnLine } from './commands.ts';
 import type { AnomalyDetected, ReturnCreatedData, ReturnEvent } from './events.ts';
@@ -24,9 +25,7 @@ const required = (path: string, value: string | undefined): Problem[] => (blank(
 const instant = (path: string, value: string): Problem[] =>
   isInstant(value) ? [] : [{ path, message: 'must be an ISO-8601 instant with an offset' }];
 const counts = (path: string, figures: Readonly<Record<string, number>>): Problem[] =>
-  Object.entries(figures).flatMap(([sku, n]) =>
-    isNonNegativeInteger(n) ? [] : [{ path: `${path}.${sku}`, message: 'must be a whole number, zero or more' }],
-  );
+  Object.entries(figures).flatMap(([sku, n]) => quantityProblems(`${path}.${sku}`, n, 0));
 
 const refuseIf = (reason: string, what: string, problems: Problem[]): void => {
   if (problems.length > 0) refuse(reason, `${what}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
@@ -41,9 +40,9 @@ const contentKey = (data: Pick<ReturnCreatedData, 'orderNo' | 'warehouseCode' | 
 
 const create = ({ data }: CreateReturn, state: ReturnState): ReturnEvent[] => {
   refuseIf('INVALID_RETURN', `return ${data.returnNo} is not valid`, [
-    ...required('returnNo', data.returnNo),
-    ...required('orderNo', data.orderNo),
-    ...required('warehouseCode', data.warehouseCode),
+    ...identifierProblems('code', 'returnNo', data.returnNo),
+    ...identifierProblems('code', 'orderNo', data.orderNo),
+    ...identifierProblems('warehouseCode', 'warehouseCode', data.warehouseCode),
     ...required('reason', data.reason),
     ...lineProblems(data.lines, 'lines'),
     ...counts('shipped', data.shipped),
@@ -129,9 +128,9 @@ const inspect = (command: RecordReturnInspection, state: ReturnState): ReturnEve
     ...instant('inspectedAt', inspectedAt),
     ...instant('now', now),
     ...lines.flatMap((l, i) => [
-      ...required(`lines[${i}].sku`, l.sku),
-      ...(isNonNegativeInteger(l.qualified) ? [] : [{ path: `lines[${i}].qualified`, message: 'must be a whole number, zero or more' }]),
-      ...(isNonNegativeInteger(l.defective) ? [] : [{ path: `lines[${i}].defective`, message: 'must be a whole number, zero or more' }]),
+      ...identifierProblems('code', `lines[${i}].sku`, l.sku),
+      ...quantityProblems(`lines[${i}].qualified`, l.qualified, 0),
+      ...quantityProblems(`lines[${i}].defective`, l.defective, 0),
     ]),
   ]);
   if (state.inspections.includes(inspectionNo)) return [];

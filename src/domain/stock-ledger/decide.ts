@@ -11,7 +11,8 @@
  * its redelivery is recognised; it counts sellable goods only, not defective ones. A reservation
  * does not expire and is not touched by a count.
  */
-import { type Problem, isNonNegativeInteger, isPositiveInteger } from '../kernel/lines.ts';
+import { identifierProblems } from '../kernel/identifiers.ts';
+import { type Problem, quantityProblems } from '../kernel/lines.ts';
 import { isInstant } from '../kernel/instant.ts';
 import { refuse } from '../kernel/refused.ts';
 import type { AdjustStock, DeductStock, ReceiveStock, ReleaseStock, ReserveStock, StockCommand } from './commands.ts';
@@ -24,8 +25,8 @@ const commonProblems = (command: StockCommand, state: StockLedgerState): Problem
   const { reference, warehouseCode, sku, now } = command.data;
   return [
     ...(blank(reference) ? [{ path: 'reference', message: 'must not be blank' }] : []),
-    ...(blank(warehouseCode) ? [{ path: 'warehouseCode', message: 'must not be blank' }] : []),
-    ...(blank(sku) ? [{ path: 'sku', message: 'must not be blank' }] : []),
+    ...identifierProblems('warehouseCode', 'warehouseCode', warehouseCode),
+    ...identifierProblems('code', 'sku', sku),
     ...(isInstant(now) ? [] : [{ path: 'now', message: 'must be an ISO-8601 instant with an offset' }]),
     ...(state.warehouseCode !== null && state.warehouseCode !== warehouseCode
       ? [{ path: 'warehouseCode', message: `this ledger is for warehouse ${state.warehouseCode}` }]
@@ -34,8 +35,7 @@ const commonProblems = (command: StockCommand, state: StockLedgerState): Problem
   ];
 };
 
-const positive = (path: string, value: number): Problem[] =>
-  isPositiveInteger(value) ? [] : [{ path, message: 'must be a positive whole number' }];
+const positive = (path: string, value: number): Problem[] => quantityProblems(path, value, 1);
 
 const specificProblems = (command: StockCommand): Problem[] => {
   switch (command.type) {
@@ -61,9 +61,7 @@ const specificProblems = (command: StockCommand): Problem[] => {
           : []),
       ];
     case 'AdjustStock':
-      return isNonNegativeInteger(command.data.countedOnHand)
-        ? []
-        : [{ path: 'countedOnHand', message: 'must be a whole number, zero or more' }];
+      return quantityProblems('countedOnHand', command.data.countedOnHand, 0);
   }
 };
 

@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import {
   type PersistentMap,
+  addKey,
   emptyMap,
   entriesOf,
   getValue,
@@ -98,5 +99,72 @@ describe('keys whose hashes collide', () => {
     const map = setValue(setValue(emptyMap, 'a', 1), 'K47199', 2);
     expect(setValue(map, 'a', 1)).toBe(map);
     expect(setValue(map, 'K47199', 2)).toBe(map);
+  });
+
+  test('removing an absent key that shares its hash with a present one returns the same map', () => {
+    for (const [a, b] of pairs) {
+      const onlyA = setValue(emptyMap, a, 1);
+      expect(removeKey(onlyA, b)).toBe(onlyA);
+      const underABranch = setValue(setValue(emptyMap, 'K0', 0), a, 1);
+      expect(removeKey(underABranch, b)).toBe(underABranch);
+      expect(removeKey(underABranch, b).size).toBe(2);
+    }
+  });
+});
+
+type Node = NonNullable<PersistentMap<unknown>['root']>;
+
+/** every leaf of the trie: how many branches lie above it, and how many keys it holds */
+const leavesOf = (map: PersistentMap<unknown>): { depth: number; keys: number }[] => {
+  const leaves: { depth: number; keys: number }[] = [];
+  const visit = (node: Node, depth: number): void => {
+    if ('entries' in node) leaves.push({ depth, keys: node.entries.length });
+    else for (const child of node.children) if (child !== null) visit(child, depth + 1);
+  };
+  if (map.root !== null) visit(map.root, 0);
+  return leaves;
+};
+
+describe('the shape of the trie', () => {
+  test('keys are hashed with FNV-1a (its published test vectors), so a map has the same shape in every process', () => {
+    expect(setValue(emptyMap, '', 1).root).toEqual({ hash: 0x811c9dc5, entries: [['', 1]] });
+    expect(setValue(emptyMap, 'a', 1).root).toEqual({ hash: 0xe40c292c, entries: [['a', 1]] });
+    expect(setValue(emptyMap, 'foobar', 1).root).toEqual({ hash: 0xbf9cf968, entries: [['foobar', 1]] });
+    expect(setValue(emptyMap, 'K47199', 1).root).toEqual({ hash: 0xd304b818, entries: [['K47199', 1]] });
+  });
+
+  test.prop([fc.uniqueArray(key, { minLength: 2, maxLength: 200 })], { numRuns: 100 })(
+    'no leaf lies deeper than the seven levels of five bits a 32-bit hash can index',
+    (keys) => {
+      const map = keys.reduce((m, k) => setValue(m, k, 1), emptyMap as PersistentMap<number>);
+      const leaves = leavesOf(map);
+      expect(leaves.reduce((n, leaf) => n + leaf.keys, 0)).toBe(keys.length);
+      expect(Math.max(...leaves.map((leaf) => leaf.depth))).toBeLessThanOrEqual(7);
+    },
+  );
+
+  test('a map of 2000 keys holds one leaf per key, and setting a key copies only the path to it', () => {
+    let map: PersistentMap<number> = emptyMap;
+    for (let i = 0; i < 2000; i += 1) map = setValue(map, `K${i}`, i);
+    const leaves = leavesOf(map);
+    expect(leaves).toHaveLength(2000);
+    expect(leaves.every((leaf) => leaf.keys === 1)).toBe(true);
+
+    const next = setValue(map, 'K2000', 2000);
+    const [before, after] = [map.root, next.root];
+    if (before === null || 'entries' in before || after === null || 'entries' in after) throw new Error('the root is not a branch');
+    const copied = after.children.filter((child, i) => child !== before.children[i]);
+    expect(copied).toHaveLength(1);
+    expect(after.children.filter((child) => child !== null).length).toBeGreaterThan(1);
+    expect(getValue(map, 'K2000')).toBeUndefined();
+  });
+});
+
+describe('a persistent set', () => {
+  test('holds each key added once, as true, and adding a key it holds returns the same set', () => {
+    const set = addKey(addKey(addKey(emptyMap, 'OMS1#1'), 'OMS2#1'), 'OMS1#1');
+    expect(set.size).toBe(2);
+    expect(toRecord(set)).toEqual({ 'OMS1#1': true, 'OMS2#1': true });
+    expect(addKey(set, 'OMS2#1')).toBe(set);
   });
 });

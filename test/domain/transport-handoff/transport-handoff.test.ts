@@ -7,6 +7,7 @@ import {
   type HandOffEvent,
   type ShipmentForTransport,
   handOffIsDue,
+  shipmentStreamName,
   transportHandOff,
 } from '../../../src/domain/transport-handoff/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
@@ -31,6 +32,34 @@ const fail = (attempt: number, now: string, retryable = true): HandOffCommand =>
   type: 'RecordHandOffFailed',
   data: { attempt, error: 'HTTP 502', retryable, policy, now },
 });
+const retry = (requestId: string): HandOffCommand => ({
+  type: 'RetryHandOff',
+  data: { requestId, requestedBy: 'ops', now: '2025-11-22T02:20:00.000Z' },
+});
+const handedOff: HandOffEvent = {
+  type: 'PushSucceeded',
+  data: { attempt: 1, transportRef: 'TMS-1', pushedAt: '2025-11-22T02:11:00.000Z' },
+};
+const failedAttempt = (attempt: number, retryable = true): HandOffEvent => ({
+  type: 'PushFailed',
+  data: { attempt, error: 'HTTP 502', retryable, failedAt: '2025-11-22T02:11:00.000Z' },
+});
+const retryDue = (attempt: number, dueAt: string): HandOffEvent => ({ type: 'PushRetryScheduled', data: { attempt, dueAt } });
+/** attempt 1 failed, attempt 2 is due at 02:11:01 */
+const afterOneFailure: HandOffEvent[] = [registered, failedAttempt(1), retryDue(2, '2025-11-22T02:11:01.000Z')];
+const retryRequested = (newRound: boolean): HandOffEvent => ({
+  type: 'RetryRequested',
+  data: { requestId: 'r1', newRound, requestedBy: 'ops', requestedAt: '2025-11-22T02:20:00.000Z' },
+});
+/** the TMS refused attempt 1 outright: a person has to look */
+const withAPerson: HandOffEvent[] = [
+  registered,
+  failedAttempt(1, false),
+  {
+    type: 'ManualInterventionRequired',
+    data: { reason: 'PUSH_REJECTED', detail: 'hand-off to transport: HTTP 502', at: '2025-11-22T02:11:00.000Z' },
+  },
+];
 
 describe('handing a shipment to transport', () => {
   it('registers the waybill once; the same callback again adds nothing; other content is refused', () => {
@@ -39,6 +68,13 @@ describe('handing a shipment to transport', () => {
     given([registered])
       .when(register({ ...shipment, carrier: '圆通' }))
       .thenRefused('SHIPMENT_ALREADY_REGISTERED');
+  });
+
+  it('names the waybill when it refuses other content for it', () => {
+    const refused = given([registered])
+      .when(register({ ...shipment, items: [{ sku: 'SKU001', quantity: 3 }] }))
+      .thenRefused('SHIPMENT_ALREADY_REGISTERED');
+    expect(refused).toMatchObject({ message: 'waybill SF1234567890 was registered with other content', details: [] });
   });
 
   it('is handed off once the TMS accepts it', () => {
@@ -70,8 +106,10 @@ describe('handing a shipment to transport', () => {
       .thenRefused('NOTHING_TO_RETRY');
   });
 
-  it('refuses outcomes for a waybill it never registered', () => {
-    given([]).when(ok(1)).thenRefused('SHIPMENT_NOT_FOUND');
+  it('refuses outcomes and retries for a waybill it never registered', () => {
+    for (const command of [ok(1), fail(1, '2025-11-22T02:11:00.000Z'), retry('r1')]) {
+      expect(given([]).when(command).thenRefused('SHIPMENT_NOT_FOUND')).toMatchObject({ message: 'no such shipment', details: [] });
+    }
   });
 
   const outcome = fc.oneof(
@@ -134,5 +172,130 @@ describe('when a hand-off is due', () => {
       { type: 'PushSucceeded', data: { attempt: 1, transportRef: 'TMS-1', pushedAt: '2025-11-22T02:11:00.000Z' } },
     ]);
     expect(handOffIsDue(handedOff, '2025-11-23T00:00:00.000Z')).toBe(false);
+  });
+});
+
+describe('a fresh waybill stream', () => {
+  it('knows no shipment, no transport reference, no attempts and no handled requests', () => {
+    expect(transportHandOff.initialState).toEqual({
+      status: 'NONE',
+      shipment: null,
+      shipmentKey: '',
+      transportRef: null,
+      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null },
+      handledRequests: [],
+    });
+  });
+
+  it('is named after its waybill', () => {
+    expect(shipmentStreamName('SF1234567890')).toBe('shipment-SF1234567890');
+  });
+});
+
+describe('a hand-off is finished', () => {
+  it('only once the TMS has accepted the shipment: not while it waits, after a failure, or with a person', () => {
+    expect(transportHandOff.isTerminal(fold(transportHandOff, []))).toBe(false);
+    expect(transportHandOff.isTerminal(fold(transportHandOff, [registered]))).toBe(false);
+    expect(transportHandOff.isTerminal(fold(transportHandOff, afterOneFailure))).toBe(false);
+    expect(transportHandOff.isTerminal(fold(transportHandOff, withAPerson))).toBe(false);
+    expect(transportHandOff.isTerminal(fold(transportHandOff, [registered, handedOff]))).toBe(true);
+  });
+});
+
+describe('the TMS accepting a shipment', () => {
+  it('once handed off, adds nothing, whichever attempt the acceptance names', () => {
+    for (const attempt of [1, 2, 5]) given([registered, handedOff]).when(ok(attempt)).thenNothing();
+  });
+
+  it('for an attempt already recorded as failed, is a redelivery and adds nothing', () => {
+    given(afterOneFailure).when(ok(1)).thenNothing();
+  });
+
+  it('for an attempt not yet made, is refused', () => {
+    const refused = given(afterOneFailure).when(ok(3)).thenRefused('ATTEMPT_OUT_OF_SEQUENCE');
+    expect(refused).toMatchObject({ message: 'attempt 3 reported, but the next attempt is 2', details: [] });
+  });
+});
+
+describe('the TMS failing to take a shipment', () => {
+  const unworkable = { maxAttempts: 0, baseDelayMs: 0, maxDelayMs: 0 };
+  const failUnder = (attempt: number): HandOffCommand => ({
+    type: 'RecordHandOffFailed',
+    data: { attempt, error: 'HTTP 502', retryable: true, policy: unworkable, now: '2025-11-22T02:11:00.000Z' },
+  });
+
+  it('under a retry policy that cannot work is refused, every problem named, before anything else is looked at', () => {
+    for (const [history, attempt] of [
+      [[registered], 1],
+      [afterOneFailure, 1],
+      [[registered, handedOff], 2],
+      [withAPerson, 2],
+    ] as const) {
+      expect(given(history).when(failUnder(attempt)).thenRefused('INVALID_COMMAND')).toMatchObject({
+        message: 'retry policy: maxAttempts must be a whole number of at least 1; baseDelayMs must be a whole number of at least 1',
+        details: [],
+      });
+    }
+  });
+
+  it('reported again is a redelivery and adds nothing', () => {
+    given(afterOneFailure).when(fail(1, '2025-11-22T02:11:30.000Z')).thenNothing();
+  });
+
+  it('once handed off, adds nothing', () => {
+    given([registered, handedOff]).when(fail(2, '2025-11-22T02:12:00.000Z')).thenNothing();
+  });
+
+  it('while a person is looking at it, adds nothing and schedules no retry', () => {
+    given(withAPerson).when(fail(2, '2025-11-22T02:12:00.000Z')).thenNothing();
+    given(withAPerson)
+      .when(fail(2, '2025-11-22T02:12:00.000Z', false))
+      .thenNothing();
+  });
+
+  it('for the last attempt the policy allows in a round, asks a person because the attempts are exhausted', () => {
+    given([...afterOneFailure, failedAttempt(2), retryDue(3, '2025-11-22T02:11:03.000Z')])
+      .when(fail(3, '2025-11-22T02:11:03.000Z'))
+      .then([
+        { type: 'PushFailed', data: { attempt: 3, error: 'HTTP 502', retryable: true, failedAt: '2025-11-22T02:11:03.000Z' } },
+        {
+          type: 'ManualInterventionRequired',
+          data: { reason: 'PUSH_ATTEMPTS_EXHAUSTED', detail: 'hand-off to transport: HTTP 502', at: '2025-11-22T02:11:03.000Z' },
+        },
+      ]);
+  });
+});
+
+describe('a person retrying the hand-off', () => {
+  it('after a failed attempt, hands it off again at once, within the same round of attempts', () => {
+    const state = given(afterOneFailure)
+      .when(retry('r1'))
+      .then([retryRequested(false)]);
+    expect(state).toMatchObject({ status: 'AWAITING_HANDOFF', push: { total: 1, roundStart: 0, nextAttemptAt: null } });
+    expect(handOffIsDue(state, '2025-11-22T02:20:00.000Z')).toBe(true);
+  });
+
+  it('after a person was called in, starts a new round: the next failure is the first of its round again', () => {
+    const state = given(withAPerson)
+      .when(retry('r1'))
+      .then([retryRequested(true)]);
+    expect(state).toMatchObject({ status: 'AWAITING_HANDOFF', push: { total: 1, roundStart: 1 } });
+    given([...withAPerson, retryRequested(true)])
+      .when(fail(2, '2025-11-22T02:21:00.000Z'))
+      .then([
+        { type: 'PushFailed', data: { attempt: 2, error: 'HTTP 502', retryable: true, failedAt: '2025-11-22T02:21:00.000Z' } },
+        { type: 'PushRetryScheduled', data: { attempt: 3, dueAt: '2025-11-22T02:21:01.000Z' } },
+      ]);
+  });
+
+  it('is refused while the shipment waits for its hand-off or once it is handed off, naming its status', () => {
+    expect(given([registered]).when(retry('r1')).thenRefused('NOTHING_TO_RETRY')).toMatchObject({
+      message: 'shipment is AWAITING_HANDOFF: there is nothing to retry',
+      details: [],
+    });
+    expect(given([registered, handedOff]).when(retry('r1')).thenRefused('NOTHING_TO_RETRY')).toMatchObject({
+      message: 'shipment is HANDED_OFF: there is nothing to retry',
+      details: [],
+    });
   });
 });
