@@ -32,6 +32,8 @@ export type HttpAppOptions = Readonly<{
 export const assumptions: readonly string[] = [
   'Bodies are read as JSON whatever the Content-Type says, so `curl -d` works without a header.',
   'Unknown keys in a body are ignored; a missing or wrong field is a 422 listing each one as { path, message }.',
+  'Limits: a body of at most BODY_LIMIT (256 kB) nested at most 32 levels; at most 500 lines; quantities at most 1,000,000; text fields at most 256 characters. A body that cannot be read (a Content-Encoding that lies, bytes that are not JSON) is a 4xx saying why.',
+  'Warehouse codes are 1-32 ASCII letters, digits, _ or - ; order numbers, SKUs, inbound and return numbers and waybills 1-64 ASCII letters, digits, _ . or - (they name event streams).',
   'The article\'s placeholders "HIGH/NORMAL/LOW" and "STANDARD/EXPRESS" are read as NORMAL and STANDARD, so its example can be pasted as it is.',
   "Warehouse times without an offset (the article's shippedTime) are read in the warehouse's zone (WAREHOUSE_ZONE, default Asia/Shanghai).",
   'Requests from people (cancel, retry, reroute, resolve) may carry an Idempotency-Key header: the same key twice is applied once. X-Operator names who asked.',
