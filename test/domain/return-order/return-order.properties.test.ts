@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
+import { fold } from '../../../src/domain/kernel/decider.ts';
 import {
   type ReturnCommand,
   type ReturnEvent,
@@ -7,7 +8,7 @@ import {
   inspectedTotals,
   returnOrderDecider,
 } from '../../../src/domain/return-order/index.ts';
-import { instantArb, run } from '../../support/arbitraries-decider.ts';
+import { instantArb, outcome, run } from '../../support/arbitraries-decider.ts';
 import { deciderLaws } from '../../support/decider-laws.ts';
 
 const decider = returnOrderDecider;
@@ -92,6 +93,43 @@ describe('return order properties', () => {
       }
     }
   });
+
+  const announced = fc.uniqueArray(
+    fc.record({
+      sku: fc.constantFrom('SKU001', 'SKU002', 'SKU003', 'SKU004', 'SKU005', 'SKU006'),
+      quantity: fc.integer({ min: 1, max: 4 }),
+    }),
+    { selector: (l) => l.sku, minLength: 1, maxLength: 6 },
+  );
+  const redelivery = announced.chain((lines) =>
+    fc.record({
+      lines: fc.constant(lines),
+      reordered: fc.shuffledSubarray(lines, { minLength: lines.length }),
+      changed: fc.nat(lines.length - 1),
+    }),
+  );
+  test.prop([redelivery], { numRuns: 300 })(
+    'a return redelivered with its lines in any order yields nothing; with one quantity changed it is refused',
+    ({ lines, reordered, changed }) => {
+      const creating = (l: typeof lines): ReturnCommand => ({
+        type: 'CreateReturn',
+        data: {
+          returnNo: 'RT1',
+          orderNo: 'OMS1',
+          warehouseCode: 'WH001',
+          reason: 'damaged',
+          lines: l,
+          shipped: Object.fromEntries(lines.map((x) => [x.sku, 5])),
+          alreadyReturned: {},
+          now: '2025-11-22T00:00:00Z',
+        },
+      });
+      const state = fold(decider, decider.decide(creating(lines), decider.initialState));
+      expect(decider.decide(creating(reordered), state)).toEqual([]);
+      const other = reordered.map((l, i) => (i === changed ? { ...l, quantity: l.quantity + 1 } : l));
+      expect(outcome(decider, creating(other), state)).toEqual({ refused: 'RETURN_ALREADY_EXISTS' });
+    },
+  );
 
   test.prop([commands, fc.array(command, { minLength: 1, maxLength: 10 })], { numRuns: 1000 })(
     'a closed return accepts nothing but anomaly facts',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fold } from '../../../src/domain/kernel/decider.ts';
 import {
   type InspectionLine,
   type ReturnCommand,
@@ -33,11 +34,16 @@ const createReturn = (overrides: Partial<CreateData> = {}): ReturnCommand => ({
     ...overrides,
   },
 });
-const inspection = (inspectionNo: string, lines: InspectionLine[]): ReturnCommand => ({
+type InspectionData = Extract<ReturnCommand, { type: 'RecordReturnInspection' }>['data'];
+const inspection = (inspectionNo: string, lines: InspectionLine[], overrides: Partial<InspectionData> = {}): ReturnCommand => ({
   type: 'RecordReturnInspection',
-  data: { returnNo, inspectionNo, lines, inspectedAt, now },
+  data: { returnNo, inspectionNo, lines, inspectedAt, now, ...overrides },
 });
-const close = (requestId: string): ReturnCommand => ({ type: 'CloseReturn', data: { returnNo, requestId, closedBy: 'ops.wang', now } });
+type CloseData = Extract<ReturnCommand, { type: 'CloseReturn' }>['data'];
+const close = (requestId: string, overrides: Partial<CloseData> = {}): ReturnCommand => ({
+  type: 'CloseReturn',
+  data: { returnNo, requestId, closedBy: 'ops.wang', now, ...overrides },
+});
 
 // Events.
 const created = (lines: ReturnLine[] = [line('SKU001', 2)], alreadyReturned = {}): ReturnEvent => ({
@@ -88,13 +94,66 @@ describe('a return order', () => {
       const refusal = given([])
         .when(createReturn({ alreadyReturned: { SKU001: 1 } }))
         .thenRefused('RETURN_EXCEEDS_SHIPPED');
+      expect(refusal.message).toBe(
+        'return RT202511250001 asks for more than order OMS202511220001 shipped: ' +
+          'lines[0].quantity 2 of SKU001 asked for, at most 1 may still be returned',
+      );
       expect(refusal.details).toEqual([{ path: 'lines[0].quantity', message: '2 of SKU001 asked for, at most 1 may still be returned' }]);
     });
 
-    it('refuses a SKU the order never shipped', () => {
-      given([])
-        .when(createReturn({ lines: [line('SKU009', 1)] }))
+    it('refuses a SKU the order never shipped, or shipped none of, and names each line', () => {
+      const refusal = given([])
+        .when(createReturn({ lines: [line('SKU001', 1), line('SKU009', 1), line('SKU003', 1)], shipped: { ...shipped, SKU003: 0 } }))
         .thenRefused('SKU_NOT_SHIPPED');
+      expect(refusal.message).toBe(
+        'order OMS202511220001 never shipped what return RT202511250001 names: ' +
+          'lines[1].sku SKU009 was not shipped with order OMS202511220001; lines[2].sku SKU003 was not shipped with order OMS202511220001',
+      );
+      expect(refusal.details).toEqual([
+        { path: 'lines[1].sku', message: 'SKU009 was not shipped with order OMS202511220001' },
+        { path: 'lines[2].sku', message: 'SKU003 was not shipped with order OMS202511220001' },
+      ]);
+    });
+
+    it('refuses a return with blank or malformed fields, and names every one of them', () => {
+      const refusal = given([])
+        .when(
+          createReturn({
+            returnNo: 'RT 1',
+            orderNo: '',
+            warehouseCode: 'WH.001',
+            reason: '   ',
+            lines: [line('SKU001', 0)],
+            shipped: { SKU001: -1 },
+            alreadyReturned: { SKU002: 0.5 },
+            now: '2025-11-25T09:00:00',
+          }),
+        )
+        .thenRefused('INVALID_RETURN');
+      expect(refusal.details).toEqual([
+        { path: 'returnNo', message: 'must be 1–64 letters, digits, _ . or -' },
+        { path: 'orderNo', message: 'must not be blank' },
+        { path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' },
+        { path: 'reason', message: 'must not be blank' },
+        { path: 'lines[0].quantity', message: 'must be a positive whole number' },
+        { path: 'shipped.SKU001', message: 'must be a whole number, zero or more' },
+        { path: 'alreadyReturned.SKU002', message: 'must be a whole number, zero or more' },
+        { path: 'now', message: 'must be an ISO-8601 instant with an offset' },
+      ]);
+      expect(refusal.message).toBe(
+        'return RT 1 is not valid: returnNo must be 1–64 letters, digits, _ . or -; orderNo must not be blank; ' +
+          'warehouseCode must be 1–32 letters, digits, _ or -; reason must not be blank; lines[0].quantity must be a positive whole number; ' +
+          'shipped.SKU001 must be a whole number, zero or more; alreadyReturned.SKU002 must be a whole number, zero or more; ' +
+          'now must be an ISO-8601 instant with an offset',
+      );
+    });
+
+    it('refuses a return without a reason, even one that is only spaces', () => {
+      for (const reason of ['', ' \t ']) {
+        const refusal = given([]).when(createReturn({ reason })).thenRefused('INVALID_RETURN');
+        expect(refusal.message).toBe('return RT202511250001 is not valid: reason must not be blank');
+        expect(refusal.details).toEqual([{ path: 'reason', message: 'must not be blank' }]);
+      }
     });
 
     it('refuses bad lines', () => {
@@ -112,9 +171,40 @@ describe('a return order', () => {
         .thenNothing();
     });
 
+    it('takes the same lines in any order as a redelivery', () => {
+      const lines = [line('SKU001', 1), line('SKU002', 2), line('SKU003', 3)];
+      const [a, b, c] = lines as [ReturnLine, ReturnLine, ReturnLine];
+      for (const order of [
+        [a, b, c],
+        [a, c, b],
+        [b, a, c],
+        [b, c, a],
+        [c, a, b],
+        [c, b, a],
+      ]) {
+        given([created(lines)])
+          .when(createReturn({ lines: order }))
+          .thenNothing();
+        given([created(order)])
+          .when(createReturn({ lines }))
+          .thenNothing();
+      }
+    });
+
     it('refuses the same return number with different content', () => {
-      given([created()])
+      const refusal = given([created()])
         .when(createReturn({ reason: 'damaged' }))
+        .thenRefused('RETURN_ALREADY_EXISTS');
+      expect(refusal.message).toBe('return RT202511250001 exists already, with different content');
+      expect(refusal.details).toEqual([]);
+    });
+
+    it('refuses the same return number with other lines: another quantity, or another SKU', () => {
+      given([created()])
+        .when(createReturn({ lines: [line('SKU001', 1)] }))
+        .thenRefused('RETURN_ALREADY_EXISTS');
+      given([created([line('SKU001', 1)])])
+        .when(createReturn({ lines: [line('SKU002', 1)] }))
         .thenRefused('RETURN_ALREADY_EXISTS');
     });
   });
@@ -136,6 +226,20 @@ describe('a return order', () => {
       given([created()])
         .when(inspection('QC1', [inspected('SKU001', 3, 0)]))
         .then([inspectedEvent('QC1', [inspected('SKU001', 3, 0)]), difference('OVER', 'SKU001', 2, 3)]);
+    });
+
+    it('sums a SKU the inspection names twice', () => {
+      const lines = [inspected('SKU001', 1, 0), inspected('SKU001', 0, 1)];
+      const state = given([created()])
+        .when(inspection('QC1', lines))
+        .then([inspectedEvent('QC1', lines)]);
+      expect(state.returned).toEqual({ SKU001: { qualified: 1, defective: 1 } });
+    });
+
+    it('records an empty inspection as every SKU short', () => {
+      given([created([line('SKU001', 2), line('SKU002', 1)])])
+        .when(inspection('QC1', []))
+        .then([inspectedEvent('QC1', []), difference('SHORT', 'SKU001', 2, 0), difference('SHORT', 'SKU002', 1, 0)]);
     });
 
     it('does nothing for a redelivered inspection', () => {
@@ -165,6 +269,45 @@ describe('a return order', () => {
         .when(inspection('QC1', [inspected('SKU001', -1, 0)]))
         .thenRefused('INVALID_INSPECTION');
     });
+
+    it('refuses an inspection that names another return than the one on the stream', () => {
+      const refusal = given([created()])
+        .when(inspection('QC1', [inspected('SKU001', 2, 0)], { returnNo: 'RT202511250002' }))
+        .thenRefused('RETURN_NOT_FOUND');
+      expect(refusal.message).toBe('no return RT202511250002');
+    });
+
+    it('refuses a malformed inspection, and names every problem', () => {
+      const refusal = given([created()])
+        .when(
+          inspection('QC1', [inspected('', 1, 0), inspected('SKU 2', 1.5, -1)], {
+            inspectedAt: '2025-11-26T15:30:00',
+            now: 'yesterday',
+          }),
+        )
+        .thenRefused('INVALID_INSPECTION');
+      expect(refusal.details).toEqual([
+        { path: 'inspectedAt', message: 'must be an ISO-8601 instant with an offset' },
+        { path: 'now', message: 'must be an ISO-8601 instant with an offset' },
+        { path: 'lines[0].sku', message: 'must not be blank' },
+        { path: 'lines[1].sku', message: 'must be 1–64 letters, digits, _ . or -' },
+        { path: 'lines[1].qualified', message: 'must be a whole number, zero or more' },
+        { path: 'lines[1].defective', message: 'must be a whole number, zero or more' },
+      ]);
+      expect(refusal.message).toBe(
+        'inspection QC1 is not valid: inspectedAt must be an ISO-8601 instant with an offset; now must be an ISO-8601 instant with an offset; ' +
+          'lines[0].sku must not be blank; lines[1].sku must be 1–64 letters, digits, _ . or -; ' +
+          'lines[1].qualified must be a whole number, zero or more; lines[1].defective must be a whole number, zero or more',
+      );
+    });
+
+    it('refuses an inspection without an inspection number', () => {
+      const refusal = given([created()])
+        .when(inspection(' ', [inspected('SKU001', 2, 0)]))
+        .thenRefused('INVALID_INSPECTION');
+      expect(refusal.details).toEqual([{ path: 'inspectionNo', message: 'must not be blank' }]);
+      expect(refusal.message).toBe('inspection   is not valid: inspectionNo must not be blank');
+    });
   });
 
   describe('closing', () => {
@@ -178,7 +321,30 @@ describe('a return order', () => {
     });
 
     it('refuses to close before the goods were inspected', () => {
-      given([created()]).when(close('REQ1')).thenRefused('RETURN_NOT_INSPECTED');
+      const refusal = given([created()]).when(close('REQ1')).thenRefused('RETURN_NOT_INSPECTED');
+      expect(refusal.message).toBe('return RT202511250001 cannot be closed before it is inspected');
+    });
+
+    it('refuses a malformed close request, and names every problem', () => {
+      const refusal = given(inspectedReturn)
+        .when(close(' ', { closedBy: '', now: '2025-11-27T10:00:00' }))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'requestId', message: 'must not be blank' },
+        { path: 'closedBy', message: 'must not be blank' },
+        { path: 'now', message: 'must be an ISO-8601 instant with an offset' },
+      ]);
+      expect(refusal.message).toBe(
+        'close request is not valid: requestId must not be blank; closedBy must not be blank; now must be an ISO-8601 instant with an offset',
+      );
+    });
+
+    it('refuses, rather than fails on, a close request that does not say who closes', () => {
+      // an untyped caller may leave the field out altogether
+      const refusal = given(inspectedReturn)
+        .when(close('REQ1', { closedBy: undefined as unknown as string }))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'closedBy', message: 'must not be blank' }]);
     });
 
     it('does nothing for a redelivered close, or a second close', () => {
@@ -191,7 +357,32 @@ describe('a return order', () => {
     });
 
     it('refuses to close a return it does not know', () => {
-      given([]).when(close('REQ1')).thenRefused('RETURN_NOT_FOUND');
+      const refusal = given([]).when(close('REQ1')).thenRefused('RETURN_NOT_FOUND');
+      expect(refusal.message).toBe('no return RT202511250001');
+      given(inspectedReturn)
+        .when(close('REQ1', { returnNo: 'RT202511250002' }))
+        .thenRefused('RETURN_NOT_FOUND');
+    });
+  });
+
+  describe('folding its stream', () => {
+    it('keeps the first creation when the stream holds two', () => {
+      const first = created([line('SKU001', 2)]);
+      const state = fold(returnOrderDecider, [first, created([line('SKU002', 1)])]);
+      expect(state.created).toEqual(first.data);
+      expect(state.status).toBe('CREATED');
+    });
+
+    it('stays closed when an inspection is folded after the close (events out of order)', () => {
+      const state = fold(returnOrderDecider, [created(), closed('REQ1'), inspectedEvent('QC1', [inspected('SKU001', 2, 0)])]);
+      expect(state).toMatchObject({ status: 'CLOSED', returned: { SKU001: { qualified: 2, defective: 0 } }, inspections: ['QC1'] });
+      expect(returnOrderDecider.isTerminal(state)).toBe(true);
+    });
+
+    it('passes over an event it does not know, leaving the state as it was', () => {
+      const before = fold(returnOrderDecider, [created()]);
+      const unknown = { type: 'ReturnArchived', data: { archivedAt: now } } as unknown as ReturnEvent;
+      expect(returnOrderDecider.evolve(before, unknown)).toBe(before);
     });
   });
 });
