@@ -8,6 +8,17 @@ import { z } from 'zod';
 const optionalUrl = z.url({ message: 'must be an http(s) URL' }).optional();
 const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
+/** A comma-separated list, blanks dropped. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((list) =>
+    list
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+
 const environment = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port of the hub'),
@@ -37,16 +48,11 @@ const environment = z
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
     RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
     ALERT_WEBHOOK_URL: optionalUrl,
-    OMS_API_KEYS: z
-      .string()
-      .default('')
-      .transform((keys) =>
-        keys
-          .split(',')
-          .map((key) => key.trim())
-          .filter((key) => key !== ''),
-      )
-      .describe('comma-separated keys accepted on /api/oms; empty: the API is open'),
+    OMS_API_KEYS: commaList.describe('comma-separated keys accepted on /api/oms; empty: the API is open'),
+    ALLOWED_HOSTS: commaList.describe(
+      'host names the hub answers to (421 for any other; * for every name); empty: loopback names and HOST, or every name when HOST is 0.0.0.0 or ::',
+    ),
+    ALLOWED_ORIGINS: commaList.describe('origins of web pages that may change things (403 for any other); empty: none but the hub itself'),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb')
@@ -59,6 +65,17 @@ const environment = z
   });
 
 export type Config = z.output<typeof environment>;
+
+const wildcardHosts = new Set(['0.0.0.0', '::', '[::]']);
+
+/** The host names the hub answers to (see ALLOWED_HOSTS). */
+export const allowedHostsOf = (config: Config): readonly string[] | 'any' => {
+  if (config.ALLOWED_HOSTS.includes('*')) return 'any';
+  if (config.ALLOWED_HOSTS.length > 0) return config.ALLOWED_HOSTS.map((host) => host.toLowerCase());
+  if (wildcardHosts.has(config.HOST)) return 'any';
+  const own = config.HOST.includes(':') && !config.HOST.startsWith('[') ? `[${config.HOST}]` : config.HOST;
+  return ['localhost', '127.0.0.1', '[::1]', own.toLowerCase()];
+};
 
 export class ConfigError extends Error {}
 

@@ -10,7 +10,7 @@ import { type HubWork, startHubWork } from '../application/hub-work.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
-import type { Config } from './config.ts';
+import { type Config, allowedHostsOf } from './config.ts';
 import { type Overrides, buildHubContainer, hubParts } from './container.ts';
 import { receiveDemoStock } from './demo-stock.ts';
 
@@ -56,6 +56,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     { deps, zoneOf: () => config.WAREHOUSE_ZONE },
     {
       bodyLimit: config.BODY_LIMIT,
+      guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
       apiKeys: config.OMS_API_KEYS,
       reports: projections,
       logError: (error) => logger.error({ err: error }, 'request failed'),

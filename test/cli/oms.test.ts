@@ -49,12 +49,21 @@ beforeAll(async () => {
   const t = await startTestHub({ env: { SANDBOX_MODE: 'manual' } }); // the clock reads 2025-11-22T02:00:00Z
   dataDir = t.dataDir;
   made.push(dataDir);
-  expect((await fetch(`${t.hub.url}/api/oms/orders`, { method: 'POST', body: articleOutboundCreate })).status).toBe(201);
+  expect(
+    (
+      await fetch(`${t.hub.url}/api/oms/orders`, {
+        method: 'POST',
+        body: articleOutboundCreate,
+        headers: { 'content-type': 'application/json' },
+      })
+    ).status,
+  ).toBe(201);
   const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
   t.clock.set('2025-11-22T03:00:00.000Z');
   const callback = await fetch(`${t.hub.url}/api/oms/outbound/callback`, {
     method: 'POST',
     body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo),
+    headers: { 'content-type': 'application/json' },
   });
   expect(callback.status).toBe(200);
   await waitFor(

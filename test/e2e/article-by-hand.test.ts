@@ -14,10 +14,25 @@ afterAll(async () => {
   await t.stop();
 });
 
-const post = (path: string, body: string) =>
-  fetch(`${t.hub.url}${path}`, { method: 'POST', body }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+const post = (path: string, body: string, contentType = 'application/json') =>
+  fetch(`${t.hub.url}${path}`, { method: 'POST', body, headers: { 'content-type': contentType } }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as any,
+  }));
 
-test("the article's order, then the article's callback, both verbatim and without a Content-Type: shipped, deducted, handed off, nothing for a person", async () => {
+test("the article's order sent as a web page could (text/plain, another origin's form) is refused, and nothing placed", async () => {
+  expect((await post('/api/oms/orders', articleOutboundCreate, 'text/plain;charset=UTF-8')).status).toBe(415);
+  expect((await post('/api/oms/orders', articleOutboundCreate, 'application/x-www-form-urlencoded')).status).toBe(415);
+  const crossSite = await fetch(`${t.hub.url}/api/oms/orders`, {
+    method: 'POST',
+    body: articleOutboundCreate,
+    headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+  });
+  expect(crossSite.status).toBe(403);
+  expect((await t.get('/api/oms/orders/OMS202511220001')).status).toBe(404);
+});
+
+test("the article's order, then the article's callback, both verbatim: shipped, deducted, handed off, nothing for a person", async () => {
   expect((await post('/api/oms/orders', articleOutboundCreate)).status).toBe(201);
   const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
   expect(pushed.outboundNo).toBe('WMS202511220001');

@@ -8,6 +8,7 @@ import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { readJsonBody } from './read-body.ts';
+import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { returnRoutes } from './routes/return-routes.ts';
@@ -16,6 +17,8 @@ import { shipmentRoutes } from './routes/shipment-routes.ts';
 import { stockRoutes } from './routes/stock-routes.ts';
 
 export type HttpAppOptions = Readonly<{
+  /** the host names and web origins the hub answers (./request-guard.ts) */
+  guard: RequestGuardOptions;
   /** largest accepted body, e.g. '256kb' */
   bodyLimit: string;
   /** what /health reports besides `status` */
@@ -30,7 +33,7 @@ export type HttpAppOptions = Readonly<{
 
 /** Things a caller must know that the schemas do not say (served in /openapi.json). */
 export const assumptions: readonly string[] = [
-  'Bodies are read as JSON whatever the Content-Type says, so `curl -d` works without a header.',
+  'A request that changes something and has a body sends it as Content-Type: application/json (415 otherwise); one from a web page of another origin (an Origin header not in ALLOWED_ORIGINS) is refused (403); a Host name the hub does not serve is refused (421, see ALLOWED_HOSTS).',
   'Unknown keys in a body are ignored; a missing or wrong field is a 422 listing each one as { path, message }.',
   'Limits: a body of at most BODY_LIMIT (256 kB) nested at most 32 levels; at most 500 lines; quantities at most 1,000,000; text fields at most 256 characters. A body that cannot be read (a Content-Encoding that lies, bytes that are not JSON) is a 4xx saying why.',
   'Warehouse codes are 1-32 ASCII letters, digits, _ or - ; order numbers, SKUs, inbound and return numbers and waybills 1-64 ASCII letters, digits, _ . or - (they name event streams).',
@@ -64,6 +67,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   const document = openApiDocument(routes, assumptions);
   const app = express();
   app.disable('x-powered-by');
+  app.use(guardRequests(options.guard));
   app.use('/api/oms', requireApiKey(options.apiKeys));
   app.use(readJsonBody(options.bodyLimit));
   app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));

@@ -32,7 +32,7 @@ const answerUnreadableBody: ErrorRequestHandler = (error: unknown, _req, res, ne
 /** An express app that reads JSON bodies, with its routes, answering unreadable bodies in the envelope. */
 export const jsonApp = (routes: (app: Express) => void): Express => {
   const app = express();
-  // read as JSON whatever the Content-Type says, as the hub does, so that `curl -d` works
+  // read as JSON whatever the Content-Type says, so that `curl -d` works on the sandbox (the hub itself asks for application/json)
   app.use(express.json({ limit: '1mb', type: () => true }));
   routes(app);
   app.use(answerUnreadableBody);

@@ -12,13 +12,18 @@ const orderAt = (at: string) => t.get(`/api/oms/orders/OMS202511220001?at=${at}`
 
 beforeAll(async () => {
   t = await startTestHub({ env: { SANDBOX_MODE: 'manual' } }); // the clock starts at 2025-11-22T02:00:00Z, 10:00 in Shanghai
-  const placed = await fetch(`${t.hub.url}/api/oms/orders`, { method: 'POST', body: articleOutboundCreate });
+  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
+    method: 'POST',
+    body: articleOutboundCreate,
+    headers: { 'content-type': 'application/json' },
+  });
   expect(placed.status).toBe(201);
   const pushed = await t.orderReaches('OMS202511220001', 'PUSHED_TO_WMS');
   t.clock.set('2025-11-22T03:00:00.000Z'); // an hour later the warehouse calls back
   const shipped = await fetch(`${t.hub.url}/api/oms/outbound/callback`, {
     method: 'POST',
     body: articleOutboundCallback.replace('WMS202511220001', pushed.outboundNo),
+    headers: { 'content-type': 'application/json' },
   });
   expect(shipped.status).toBe(200);
   await t.orderReaches('OMS202511220001', 'SHIPPED');
