@@ -22,6 +22,7 @@ import type { Inventory } from '../application/ports/inventory.ts';
 import type { Transport } from '../application/ports/transport.ts';
 import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
+import { SqliteIdempotencyKeys } from '../adapters/idempotency/sqlite-idempotency-keys.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
 import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
@@ -50,6 +51,7 @@ export const TYPES = {
   // the adapters a caller must close, as their own classes (their ports resolve to the same instance)
   SqliteCheckpointStore: Symbol('SqliteCheckpointStore'),
   SqliteAlerting: Symbol('SqliteAlerting'),
+  SqliteIdempotencyKeys: Symbol('SqliteIdempotencyKeys'),
   EventStoreInventory: Symbol('EventStoreInventory'),
   SqliteProjections: Symbol('SqliteProjections'),
 } as const;
@@ -88,6 +90,9 @@ export const buildHubContainer = (config: Config, logger: Logger, urls: OutsideU
     .bind<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore)
     .toDynamicValue(() => SqliteCheckpointStore.open(dataFile(config, 'checkpoints.sqlite')));
   container.bind<CheckpointStore>(TYPES.CheckpointStore).toService(TYPES.SqliteCheckpointStore);
+  container
+    .bind<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys)
+    .toDynamicValue(() => SqliteIdempotencyKeys.open(dataFile(config, 'idempotency-keys.sqlite')));
   container.bind<SqliteAlerting>(TYPES.SqliteAlerting).toDynamicValue(() =>
     SqliteAlerting.open(dataFile(config, 'alerts.sqlite'), {
       logger: logger.child({ component: 'alerting' }),
@@ -146,6 +151,7 @@ export type HubParts = Readonly<{
   store: OpenedEventStore;
   checkpoints: SqliteCheckpointStore;
   alerting: SqliteAlerting;
+  idempotencyKeys: SqliteIdempotencyKeys;
   inventory: EventStoreInventory;
   projections: SqliteProjections;
 }>;
@@ -155,6 +161,7 @@ export const hubParts = (container: Container): HubParts => ({
   store: container.get<OpenedEventStore>(TYPES.EventStore),
   checkpoints: container.get<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore),
   alerting: container.get<SqliteAlerting>(TYPES.SqliteAlerting),
+  idempotencyKeys: container.get<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys),
   inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
   projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
 });

@@ -46,7 +46,9 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       })
     : null;
   const urls = { wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '', tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '' };
-  const { deps, store, checkpoints, alerting, inventory, projections } = hubParts(buildHubContainer(config, logger, urls, overrides));
+  const { deps, store, checkpoints, alerting, idempotencyKeys, inventory, projections } = hubParts(
+    buildHubContainer(config, logger, urls, overrides),
+  );
   await inventory.start();
   if (config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed)) await receiveDemoStock(deps);
   const work = await startHubWork(deps, checkpoints);
@@ -56,6 +58,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     { deps, zoneOf: () => config.WAREHOUSE_ZONE },
     {
       bodyLimit: config.BODY_LIMIT,
+      idempotencyKeys,
       guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
       apiKeys: config.OMS_API_KEYS,
       reports: projections,
@@ -97,6 +100,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await sandbox?.close();
       await alerting.close();
       checkpoints.close();
+      idempotencyKeys.close();
       await store.close();
     },
   };

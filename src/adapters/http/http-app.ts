@@ -7,6 +7,7 @@ import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
+import { type IdempotencyKeys, bindIdempotencyKeys } from './idempotency-key.ts';
 import { readJsonBody } from './read-body.ts';
 import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
@@ -19,6 +20,8 @@ import { stockRoutes } from './routes/stock-routes.ts';
 export type HttpAppOptions = Readonly<{
   /** the host names and web origins the hub answers (./request-guard.ts) */
   guard: RequestGuardOptions;
+  /** where Idempotency-Key headers are bound to their requests (./idempotency-key.ts) */
+  idempotencyKeys: IdempotencyKeys;
   /** largest accepted body, e.g. '256kb' */
   bodyLimit: string;
   /** what /health reports besides `status` */
@@ -39,7 +42,7 @@ export const assumptions: readonly string[] = [
   'Warehouse codes are 1-32 ASCII letters, digits, _ or - ; order numbers, SKUs, inbound and return numbers and waybills 1-64 ASCII letters, digits, _ . or - (they name event streams).',
   'The article\'s placeholders "HIGH/NORMAL/LOW" and "STANDARD/EXPRESS" are read as NORMAL and STANDARD, so its example can be pasted as it is.',
   "Warehouse times without an offset (the article's shippedTime) are read in the warehouse's zone (WAREHOUSE_ZONE, default Asia/Shanghai).",
-  'Requests from people (cancel, retry, reroute, resolve) may carry an Idempotency-Key header: the same key twice is applied once. X-Operator names who asked.',
+  'Requests that change something may carry an Idempotency-Key header (1-256 characters): the same key with the same request (method, path, body) is applied once; the same key with another request is refused (422). A key is bound once a request with it has succeeded. X-Operator names who asked.',
   'When the hub is configured with API keys (OMS_API_KEYS), every /api/oms call carries one as X-Api-Key or Authorization: Bearer (401 without, 403 with an unknown one); /health and /openapi.json stay open.',
   'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
   'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
@@ -70,6 +73,10 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   app.use(guardRequests(options.guard));
   app.use('/api/oms', requireApiKey(options.apiKeys));
   app.use(readJsonBody(options.bodyLimit));
+  app.use(
+    '/api/oms',
+    bindIdempotencyKeys(options.idempotencyKeys, () => ctx.deps.clock.now(), options.logError),
+  );
   app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
