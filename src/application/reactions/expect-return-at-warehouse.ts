@@ -1,7 +1,7 @@
 import { onInbound } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
-import { returnInboundNo } from '../returns/return-inbound-no.ts';
+import { returnInboundNo } from '../../domain/inbound-order/index.ts';
 import { eventsOf, reaction } from './reaction.ts';
 
 /** A return accepted → an inbound order of kind RETURN, so that the warehouse expects the goods. */

@@ -1,7 +1,7 @@
 import { onInbound, onStock } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
-import { returnInboundNo } from '../returns/return-inbound-no.ts';
+import { returnInboundNo } from '../../domain/inbound-order/index.ts';
 import { eventsOf, reaction } from './reaction.ts';
 
 /**

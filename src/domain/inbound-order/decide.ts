@@ -13,6 +13,7 @@
  * allowed from PUSH_FAILED or MANUAL_INTERVENTION only, and is refused PUSH_RETRY_NOT_ALLOWED
  * otherwise.
  */
+import { RETURN_INBOUND_PREFIX } from './return-inbound.ts';
 import { isInstant } from '../kernel/instant.ts';
 import {
   type Line,
@@ -52,6 +53,9 @@ const createProblems = ({ data }: CreateInbound): Problem[] => [
   ...(data.kind === 'PURCHASE' || data.kind === 'RETURN' ? [] : [{ path: 'kind', message: 'must be PURCHASE or RETURN' }]),
   ...identifierProblems('warehouseCode', 'warehouseCode', data.warehouseCode),
   ...(data.kind === 'PURCHASE' ? [...required('supplier', data.supplier), ...required('poNumber', data.poNumber)] : []),
+  ...(data.kind === 'PURCHASE' && data.inboundNo.startsWith(RETURN_INBOUND_PREFIX)
+    ? [{ path: 'inboundNo', message: `must not start with ${RETURN_INBOUND_PREFIX}, which names the inbounds of customer returns` }]
+    : []),
   ...(data.kind === 'RETURN' ? required('returnNo', data.returnNo) : []),
   ...lineProblems(data.lines, 'lines'),
   ...(data.expectedAt === undefined ? [] : instant('expectedAt', data.expectedAt)),

@@ -19,6 +19,8 @@ export const inboundOrderDecider: Decider<InboundState, InboundCommand, InboundE
   isTerminal: isReceived,
 };
 
+export { RETURN_INBOUND_PREFIX, returnInboundNo } from './return-inbound.ts';
+
 /** `inbound-{inboundNo}`: category `inbound`. */
 export const inboundStreamName = (inboundNo: string): string => `inbound-${inboundNo}`;
 
