@@ -8,6 +8,10 @@ import { z } from 'zod';
 const optionalUrl = z.url({ message: 'must be an http(s) URL' }).optional();
 const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
+/** Whether a HOST to listen on is this machine's loopback only. */
+export const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+
 /** A comma-separated list, blanks dropped. */
 const commaList = z
   .string()
@@ -58,6 +62,11 @@ const environment = z
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb')
       .default('256kb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .refine((env) => isLoopback(env.HOST) || env.OMS_API_KEYS.length > 0, {
+    path: ['HOST'],
+    message:
+      'listening beyond this machine needs credentials: set OMS_API_KEYS (comma-separated keys every caller must send), or HOST=127.0.0.1 to stay on loopback',
   })
   .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {
     path: ['ESDB_CONNECTION_STRING'],

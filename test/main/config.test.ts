@@ -42,6 +42,14 @@ describe('configuration from the environment', () => {
     }
   });
 
+  test('listening beyond loopback needs credentials: without OMS_API_KEYS start-up stops and says what to set', () => {
+    for (const HOST of ['0.0.0.0', '::', '10.0.0.5', 'hub.example']) {
+      expect(() => readConfig({ HOST })).toThrow(/HOST: listening beyond this machine needs credentials: set OMS_API_KEYS/);
+      expect(readConfig({ HOST, OMS_API_KEYS: 'k1' }).HOST).toBe(HOST);
+    }
+    for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(readConfig({ HOST }).HOST).toBe(HOST);
+  });
+
   test('EventStoreDB needs its connection string', () => {
     expect(() => readConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('ESDB_CONNECTION_STRING: is required when EVENT_STORE=eventstoredb');
     expect(readConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).EVENT_STORE).toBe(

@@ -1,5 +1,23 @@
-import type { RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
 import { send } from './answer.ts';
+
+const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/** Whether `presented` is one of `keys`, compared in constant time (digests of equal length, every key compared). */
+export const isKnownKey = (keys: readonly string[], presented: string): boolean => {
+  const mine = digest(presented);
+  let known = false;
+  for (const key of keys) known = timingSafeEqual(digest(key), mine) || known;
+  return known;
+};
+
+/** The key a request presents (`X-Api-Key`, or `Authorization: Bearer …`), if any. */
+export const presentedKey = (req: Request): string | undefined => {
+  const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const presented = req.headers['x-api-key'] ?? bearer;
+  return presented === undefined || presented === '' ? undefined : String(presented);
+};
 
 /**
  * Callers of /api/oms prove who they are with a key (`X-Api-Key: …` or `Authorization: Bearer …`):
@@ -9,12 +27,11 @@ export const requireApiKey =
   (keys: readonly string[]): RequestHandler =>
   (req, res, next) => {
     if (keys.length === 0) return next();
-    const bearer = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    const presented = req.headers['x-api-key'] ?? bearer;
-    if (presented === undefined || presented === '') {
+    const presented = presentedKey(req);
+    if (presented === undefined) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return send(res, 401, null, 'an API key is required: send X-Api-Key or Authorization: Bearer');
     }
-    if (!keys.includes(String(presented))) return send(res, 403, null, 'this API key is not accepted');
+    if (!isKnownKey(keys, presented)) return send(res, 403, null, 'this API key is not accepted');
     next();
   };

@@ -2,7 +2,7 @@ import express, { type Express, type Request } from 'express';
 import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
-import { requireApiKey } from './api-keys.ts';
+import { isKnownKey, presentedKey, requireApiKey } from './api-keys.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
@@ -77,7 +77,12 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
     '/api/oms',
     bindIdempotencyKeys(options.idempotencyKeys, () => ctx.deps.clock.now(), options.logError),
   );
-  app.get('/health', async (_req, res) => send(res, 200, { status: 'ok', ...(await options.health()) }));
+  // up or down for anyone; the details (store, WMS URL, queues, lags) for a caller with a key, when keys are configured
+  app.get('/health', async (req, res) => {
+    const key = presentedKey(req);
+    const detailed = options.apiKeys.length === 0 || (key !== undefined && isKnownKey(options.apiKeys, key));
+    send(res, 200, { status: 'ok', ...(detailed ? await options.health() : {}) });
+  });
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });

@@ -20,10 +20,10 @@ const rules: Readonly<Record<IdentifierKind, Readonly<{ pattern: RegExp; rule: s
   code: { pattern: /^[A-Za-z0-9_.-]{1,64}$/, rule: 'must be 1–64 letters, digits, _ . or -' },
 };
 
-export const isIdentifier = (kind: IdentifierKind, value: string): boolean => rules[kind].pattern.test(value);
+export const isIdentifier = (kind: IdentifierKind, value: string): boolean => typeof value === 'string' && rules[kind].pattern.test(value);
 
 /** The problem with `value` as an identifier of this kind, at `path` (blank, or not of its kind); none when it is one. */
 export const identifierProblems = (kind: IdentifierKind, path: string, value: string): Problem[] => {
   if (isIdentifier(kind, value)) return [];
-  return [{ path, message: value.trim() === '' ? 'must not be blank' : rules[kind].rule }];
+  return [{ path, message: typeof value !== 'string' || value.trim() === '' ? 'must not be blank' : rules[kind].rule }];
 };

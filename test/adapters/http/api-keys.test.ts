@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
 import { anOrder } from '../../e2e/e2e-fixtures.ts';
+import { isKnownKey } from '../../../src/adapters/http/api-keys.ts';
 
 let t: TestHub;
 beforeAll(async () => {
@@ -34,7 +35,18 @@ test('a known key, as X-Api-Key or as a bearer token, is let through; the sandbo
   expect(order.status).toBe('SHIPPED');
 });
 
-test('/health and /openapi.json stay open', async () => {
-  expect((await t.get('/health')).status).toBe(200);
+test('/health and /openapi.json stay open; /health tells only up or down without a key, its details with one', async () => {
+  expect(await t.get('/health')).toMatchObject({ status: 200, body: { data: { status: 'ok' } } });
+  expect(Object.keys((await t.get('/health')).body.data)).toEqual(['status']);
+  const wrong = (await (await fetch(`${t.hub.url}/health`, { headers: { 'x-api-key': 'key-three' } })).json()) as { data: object };
+  expect(Object.keys(wrong.data)).toEqual(['status']);
+  const detailed = (await (await fetch(`${t.hub.url}/health`, { headers: { 'x-api-key': 'key-two' } })).json()) as { data: object };
+  expect(detailed.data).toMatchObject({ status: 'ok', store: 'sqlite', pendingRetries: 0 });
   expect((await fetch(`${t.hub.url}/openapi.json`)).status).toBe(200);
+});
+
+test('keys are told apart in full, whatever their length or shared start', () => {
+  expect(isKnownKey(['key-one', 'key-two'], 'key-two')).toBe(true);
+  for (const other of ['key-tw', 'key-two ', 'key-twoo', '', 'KEY-TWO']) expect(isKnownKey(['key-one', 'key-two'], other)).toBe(false);
+  expect(isKnownKey([], 'key-one')).toBe(false);
 });

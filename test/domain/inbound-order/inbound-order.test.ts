@@ -5,6 +5,7 @@ import { articleRetryPolicy } from '../../../src/domain/kernel/retry-policy.ts';
 import {
   type InboundCommand,
   type InboundEvent,
+  type InboundKind,
   inboundOrderDecider,
   inboundStreamName,
   pushIsDue,
@@ -31,6 +32,10 @@ const createPurchase = (overrides: Partial<Extract<InboundCommand, { type: 'Crea
     ...overrides,
   },
 });
+type PushOkData = Extract<InboundCommand, { type: 'RecordInboundPushSucceeded' }>['data'];
+type PushFailedData = Extract<InboundCommand, { type: 'RecordInboundPushFailed' }>['data'];
+type RetryData = Extract<InboundCommand, { type: 'RetryInboundPush' }>['data'];
+type ReceiptData = Extract<InboundCommand, { type: 'RecordReceipt' }>['data'];
 const pushOk = (attempt: number, at = now): InboundCommand => ({
   type: 'RecordInboundPushSucceeded',
   data: { inboundNo, attempt, wmsInboundNo: 'WMSIN1', now: at },
@@ -39,14 +44,15 @@ const pushFailed = (attempt: number, at: string, retryable = true, retryAfterMs?
   type: 'RecordInboundPushFailed',
   data: { inboundNo, attempt, error: 'HTTP 503', retryable, retryAfterMs, now: at, policy: articleRetryPolicy },
 });
-const retry = (requestId: string): InboundCommand => ({
+const retry = (requestId: string, overrides: Partial<RetryData> = {}): InboundCommand => ({
   type: 'RetryInboundPush',
-  data: { inboundNo, requestId, requestedBy: 'ops.li', now },
+  data: { inboundNo, requestId, requestedBy: 'ops.li', now, ...overrides },
 });
-const receipt = (receiptNo: string, lines: Line[]): InboundCommand => ({
+const receipt = (receiptNo: string, lines: Line[], overrides: Partial<ReceiptData> = {}): InboundCommand => ({
   type: 'RecordReceipt',
-  data: { inboundNo, receiptNo, lines, receivedAt: '2025-11-23T10:00:00+08:00', now },
+  data: { inboundNo, receiptNo, lines, receivedAt: '2025-11-23T10:00:00+08:00', now, ...overrides },
 });
+const notAnInstant = 'must be an ISO-8601 instant with an offset';
 
 // Events.
 const created: InboundEvent = {
@@ -157,13 +163,66 @@ describe('an inbound order', () => {
       const refusal = given([])
         .when(createPurchase({ supplier: undefined, poNumber: ' ', lines: [line('SKU001', 0), line('SKU001', 1)] }))
         .thenRefused('INVALID_INBOUND');
-      expect(refusal.details.map((d) => d.path)).toEqual(['supplier', 'poNumber', 'lines[0].quantity', 'lines[1].sku']);
+      expect(refusal.details).toEqual([
+        { path: 'supplier', message: 'must not be blank' },
+        { path: 'poNumber', message: 'must not be blank' },
+        { path: 'lines[0].quantity', message: 'must be a positive whole number' },
+        { path: 'lines[1].sku', message: 'SKU001 appears more than once' },
+      ]);
+      expect(refusal.message).toBe(
+        'inbound IN202511220001 is not valid: supplier must not be blank; poNumber must not be blank; ' +
+          'lines[0].quantity must be a positive whole number; lines[1].sku SKU001 appears more than once',
+      );
     });
 
     it('refuses a return receipt without its return number', () => {
-      given([])
+      const refusal = given([])
         .when(createPurchase({ kind: 'RETURN', supplier: undefined, poNumber: undefined }))
         .thenRefused('INVALID_INBOUND');
+      expect(refusal.details).toEqual([{ path: 'returnNo', message: 'must not be blank' }]);
+      expect(refusal.message).toBe('inbound IN202511220001 is not valid: returnNo must not be blank');
+    });
+
+    it('refuses malformed identifiers, a kind other than purchase or return, and instants without an offset, naming every one', () => {
+      const refusal = given([])
+        .when(
+          createPurchase({
+            inboundNo: 'IN 1',
+            kind: 'TRANSFER' as InboundKind,
+            warehouseCode: 'WH.001',
+            expectedAt: '2025-11-25',
+            now: '2025-11-22T02:00:00',
+          }),
+        )
+        .thenRefused('INVALID_INBOUND');
+      expect(refusal.details).toEqual([
+        { path: 'inboundNo', message: 'must be 1–64 letters, digits, _ . or -' },
+        { path: 'kind', message: 'must be PURCHASE or RETURN' },
+        { path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' },
+        { path: 'expectedAt', message: notAnInstant },
+        { path: 'now', message: notAnInstant },
+      ]);
+      expect(refusal.message).toBe(
+        'inbound IN 1 is not valid: inboundNo must be 1–64 letters, digits, _ . or -; kind must be PURCHASE or RETURN; ' +
+          'warehouseCode must be 1–32 letters, digits, _ or -; expectedAt must be an ISO-8601 instant with an offset; ' +
+          'now must be an ISO-8601 instant with an offset',
+      );
+    });
+
+    it('keeps the batch a line names, and only SKU and quantity of a line without one', () => {
+      const [event] = inboundOrderDecider.decide(
+        createPurchase({
+          lines: [
+            { sku: 'SKU001', quantity: 10, batchNo: 'B1' },
+            { sku: 'SKU002', quantity: 5, batchNo: undefined },
+          ],
+        }),
+        inboundOrderDecider.initialState,
+      );
+      expect(event?.type === 'InboundCreated' && event.data.lines).toStrictEqual([
+        { sku: 'SKU001', quantity: 10, batchNo: 'B1' },
+        { sku: 'SKU002', quantity: 5 },
+      ]);
     });
 
     it('takes the same inbound again as a redelivery, lines in any order, at any later time', () => {
@@ -172,10 +231,43 @@ describe('an inbound order', () => {
         .thenNothing();
     });
 
+    it('takes the same three lines in any order as a redelivery', () => {
+      const lines = [line('SKU001', 1), line('SKU002', 2), line('SKU003', 3)];
+      const [a, b, c] = lines as [Line, Line, Line];
+      for (const order of [
+        [a, b, c],
+        [a, c, b],
+        [b, a, c],
+        [b, c, a],
+        [c, a, b],
+        [c, b, a],
+      ]) {
+        given([{ ...created, data: { ...created.data, lines } } as InboundEvent])
+          .when(createPurchase({ lines: order }))
+          .thenNothing();
+        given([{ ...created, data: { ...created.data, lines: order } } as InboundEvent])
+          .when(createPurchase({ lines }))
+          .thenNothing();
+      }
+    });
+
     it('refuses the same inbound number with different content', () => {
-      given([created])
+      const refusal = given([created])
         .when(createPurchase({ poNumber: 'PO-2' }))
         .thenRefused('INBOUND_ALREADY_EXISTS');
+      expect(refusal.message).toBe('inbound IN202511220001 exists already, with different content');
+      expect(refusal.details).toEqual([]);
+    });
+
+    it('refuses the same inbound number with other lines: another quantity, another SKU, or another batch', () => {
+      for (const lines of [
+        [line('SKU001', 10), line('SKU002', 6)],
+        [line('SKU001', 10), line('SKU003', 5)],
+        [line('SKU001', 10)],
+        [{ sku: 'SKU001', quantity: 10, batchNo: 'B1' }, line('SKU002', 5)],
+      ]) {
+        given([created]).when(createPurchase({ lines })).thenRefused('INBOUND_ALREADY_EXISTS');
+      }
     });
   });
 
@@ -229,7 +321,77 @@ describe('an inbound order', () => {
     });
 
     it('refuses a push outcome for an inbound it does not know', () => {
-      given([]).when(pushOk(1)).thenRefused('INBOUND_NOT_FOUND');
+      const refusal = given([]).when(pushOk(1)).thenRefused('INBOUND_NOT_FOUND');
+      expect(refusal.message).toBe('no inbound IN202511220001');
+      expect(refusal.details).toEqual([]);
+    });
+
+    it('refuses a push outcome, a retry or a receipt that names another inbound than the one on the stream', () => {
+      const other = { inboundNo: 'IN202511220002' };
+      const commands: InboundCommand[] = [
+        { type: 'RecordInboundPushSucceeded', data: { ...(pushOk(1).data as PushOkData), ...other } },
+        { type: 'RecordInboundPushFailed', data: { ...(pushFailed(1, now).data as PushFailedData), ...other } },
+        retry('REQ1', other),
+        receipt('RC1', expectedLines, other),
+      ];
+      for (const command of commands) {
+        const refusal = given([created, failed(1, now), scheduled(2, t1)])
+          .when(command)
+          .thenRefused('INBOUND_NOT_FOUND');
+        expect(refusal.message).toBe('no inbound IN202511220002');
+      }
+    });
+
+    it('refuses a malformed success report, and names every problem', () => {
+      const refusal = given([created])
+        .when({ type: 'RecordInboundPushSucceeded', data: { inboundNo, attempt: 0, wmsInboundNo: ' ', now: 'soon' } })
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'attempt', message: 'must be a positive whole number' },
+        { path: 'now', message: notAnInstant },
+        { path: 'wmsInboundNo', message: 'must not be blank' },
+      ]);
+      expect(refusal.message).toBe(
+        'push outcome is not valid: attempt must be a positive whole number; now must be an ISO-8601 instant with an offset; ' +
+          'wmsInboundNo must not be blank',
+      );
+    });
+
+    it('refuses a malformed failure report, and names every problem, the retry policy’s too', () => {
+      const refusal = given([created])
+        .when({
+          type: 'RecordInboundPushFailed',
+          data: {
+            inboundNo,
+            attempt: 1.5,
+            error: 'HTTP 503',
+            retryable: true,
+            retryAfterMs: -1,
+            now: '2025-11-22T02:00:00',
+            policy: { maxAttempts: 0, baseDelayMs: 0.5, maxDelayMs: -1 },
+          },
+        })
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'attempt', message: 'must be a positive whole number' },
+        { path: 'now', message: notAnInstant },
+        { path: 'retryAfterMs', message: 'must be a whole number, zero or more' },
+        { path: 'policy', message: 'maxAttempts must be a whole number of at least 1' },
+        { path: 'policy', message: 'baseDelayMs must be a whole number of at least 1' },
+        { path: 'policy', message: 'maxDelayMs must be a whole number no smaller than baseDelayMs' },
+      ]);
+      expect(refusal.message).toBe(
+        'push outcome is not valid: attempt must be a positive whole number; now must be an ISO-8601 instant with an offset; ' +
+          'retryAfterMs must be a whole number, zero or more; policy maxAttempts must be a whole number of at least 1; ' +
+          'policy baseDelayMs must be a whole number of at least 1; policy maxDelayMs must be a whole number no smaller than baseDelayMs',
+      );
+    });
+
+    it('refuses a failure report whose only fault is a fractional wait', () => {
+      const refusal = given([created])
+        .when(pushFailed(1, now, true, 1.5))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'retryAfterMs', message: 'must be a whole number, zero or more' }]);
     });
   });
 
@@ -257,12 +419,29 @@ describe('an inbound order', () => {
         .thenNothing();
     });
 
-    it('is refused when nothing failed', () => {
-      given([created]).when(retry('REQ1')).thenRefused('PUSH_RETRY_NOT_ALLOWED');
-      given([created, pushed(1)])
+    it('is refused when nothing failed, naming the status', () => {
+      const fresh = given([created]).when(retry('REQ1')).thenRefused('PUSH_RETRY_NOT_ALLOWED');
+      expect(fresh.message).toBe('inbound IN202511220001 is CREATED; only a failed push can be retried');
+      expect(fresh.details).toEqual([]);
+      const pushedAlready = given([created, pushed(1)])
         .when(retry('REQ1'))
         .thenRefused('PUSH_RETRY_NOT_ALLOWED');
+      expect(pushedAlready.message).toBe('inbound IN202511220001 is PUSHED_TO_WMS; only a failed push can be retried');
       given([]).when(retry('REQ1')).thenRefused('INBOUND_NOT_FOUND');
+    });
+
+    it('refuses a malformed retry request, and names every problem', () => {
+      const refusal = given(exhausted)
+        .when(retry(' ', { requestedBy: '', now: 'now' }))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'requestId', message: 'must not be blank' },
+        { path: 'requestedBy', message: 'must not be blank' },
+        { path: 'now', message: notAnInstant },
+      ]);
+      expect(refusal.message).toBe(
+        'retry request is not valid: requestId must not be blank; requestedBy must not be blank; now must be an ISO-8601 instant with an offset',
+      );
     });
   });
 
@@ -277,7 +456,7 @@ describe('an inbound order', () => {
 
     it('records short, over and unknown SKUs as discrepancies', () => {
       const actual = [line('SKU001', 7), line('SKU002', 6), line('SKU009', 1)];
-      given([created, pushed(1)])
+      const state = given([created, pushed(1)])
         .when(receipt('RC1', actual))
         .then([
           received('RC1', actual),
@@ -285,6 +464,15 @@ describe('an inbound order', () => {
           discrepancy('SKU002', 'OVER', 5, 6),
           discrepancy('SKU009', 'UNKNOWN_SKU', 0, 1),
         ]);
+      // a discrepancy is part of the receipt, not an anomaly, and not another receipt
+      expect(state).toMatchObject({ status: 'RECEIVED', receipts: ['RC1'], anomalies: 0, received: { SKU001: 7, SKU002: 6, SKU009: 1 } });
+    });
+
+    it('takes a line of nothing received, and up to a million of a SKU', () => {
+      const actual = [line('SKU001', 0), line('SKU002', 1_000_000)];
+      given([created])
+        .when(receipt('RC1', actual))
+        .then([received('RC1', actual), discrepancy('SKU001', 'SHORT', 10, 0), discrepancy('SKU002', 'OVER', 5, 1_000_000)]);
     });
 
     it('adds up a SKU received in several batches, and counts a SKU not received as short', () => {
@@ -324,6 +512,33 @@ describe('an inbound order', () => {
         ]);
     });
 
+    it('counts every receipt after the close as one more anomaly', () => {
+      const anomaly = (receiptNo: string): InboundEvent => ({
+        type: 'AnomalyDetected',
+        data: {
+          kind: 'RECEIPT_AFTER_CLOSE',
+          receiptNo,
+          lines: [line('SKU001', 1)],
+          receivedAt: '2025-11-23T10:00:00+08:00',
+          detectedAt: now,
+          destination: { warehouseCode: 'WH001', kind: 'PURCHASE' },
+        },
+      });
+      const once = given([created, received('RC1', expectedLines)])
+        .when(receipt('RC2', [line('SKU001', 1)]))
+        .then([anomaly('RC2')]);
+      expect(once).toMatchObject({ receipts: ['RC1', 'RC2'], anomalies: 1 });
+      const twice = given([created, received('RC1', expectedLines), anomaly('RC2')])
+        .when(receipt('RC3', [line('SKU001', 1)]))
+        .then([anomaly('RC3')]);
+      expect(twice).toMatchObject({
+        status: 'RECEIVED',
+        receipts: ['RC1', 'RC2', 'RC3'],
+        anomalies: 2,
+        received: { SKU001: 10, SKU002: 5 },
+      });
+    });
+
     it('does nothing for a redelivered receipt', () => {
       given([created, received('RC1', expectedLines)])
         .when(receipt('RC1', expectedLines))
@@ -337,10 +552,71 @@ describe('an inbound order', () => {
         .thenRefused('INVALID_RECEIPT');
     });
 
+    it('refuses a malformed receipt, and names every problem', () => {
+      const refusal = given([created])
+        .when(
+          receipt('RC1', [line('', 1), line('SKU 2', -1), line('SKU003', 1.5), line('SKU004', 1_000_001)], {
+            receivedAt: '2025-11-23T10:00:00',
+            now: 'today',
+          }),
+        )
+        .thenRefused('INVALID_RECEIPT');
+      expect(refusal.details).toEqual([
+        { path: 'receivedAt', message: notAnInstant },
+        { path: 'now', message: notAnInstant },
+        { path: 'lines[0].sku', message: 'must not be blank' },
+        { path: 'lines[1].sku', message: 'must be 1–64 letters, digits, _ . or -' },
+        { path: 'lines[1].quantity', message: 'must be a whole number, zero or more' },
+        { path: 'lines[2].quantity', message: 'must be a whole number, zero or more' },
+        { path: 'lines[3].quantity', message: 'must be at most 1000000' },
+      ]);
+      expect(refusal.message).toBe(
+        'receipt RC1 is not valid: receivedAt must be an ISO-8601 instant with an offset; now must be an ISO-8601 instant with an offset; ' +
+          'lines[0].sku must not be blank; lines[1].sku must be 1–64 letters, digits, _ . or -; ' +
+          'lines[1].quantity must be a whole number, zero or more; lines[2].quantity must be a whole number, zero or more; ' +
+          'lines[3].quantity must be at most 1000000',
+      );
+    });
+
+    it('refuses a receipt without a receipt number', () => {
+      const refusal = given([created]).when(receipt(' ', expectedLines)).thenRefused('INVALID_RECEIPT');
+      expect(refusal.details).toEqual([{ path: 'receiptNo', message: 'must not be blank' }]);
+      expect(refusal.message).toBe('receipt   is not valid: receiptNo must not be blank');
+    });
+
     it('refuses a manual retry once received', () => {
       given([created, failed(1, now, false), manual('PUSH_REJECTED', 'x', now), received('RC1', expectedLines)])
         .when(retry('REQ1'))
         .thenRefused('PUSH_RETRY_NOT_ALLOWED');
+    });
+  });
+
+  describe('folding its stream', () => {
+    it('keeps the first creation when the stream holds two', () => {
+      const second: InboundEvent = { type: 'InboundCreated', data: { ...created.data, poNumber: 'PO-2', createdAt: t1 } };
+      const state = fold(inboundOrderDecider, [created, second]);
+      expect(state.inbound).toEqual(created.data);
+      expect(state.status).toBe('CREATED');
+    });
+
+    it('stays received when a push outcome or a retry is folded after the receipt (events out of order)', () => {
+      for (const late of [pushed(2), scheduled(2, t1), manual('PUSH_ATTEMPTS_EXHAUSTED', 'x', t1), retryRequested('REQ1', 2)]) {
+        const state = fold(inboundOrderDecider, [created, failed(1, now), received('RC1', expectedLines), late]);
+        expect(state.status).toBe('RECEIVED');
+        expect(inboundOrderDecider.isTerminal(state)).toBe(true);
+      }
+    });
+
+    it('stays pushed when a retry deadline is folded after the success (events out of order)', () => {
+      const state = fold(inboundOrderDecider, [created, failed(1, now), pushed(2), scheduled(2, t1)]);
+      expect(state.status).toBe('PUSHED_TO_WMS');
+      expect(pushIsDue(state, '2030-01-01T00:00:00.000Z')).toBe(false);
+    });
+
+    it('passes over an event it does not know, leaving the state as it was', () => {
+      const before = fold(inboundOrderDecider, [created]);
+      const unknown = { type: 'InboundArchived', data: { archivedAt: now } } as unknown as InboundEvent;
+      expect(inboundOrderDecider.evolve(before, unknown)).toBe(before);
     });
   });
 
@@ -360,5 +636,40 @@ describe('when the inbound push is due', () => {
     expect(pushIsDue(failedOnce, '2030-01-01T00:00:59.999Z')).toBe(false);
     expect(pushIsDue(failedOnce, '2030-01-01T00:01:00.000Z')).toBe(true);
     expect(pushIsDue(fold(inboundOrderDecider, [created, pushed(1)]), '2030-01-01T00:00:00.000Z')).toBe(false);
+  });
+
+  it('at once when a person asks for a fresh round, whatever deadline went before', () => {
+    const state = fold(inboundOrderDecider, [...exhausted, retryRequested('REQ1', 4)]);
+    expect(state.status).toBe('RETRY_REQUESTED');
+    expect(pushIsDue(state, now)).toBe(true);
+  });
+
+  it('never while a person is asked to step in, once the WMS has it, or once received, even though an old retry deadline has passed', () => {
+    const later = '2030-01-01T00:00:00.000Z';
+    expect(pushIsDue(fold(inboundOrderDecider, exhausted), later)).toBe(false);
+    expect(pushIsDue(fold(inboundOrderDecider, [created, failed(1, now), scheduled(2, t1), pushed(2)]), later)).toBe(false);
+    expect(pushIsDue(fold(inboundOrderDecider, [created, failed(1, now), scheduled(2, t1), received('RC1', expectedLines)]), later)).toBe(
+      false,
+    );
+  });
+
+  it('never on a stream that does not hold the inbound’s creation, whatever else it holds', () => {
+    expect(pushIsDue(fold(inboundOrderDecider, [retryRequested('REQ1', 1)]), now)).toBe(false);
+    expect(pushIsDue(fold(inboundOrderDecider, [failed(1, now), scheduled(2, t1)]), '2030-01-01T00:00:00.000Z')).toBe(false);
+  });
+});
+
+describe('a fresh inbound stream', () => {
+  it('knows no inbound, no status, no WMS number, no attempts, no receipts, no requests and no anomalies', () => {
+    expect(inboundOrderDecider.initialState).toEqual({
+      inbound: null,
+      status: null,
+      wmsInboundNo: null,
+      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null },
+      received: {},
+      receipts: [],
+      requests: [],
+      anomalies: 0,
+    });
   });
 });

@@ -86,6 +86,23 @@ describe('stock ledger properties', () => {
     }
   });
 
+  test.prop([commands], { numRuns: 1000 })(
+    'a shipment or a count raises an anomaly exactly when the figures it leaves break an invariant, and states those figures',
+    (history) => {
+      for (const step of run(stockLedgerDecider, history)) {
+        if (step.command.type !== 'DeductStock' && step.command.type !== 'AdjustStock') continue;
+        if (step.events.length === 0) continue;
+        const { onHand, reserved } = step.after;
+        const anomalies = step.events.flatMap((e) => (e.type === 'StockAnomalyDetected' ? [e.data] : []));
+        expect(anomalies.map((a) => a.kind)).toEqual([
+          ...(onHand < 0 ? ['NEGATIVE_ON_HAND'] : []),
+          ...(reserved > 0 && reserved > onHand ? ['RESERVED_EXCEEDS_ON_HAND'] : []),
+        ]);
+        for (const a of anomalies) expect({ onHand: a.onHand, reserved: a.reserved }).toEqual({ onHand, reserved });
+      }
+    },
+  );
+
   test.prop([commands], { numRuns: 1000 })('a ledger is never terminal: a fact is always recorded', (history) => {
     for (const step of run(stockLedgerDecider, history)) {
       expect(stockLedgerDecider.isTerminal(step.after)).toBe(false);

@@ -120,9 +120,30 @@ describe('the stock ledger', () => {
     it('refuses a receipt of no goods, or for another ledger', () => {
       const refusal = given([]).when(receive('PO1', 0)).thenRefused('INVALID_COMMAND');
       expect(refusal.details).toEqual([{ path: 'quantity', message: 'must be a positive whole number' }]);
-      given([received('PO1', 1)])
+      const otherSku = given([received('PO1', 1)])
         .when({ type: 'ReceiveStock', data: { ...ledger, sku: 'SKU002', reference: 'PO2', quantity: 1, condition: 'SELLABLE', now } })
         .thenRefused('INVALID_COMMAND');
+      expect(otherSku.details).toEqual([{ path: 'sku', message: 'this ledger is for SKU SKU001' }]);
+      expect(otherSku.message).toBe('ReceiveStock is not valid: sku this ledger is for SKU SKU001');
+    });
+
+    it('refuses a receipt for another warehouse than the ledger’s', () => {
+      const refusal = given([received('PO1', 1)])
+        .when({
+          type: 'ReceiveStock',
+          data: { ...ledger, warehouseCode: 'WH002', reference: 'PO2', quantity: 1, condition: 'SELLABLE', now },
+        })
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'warehouseCode', message: 'this ledger is for warehouse WH001' }]);
+      expect(refusal.message).toBe('ReceiveStock is not valid: warehouseCode this ledger is for warehouse WH001');
+    });
+
+    it('refuses goods that are neither sellable nor defective', () => {
+      const refusal = given([])
+        .when(receive('PO1', 1, 'DAMAGED' as 'SELLABLE'))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'condition', message: 'must be SELLABLE or DEFECTIVE' }]);
+      expect(refusal.message).toBe('ReceiveStock is not valid: condition must be SELLABLE or DEFECTIVE');
     });
   });
 
@@ -140,7 +161,8 @@ describe('the stock ledger', () => {
       const refusal = given([received('PO1', 10), reserved('OMS1#1', 8)])
         .when(reserve('OMS2#1', 3))
         .thenRefused('INSUFFICIENT_STOCK');
-      expect(refusal.message).toContain('only 2 available');
+      expect(refusal.message).toBe('3 of SKU001 asked for in WH001, but only 2 available');
+      expect(refusal.details).toEqual([]);
     });
 
     it('never reserves twice for the same reference, even after the reservation was released', () => {
@@ -153,12 +175,16 @@ describe('the stock ledger', () => {
     });
 
     it('refuses a blank reference or a fractional quantity', () => {
-      given([received('PO1', 10)])
+      const blankReference = given([received('PO1', 10)])
         .when(reserve(' ', 1))
         .thenRefused('INVALID_COMMAND');
-      given([received('PO1', 10)])
+      expect(blankReference.details).toEqual([{ path: 'reference', message: 'must not be blank' }]);
+      expect(blankReference.message).toBe('ReserveStock is not valid: reference must not be blank');
+      const fractional = given([received('PO1', 10)])
         .when(reserve('OMS1#1', 1.5))
         .thenRefused('INVALID_COMMAND');
+      expect(fractional.details).toEqual([{ path: 'quantity', message: 'must be a positive whole number' }]);
+      expect(fractional.message).toBe('ReserveStock is not valid: quantity must be a positive whole number');
     });
   });
 
@@ -202,10 +228,33 @@ describe('the stock ledger', () => {
         .thenNothing();
     });
 
-    it('refuses to release a reservation the ledger never made', () => {
-      given(history)
+    it('refuses to release a reservation the ledger never made, and names it', () => {
+      const refusal = given(history)
         .when(release('REL1', 'OMS9#1', 'ALL'))
         .thenRefused('RESERVATION_NOT_FOUND');
+      expect(refusal.message).toBe('no reservation OMS9#1 was ever made on this ledger');
+      expect(refusal.details).toEqual([]);
+    });
+
+    it('refuses a release that names no reservation, or no positive quantity', () => {
+      const blankReservation = given(history)
+        .when(release('REL1', ' ', 'ALL'))
+        .thenRefused('INVALID_COMMAND');
+      expect(blankReservation.details).toEqual([{ path: 'reservation', message: 'must not be blank' }]);
+      expect(blankReservation.message).toBe('ReleaseStock is not valid: reservation must not be blank');
+      const none = given(history)
+        .when(release('REL1', 'OMS1#1', 0))
+        .thenRefused('INVALID_COMMAND');
+      expect(none.details).toEqual([{ path: 'quantity', message: 'must be a positive whole number' }]);
+      expect(none.message).toBe('ReleaseStock is not valid: quantity must be a positive whole number');
+    });
+
+    it('refuses, rather than fails on, a release that leaves out the reservation', () => {
+      // an untyped caller may leave the field out altogether
+      const refusal = given(history)
+        .when(release('REL1', undefined as unknown as string, 'ALL'))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'reservation', message: 'must not be blank' }]);
     });
   });
 
@@ -253,10 +302,26 @@ describe('the stock ledger', () => {
         .thenNothing();
     });
 
+    it('raises no anomaly while what stays reserved is at most what stays on hand', () => {
+      given([received('PO1', 10), reserved('OMS1#1', 4)])
+        .when(deduct('SF1', 6))
+        .then([deducted('SF1', 6, null, 0)]);
+      given([received('PO1', 10), reserved('OMS1#1', 4)])
+        .when(deduct('SF1', 2))
+        .then([deducted('SF1', 2, null, 0)]);
+    });
+
     it('still refuses a malformed report', () => {
-      given([received('PO1', 10)])
+      const negative = given([received('PO1', 10)])
         .when(deduct('SF1', -1))
         .thenRefused('INVALID_COMMAND');
+      expect(negative.details).toEqual([{ path: 'quantity', message: 'must be a positive whole number' }]);
+      expect(negative.message).toBe('DeductStock is not valid: quantity must be a positive whole number');
+      const blankReservation = given([received('PO1', 10), reserved('OMS1#1', 4)])
+        .when(deduct('SF1', 1, ' '))
+        .thenRefused('INVALID_COMMAND');
+      expect(blankReservation.details).toEqual([{ path: 'reservation', message: 'must not be blank when given' }]);
+      expect(blankReservation.message).toBe('DeductStock is not valid: reservation must not be blank when given');
     });
   });
 
@@ -290,13 +355,120 @@ describe('the stock ledger', () => {
         ]);
     });
 
+    it('raises no anomaly when exactly as many were counted as are reserved', () => {
+      given([received('PO1', 10), reserved('OMS1#1', 6)])
+        .when(count('CNT1', 6))
+        .then([adjusted('CNT1', 10, 6)]);
+    });
+
     it('records a redelivered count once, and refuses a negative count', () => {
       given([received('PO1', 10), adjusted('CNT1', 10, 8)])
         .when(count('CNT1', 8))
         .thenNothing();
-      given([received('PO1', 10)])
+      const refusal = given([received('PO1', 10)])
         .when(count('CNT1', -1))
         .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'countedOnHand', message: 'must be a whole number, zero or more' }]);
+      expect(refusal.message).toBe('AdjustStock is not valid: countedOnHand must be a whole number, zero or more');
+    });
+  });
+
+  describe('refusing a malformed message, facts included', () => {
+    it('names every problem of a message, in order', () => {
+      const refusal = given([])
+        .when({
+          type: 'ReceiveStock',
+          data: {
+            reference: ' ',
+            warehouseCode: 'WH.001',
+            sku: 'SKU 001',
+            now: '2025-11-22T10:00:00',
+            quantity: 0,
+            condition: 'DAMAGED' as 'SELLABLE',
+          },
+        })
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'reference', message: 'must not be blank' },
+        { path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' },
+        { path: 'sku', message: 'must be 1–64 letters, digits, _ . or -' },
+        { path: 'now', message: 'must be an ISO-8601 instant with an offset' },
+        { path: 'quantity', message: 'must be a positive whole number' },
+        { path: 'condition', message: 'must be SELLABLE or DEFECTIVE' },
+      ]);
+      expect(refusal.message).toBe(
+        'ReceiveStock is not valid: reference must not be blank; warehouseCode must be 1–32 letters, digits, _ or -; ' +
+          'sku must be 1–64 letters, digits, _ . or -; now must be an ISO-8601 instant with an offset; ' +
+          'quantity must be a positive whole number; condition must be SELLABLE or DEFECTIVE',
+      );
+    });
+
+    it('names both the warehouse and the SKU of the ledger a message missed', () => {
+      const refusal = given([received('PO1', 10)])
+        .when({ type: 'AdjustStock', data: { reference: 'CNT1', warehouseCode: 'WH002', sku: 'SKU002', countedOnHand: 3, now } })
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([
+        { path: 'warehouseCode', message: 'this ledger is for warehouse WH001' },
+        { path: 'sku', message: 'this ledger is for SKU SKU001' },
+      ]);
+      expect(refusal.message).toBe(
+        'AdjustStock is not valid: warehouseCode this ledger is for warehouse WH001; sku this ledger is for SKU SKU001',
+      );
+    });
+
+    it('refuses, rather than fails on, a message that leaves out its reference', () => {
+      // an untyped caller may leave the field out altogether
+      const refusal = given([received('PO1', 10)])
+        .when(deduct(undefined as unknown as string, 1))
+        .thenRefused('INVALID_COMMAND');
+      expect(refusal.details).toEqual([{ path: 'reference', message: 'must not be blank' }]);
+    });
+
+    it('refuses more than a million units in one movement', () => {
+      for (const command of [receive('PO1', 1_000_001), reserve('OMS1#1', 1_000_001), deduct('SF1', 1_000_001)]) {
+        const refusal = given([received('PO1', 10)])
+          .when(command)
+          .thenRefused('INVALID_COMMAND');
+        expect(refusal.details).toEqual([{ path: 'quantity', message: 'must be at most 1000000' }]);
+      }
+      const count1 = given([received('PO1', 10)])
+        .when(count('CNT1', 1_000_001))
+        .thenRefused('INVALID_COMMAND');
+      expect(count1.details).toEqual([{ path: 'countedOnHand', message: 'must be at most 1000000' }]);
+      given([])
+        .when(receive('PO1', 1_000_000))
+        .then([received('PO1', 1_000_000)]);
+    });
+  });
+
+  describe('folding its stream', () => {
+    it('keeps the identity of its first event, even when the stream holds an event of another ledger', () => {
+      const stray: StockEvent = {
+        type: 'StockReceived',
+        data: { warehouseCode: 'WH002', sku: 'SKU002', reference: 'PO2', quantity: 1, condition: 'SELLABLE', receivedAt: now },
+      };
+      const state = stateAfter([received('PO1', 5), stray]);
+      expect(state).toMatchObject({ warehouseCode: 'WH001', sku: 'SKU001' });
+      given([received('PO1', 5), stray])
+        .when(receive('PO3', 1))
+        .then([received('PO3', 1)]);
+    });
+
+    it('folds, rather than fails on, a deduction that takes from a reservation it does not name', () => {
+      // a broken stream the audit has to report: folding it must not fail
+      const broken: StockEvent = {
+        type: 'StockDeducted',
+        data: { ...ledger, reference: 'SF1', reservation: null, quantity: 2, fromReservation: 2, deductedAt: now },
+      };
+      const state = stateAfter([received('PO1', 10), reserved('OMS1#1', 4), broken]);
+      expect(state).toMatchObject({ onHand: 8, reserved: 2 });
+      expect(toRecord(state.reservations)).toEqual({ 'OMS1#1': 4 });
+    });
+
+    it('passes over an event it does not know, leaving the state as it was', () => {
+      const before = stateAfter([received('PO1', 5)]);
+      const unknown = { type: 'StockArchived', data: { ...ledger, archivedAt: now } } as unknown as StockEvent;
+      expect(stockLedgerDecider.evolve(before, unknown)).toBe(before);
     });
   });
 

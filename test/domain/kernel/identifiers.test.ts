@@ -1,0 +1,30 @@
+/** The identifiers that name streams: one rule per kind, and a missing one is blank, never "undefined". */
+import { describe, expect, it } from 'vitest';
+import { identifierProblems, isIdentifier } from '../../../src/domain/kernel/identifiers.ts';
+
+describe('identifiers', () => {
+  it('of a warehouse are 1–32 letters, digits, _ or -, without the dot that separates warehouse and SKU', () => {
+    expect(isIdentifier('warehouseCode', 'WH_00-1')).toBe(true);
+    for (const bad of ['', 'WH.01', 'W'.repeat(33), 'WH 1', '仓库', '\ud800'])
+      expect({ bad, ok: isIdentifier('warehouseCode', bad) }).toEqual({ bad, ok: false });
+    expect(isIdentifier('warehouseCode', 'W'.repeat(32))).toBe(true);
+  });
+
+  it('of anything else are 1–64 letters, digits, _ . or -', () => {
+    expect(isIdentifier('code', 'SKU.001_a-b')).toBe(true);
+    expect(isIdentifier('code', 'S'.repeat(64))).toBe(true);
+    for (const bad of ['', 'S'.repeat(65), 'A=1,B', 'a/b', 'x\u0000', '\ud800'])
+      expect({ bad, ok: isIdentifier('code', bad) }).toEqual({ bad, ok: false });
+  });
+
+  it('name each problem at its path: blank (missing included), or the rule of the kind', () => {
+    expect(identifierProblems('code', 'sku', '  ')).toEqual([{ path: 'sku', message: 'must not be blank' }]);
+    const missing: unknown = undefined;
+    expect(identifierProblems('code', 'sku', missing as string)).toEqual([{ path: 'sku', message: 'must not be blank' }]);
+    expect(identifierProblems('warehouseCode', 'warehouseCode', 'WH.1')).toEqual([
+      { path: 'warehouseCode', message: 'must be 1–32 letters, digits, _ or -' },
+    ]);
+    expect(identifierProblems('code', 'orderNo', 'O 1')).toEqual([{ path: 'orderNo', message: 'must be 1–64 letters, digits, _ . or -' }]);
+    expect(identifierProblems('code', 'orderNo', 'O1')).toEqual([]);
+  });
+});
