@@ -114,20 +114,23 @@ export const returnLife = eventsOf(
     { type: 'CloseReturn', data: { returnNo: 'RT1', requestId: 'Q1', closedBy: 'ops', now: at(7) } },
   ]),
 );
+/** The article's shipment registered for transport under this waybill. */
+const registered = (waybillNo: string): HandOffCommand => ({
+  type: 'RegisterShipment',
+  data: {
+    waybillNo,
+    orderNo: 'OMS202511220001',
+    carrier: '顺丰速运',
+    consignee: placed.consignee,
+    items: [{ sku: 'SKU001', quantity: 2 }],
+    shippedAt: at(60),
+    now: at(61),
+  },
+});
+
 export const handOffLife = eventsOf(
   run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
-    {
-      type: 'RegisterShipment',
-      data: {
-        waybillNo: 'SF1',
-        orderNo: 'OMS202511220001',
-        carrier: '顺丰速运',
-        consignee: placed.consignee,
-        items: [{ sku: 'SKU001', quantity: 2 }],
-        shippedAt: at(60),
-        now: at(61),
-      },
-    },
+    registered('SF1'),
     { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'timeout', retryable: true, policy: policy3, now: at(62) } },
     { type: 'RecordHandOffSucceeded', data: { attempt: 2, transportRef: 'TMS1', now: at(64) } },
   ]),
@@ -136,18 +139,7 @@ export const handOffLife = eventsOf(
 /** A hand-off the TMS refuses: a person steps in and asks for another round. */
 export const handOffRefusedLife = eventsOf(
   run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
-    {
-      type: 'RegisterShipment',
-      data: {
-        waybillNo: 'SF2',
-        orderNo: 'OMS202511220001',
-        carrier: '顺丰速运',
-        consignee: placed.consignee,
-        items: [{ sku: 'SKU001', quantity: 2 }],
-        shippedAt: at(60),
-        now: at(61),
-      },
-    },
+    registered('SF2'),
     { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'HTTP 400', retryable: false, policy: policy3, now: at(62) } },
     { type: 'RetryHandOff', data: { requestId: 'Q1', requestedBy: 'ops', now: at(63) } },
   ]),

@@ -33,6 +33,20 @@ export const specFor = <S, C, E>(decider: Decider<S, C, E>) => ({
           expect((caught as Refused).reason).toBe(reason);
           return caught as Refused;
         },
+        /** refused for `reason`, naming exactly `problems`, in the message `<what>: <path> <message>; …` */
+        thenRefusedNaming: (reason: string, what: string, problems: readonly Readonly<{ path: string; message: string }>[]): Refused => {
+          let caught: unknown;
+          try {
+            run();
+          } catch (error) {
+            caught = error;
+          }
+          expect(caught).toBeInstanceOf(Refused);
+          const refusal = caught as Refused;
+          expect({ reason: refusal.reason, details: refusal.details }).toEqual({ reason, details: problems });
+          expect(refusal.message).toBe(`${what}: ${problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}`);
+          return refusal;
+        },
         thenNothing: (): void => {
           expect(run()).toEqual([]);
         },
