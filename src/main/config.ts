@@ -57,6 +57,12 @@ const environment = z
       'host names the hub answers to (421 for any other; * for every name); empty: loopback names and HOST, or every name when HOST is 0.0.0.0 or ::',
     ),
     ALLOWED_ORIGINS: commaList.describe('origins of web pages that may change things (403 for any other); empty: none but the hub itself'),
+    AUTH_FAILURE_LIMIT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(20)
+      .describe('failed authentications (no key, an unknown key) one address may make in 15 minutes before it is answered 429'),
     BODY_LIMIT: z
       .string()
       .regex(/^\d+(b|kb|mb)$/i, 'must look like 256kb')

@@ -61,6 +61,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       idempotencyKeys,
       guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
       apiKeys: config.OMS_API_KEYS,
+      authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
       reports: projections,
       logError: (error) => logger.error({ err: error }, 'request failed'),
       health: async () => ({

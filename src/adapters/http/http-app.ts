@@ -3,6 +3,7 @@ import type { ReportQueries } from '../../application/projections/report-queries
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
 import { isKnownKey, presentedKey, requireApiKey } from './api-keys.ts';
+import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
@@ -28,6 +29,8 @@ export type HttpAppOptions = Readonly<{
   health: () => Promise<Record<string, unknown>>;
   /** where unexpected errors go (a log line) */
   logError: (error: unknown) => void;
+  /** how many failed authentications one address may make in a window (./auth-failures.ts) */
+  authFailures: AuthFailureLimit;
   /** keys accepted on /api/oms (none: open) */
   apiKeys: readonly string[];
   /** the reporting read models (GET /api/oms/reports/…); absent: no report routes */
@@ -71,6 +74,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   const app = express();
   app.disable('x-powered-by');
   app.use(guardRequests(options.guard));
+  if (options.apiKeys.length > 0) app.use('/api/oms', limitFailedAuthentication(options.authFailures));
   app.use('/api/oms', requireApiKey(options.apiKeys));
   app.use(readJsonBody(options.bodyLimit));
   app.use(
