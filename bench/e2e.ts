@@ -40,6 +40,7 @@ import Database from 'better-sqlite3';
 import express from 'express';
 import { pino } from 'pino';
 import { receiveStock } from '../src/application/stock/count-stock.ts';
+import { MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
 import { startHub } from '../src/main/hub.ts';
 
@@ -101,9 +102,16 @@ const serveHub = async (): Promise<void> => {
   const config = readConfig(JSON.parse(process.env.BENCH_HUB_ENV ?? '{}') as Record<string, string>);
   const hub = await startHub(config, pino({ level: 'silent' }));
   const skus = new Set(Array.from({ length: SKUS }, (_, n) => skuOf(n)));
-  for (const sku of skus) {
-    await receiveStock(hub.deps, { reference: 'bench-stock', warehouseCode: WAREHOUSE, sku, quantity: 100_000_000, condition: 'SELLABLE' });
-  }
+  // 100,000,000 of each SKU, in receipts of the most one stock movement may name
+  for (const sku of skus)
+    for (let receipt = 0; receipt < 100_000_000 / MAX_QUANTITY; receipt += 1)
+      await receiveStock(hub.deps, {
+        reference: `bench-stock-${receipt}`,
+        warehouseCode: WAREHOUSE,
+        sku,
+        quantity: MAX_QUANTITY,
+        condition: 'SELLABLE',
+      });
   await hub.work.caughtUp;
   let stopping = false;
   const stop = async (): Promise<void> => {
