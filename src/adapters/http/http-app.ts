@@ -2,6 +2,7 @@ import express, { type Express, type Request } from 'express';
 import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
+import { ActorStampingStore, actAsCredential } from './acting-credential.ts';
 import { isKnownKey, presentedKey, requireApiKey } from './api-keys.ts';
 import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
@@ -59,7 +60,8 @@ const inputOf = (req: Request): RouteInput => ({
 });
 
 /** The REST adapter: the hub's routes, /openapi.json, /health, in the article's envelope. */
-export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Express => {
+export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Express => {
+  const ctx: HttpContext = { ...hub, deps: { ...hub.deps, store: new ActorStampingStore(hub.deps.store) } };
   const routes: readonly Route[] = [
     ...orderRoutes(ctx),
     ...callbackRoutes(ctx),
@@ -76,6 +78,7 @@ export const createHttpApp = (ctx: HttpContext, options: HttpAppOptions): Expres
   app.use(guardRequests(options.guard));
   if (options.apiKeys.length > 0) app.use('/api/oms', limitFailedAuthentication(options.authFailures));
   app.use('/api/oms', requireApiKey(options.apiKeys));
+  app.use('/api/oms', actAsCredential(options.apiKeys.length > 0));
   app.use(readJsonBody(options.bodyLimit));
   app.use(
     '/api/oms',

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
 import { anOrder } from '../../e2e/e2e-fixtures.ts';
+import { credentialIdOf } from '../../../src/adapters/http/acting-credential.ts';
 import { isKnownKey } from '../../../src/adapters/http/api-keys.ts';
 
 let t: TestHub;
@@ -49,4 +50,32 @@ test('keys are told apart in full, whatever their length or shared start', () =>
   expect(isKnownKey(['key-one', 'key-two'], 'key-two')).toBe(true);
   for (const other of ['key-tw', 'key-two ', 'key-twoo', '', 'KEY-TWO']) expect(isKnownKey(['key-one', 'key-two'], other)).toBe(false);
   expect(isKnownKey([], 'key-one')).toBe(false);
+});
+
+test('every event a request appends names the credential it came with (its id, never the key); X-Operator is only an annotation', async () => {
+  expect((await t.post('/api/oms/orders', anOrder('AUTH3'), { 'x-api-key': 'key-one' })).status).toBe(201);
+  const cancel = await t.post(
+    '/api/oms/orders/AUTH3/cancel',
+    { reason: 'asked' },
+    { 'x-api-key': 'key-two', 'x-operator': 'someone-else' },
+  );
+  expect(cancel.status).toBe(200);
+  const events = await t.hub.deps.store.readStream('order-AUTH3');
+  const placed = events.find((event) => event.type === 'OrderPlaced');
+  const asked = events.find((event) => event.type === 'CancellationRequested' || event.type === 'OrderCancelled');
+  expect(placed?.metadata.actor).toBe(credentialIdOf('key-one'));
+  expect(asked?.metadata.actor).toBe(credentialIdOf('key-two'));
+  expect(credentialIdOf('key-one')).toMatch(/^key:[0-9a-f]{12}$/);
+  const written = JSON.stringify(events.map(({ type, data, metadata }) => ({ type, data, metadata })));
+  expect(written).not.toContain('key-one');
+  expect(written).not.toContain('key-two');
+  // what the hub did on its own (reactions: caused by an event, not by the request) names no caller
+  const byReactions = await waitFor('an event a reaction appended', async () => {
+    const all = await t.hub.deps.store.readStream('order-AUTH3');
+    const ids = new Set(all.map((event) => event.id));
+    const caused = all.filter((event) => ids.has(event.metadata.causationId));
+    return caused.length > 0 ? caused : undefined;
+  });
+  for (const event of byReactions)
+    expect({ type: event.type, actor: event.metadata.actor }).toEqual({ type: event.type, actor: undefined });
 });
