@@ -8,17 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type {
-  AppendResult,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-  SubscribeOptions,
-  Subscription,
-} from '../../application/ports/event-store.ts';
+import type { Stamp } from './stamping-store.ts';
 import { presentedKey } from './api-keys.ts';
 
 const acting = new AsyncLocalStorage<string>();
@@ -34,29 +24,8 @@ export const actAsCredential =
     acting.run(keysConfigured && key !== undefined ? credentialIdOf(key) : 'open', next);
   };
 
-/** The event store as requests append to it: each event stamped with the acting credential, when there is one. */
-export class ActorStampingStore implements EventStore {
-  constructor(private readonly store: EventStore) {}
-
-  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    const actor = acting.getStore();
-    if (actor === undefined) return this.store.append(stream, events, expected);
-    return this.store.append(
-      stream,
-      events.map((event) => ({ ...event, metadata: { ...event.metadata, actor } })),
-      expected,
-    );
-  }
-
-  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]> {
-    return this.store.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]> {
-    return this.store.readAll(options);
-  }
-
-  subscribe(options: SubscribeOptions): Subscription {
-    return this.store.subscribe(options);
-  }
-}
+/** The acting credential as a store stamp (./stamping-store.ts): none outside a request. */
+export const actorStamp: Stamp = () => {
+  const actor = acting.getStore();
+  return actor === undefined ? undefined : { actor };
+};

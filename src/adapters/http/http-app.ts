@@ -2,7 +2,8 @@ import express, { type Express, type Request } from 'express';
 import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
-import { ActorStampingStore, actAsCredential } from './acting-credential.ts';
+import { actAsCredential, actorStamp } from './acting-credential.ts';
+import { StampingStore } from './stamping-store.ts';
 import { isKnownKey, presentedKey, requireApiKey } from './api-keys.ts';
 import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
@@ -61,7 +62,7 @@ const inputOf = (req: Request): RouteInput => ({
 
 /** The REST adapter: the hub's routes, /openapi.json, /health, in the article's envelope. */
 export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Express => {
-  const ctx: HttpContext = { ...hub, deps: { ...hub.deps, store: new ActorStampingStore(hub.deps.store) } };
+  const ctx: HttpContext = { ...hub, deps: { ...hub.deps, store: new StampingStore(hub.deps.store, actorStamp) } };
   const routes: readonly Route[] = [
     ...orderRoutes(ctx),
     ...callbackRoutes(ctx),

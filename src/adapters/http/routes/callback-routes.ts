@@ -5,18 +5,8 @@ import { inboundStreamName } from '../../../domain/inbound-order/index.ts';
 import { orderStreamName } from '../../../domain/outbound-order/index.ts';
 import { keepUnappliedCallback } from '../../../application/callbacks/keep-unapplied-callback.ts';
 import type { Dependencies } from '../../../application/dependencies.ts';
-import type {
-  AppendResult,
-  EventStore,
-  EventToAppend,
-  ExpectedRevision,
-  JsonValue,
-  ReadAllOptions,
-  ReadStreamOptions,
-  StoredEvent,
-  SubscribeOptions,
-  Subscription,
-} from '../../../application/ports/event-store.ts';
+import type { JsonValue } from '../../../application/ports/event-store.ts';
+import { StampingStore } from '../stamping-store.ts';
 import { loadState } from '../../../application/commands/handle-command.ts';
 import { recordReceipt } from '../../../application/inbound/record-receipt.ts';
 import { recordProgress, recordShipment, recordShortage } from '../../../application/outbound/warehouse-reports.ts';
@@ -42,38 +32,6 @@ const description =
   'A duplicate answers 200 with `applied: false` and changes nothing. A report that contradicts the order (shipped after cancel, more than ordered, a SKU never ordered) is recorded as an anomaly, alerted, and answered 200 so that the warehouse stops resending.';
 
 /**
- * The store as a callback's use case sees it: every event the callback causes keeps the raw
- * callback in its metadata (`metadata.callback = { endpoint, body }`), so that an audit
- * (`oms history`) shows what the warehouse sent. Reads go through as they are.
- */
-class KeepingCallback implements EventStore {
-  constructor(
-    private readonly store: EventStore,
-    private readonly callback: Readonly<{ endpoint: string; body: JsonValue }>,
-  ) {}
-
-  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.store.append(
-      stream,
-      events.map((event) => ({ ...event, metadata: { ...event.metadata, callback: this.callback } })),
-      expected,
-    );
-  }
-
-  readStream(stream: string, options?: ReadStreamOptions): Promise<readonly StoredEvent[]> {
-    return this.store.readStream(stream, options);
-  }
-
-  readAll(options?: ReadAllOptions): Promise<readonly StoredEvent[]> {
-    return this.store.readAll(options);
-  }
-
-  subscribe(options: SubscribeOptions): Subscription {
-    return this.store.subscribe(options);
-  }
-}
-
-/**
  * Apply a warehouse callback. What cannot be applied is kept, raw, for a person (the answer says
  * so), so that nothing a warehouse tells the hub is lost; what is applied keeps it too, in the
  * metadata of the events it causes.
@@ -87,7 +45,9 @@ const applying = async (
   summary: (state: never) => unknown,
 ): Promise<RouteAnswer> => {
   try {
-    const deps = { ...ctx.deps, store: new KeepingCallback(ctx.deps.store, { endpoint, body: raw as JsonValue }) };
+    // every event the callback causes keeps the raw callback in its metadata (`metadata.callback`), so that an audit shows what the warehouse sent
+    const callback = { endpoint, body: raw as JsonValue };
+    const deps = { ...ctx.deps, store: new StampingStore(ctx.deps.store, () => ({ callback })) };
     const { changed, state } = await apply(deps);
     return {
       status: 200,
