@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { type Line, lineProblems, linesKey, totalsBySku } from '../../../src/domain/kernel/lines.ts';
+import { type Line, MAX_LINES, lineProblems, linesKey, totalsBySku } from '../../../src/domain/kernel/lines.ts';
 
 describe('the problems with a list of lines', () => {
   it('names an empty list at the list’s own path', () => {
@@ -60,4 +60,13 @@ describe('the key of a list of lines', () => {
       expect(key.split(',')).toHaveLength(totalsBySku(lines).size);
     },
   );
+});
+
+describe('the number of lines', () => {
+  it('is at most MAX_LINES (500): one more is refused at the list, as many is taken', () => {
+    const many = (n: number): Line[] => Array.from({ length: n }, (_, i) => ({ sku: `SKU${i}`, quantity: 1 }));
+    expect(MAX_LINES).toBe(500);
+    expect(lineProblems(many(500), 'items')).toEqual([]);
+    expect(lineProblems(many(501), 'items')).toEqual([{ path: 'items', message: 'must hold at most 500 lines' }]);
+  });
 });

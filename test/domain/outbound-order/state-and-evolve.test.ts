@@ -281,3 +281,20 @@ describe('what a placement may say', () => {
     ]);
   });
 });
+
+describe('counting backorders', () => {
+  it('counts each backorder an order split off up, one by one', () => {
+    const backorder = (backorderNo: string): OrderEvent => ({
+      type: 'BackorderCreated',
+      data: {
+        backorderNo,
+        warehouseCode: 'WH001',
+        lines: [{ sku: 'SKU001', quantity: 1 }],
+        heldUnderReservation: null,
+        createdAt: '2025-11-22T02:00:00.000Z',
+      },
+    });
+    const state = fold(outboundOrder, [backorder('OMS1-BO1'), backorder('OMS1-BO2')]);
+    expect(state.backorders).toBe(2);
+  });
+});

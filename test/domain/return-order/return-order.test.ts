@@ -367,3 +367,10 @@ describe('a return order', () => {
     });
   });
 });
+
+describe('counting what went wrong', () => {
+  it('counts each anomaly of a return up, one by one', () => {
+    const state = fold(returnOrderDecider, [created(), difference('SHORT', 'SKU001', 2, 1), difference('OVER', 'SKU002', 0, 1, 'QC2')]);
+    expect(state.anomalies).toBe(2);
+  });
+});
