@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Alert, AlertKind, Alerting, NewAlert } from '../../application/ports/alerting.ts';
+import { applyHubPragmas } from '../sqlite-pragmas.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS alerts (
@@ -68,9 +69,7 @@ export class SqliteAlerting implements Alerting {
     private readonly logger: Logger,
     private readonly webhook: Webhook | undefined,
   ) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 10000');
+    applyHubPragmas(db, 'FULL');
     db.exec(SCHEMA);
     this.statements = {
       insert: db.prepare<[string, string, string, string, string, string], Row>(

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { CheckpointStore } from '../../application/ports/checkpoint-store.ts';
 import { type Position, positionFromString, positionToString } from '../../application/ports/event-store.ts';
+import { applyHubPragmas } from '../sqlite-pragmas.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS checkpoints (
@@ -21,9 +22,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   private readonly statements;
 
   private constructor(private readonly db: Database.Database) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
+    applyHubPragmas(db, 'NORMAL');
     db.exec(SCHEMA);
     this.statements = {
       load: db.prepare<[string], string>('SELECT position FROM checkpoints WHERE subscriber = ?').pluck(),

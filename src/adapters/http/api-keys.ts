@@ -4,12 +4,21 @@ import { send } from './answer.ts';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
-/** Whether `presented` is one of `keys`, compared in constant time (digests of equal length, every key compared). */
-export const isKnownKey = (keys: readonly string[], presented: string): boolean => {
-  const mine = digest(presented);
-  let known = false;
-  for (const key of keys) known = timingSafeEqual(digest(key), mine) || known;
-  return known;
+/** The configured keys: none (`open`), or their digests, taken once. */
+export type KnownKeys = Readonly<{ open: boolean; has: (presented: string) => boolean }>;
+
+/** `has`: whether a presented key is one of them, compared in constant time (digests of equal length, every key compared). */
+export const knownKeys = (keys: readonly string[]): KnownKeys => {
+  const digests = keys.map(digest);
+  return {
+    open: keys.length === 0,
+    has: (presented) => {
+      const mine = digest(presented);
+      let known = false;
+      for (const key of digests) known = timingSafeEqual(key, mine) || known;
+      return known;
+    },
+  };
 };
 
 /** The key a request presents (`X-Api-Key`, or `Authorization: Bearer …`), if any. */
@@ -24,14 +33,14 @@ export const presentedKey = (req: Request): string | undefined => {
  * none → 401, one the hub does not know → 403, and nothing is applied. No keys configured: open.
  */
 export const requireApiKey =
-  (keys: readonly string[]): RequestHandler =>
+  (keys: KnownKeys): RequestHandler =>
   (req, res, next) => {
-    if (keys.length === 0) return next();
+    if (keys.open) return next();
     const presented = presentedKey(req);
     if (presented === undefined) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       return send(res, 401, null, 'an API key is required: send X-Api-Key or Authorization: Bearer');
     }
-    if (!isKnownKey(keys, presented)) return send(res, 403, null, 'this API key is not accepted');
+    if (!keys.has(presented)) return send(res, 403, null, 'this API key is not accepted');
     next();
   };

@@ -4,7 +4,7 @@ import { alertRoutes } from './routes/alert-routes.ts';
 import { answerErrors, send } from './answer.ts';
 import { actAsCredential, actorStamp } from './acting-credential.ts';
 import { StampingStore } from './stamping-store.ts';
-import { isKnownKey, presentedKey, requireApiKey } from './api-keys.ts';
+import { knownKeys, presentedKey, requireApiKey } from './api-keys.ts';
 import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
 import type { HttpContext } from './http-context.ts';
@@ -74,11 +74,12 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),
   ];
   const document = openApiDocument(routes, assumptions);
+  const keys = knownKeys(options.apiKeys);
   const app = express();
   app.disable('x-powered-by');
   app.use(guardRequests(options.guard));
   if (options.apiKeys.length > 0) app.use('/api/oms', limitFailedAuthentication(options.authFailures));
-  app.use('/api/oms', requireApiKey(options.apiKeys));
+  app.use('/api/oms', requireApiKey(keys));
   app.use('/api/oms', actAsCredential(options.apiKeys.length > 0));
   app.use(readJsonBody(options.bodyLimit));
   app.use(
@@ -88,7 +89,7 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   // up or down for anyone; the details (store, WMS URL, queues, lags) for a caller with a key, when keys are configured
   app.get('/health', async (req, res) => {
     const key = presentedKey(req);
-    const detailed = options.apiKeys.length === 0 || (key !== undefined && isKnownKey(options.apiKeys, key));
+    const detailed = keys.open || (key !== undefined && keys.has(key));
     send(res, 200, { status: 'ok', ...(detailed ? await options.health() : {}) });
   });
   app.get('/openapi.json', (_req, res) => {

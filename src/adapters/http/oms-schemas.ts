@@ -3,9 +3,11 @@
  * ../wms/wms-wire.ts). Unknown keys are ignored.
  */
 import { z } from 'zod';
+import { identifierRule } from '../../domain/kernel/identifiers.ts';
 import { count, freeText, linesOf, outboundCreateRequest, quantity, text } from '../wms/wms-wire.ts';
 
-const code = (what: string) => z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, `${what} must be 1–64 letters, digits, _ . or -`);
+const { pattern, rule } = identifierRule('code');
+const code = (what: string) => z.string().regex(pattern, `${what} ${rule}`);
 const instant = z.iso.datetime({ offset: true, local: true, message: 'must be an ISO-8601 date-time' });
 
 /** Intake (`POST /api/oms/orders`): the article's outbound body, plus the order's shortage policy. */

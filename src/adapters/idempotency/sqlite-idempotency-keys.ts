@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { IdempotencyKeys, KeyUse } from '../http/idempotency-key.ts';
+import { applyHubPragmas } from '../sqlite-pragmas.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS idempotency_keys (
@@ -18,9 +19,7 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
   private readonly statements;
 
   private constructor(private readonly db: Database.Database) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
+    applyHubPragmas(db, 'NORMAL');
     db.exec(SCHEMA);
     this.statements = {
       find: db.prepare<[string], string>('SELECT request FROM idempotency_keys WHERE key = ?').pluck(),

@@ -13,6 +13,7 @@ import type { Projection } from '../../application/projections/projection.ts';
 import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
 import { RowBatch, TableWriter, type Writers, createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+import { applyHubPragmas } from '../sqlite-pragmas.ts';
 
 export type StateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
 
@@ -41,9 +42,7 @@ export class SqliteProjectionStore implements ProjectionStore {
     private readonly projections: readonly Projection[],
     synchronous: 'NORMAL' | 'FULL',
   ) {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    db.pragma('busy_timeout = 10000');
+    applyHubPragmas(db, synchronous);
     db.pragma('cache_size = -65536');
     db.pragma('temp_store = MEMORY');
     db.exec(META);

@@ -20,6 +20,9 @@ const rules: Readonly<Record<IdentifierKind, Readonly<{ pattern: RegExp; rule: s
   code: { pattern: /^[A-Za-z0-9_.-]{1,64}$/, rule: 'must be 1–64 letters, digits, _ . or -' },
 };
 
+/** The pattern and the rule of a kind, for adapters that state them (the OpenAPI document). */
+export const identifierRule = (kind: IdentifierKind): Readonly<{ pattern: RegExp; rule: string }> => rules[kind];
+
 export const isIdentifier = (kind: IdentifierKind, value: string): boolean => typeof value === 'string' && rules[kind].pattern.test(value);
 
 /** The problem with `value` as an identifier of this kind, at `path` (blank, or not of its kind); none when it is one. */

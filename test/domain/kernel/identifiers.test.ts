@@ -1,6 +1,6 @@
 /** The identifiers that name streams: one rule per kind, and a missing one is blank, never "undefined". */
 import { describe, expect, it } from 'vitest';
-import { identifierProblems, isIdentifier } from '../../../src/domain/kernel/identifiers.ts';
+import { identifierProblems, identifierRule, isIdentifier } from '../../../src/domain/kernel/identifiers.ts';
 
 describe('identifiers', () => {
   it('of a warehouse are 1–32 letters, digits, _ or -, without the dot that separates warehouse and SKU', () => {
@@ -26,5 +26,11 @@ describe('identifiers', () => {
     ]);
     expect(identifierProblems('code', 'orderNo', 'O 1')).toEqual([{ path: 'orderNo', message: 'must be 1–64 letters, digits, _ . or -' }]);
     expect(identifierProblems('code', 'orderNo', 'O1')).toEqual([]);
+  });
+
+  it('state their pattern and rule for the adapters that document them', () => {
+    expect(identifierRule('code').rule).toBe('must be 1–64 letters, digits, _ . or -');
+    expect(identifierRule('code').pattern.test('SKU.1')).toBe(true);
+    expect(identifierRule('warehouseCode').pattern.test('WH.1')).toBe(false);
   });
 });

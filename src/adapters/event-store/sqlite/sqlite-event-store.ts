@@ -17,6 +17,7 @@ import { AppendSignal } from '../append-signal.ts';
 import { type PagedSource, startCatchUpSubscription } from '../catch-up-subscription.ts';
 import { eventIdTaken } from '../event-id-taken.ts';
 import { NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
+import { applyHubPragmas } from '../../sqlite-pragmas.ts';
 
 export type SqliteEventStoreOptions = Readonly<{
   /**
@@ -107,9 +108,7 @@ export class SqliteEventStore implements EventStore {
     private readonly db: Database.Database,
     private readonly options: SqliteEventStoreOptions,
   ) {
-    db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-    db.pragma('busy_timeout = 10000');
+    applyHubPragmas(db, options.synchronous ?? 'FULL');
     // Reads map the file instead of copying each page out of the OS cache: a replay of $all spends
     // less in the kernel. Writes still go through the WAL, so durability is unchanged.
     db.pragma(`mmap_size = ${MMAP_BYTES}`);
