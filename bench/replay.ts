@@ -36,6 +36,7 @@ import { type Position, categoryOf } from '../src/application/ports/event-store.
 import type { Decider } from '../src/domain/kernel/decider.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
 import { type PersistentSet, addKey, emptyMap } from '../src/domain/kernel/persistent-map.ts';
+import { type Waybill, waybillId } from '../src/domain/kernel/waybill.ts';
 import {
   type OrderCommand,
   type OrderState,
@@ -68,7 +69,12 @@ const consignees = [
   { name: '李四', phone: '13900139000', province: '上海市', city: '上海市', district: '浦东新区', address: '世纪大道1号环球金融中心45层' },
   { name: '王五', phone: '13700137000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园南区高新南一道9号' },
 ];
-const carriers = ['顺丰速运', '中通快递', '京东物流'];
+/** as the warehouse names them in its callback, and the code the hub reads that as (src/adapters/wms/carrier-names.ts) */
+const carriers = [
+  { name: '顺丰速运', code: 'SF' },
+  { name: '中通快递', code: 'ZTO' },
+  { name: '京东物流', code: 'JD' },
+] as const;
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-bench-replay-'));
 const config = readConfig({ OMS_DATA_DIR: directory, SQLITE_SYNCHRONOUS: 'NORMAL', LOG_LEVEL: 'silent' });
@@ -200,8 +206,8 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     );
   const onOrder = (orderNo: string, command: OrderCommand, flow: { correlationId: string; causationId: string; callback?: object }) =>
     w.handle<OrderState, OrderCommand, never>(outboundOrder as never, orderStreamName(orderNo), command, flow);
-  const onShipment = (waybillNo: string, command: HandOffCommand, flow: { correlationId: string; causationId: string }) =>
-    w.handle<HandOffState, HandOffCommand, never>(transportHandOff as never, shipmentStreamName(waybillNo), command, flow);
+  const onShipment = (waybill: Waybill, command: HandOffCommand, flow: { correlationId: string; causationId: string }) =>
+    w.handle<HandOffState, HandOffCommand, never>(transportHandOff as never, shipmentStreamName(waybill), command, flow);
   let receipts = 0;
   const restock = (wh: string, sku: string, wanted: number) => {
     const state = w.state<StockLedgerState>(ledger(wh, sku));
@@ -234,6 +240,8 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     };
     const reservation = reservationReference(orderNo, 1);
     const waybillNo = `SF${String(1_000_000_000 + n)}`;
+    const carrier = carriers[n % carriers.length] ?? carriers[0];
+    const waybill = { carrier: carrier.code, waybillNo };
     const outboundNo = `WMS${String(20251122000000 + n)}`;
     const steps: (() => void)[] = [
       () => {
@@ -358,12 +366,11 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
     const shipped = items.filter((item) => item !== short);
     steps.push(() => {
       const shippedAt = addMillis(w.now(), -3_600_000);
-      const carrier = carriers[n % carriers.length] as string;
-      const body = { orderNo, outboundNo, waybillNo, carrier, actualItems: shipped, shippedTime: shippedAt.slice(0, 19) };
+      const body = { orderNo, outboundNo, waybillNo, carrier: carrier.name, actualItems: shipped, shippedTime: shippedAt.slice(0, 19) };
       const flowOf = { correlationId: `callback:${waybillNo}`, causationId: `callback:${waybillNo}` };
       const { ids } = onOrder(
         orderNo,
-        { type: 'RecordShipment', data: { outboundNo, waybillNo, carrier, items: shipped, shippedAt, now: w.now() } },
+        { type: 'RecordShipment', data: { outboundNo, waybillNo, carrier: carrier.code, items: shipped, shippedAt, now: w.now() } },
         { ...flowOf, callback: { endpoint: '/api/oms/outbound/callback', body } },
       );
       const after = { correlationId: flowOf.correlationId, causationId: ids[0] ?? flowOf.causationId };
@@ -371,19 +378,19 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
         onStock(
           {
             type: 'DeductStock',
-            data: { reference: waybillNo, warehouseCode, sku: item.sku, reservation, quantity: item.quantity, now: w.now() },
+            data: { reference: waybillId(waybill), warehouseCode, sku: item.sku, reservation, quantity: item.quantity, now: w.now() },
           },
           after,
         );
       }
       const { ids: registered } = onShipment(
-        waybillNo,
+        waybill,
         {
           type: 'RegisterShipment',
           data: {
             waybillNo,
             orderNo,
-            carrier,
+            carrier: carrier.code,
             consignee: consignees[n % consignees.length] as never,
             items: shipped,
             shippedAt,
@@ -393,12 +400,12 @@ const generate = async (): Promise<{ events: number; orders: number; seconds: nu
         after,
       );
       onShipment(
-        waybillNo,
+        waybill,
         { type: 'RecordHandOffSucceeded', data: { attempt: 1, transportRef: `TMS${n}`, now: w.now() } },
         { correlationId: flowOf.correlationId, causationId: registered[0] ?? '' },
       );
     });
-    return { orderNo, streams: [orderStreamName(orderNo), shipmentStreamName(waybillNo)], steps };
+    return { orderNo, streams: [orderStreamName(orderNo), shipmentStreamName(waybill)], steps };
   };
 
   const inFlight: Life[] = [];

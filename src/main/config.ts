@@ -52,7 +52,23 @@ const environment = z
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
     RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
     ALERT_WEBHOOK_URL: optionalUrl,
-    OMS_API_KEYS: commaList.describe('comma-separated keys accepted on /api/oms; empty: the API is open'),
+    OMS_API_KEYS: commaList.describe(
+      'comma-separated keys accepted on /api/oms, each acting in every role; with neither these nor OMS_CREDENTIALS_FILE the API is open',
+    ),
+    OMS_CREDENTIALS_FILE: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'a JSON file naming the callers, their roles, keys and signing secrets (README, "Callers and roles"); reloaded when it changes',
+      ),
+    SANDBOX_WAREHOUSE_KEY: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        "with OMS_CREDENTIALS_FILE and the sandbox: the key of the warehouse caller the sandbox WMS calls back as (it signs with that caller's secret)",
+      ),
     ALLOWED_HOSTS: commaList.describe(
       'host names the hub answers to (421 for any other; * for every name); empty: loopback names and HOST, or every name when HOST is 0.0.0.0 or ::',
     ),
@@ -69,10 +85,10 @@ const environment = z
       .default('256kb'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
-  .refine((env) => isLoopback(env.HOST) || env.OMS_API_KEYS.length > 0, {
+  .refine((env) => isLoopback(env.HOST) || env.OMS_API_KEYS.length > 0 || env.OMS_CREDENTIALS_FILE !== undefined, {
     path: ['HOST'],
     message:
-      'listening beyond this machine needs credentials: set OMS_API_KEYS (comma-separated keys every caller must send), or HOST=127.0.0.1 to stay on loopback',
+      'listening beyond this machine needs credentials: set OMS_CREDENTIALS_FILE (callers with roles) or OMS_API_KEYS (comma-separated keys every caller must send), or HOST=127.0.0.1 to stay on loopback',
   })
   .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {
     path: ['ESDB_CONNECTION_STRING'],

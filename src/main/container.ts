@@ -23,6 +23,8 @@ import type { Transport } from '../application/ports/transport.ts';
 import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
 import { SqliteIdempotencyKeys } from '../adapters/idempotency/sqlite-idempotency-keys.ts';
+import { SqliteSeenSignatures } from '../adapters/signature/sqlite-seen-signatures.ts';
+import type { OutgoingSecrets } from '../adapters/credentials/callers.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
 import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
@@ -52,12 +54,13 @@ export const TYPES = {
   SqliteCheckpointStore: Symbol('SqliteCheckpointStore'),
   SqliteAlerting: Symbol('SqliteAlerting'),
   SqliteIdempotencyKeys: Symbol('SqliteIdempotencyKeys'),
+  SqliteSeenSignatures: Symbol('SqliteSeenSignatures'),
   EventStoreInventory: Symbol('EventStoreInventory'),
   SqliteProjections: Symbol('SqliteProjections'),
 } as const;
 
-/** Where the WMS and TMS are: the configured URLs, or the sandbox's when none is configured. */
-export type OutsideUrls = Readonly<{ wmsUrl: string; tmsUrl: string }>;
+/** Where the WMS and TMS are (the configured URLs, or the sandbox's when none is configured), and what the hub signs its calls to them with. */
+export type Outside = Readonly<{ wmsUrl: string; tmsUrl: string; secrets: OutgoingSecrets }>;
 
 export type Overrides = Partial<Readonly<{ clock: Clock }>>;
 
@@ -80,7 +83,7 @@ const bindEvents = (container: Container, config: Config, options: Readonly<{ mu
 };
 
 /** Every part of a running hub. */
-export const buildHubContainer = (config: Config, logger: Logger, urls: OutsideUrls, overrides: Overrides = {}): Container => {
+export const buildHubContainer = (config: Config, logger: Logger, outside: Outside, overrides: Overrides = {}): Container => {
   const container = new Container({ defaultScope: 'Singleton' });
   bindEvents(container, config, {});
   container.bind<Logger>(TYPES.Logger).toConstantValue(logger);
@@ -93,6 +96,9 @@ export const buildHubContainer = (config: Config, logger: Logger, urls: OutsideU
   container
     .bind<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys)
     .toDynamicValue(() => SqliteIdempotencyKeys.open(dataFile(config, 'idempotency-keys.sqlite')));
+  container
+    .bind<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures)
+    .toDynamicValue(() => SqliteSeenSignatures.open(dataFile(config, 'seen-signatures.sqlite')));
   container.bind<SqliteAlerting>(TYPES.SqliteAlerting).toDynamicValue(() =>
     SqliteAlerting.open(dataFile(config, 'alerts.sqlite'), {
       logger: logger.child({ component: 'alerting' }),
@@ -120,8 +126,14 @@ export const buildHubContainer = (config: Config, logger: Logger, urls: OutsideU
       }),
     [TYPES.EventDecoder, TYPES.Alerting, TYPES.Clock],
   );
-  container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(new WmsHttpClient({ baseUrl: urls.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS }));
-  container.bind<Transport>(TYPES.Transport).toConstantValue(new TmsHttpClient({ baseUrl: urls.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS }));
+  container
+    .bind<Warehouse>(TYPES.Warehouse)
+    .toConstantValue(
+      new WmsHttpClient({ baseUrl: outside.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS, signingSecret: outside.secrets.warehouse }),
+    );
+  container
+    .bind<Transport>(TYPES.Transport)
+    .toConstantValue(new TmsHttpClient({ baseUrl: outside.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS, signingSecret: outside.secrets.tms }));
   container.bind<Dependencies>(TYPES.Dependencies).toDynamicValue((ctx) => {
     const policy = {
       maxAttempts: config.RETRY_MAX_ATTEMPTS,
@@ -152,6 +164,7 @@ export type HubParts = Readonly<{
   checkpoints: SqliteCheckpointStore;
   alerting: SqliteAlerting;
   idempotencyKeys: SqliteIdempotencyKeys;
+  seenSignatures: SqliteSeenSignatures;
   inventory: EventStoreInventory;
   projections: SqliteProjections;
 }>;
@@ -162,6 +175,7 @@ export const hubParts = (container: Container): HubParts => ({
   checkpoints: container.get<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore),
   alerting: container.get<SqliteAlerting>(TYPES.SqliteAlerting),
   idempotencyKeys: container.get<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys),
+  seenSignatures: container.get<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures),
   inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
   projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
 });

@@ -10,7 +10,9 @@ import { type HubWork, startHubWork } from '../application/hub-work.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
-import { type Config, allowedHostsOf } from './config.ts';
+import { type Config, ConfigError, allowedHostsOf } from './config.ts';
+import { type CallerBook, Callers, fullAccessCaller } from '../adapters/credentials/callers.ts';
+import { type CredentialsWatch, readCredentials, watchCredentials } from '../adapters/credentials/credentials-file.ts';
 import { type Overrides, buildHubContainer, hubParts } from './container.ts';
 import { receiveDemoStock } from './demo-stock.ts';
 
@@ -20,6 +22,10 @@ export type RunningHub = Readonly<{
   work: HubWork;
   projections: SqliteProjections;
   sandbox: Sandbox | null;
+  /** who may call, as what: the credentials file (read again when it changes) and OMS_API_KEYS */
+  callers: Callers;
+  /** the credentials file's watch (null: no file): `reload()` reads it now */
+  credentials: CredentialsWatch | null;
   stop(): Promise<void>;
 }>;
 
@@ -32,8 +38,54 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
     });
   });
 
+const noFile: CallerBook = { callers: [], tmsSigningSecret: null };
+
+/** The callers: the credentials file's, and a full-access caller per key of OMS_API_KEYS. */
+const startCallers = (config: Config, logger: Logger): Readonly<{ callers: Callers; credentials: CredentialsWatch | null }> => {
+  const path = config.OMS_CREDENTIALS_FILE;
+  const withKeys = (file: CallerBook): CallerBook => ({
+    callers: [...file.callers, ...config.OMS_API_KEYS.map(fullAccessCaller)],
+    tmsSigningSecret: file.tmsSigningSecret,
+  });
+  const callers = new Callers(withKeys(path === undefined ? noFile : readCredentials(path)));
+  const credentials =
+    path === undefined
+      ? null
+      : watchCredentials(
+          path,
+          (file) => {
+            callers.replace(withKeys(file));
+            logger.info({ callers: callers.count }, `credentials reloaded from ${path}: ${callers.count} callers`);
+          },
+          (error) => logger.error(`${error.message}\nthe callers stay as they were`),
+        );
+  return { callers, credentials };
+};
+
+/** The key the sandbox WMS calls back with, and the secret it signs with: a warehouse caller's (SANDBOX_WAREHOUSE_KEY), else the first of OMS_API_KEYS. */
+const sandboxCaller = (config: Config, callers: Callers): Readonly<{ key?: string; secret: string | null }> => {
+  if (callers.open) return { secret: null };
+  const key = config.SANDBOX_WAREHOUSE_KEY ?? config.OMS_API_KEYS[0];
+  if (key === undefined)
+    throw new ConfigError(
+      'invalid configuration:\n  SANDBOX_WAREHOUSE_KEY: the sandbox WMS calls the hub back as a warehouse: set it to the key of a warehouse caller of OMS_CREDENTIALS_FILE (or set WMS_URL and TMS_URL)',
+    );
+  const caller = callers.identify(key);
+  if (caller === undefined)
+    throw new ConfigError('invalid configuration:\n  SANDBOX_WAREHOUSE_KEY: is not the key of any caller of OMS_CREDENTIALS_FILE');
+  return { key, secret: caller.signingSecret };
+};
+
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
+  const { callers, credentials } = startCallers(config, logger);
   const sandboxed = config.WMS_URL === undefined || config.TMS_URL === undefined;
+  let calledBack: ReturnType<typeof sandboxCaller>;
+  try {
+    calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null };
+  } catch (error) {
+    credentials?.close();
+    throw error;
+  }
   const sandbox = sandboxed
     ? await startSandbox({
         wmsPort: config.SANDBOX_WMS_PORT,
@@ -41,13 +93,18 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         delayMs: config.SANDBOX_DELAY_MS,
         zone: config.WAREHOUSE_ZONE,
         faults: { mode: config.SANDBOX_MODE },
-        ...(config.OMS_API_KEYS[0] === undefined ? {} : { hubApiKey: config.OMS_API_KEYS[0] }),
+        ...(calledBack.key === undefined ? {} : { hubApiKey: calledBack.key }),
+        signing: { callbacks: calledBack.secret, warehouse: callers.warehouse, tms: callers.tms },
         logger: logger.child({ component: 'sandbox' }),
       })
     : null;
-  const urls = { wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '', tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '' };
-  const { deps, store, checkpoints, alerting, idempotencyKeys, inventory, projections } = hubParts(
-    buildHubContainer(config, logger, urls, overrides),
+  const outside = {
+    wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '',
+    tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '',
+    secrets: { warehouse: callers.warehouse, tms: callers.tms },
+  };
+  const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections } = hubParts(
+    buildHubContainer(config, logger, outside, overrides),
   );
   await inventory.start();
   if (config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed)) await receiveDemoStock(deps);
@@ -60,7 +117,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       bodyLimit: config.BODY_LIMIT,
       idempotencyKeys,
       guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
-      apiKeys: config.OMS_API_KEYS,
+      callers,
+      seenSignatures,
       authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
       reports: projections,
       logError: (error) => logger.error({ err: error }, 'request failed'),
@@ -89,8 +147,11 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     work,
     projections,
     sandbox,
+    callers,
+    credentials,
     stop: async () => {
       clearInterval(ticker);
+      credentials?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
@@ -102,6 +163,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await alerting.close();
       checkpoints.close();
       idempotencyKeys.close();
+      seenSignatures.close();
       await store.close();
     },
   };

@@ -5,6 +5,7 @@
 import { pino } from 'pino';
 import { ConfigError, readConfig } from './config.ts';
 import { startHub } from './hub.ts';
+import { CredentialsFileError } from '../adapters/credentials/credentials-file.ts';
 
 const articleOrder = JSON.stringify({
   orderNo: 'OMS202511220001',
@@ -29,6 +30,10 @@ const main = async (): Promise<void> => {
   try {
     hub = await startHub(config, logger);
   } catch (error) {
+    if (error instanceof ConfigError || error instanceof CredentialsFileError) {
+      console.error(error.message);
+      process.exit(2);
+    }
     const { code, port } = error as { code?: string; port?: number };
     if (code !== 'EADDRINUSE') throw error;
     console.error(
@@ -36,16 +41,20 @@ const main = async (): Promise<void> => {
     );
     process.exit(2);
   }
+  const key = hub.callers.open ? '' : " -H 'X-Api-Key: <a channel key>'";
   const lines = [
     `fulfilment hub listening on ${hub.url} (events: ${config.EVENT_STORE}${config.EVENT_STORE === 'sqlite' ? ` in ${config.OMS_DATA_DIR}` : ''})`,
     hub.sandbox === null
       ? `warehouse: ${config.WMS_URL ?? ''}, transport: ${config.TMS_URL ?? ''}`
       : `sandbox warehouse at ${hub.sandbox.wmsUrl} (${config.SANDBOX_MODE === 'manual' ? 'manual: it never calls back, play the warehouse with curl' : `ships after ${config.SANDBOX_DELAY_MS} ms`}), sandbox carrier at ${hub.sandbox.tmsUrl}`,
+    hub.callers.open
+      ? 'open: no credentials are configured, so any caller on this machine may do anything (set OMS_CREDENTIALS_FILE or OMS_API_KEYS to require keys)'
+      : `credentials: ${hub.callers.count} callers${config.OMS_CREDENTIALS_FILE === undefined ? '' : ` from ${config.OMS_CREDENTIALS_FILE} (reloaded when it changes)`}`,
     `API: ${hub.url}/openapi.json   alerts: ${hub.url}/api/oms/alerts   stock: ${hub.url}/api/oms/stock`,
     '',
     "try the article's order:",
-    `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json' -d '${articleOrder}'`,
-    `  curl -s ${hub.url}/api/oms/orders/OMS202511220001`,
+    `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json'${key} -d '${articleOrder}'`,
+    `  curl -s ${hub.url}/api/oms/orders/OMS202511220001${key}`,
   ];
   console.log(lines.join('\n'));
   const stop = async (signal: string) => {

@@ -44,6 +44,7 @@ import {
   outboundOrder,
 } from '../../src/domain/outbound-order/index.ts';
 import { type StockLedgerState, reservationsHeld, stockLedgerDecider } from '../../src/domain/stock-ledger/index.ts';
+import { waybillId } from '../../src/domain/kernel/waybill.ts';
 import { FaultyWarehouse, type HeldOutbound, type WmsFault } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { decoded, readerOf } from '../support/decode.ts';
@@ -159,8 +160,10 @@ type Real = Readonly<{
   work: HubWork;
   /** fresh numbers: request ids, waybills, receipts */
   next: (prefix: string) => string;
-  /** waybills that physically left a warehouse */
+  /** the carriers' waybills (`{carrier}.{waybillNo}`) that physically left a warehouse */
   waybills: Set<string>;
+  /** the next waybill number of each carrier: every carrier counts from 1, so their numbers collide */
+  nextWaybillNo: (carrier: string) => string;
 }>;
 
 type InitialStock = readonly Readonly<{ warehouseCode: string; sku: string; quantity: number }>[];
@@ -175,6 +178,11 @@ const startReal = async (stock: InitialStock): Promise<Real & { stop: () => Prom
   const inventory = new EventStoreInventory(events, { knownWarehouses: [...warehouses] });
   let counter = 0;
   const next = (prefix: string): string => `${prefix}${(counter += 1)}`;
+  const waybillsOf = new Map<string, number>();
+  const nextWaybillNo = (carrier: string): string => {
+    waybillsOf.set(carrier, (waybillsOf.get(carrier) ?? 0) + 1);
+    return `770000${waybillsOf.get(carrier)}`;
+  };
   const deps: Dependencies = {
     store,
     events,
@@ -206,6 +214,7 @@ const startReal = async (stock: InitialStock): Promise<Real & { stop: () => Prom
     work,
     next,
     waybills: new Set(),
+    nextWaybillNo,
     stop: async () => {
       await work.stop();
       await inventory.stop();
@@ -516,6 +525,7 @@ class WarehouseShips extends Step {
     private readonly pick: number,
     private readonly whole: boolean,
     private readonly takes: readonly number[],
+    private readonly carrier: string,
   ) {
     super();
   }
@@ -534,17 +544,17 @@ class WarehouseShips extends Step {
     const report: ShipmentReport = {
       orderNo: outbound.orderNo,
       outboundNo: outbound.outboundNo,
-      waybillNo: real.next('SF'),
-      carrier: 'SF',
+      waybillNo: real.nextWaybillNo(this.carrier),
+      carrier: this.carrier,
       items,
       shippedAt: real.clock.now(),
     };
-    real.waybills.add(report.waybillNo);
+    real.waybills.add(waybillId(report));
     await recordShipment(real.deps, report, real.next('CB'));
     model.lastCallback = { kind: 'shipment', report };
   }
   toString(): string {
-    return `WarehouseShips(#${this.pick} ${this.whole ? 'all' : `part ${this.takes.join('/')}`})`;
+    return `WarehouseShips(#${this.pick} ${this.whole ? 'all' : `part ${this.takes.join('/')}`} by ${this.carrier})`;
   }
 }
 
@@ -722,6 +732,7 @@ const warehouse = fc.constantFrom(...warehouses);
 const sku = fc.constantFrom(...skus);
 const pick = fc.nat({ max: 7 });
 const takes = fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 3 });
+const carrier = fc.constantFrom('SF', 'YTO', 'ZTO');
 
 const placement: fc.Arbitrary<Placement> = fc.record({
   orderNo: fc.constantFrom(...orderPool),
@@ -744,8 +755,8 @@ const commands = [
   fc.constantFrom<WmsFault>('ok', 'down', 'reject', 'timeout').map((fault) => new SetWmsFault(fault)),
   fc.constantFrom(500, 1000, 2000, 4000, 8000).map((ms) => new AdvanceClock(ms)),
   fc.constantFrom(500, 1000, 2000, 4000, 8000).map((ms) => new AdvanceClock(ms)),
-  fc.tuple(pick, fc.boolean(), takes).map(([p, whole, t]) => new WarehouseShips(p, whole, t)),
-  fc.tuple(pick, fc.boolean(), takes).map(([p, whole, t]) => new WarehouseShips(p, whole, t)),
+  fc.tuple(pick, fc.boolean(), takes, carrier).map(([p, whole, t, c]) => new WarehouseShips(p, whole, t, c)),
+  fc.tuple(pick, fc.boolean(), takes, carrier).map(([p, whole, t, c]) => new WarehouseShips(p, whole, t, c)),
   fc.tuple(pick, takes).map(([p, t]) => new WarehouseReportsShortage(p, t)),
   fc.tuple(pick, fc.constantFrom<WmsStage>('PICKING', 'PACKED')).map(([p, stage]) => new WarehouseReportsProgress(p, stage)),
   fc.constant(new DuplicateLastCallback()),

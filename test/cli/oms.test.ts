@@ -68,7 +68,7 @@ beforeAll(async () => {
   expect(callback.status).toBe(200);
   await waitFor(
     'the hand-off to transport',
-    async () => (await t.get('/api/oms/shipments/SF1234567890')).body.data?.status === 'HANDED_OFF',
+    async () => (await t.get('/api/oms/shipments/SF/SF1234567890')).body.data?.status === 'HANDED_OFF',
   );
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]?.onHand === 98);
   await t.stop();
@@ -176,7 +176,7 @@ describe('oms verify', () => {
   test('a store as the hub wrote it: every stream intact, exit 0', async () => {
     const run = await oms(dataDir, 'verify', '--no-projections');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^events: ${eventCount} in \\d+ streams \\(order 1, shipment 1, stock \\d+\\)`));
+    expect(run.stdout).toMatch(new RegExp(`^events: ${eventCount} in \\d+ streams \\(message 1, order 1, shipment 1, stock \\d+\\)`));
     expect(run.stdout).toContain('every stream intact');
   });
 

@@ -43,13 +43,13 @@ test("the article's order, then the article's callback, both verbatim: shipped, 
   expect(shipped.shipments).toEqual([
     {
       waybillNo: 'SF1234567890',
-      carrier: '顺丰速运',
+      carrier: 'SF',
       outboundNo: 'WMS202511220001',
       items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
       shippedAt: '2025-11-22T10:00:00.000+08:00',
     },
   ]);
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0].onHand === 98);
-  await waitFor('the hand-off', async () => (await t.get('/api/oms/shipments/SF1234567890')).body.data?.status === 'HANDED_OFF');
+  await waitFor('the hand-off', async () => (await t.get('/api/oms/shipments/SF/SF1234567890')).body.data?.status === 'HANDED_OFF');
   expect((await t.get('/api/oms/alerts')).body.data).toEqual([]);
 });

@@ -21,7 +21,7 @@ test('every callback twice, the shipment before the progress reports: one shipme
   expect(eventTypes(events)).not.toContain('AnomalyDetected');
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0].onHand === 97);
   const waybill = shipped.shipments[0].waybillNo;
-  await waitFor('the hand-off', async () => (await t.get(`/api/oms/shipments/${waybill}`)).body.data?.status === 'HANDED_OFF');
+  await waitFor('the hand-off', async () => (await t.get(`/api/oms/shipments/SF/${waybill}`)).body.data?.status === 'HANDED_OFF');
   expect(t.hub.sandbox?.tms.shipments().filter((s) => s.waybillNo === waybill)).toHaveLength(1);
   expect((await t.get('/api/oms/alerts')).body.data).toEqual([]);
 });

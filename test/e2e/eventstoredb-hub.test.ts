@@ -29,7 +29,7 @@ test('on EventStoreDB: placed, shipped, deducted, handed off; reports and ?at= a
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]?.onHand === 98);
   await waitFor(
     'the hand-off',
-    async () => (await t.get(`/api/oms/shipments/${shipped.shipments[0].waybillNo}`)).body.data?.status === 'HANDED_OFF',
+    async () => (await t.get(`/api/oms/shipments/SF/${shipped.shipments[0].waybillNo}`)).body.data?.status === 'HANDED_OFF',
   );
   expect((await t.get('/health')).body.data).toMatchObject({ store: 'eventstoredb' });
   const listed = await waitFor('the order list', async () => {

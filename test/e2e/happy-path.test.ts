@@ -44,10 +44,10 @@ test("the article's order, verbatim: pushed once, picked, packed, shipped, stock
   expect(stock).toMatchObject({ onHand: 98, reserved: 0, available: 98 });
 
   const handedOff = await waitFor('the hand-off', async () => {
-    const shipment = (await t.get(`/api/oms/shipments/${waybillNo}`)).body.data;
+    const shipment = (await t.get(`/api/oms/shipments/SF/${waybillNo}`)).body.data;
     return shipment?.status === 'HANDED_OFF' ? shipment : undefined;
   });
-  expect(handedOff).toMatchObject({ orderNo: 'OMS202511220001', carrier: '顺丰速运', consignee: { address: 'XX街道XX号' } });
+  expect(handedOff).toMatchObject({ orderNo: 'OMS202511220001', carrier: 'SF', consignee: { address: 'XX街道XX号' } });
   expect(t.hub.sandbox?.wms.createCalls('OMS202511220001')).toBe(1);
   expect(t.hub.sandbox?.tms.shipments().map((s) => s.waybillNo)).toEqual([waybillNo]);
   expect((await t.get('/api/oms/alerts')).body.data).toEqual([]);

@@ -42,10 +42,13 @@ describe('configuration from the environment', () => {
     }
   });
 
-  test('listening beyond loopback needs credentials: without OMS_API_KEYS start-up stops and says what to set', () => {
+  test('listening beyond loopback needs credentials: without OMS_CREDENTIALS_FILE or OMS_API_KEYS start-up stops and says what to set', () => {
     for (const HOST of ['0.0.0.0', '::', '10.0.0.5', 'hub.example']) {
-      expect(() => readConfig({ HOST })).toThrow(/HOST: listening beyond this machine needs credentials: set OMS_API_KEYS/);
+      expect(() => readConfig({ HOST })).toThrow(
+        /HOST: listening beyond this machine needs credentials: set OMS_CREDENTIALS_FILE .* or OMS_API_KEYS/,
+      );
       expect(readConfig({ HOST, OMS_API_KEYS: 'k1' }).HOST).toBe(HOST);
+      expect(readConfig({ HOST, OMS_CREDENTIALS_FILE: '/etc/hub/credentials.json' }).HOST).toBe(HOST);
     }
     for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(readConfig({ HOST }).HOST).toBe(HOST);
   });

@@ -11,6 +11,7 @@ import { type StockCommand, stockLedgerDecider } from '../../src/domain/stock-le
 import { transportHandOff } from '../../src/domain/transport-handoff/index.ts';
 import { articleOrder, articleOrderLife, at, policy3 } from '../domain/outbound-order/order-fixtures.ts';
 import { eventsOf, run } from './arbitraries-decider.ts';
+import type { WarehouseMessageEvent } from '../../src/application/warehouse-messages/warehouse-message.ts';
 
 export const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
 export const placed = articleOrder(); // OMS202511220001, SKU001×2
@@ -120,7 +121,7 @@ const registered = (waybillNo: string): HandOffCommand => ({
   data: {
     waybillNo,
     orderNo: 'OMS202511220001',
-    carrier: '顺丰速运',
+    carrier: 'SF',
     consignee: placed.consignee,
     items: [{ sku: 'SKU001', quantity: 2 }],
     shippedAt: at(60),
@@ -144,3 +145,39 @@ export const handOffRefusedLife = eventsOf(
     { type: 'RetryHandOff', data: { requestId: 'Q1', requestedBy: 'ops', now: at(63) } },
   ]),
 );
+
+/** Warehouse messages as the archive keeps them: applied, and refused with a body that is not UTF-8. */
+export const archivedMessages: readonly WarehouseMessageEvent[] = [
+  {
+    type: 'WarehouseMessageReceived',
+    data: {
+      messageId: 'f2c1b0a4-5d8e-4f7a-9b3c-1e2d3f4a5b6c',
+      endpoint: '/api/oms/outbound/callback',
+      caller: 'wh-east',
+      receivedAt: at(60),
+      timestamp: '1763776800',
+      signature: 'sha256=00',
+      contentType: 'application/json',
+      body: '{"orderNo":"OMS202511220001"}',
+      bodyEncoding: 'utf8',
+      status: 200,
+      answer: 'success',
+    },
+  },
+  {
+    type: 'WarehouseMessageReceived',
+    data: {
+      messageId: '0b7e4f6a-1c2d-4e3f-8a9b-7c6d5e4f3a2b',
+      endpoint: '/api/oms/inbound/callback',
+      caller: 'open',
+      receivedAt: at(61),
+      timestamp: null,
+      signature: null,
+      contentType: null,
+      body: '/w==',
+      bodyEncoding: 'base64',
+      status: 400,
+      answer: 'the body is not valid JSON',
+    },
+  },
+];

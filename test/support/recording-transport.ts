@@ -1,6 +1,7 @@
-/** A fake TMS that always takes the shipment (idempotent by waybillNo) and remembers every call. */
+/** A fake TMS that always takes the shipment (idempotent by carrier and waybillNo) and remembers every call. */
 import type { CallOutcome } from '../../src/application/ports/outside-call.ts';
 import type { Transport } from '../../src/application/ports/transport.ts';
+import { waybillId } from '../../src/domain/kernel/waybill.ts';
 import type { ShipmentForTransport } from '../../src/domain/transport-handoff/index.ts';
 
 export class RecordingTransport implements Transport {
@@ -8,11 +9,11 @@ export class RecordingTransport implements Transport {
 
   async pushShipment(shipment: ShipmentForTransport): Promise<CallOutcome<{ transportRef: string }>> {
     this.calls.push(shipment);
-    return { ok: true, value: { transportRef: `TMS-${shipment.waybillNo}` } };
+    return { ok: true, value: { transportRef: `TMS-${waybillId(shipment)}` } };
   }
 
-  /** the waybills handed over, each once */
+  /** the carriers' waybills handed over (`{carrier}.{waybillNo}`), each once */
   waybills(): ReadonlySet<string> {
-    return new Set(this.calls.map((shipment) => shipment.waybillNo));
+    return new Set(this.calls.map(waybillId));
   }
 }

@@ -12,7 +12,7 @@ export const eventMetadata = z.looseObject({
   correlationId: code,
   causationId: code,
   recordedAt: instant,
-  callback: z.strictObject({ endpoint: code, body: z.json() }).optional(),
+  callback: z.strictObject({ endpoint: code, body: z.json(), messageId: code.optional() }).optional(),
 });
 
 /** The metadata's problems, each as `metadata.<field>: <reason>`; [] when it is valid. */

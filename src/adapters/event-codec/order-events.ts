@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { OrderEvent } from '../../domain/outbound-order/index.ts';
 import { attempt, code, consignee, count, eventOf, instant, lines, positive, pushFailed, pushRetryScheduled, text } from './fields.ts';
 
-const reportedShipment = z.strictObject({ outboundNo: text, waybillNo: code, carrier: text, items: lines, shippedAt: instant });
+const reportedShipment = z.strictObject({ outboundNo: text, waybillNo: code, carrier: code, items: lines, shippedAt: instant });
 const shipmentContext = { warehouseCode: code, reservationNo: count, consignee: consignee.nullable() };
 const shipment = reportedShipment.extend(shipmentContext);
 const withdrawal = z.strictObject({ warehouseCode: code, outboundNo: text.nullable() });

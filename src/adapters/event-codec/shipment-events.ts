@@ -1,4 +1,7 @@
-/** The transport hand-off's events (`shipment-{waybillNo}` streams). */
+/**
+ * The transport hand-off's events (`shipment-{carrier}.{waybillNo}` streams; stores written before
+ * waybills were per carrier also hold `shipment-{waybillNo}` ones, whose carrier may be a name).
+ */
 import { z } from 'zod';
 import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
 import { attempt, code, consignee, eventOf, instant, lines, manualReason, pushFailed, pushRetryScheduled, text } from './fields.ts';
@@ -9,7 +12,7 @@ export const shipmentEvent: z.ZodType<HandOffEvent> = z.discriminatedUnion('type
     z.strictObject({
       waybillNo: code,
       orderNo: code,
-      carrier: text,
+      carrier: code,
       consignee,
       items: lines.min(1),
       shippedAt: instant,

@@ -17,6 +17,7 @@ import { legacyOrderEvent, orderEvent } from './order-events.ts';
 import { completeInboundEvent, completeOrderEvent, completeReturnEvent } from './upcasts.ts';
 import { legacyReturnEvent, returnEvent } from './return-events.ts';
 import { shipmentEvent } from './shipment-events.ts';
+import { messageEvent } from './message-events.ts';
 import { stockEvent } from './stock-events.ts';
 
 const problemsOf = (error: z.ZodError, type: string, category: string): string[] =>
@@ -80,6 +81,7 @@ const accepts = {
   return: compiled(returnEvent),
   stock: compiled(stockEvent),
   shipment: compiled(shipmentEvent),
+  message: compiled(messageEvent),
 };
 
 /**
@@ -98,6 +100,8 @@ const accepted = (category: Category, message: Message, stored: StoredEvent): Hu
       return accepts.stock(message) ? recorded(category, message, stored) : null;
     case 'shipment':
       return accepts.shipment(message) ? recorded(category, message, stored) : null;
+    case 'message':
+      return accepts.message(message) ? recorded(category, message, stored) : null;
   }
 };
 
@@ -122,6 +126,10 @@ const parse = (category: Category, message: Message, stored: StoredEvent): Parse
     }
     case 'shipment': {
       const parsed = shipmentEvent.safeParse(message);
+      return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
+    }
+    case 'message': {
+      const parsed = messageEvent.safeParse(message);
       return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
     }
   }

@@ -2,7 +2,7 @@
  * Every answer in the article's envelope: `{ code, message, data }`, `code` mirroring the HTTP
  * status (docs/contracts.md#envelope). Errors name what was wrong: 422 lists each bad field as `{ path, message }`.
  */
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { z } from 'zod';
 import { Refused } from '../../domain/kernel/refused.ts';
 
@@ -36,20 +36,27 @@ export const statusOfRefusal = (reason: string): number => {
   return 409;
 };
 
-/** The last middleware: turns what went wrong into an answer, and never leaks a stack trace. */
+export type Answer = Readonly<{ status: number; data: unknown; message: string }>;
+
+/** What went wrong, as the answer to the caller; never a stack trace. An error that is not the caller's goes to `log` and is a 500. */
+export const answerOf = (error: unknown, log: (error: unknown) => void): Answer => {
+  if (error instanceof HttpProblem)
+    return { status: error.status, data: error.problems.length === 0 ? null : { errors: error.problems }, message: error.message };
+  if (error instanceof Refused)
+    return { status: statusOfRefusal(error.reason), data: { reason: error.reason, errors: error.details }, message: error.message };
+  if (isClientError(error)) return { status: error.status, data: null, message: error.message };
+  log(error);
+  return { status: 500, data: null, message: 'internal error; the request may not have been applied, it is safe to send it again' };
+};
+
+/** The last middleware: turns what went wrong into an answer (`before` runs first: it may keep the request). */
 export const answerErrors =
-  (log: (error: unknown) => void): ErrorRequestHandler =>
-  (error: unknown, _req, res, _next) => {
-    if (error instanceof HttpProblem) {
-      send(res, error.status, error.problems.length === 0 ? null : { errors: error.problems }, error.message);
-    } else if (error instanceof Refused) {
-      send(res, statusOfRefusal(error.reason), { reason: error.reason, errors: error.details }, error.message);
-    } else if (isClientError(error)) {
-      send(res, error.status, null, error.message);
-    } else {
-      log(error);
-      send(res, 500, null, 'internal error; the request may not have been applied, it is safe to send it again');
-    }
+  (log: (error: unknown) => void, before: (req: Request, answer: Answer) => Promise<void>): ErrorRequestHandler =>
+  (error: unknown, req, res, _next) => {
+    const answer = answerOf(error, log);
+    before(req, answer)
+      .catch(log)
+      .finally(() => send(res, answer.status, answer.data, answer.message));
   };
 
 /** An error express or its router raised for the request itself (a path parameter that is not valid percent-encoding: 400). */

@@ -7,6 +7,7 @@
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { send } from './answer.ts';
+import { wasAuthenticated } from './authenticate.ts';
 
 export type AuthFailureLimit = Readonly<{ limit: number; windowMs: number }>;
 
@@ -15,7 +16,7 @@ export const limitFailedAuthentication = ({ limit, windowMs }: AuthFailureLimit)
     windowMs,
     limit,
     skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401 && res.statusCode !== 403,
+    requestWasSuccessful: (req) => wasAuthenticated(req),
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (_req, res) =>

@@ -1,12 +1,17 @@
 import express, { type Express, type Request } from 'express';
+import { type Caller, type Callers, actsAs } from '../credentials/callers.ts';
+import type { SeenSignatures } from '../signature/hub-signature.ts';
 import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
-import { answerErrors, send } from './answer.ts';
-import { actAsCredential, actorStamp } from './acting-credential.ts';
+import { HttpProblem, answerErrors, send } from './answer.ts';
+import { actAsCaller, actorStamp } from './acting-credential.ts';
 import { StampingStore } from './stamping-store.ts';
-import { knownKeys, presentedKey, requireApiKey } from './api-keys.ts';
+import { authenticate, callerOf, identify } from './authenticate.ts';
+import { requireSignature } from './require-signature.ts';
+import { warehouseMessages } from './warehouse-messages.ts';
 import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
 import { callbackRoutes } from './routes/callback-routes.ts';
+import { messageRoutes } from './routes/message-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
@@ -33,8 +38,12 @@ export type HttpAppOptions = Readonly<{
   logError: (error: unknown) => void;
   /** how many failed authentications one address may make in a window (./auth-failures.ts) */
   authFailures: AuthFailureLimit;
-  /** keys accepted on /api/oms (none: open) */
-  apiKeys: readonly string[];
+  /** who may call /api/oms, as what (none: open) */
+  callers: Callers;
+  /** signatures received, to refuse a replay (../signature/hub-signature.ts) */
+  seenSignatures: SeenSignatures;
+  /** the wall clock signatures are checked against, in ms (default Date.now): not the domain's clock, which tests move */
+  wallClockMs?: () => number;
   /** the reporting read models (GET /api/oms/reports/…); absent: no report routes */
   reports?: ReportQueries;
 }>;
@@ -44,21 +53,35 @@ export const assumptions: readonly string[] = [
   'A request that changes something and has a body sends it as Content-Type: application/json (415 otherwise); one from a web page of another origin (an Origin header not in ALLOWED_ORIGINS) is refused (403); a Host name the hub does not serve is refused (421, see ALLOWED_HOSTS).',
   'Unknown keys in a body are ignored; a missing or wrong field is a 422 listing each one as { path, message }.',
   'Limits: a body of at most BODY_LIMIT (256 kB) nested at most 32 levels; at most 500 lines; quantities at most 1,000,000; text fields at most 256 characters. A body that cannot be read (a Content-Encoding that lies, bytes that are not JSON) is a 4xx saying why.',
-  'Warehouse codes are 1-32 ASCII letters, digits, _ or - ; order numbers, SKUs, inbound and return numbers and waybills 1-64 ASCII letters, digits, _ . or - (they name event streams).',
+  'Warehouse codes and carrier codes are 1-32 ASCII letters, digits, _ or - ; order numbers, SKUs, inbound and return numbers and waybills 1-64 ASCII letters, digits, _ . or - (they name event streams).',
+  "A shipment is known by its carrier's code and waybill number together (a waybill number is unique per carrier only): GET /api/oms/shipments/{carrier}/{waybillNo}. The article's carrier 顺丰速运 and the other large carriers' names are read as their codes (SF, …).",
   'The article\'s placeholders "HIGH/NORMAL/LOW" and "STANDARD/EXPRESS" are read as NORMAL and STANDARD, so its example can be pasted as it is.',
   "Warehouse times without an offset (the article's shippedTime) are read in the warehouse's zone (WAREHOUSE_ZONE, default Asia/Shanghai).",
   'Requests that change something may carry an Idempotency-Key header (1-256 characters): the same key with the same request (method, path, body) is applied once; the same key with another request is refused (422). A key is bound once a request with it has succeeded. X-Operator names who asked.',
-  'When the hub is configured with API keys (OMS_API_KEYS), every /api/oms call carries one as X-Api-Key or Authorization: Bearer (401 without, 403 with an unknown one); /health and /openapi.json stay open.',
+  'With credentials configured (OMS_CREDENTIALS_FILE, OMS_API_KEYS), every /api/oms call carries a key as X-Api-Key or Authorization: Bearer (401 without, 403 with an unknown one); each route answers only the roles in its x-roles (403 for others); a warehouse caller reports only for its own warehouse codes (403). /health and /openapi.json stay open.',
+  'A warehouse caller signs every message: X-Hub-Timestamp (Unix seconds) and X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>; unsigned, wrongly signed or more than 300 s off: 401; a signature received before: 409. The hub signs its calls to the WMS and TMS the same way.',
+  'Every message an authenticated caller sends to a warehouse endpoint is kept raw in the event store, whatever its answer; the answer names it in X-Hub-Message-Id (GET /api/oms/warehouse-messages/{messageId}).',
   'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
   'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
 ];
 
-const inputOf = (req: Request): RouteInput => ({
+const inputOf = (req: Request, caller: Caller, messageId: string | undefined): RouteInput => ({
   params: req.params as Record<string, string>,
   body: req.body,
   query: req.query,
   headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+  caller,
+  messageId,
 });
+
+/** A caller without one of the route's roles is refused (403), before anything is read or applied. */
+const authorise = (route: Route, caller: Caller): void => {
+  if (!actsAs(caller, route.roles))
+    throw new HttpProblem(
+      403,
+      `${caller.id} (${caller.roles.join(', ')}) may not call ${route.method.toUpperCase()} ${route.path}: it needs the role ${route.roles.join(' or ')}`,
+    );
+};
 
 /** The REST adapter: the hub's routes, /openapi.json, /health, in the article's envelope. */
 export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Express => {
@@ -71,25 +94,29 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     ...shipmentRoutes(ctx),
     ...stockRoutes(ctx),
     ...alertRoutes(ctx),
+    ...messageRoutes(ctx),
     ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),
   ];
   const document = openApiDocument(routes, assumptions);
-  const keys = knownKeys(options.apiKeys);
+  const messages = warehouseMessages(
+    ctx.deps,
+    routes.filter((route) => route.warehouseMessage === true).map((route) => route.path),
+  );
   const app = express();
   app.disable('x-powered-by');
   app.use(guardRequests(options.guard));
-  if (options.apiKeys.length > 0) app.use('/api/oms', limitFailedAuthentication(options.authFailures));
-  app.use('/api/oms', requireApiKey(keys));
-  app.use('/api/oms', actAsCredential(options.apiKeys.length > 0));
+  app.use('/api/oms', limitFailedAuthentication(options.authFailures));
+  app.use('/api/oms', authenticate(options.callers));
+  app.use('/api/oms', actAsCaller);
+  app.use('/api/oms', messages.mark);
   app.use(readJsonBody(options.bodyLimit));
   app.use(
     '/api/oms',
     bindIdempotencyKeys(options.idempotencyKeys, () => ctx.deps.clock.now(), options.logError),
   );
-  // up or down for anyone; the details (store, WMS URL, queues, lags) for a caller with a key, when keys are configured
+  // up or down for anyone; the details (store, WMS URL, queues, lags) for a caller the hub knows, when credentials are configured
   app.get('/health', async (req, res) => {
-    const key = presentedKey(req);
-    const detailed = keys.open || (key !== undefined && keys.has(key));
+    const detailed = identify(options.callers, req) !== undefined;
     send(res, 200, { status: 'ok', ...(detailed ? await options.health() : {}) });
   });
   app.get('/openapi.json', (_req, res) => {
@@ -97,11 +124,16 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   });
   for (const route of routes) {
     app[route.method](expressPath(route.path), async (req, res) => {
-      const answer = await route.handle(inputOf(req));
-      send(res, answer.status, answer.data, answer.message);
+      const caller = callerOf(req);
+      authorise(route, caller);
+      await requireSignature(req, caller, options.seenSignatures, (options.wallClockMs ?? Date.now)());
+      const answer = await route.handle(inputOf(req, caller, messages.messageIdOf(req)));
+      const message = answer.message ?? 'success';
+      await messages.keep(req, answer.status, message);
+      send(res, answer.status, answer.data, message);
     });
   }
   app.use((req, res) => send(res, 404, null, `no route ${req.method} ${req.path}; see /openapi.json`));
-  app.use(answerErrors(options.logError));
+  app.use(answerErrors(options.logError, (req, answer) => messages.keep(req, answer.status, answer.message)));
   return app;
 };

@@ -45,11 +45,20 @@ export const openApiDocument = (routes: readonly Route[], assumptions: readonly 
     }
     responses[400] ??= { description: 'the body is not JSON', content: { 'application/json': { schema: problems } } };
     responses[413] ??= { description: 'the body is over the size limit', content: { 'application/json': { schema: problems } } };
+    responses[401] ??= {
+      description: 'no API key (credentials configured), or a signing caller sent it unsigned, signed wrongly or out of time',
+      content: { 'application/json': { schema: problems } },
+    };
+    responses[403] ??= {
+      description: `an API key the hub does not know, or a caller without the role (${route.roles.join(', ')})`,
+      content: { 'application/json': { schema: problems } },
+    };
     paths[route.path] = {
       ...paths[route.path],
       [route.method]: {
         tags: [route.tag],
         summary: route.summary,
+        'x-roles': route.roles,
         ...(route.description === undefined ? {} : { description: route.description }),
         ...(parameters.length === 0 ? {} : { parameters }),
         ...(route.body === undefined

@@ -4,7 +4,8 @@
  * JSON, a body too large or too deep) is the caller's to fix: it is answered with a 4xx that says
  * what is wrong, never a 500, and nothing is applied.
  */
-import express, { type RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import express, { type Request, type RequestHandler } from 'express';
 import { HttpProblem } from './answer.ts';
 
 /** The deepest nesting a body may have: the hub's own bodies nest 3 levels; 32 leaves room for any extra a warehouse sends. */
@@ -39,9 +40,21 @@ export const tooDeep = (value: unknown, max: number): string | null => {
   return null;
 };
 
-/** The body-reading middleware: JSON whatever the Content-Type says, `limit` at most, MAX_BODY_DEPTH deep at most. */
+const rawBodies = new WeakMap<IncomingMessage, Buffer>();
+
+/** The body's bytes as received (after its Content-Encoding is undone): what a signature signs and the archive keeps; empty when none was read. */
+export const rawBodyOf = (req: Request): Buffer => rawBodies.get(req) ?? Buffer.alloc(0);
+
+/** The body-reading middleware: JSON whatever the Content-Type says, `limit` at most, MAX_BODY_DEPTH deep at most; its bytes kept ({@link rawBodyOf}). */
 export const readJsonBody = (limit: string): RequestHandler => {
-  const parse = express.json({ limit, type: () => true, strict: false });
+  const parse = express.json({
+    limit,
+    type: () => true,
+    strict: false,
+    verify: (req, _res, bytes) => {
+      rawBodies.set(req, bytes);
+    },
+  });
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {
       if (error !== undefined) return next(problemOf(error));

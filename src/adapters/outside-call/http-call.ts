@@ -4,10 +4,11 @@
  * an envelope whose `code` says the same; `Retry-After` (seconds or an HTTP-date) is passed on.
  * Not worth retrying: any other refusal (a redirect included: it is not followed), and an answer
  * that breaks the envelope contract.
- * Every error names the endpoint and what came back.
+ * Every error names the endpoint and what came back. Signed when the peer shares a secret with the hub.
  */
 import type { z } from 'zod';
 import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import { signedHeaders } from '../signature/hub-signature.ts';
 
 type Envelope<T> = { code: number; message: string; data: T };
 
@@ -17,6 +18,8 @@ export type PostJson<T> = Readonly<{
   /** the zod schema of a successful answer's envelope */
   answer: z.ZodType<Envelope<T>>;
   timeoutMs: number;
+  /** the secret the call is signed with (../signature/hub-signature.ts); null: unsigned */
+  signingSecret: string | null;
 }>;
 
 const isRetryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
@@ -65,11 +68,13 @@ export const postJson = async <T>(call: PostJson<T>): Promise<CallOutcome<T>> =>
   const endpoint = `POST ${call.url}`;
   let response: Response;
   let text: string;
+  const body = JSON.stringify(call.body);
+  const signature = call.signingSecret === null ? {} : signedHeaders(call.signingSecret, body, Date.now());
   try {
     response = await fetch(call.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(call.body),
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...signature },
+      body,
       redirect: 'manual',
       signal: AbortSignal.timeout(call.timeoutMs),
     });
@@ -79,14 +84,14 @@ export const postJson = async <T>(call: PostJson<T>): Promise<CallOutcome<T>> =>
   }
   const status = `HTTP ${response.status}${response.statusText === '' ? '' : ` ${response.statusText}`}`;
   const retryAfter = retryAfterMs(response.headers.get('retry-after'), Date.now());
-  const body = parseJson(text);
-  const message = body.ok ? messageOf(body.json) : undefined;
+  const answer = parseJson(text);
+  const message = answer.ok ? messageOf(answer.json) : undefined;
 
   if (!response.ok) {
     return failure(`${endpoint}: ${status}${message === undefined ? '' : `: ${message}`}`, isRetryableStatus(response.status), retryAfter);
   }
-  if (!body.ok) return failure(`${endpoint}: ${status} but the answer is not JSON: ${text.slice(0, 200)}`, false);
-  const code = codeOf(body.json);
+  if (!answer.ok) return failure(`${endpoint}: ${status} but the answer is not JSON: ${text.slice(0, 200)}`, false);
+  const code = codeOf(answer.json);
   if (code !== undefined && code !== 200) {
     return failure(
       `${endpoint}: ${status} but answer code ${code}${message === undefined ? '' : `: ${message}`}`,
@@ -94,7 +99,7 @@ export const postJson = async <T>(call: PostJson<T>): Promise<CallOutcome<T>> =>
       retryAfter,
     );
   }
-  const envelope = call.answer.safeParse(body.json);
+  const envelope = call.answer.safeParse(answer.json);
   if (!envelope.success) {
     const problems = envelope.error.issues.map((issue) => `${issue.path.join('.') || '(answer)'}: ${issue.message}`).join('; ');
     return failure(`${endpoint}: ${status} but the answer breaks the contract: ${problems}`, false);

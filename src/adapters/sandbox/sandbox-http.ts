@@ -3,9 +3,11 @@
  * (code mirroring the HTTP status), 400 for a body that is not JSON, 422 listing each bad field,
  * and listening on loopback in a way that can always close, even with requests left hanging.
  */
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
+import { MemorySeenSignatures, SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signature/hub-signature.ts';
 
 export const answer = (res: Response, status: number, data: unknown, message = 'success'): void => {
   res.status(status).json({ code: status, message, data });
@@ -29,11 +31,47 @@ const answerUnreadableBody: ErrorRequestHandler = (error: unknown, _req, res, ne
   answer(res, status, null, status === 400 ? `the body is not valid JSON: ${(error as Error).message}` : 'sandbox error');
 };
 
-/** An express app that reads JSON bodies, with its routes, answering unreadable bodies in the envelope. */
-export const jsonApp = (routes: (app: Express) => void): Express => {
+/** The secret the hub signs a call to this peer with, by the call's body (null: the call need not be signed). */
+export type SecretOf = (body: unknown) => string | null;
+
+const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+
+/**
+ * The hub's calls (`/api/…`) checked as a real peer checks them (../signature/hub-signature.ts):
+ * signed with the shared secret over the bytes received, in time, never seen before; else 401
+ * (409 for a replay) and nothing is taken. The sandbox's own routes (`/sandbox/…`) are a person's.
+ */
+const checkHubSignatures = (secretOf: SecretOf, rawBodies: WeakMap<IncomingMessage, Buffer>): RequestHandler => {
+  const seen = new MemorySeenSignatures();
+  return (req, res, next) => {
+    const secret = req.path.startsWith('/api/') ? secretOf(req.body) : null;
+    if (secret === null) return next();
+    const now = Date.now();
+    const headers = { timestamp: header(req.headers[TIMESTAMP_HEADER]), signature: header(req.headers[SIGNATURE_HEADER]) };
+    const check = checkSignature(secret, headers, rawBodies.get(req) ?? Buffer.alloc(0), now);
+    if (!check.ok) return answer(res, 401, null, check.problem);
+    seen.firstSight(check.signature, now).then(
+      (first) => (first ? next() : answer(res, 409, null, 'this signed call was received before (a replay)')),
+      (error: unknown) => next(error),
+    );
+  };
+};
+
+/** An express app that reads JSON bodies, with its routes, answering unreadable bodies in the envelope; the hub's calls checked when `secretOf` knows a secret. */
+export const jsonApp = (routes: (app: Express) => void, secretOf: SecretOf = () => null): Express => {
   const app = express();
+  const rawBodies = new WeakMap<IncomingMessage, Buffer>();
   // read as JSON whatever the Content-Type says, so that `curl -d` works on the sandbox (the hub itself asks for application/json)
-  app.use(express.json({ limit: '1mb', type: () => true }));
+  app.use(
+    express.json({
+      limit: '1mb',
+      type: () => true,
+      verify: (req, _res, bytes) => {
+        rawBodies.set(req, bytes);
+      },
+    }),
+  );
+  app.use(checkHubSignatures(secretOf, rawBodies));
   routes(app);
   app.use(answerUnreadableBody);
   return app;

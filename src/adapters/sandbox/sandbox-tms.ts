@@ -1,15 +1,15 @@
 /**
  * A transport management system to run the hub against: `POST /api/tms/shipments` in the
- * contract of `tms-wire.ts`, idempotent by waybillNo (the same waybill again answers the same
- * transportRef), with the request faults (latencyMs, errorRate). `GET /sandbox/shipments` shows
- * what it holds.
+ * contract of `tms-wire.ts`, idempotent by carrier and waybillNo (the same carrier's waybill again
+ * answers the same transportRef; the same number from another carrier is another shipment), with
+ * the request faults (latencyMs, errorRate). `GET /sandbox/shipments` shows what it holds.
  */
 import type { Express, Response } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { shipmentPushRequest } from '../tms/tms-wire.ts';
 import { Faults, type TmsFaultsInput, tmsFaults } from './sandbox-faults.ts';
-import { answer, jsonApp, validBody } from './sandbox-http.ts';
+import { answer, jsonApp, validBody, type SecretOf } from './sandbox-http.ts';
 import { type Schedule, dayStamp, waitOn } from './sandbox-time.ts';
 
 export type SandboxTmsOptions = Readonly<{
@@ -20,6 +20,8 @@ export type SandboxTmsOptions = Readonly<{
   schedule: Schedule;
   now: () => number;
   logger: Logger;
+  /** the secret the hub signs its calls with, by the call's body (absent: calls need not be signed) */
+  secretOf?: SecretOf;
 }>;
 
 export type SandboxShipment = z.output<typeof shipmentPushRequest> & { transportRef: string; pushes: number };
@@ -27,6 +29,7 @@ export type SandboxShipment = z.output<typeof shipmentPushRequest> & { transport
 export class SandboxTms {
   readonly app: Express;
   readonly faults: Faults<typeof tmsFaults>;
+  /** by carrier and waybill number */
   private readonly held = new Map<string, SandboxShipment>();
 
   constructor(private readonly options: SandboxTmsOptions) {
@@ -35,7 +38,7 @@ export class SandboxTms {
       app.post('/api/tms/shipments', (req, res) => this.pushShipment(req.body, res));
       app.get('/sandbox/shipments', (_req, res) => answer(res, 200, { shipments: this.shipments() }));
       this.faults.serve(app);
-    });
+    }, options.secretOf);
   }
 
   shipments(): readonly Readonly<SandboxShipment>[] {
@@ -49,11 +52,12 @@ export class SandboxTms {
     }
     const request = validBody(shipmentPushRequest, raw, res);
     if (request === undefined) return;
-    let shipment = this.held.get(request.waybillNo);
+    const key = JSON.stringify([request.carrier, request.waybillNo]);
+    let shipment = this.held.get(key);
     if (shipment === undefined) {
       const transportRef = `TMS${dayStamp(this.options.now(), this.options.zone)}${String(this.held.size + 1).padStart(4, '0')}`;
       shipment = { ...request, transportRef, pushes: 0 };
-      this.held.set(request.waybillNo, shipment);
+      this.held.set(key, shipment);
       this.options.logger.info(
         { waybillNo: request.waybillNo, transportRef },
         `TMS took waybill ${request.waybillNo} of ${request.orderNo} (${request.carrier}) as ${transportRef}`,

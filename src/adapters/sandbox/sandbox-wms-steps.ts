@@ -15,7 +15,7 @@ import type {
 import type { WmsFaults } from './sandbox-faults.ts';
 import { type Item, type SandboxInbound, type SandboxOutbound, type SkuQuantity, type WmsBook, advance } from './sandbox-wms-book.ts';
 
-/** The carrier of every sandbox waybill. */
+/** The carrier of every sandbox waybill, named as the article's warehouse names it (the hub reads it as its code, SF). */
 export const carrier = '顺丰速运';
 
 /** A callback to the hub: where, what, and how the logs name it. */

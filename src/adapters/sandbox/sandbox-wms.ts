@@ -19,7 +19,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { Faults, type WmsFaultsInput, wmsFaults } from './sandbox-faults.ts';
 import type { HubCaller } from './sandbox-hub-caller.ts';
-import { jsonApp } from './sandbox-http.ts';
+import { jsonApp, type SecretOf } from './sandbox-http.ts';
 import { type Schedule, waitOn } from './sandbox-time.ts';
 import { type InboundRequest, type OutboundRequest, type SandboxInbound, type SandboxOutbound, WmsBook } from './sandbox-wms-book.ts';
 import { StepPlayer } from './sandbox-wms-player.ts';
@@ -39,6 +39,8 @@ export type SandboxWmsOptions = Readonly<{
   schedule: Schedule;
   now: () => number;
   logger: Logger;
+  /** the secret the hub signs its calls with, by the call's body (absent: calls need not be signed) */
+  secretOf?: SecretOf;
 }>;
 
 export class SandboxWms {
@@ -62,7 +64,7 @@ export class SandboxWms {
       takeOutbound: (request) => this.takeOutbound(request),
       takeInbound: (request) => this.takeInbound(request),
     });
-    this.app = jsonApp((app) => routes.serve(app));
+    this.app = jsonApp((app) => routes.serve(app), options.secretOf);
   }
 
   orders(): readonly Readonly<SandboxOutbound>[] {

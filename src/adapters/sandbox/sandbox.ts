@@ -13,8 +13,10 @@ import { SandboxWms } from './sandbox-wms.ts';
 
 export type SandboxOptions = Readonly<{
   hubUrl?: string;
-  /** the key the hub expects on its API (OMS_API_KEYS), sent with every callback */
+  /** the key the hub expects on its API (a warehouse caller's, or one of OMS_API_KEYS), sent with every callback */
   hubApiKey?: string;
+  /** the secrets it shares with the hub (../signature/hub-signature.ts): it signs its callbacks, and checks the hub's calls, as a real peer does */
+  signing?: SandboxSigning;
   /** default 0: any free port */
   wmsPort?: number;
   tmsPort?: number;
@@ -35,6 +37,20 @@ export type SandboxOptions = Readonly<{
   logger?: Logger;
 }>;
 
+export type SandboxSigning = Readonly<{
+  /** the secret of the warehouse caller the WMS calls back as */
+  callbacks: string | null;
+  /** the secret the hub signs its calls to a warehouse with (null: unsigned) */
+  warehouse: (warehouseCode: string) => string | null;
+  /** the secret the hub signs its calls to the TMS with */
+  tms: () => string | null;
+}>;
+
+const warehouseOf = (body: unknown): string | null =>
+  typeof body === 'object' && body !== null && 'warehouseCode' in body && typeof body.warehouseCode === 'string'
+    ? body.warehouseCode
+    : null;
+
 export type Sandbox = Readonly<{
   wmsUrl: string;
   tmsUrl: string;
@@ -53,6 +69,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const hub = new HubCaller({
     hubUrl: options.hubUrl,
     apiKey: options.hubApiKey,
+    signingSecret: options.signing?.callbacks ?? undefined,
     attempts: options.callbackAttempts ?? 4,
     retryDelayMs: options.callbackRetryDelayMs ?? 200,
     timeoutMs: options.callbackTimeoutMs ?? 5000,
@@ -68,8 +85,20 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     schedule,
     now,
     logger: logger.child({ sandbox: 'wms' }),
+    secretOf: (body) => {
+      const warehouseCode = warehouseOf(body);
+      return warehouseCode === null ? null : (options.signing?.warehouse(warehouseCode) ?? null);
+    },
   });
-  const tms = new SandboxTms({ faults: options.tmsFaults ?? {}, zone, random, schedule, now, logger: logger.child({ sandbox: 'tms' }) });
+  const tms = new SandboxTms({
+    faults: options.tmsFaults ?? {},
+    zone,
+    random,
+    schedule,
+    now,
+    logger: logger.child({ sandbox: 'tms' }),
+    secretOf: () => options.signing?.tms() ?? null,
+  });
 
   const wmsServer = await listenOnLoopback(wms.app, options.wmsPort ?? 0);
   let tmsServer: Listening;

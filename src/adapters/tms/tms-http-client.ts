@@ -1,6 +1,7 @@
 /**
- * The `Transport` port over HTTP: `POST /api/tms/shipments`, one per waybill, in the contract of
- * `tms-wire.ts`. The TMS is idempotent by waybillNo; this client keeps no state of its own.
+ * The `Transport` port over HTTP: `POST /api/tms/shipments`, one per carrier's waybill, in the
+ * contract of `tms-wire.ts`. The TMS is idempotent by carrier and waybillNo; this client keeps no
+ * state of its own. Signed when the TMS shares a secret with the hub.
  */
 import type { CallOutcome } from '../../application/ports/outside-call.ts';
 import type { Transport } from '../../application/ports/transport.ts';
@@ -13,15 +14,19 @@ export type TmsHttpClientOptions = Readonly<{
   baseUrl: string;
   /** per call, answer included */
   timeoutMs: number;
+  /** the secret the calls are signed with (../signature/hub-signature.ts); absent or null: unsigned */
+  signingSecret?: () => string | null;
 }>;
 
 export class TmsHttpClient implements Transport {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly signingSecret: () => string | null;
 
   constructor(options: TmsHttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.signingSecret = options.signingSecret ?? (() => null);
   }
 
   async pushShipment(shipment: ShipmentForTransport): Promise<CallOutcome<{ transportRef: string }>> {
@@ -49,6 +54,7 @@ export class TmsHttpClient implements Transport {
       body,
       answer: shipmentPushAnswer,
       timeoutMs: this.timeoutMs,
+      signingSecret: this.signingSecret(),
     });
     return outcome.ok ? { ok: true, value: { transportRef: outcome.value.transportRef } } : outcome;
   }

@@ -1,8 +1,8 @@
 /**
  * The wire contract with the transport management system: `POST /api/tms/shipments`, one per
- * waybill, idempotent by `waybillNo` (the same waybill sent again answers with the same
- * `transportRef`). Same envelope as the WMS. One source for the client, the sandbox TMS and the
- * OpenAPI document.
+ * waybill of a carrier, idempotent by `carrier` and `waybillNo` (the same carrier's waybill sent
+ * again answers with the same `transportRef`; a waybill number is unique per carrier only). Same
+ * envelope as the WMS. One source for the client, the sandbox TMS and the OpenAPI document.
  */
 import { z } from 'zod';
 import { consignee, envelope, warehouseTime } from '../wms/wms-wire.ts';
@@ -10,6 +10,7 @@ import { consignee, envelope, warehouseTime } from '../wms/wms-wire.ts';
 export const shipmentPushRequest = z.object({
   waybillNo: z.string().min(1),
   orderNo: z.string().min(1),
+  /** the carrier's code (SF, YTO, …) */
   carrier: z.string().min(1),
   consignee,
   items: z.array(z.object({ sku: z.string().min(1), quantity: z.int().positive(), batchNo: z.string().optional() })).min(1),

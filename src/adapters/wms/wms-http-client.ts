@@ -21,6 +21,8 @@ export type WmsHttpClientOptions = Readonly<{
   baseUrl: string;
   /** per call, answer included */
   timeoutMs: number;
+  /** the secret a warehouse's calls are signed with (../signature/hub-signature.ts); absent or null: unsigned */
+  signingSecret?: (warehouseCode: string) => string | null;
 }>;
 
 const itemOf = (line: Line) =>
@@ -31,10 +33,12 @@ const itemOf = (line: Line) =>
 export class WmsHttpClient implements Warehouse {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly signingSecret: (warehouseCode: string) => string | null;
 
   constructor(options: WmsHttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.signingSecret = options.signingSecret ?? (() => null);
   }
 
   async createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
@@ -58,6 +62,7 @@ export class WmsHttpClient implements Warehouse {
       body,
       answer: outboundCreateAnswer,
       timeoutMs: this.timeoutMs,
+      signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { outboundNo: outcome.value.outboundNo } } : outcome;
   }
@@ -74,6 +79,7 @@ export class WmsHttpClient implements Warehouse {
       body,
       answer: outboundCancelAnswer,
       timeoutMs: this.timeoutMs,
+      signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { intercepted: outcome.value.intercepted, detail: outcome.value.detail } } : outcome;
   }
@@ -93,6 +99,7 @@ export class WmsHttpClient implements Warehouse {
       body,
       answer: inboundCreateAnswer,
       timeoutMs: this.timeoutMs,
+      signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
   }

@@ -10,10 +10,13 @@
  * - `shippedTime` and the other warehouse times may come without an offset (the article's
  *   `"2025-11-22T10:00:00"`): they are then read in the warehouse's zone (configured; default
  *   Asia/Shanghai).
+ * - `carrier` is the carrier's code (SF, YTO, …); the article writes its name, `"顺丰速运"`, and
+ *   the large carriers' names are read as their codes (./carrier-names.ts).
  * Unknown keys are ignored, so a WMS may send more than we read.
  */
 import { z } from 'zod';
 import { MAX_LINES, MAX_QUANTITY } from '../../domain/kernel/lines.ts';
+import { carrierCode, carrierNames } from './carrier-names.ts';
 
 /**
  * The bounds of what a caller may send (README, "Limits"), so that no single request can hold the
@@ -50,6 +53,13 @@ export const timeRequirement = z
   .enum(['STANDARD', 'EXPRESS', 'STANDARD/EXPRESS'])
   .transform((value) => (value === 'STANDARD/EXPRESS' ? 'STANDARD' : value))
   .describe('STANDARD or EXPRESS. The article\'s placeholder "STANDARD/EXPRESS" is read as STANDARD.');
+
+/** The carrier of a shipment, by code; a large carrier's name is read as its code. The order refuses anything else. */
+export const carrier = text('carrier')
+  .transform(carrierCode)
+  .describe(
+    `The carrier's code: 1–32 ASCII letters, digits, _ or - (SF, YTO, ZTO, JD, …); a waybill number is unique per carrier only. These names are read as their codes: ${carrierNames()}.`,
+  );
 
 export const itemLine = z.object({ sku: text('sku'), quantity, batchNo: text('batchNo').optional() });
 export const consignee = z.object({
@@ -109,7 +119,7 @@ export const outboundCallback = z.object({
   orderNo: text('orderNo'),
   outboundNo: text('outboundNo'),
   waybillNo: text('waybillNo'),
-  carrier: text('carrier'),
+  carrier,
   actualItems: linesOf(itemLine, 'actualItems'),
   shippedTime: warehouseTime,
 });

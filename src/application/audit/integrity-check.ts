@@ -2,6 +2,7 @@ import type { HubEvent } from '../events/recorded-event.ts';
 import { type Completion, type Decoding, type EventDecoder, nothingBefore } from '../ports/event-decoder.ts';
 import { type StoredEvent, categoryOf, positionToString } from '../ports/event-store.ts';
 import { inboundRules } from './inbound-rules.ts';
+import { messageRules } from './message-rules.ts';
 import { orderRules } from './order-rules.ts';
 import { returnRules } from './return-rules.ts';
 import { shipmentRules } from './shipment-rules.ts';
@@ -67,6 +68,8 @@ const checkedAs = (stream: string): Checked | null => {
       return { rules: rulesOfCategory('stock', stockRules(stream)), complete: (c) => cannotComplete(c, stream) };
     case 'shipment':
       return { rules: rulesOfCategory('shipment', shipmentRules(stream)), complete: (c) => cannotComplete(c, stream) };
+    case 'message':
+      return { rules: rulesOfCategory('message', messageRules(stream)), complete: (c) => cannotComplete(c, stream) };
     default:
       return null;
   }

@@ -5,6 +5,7 @@ import { type OrderCommand, type OrderState, orderStreamName, outboundOrder } fr
 import { type ReturnCommand, type ReturnState, returnOrderDecider, returnStreamName } from '../../domain/return-order/index.ts';
 import { type StockCommand, type StockLedgerState, stockLedgerDecider, stockStreamName } from '../../domain/stock-ledger/index.ts';
 import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
+import type { Waybill } from '../../domain/kernel/waybill.ts';
 import { type Aggregate, type Cause, type CommandDeps, handleCommand } from './handle-command.ts';
 
 export const orders: Aggregate<'order', OrderState, OrderCommand> = { category: 'order', decider: outboundOrder };
@@ -25,5 +26,5 @@ export const onInbound = (deps: CommandDeps, command: InboundCommand, cause: Cau
 export const onReturn = (deps: CommandDeps, command: ReturnCommand, cause: Cause) =>
   handleCommand(deps, returnOrders, returnStreamName(command.data.returnNo), command, cause);
 
-export const onShipment = (deps: CommandDeps, waybillNo: string, command: HandOffCommand, cause: Cause) =>
-  handleCommand(deps, handOffs, shipmentStreamName(waybillNo), command, cause);
+export const onShipment = (deps: CommandDeps, waybill: Waybill, command: HandOffCommand, cause: Cause) =>
+  handleCommand(deps, handOffs, shipmentStreamName(waybill), command, cause);

@@ -10,6 +10,7 @@ import type { ReturnEvent } from '../../domain/return-order/index.ts';
 import type { StockEvent } from '../../domain/stock-ledger/index.ts';
 import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
 import type { EventMetadata, Position, Revision } from '../ports/event-store.ts';
+import type { WarehouseMessageEvent } from '../warehouse-messages/warehouse-message.ts';
 
 /** Each stream category (the part of the stream name before the first '-') and its events. */
 export type CategoryEvents = {
@@ -18,11 +19,13 @@ export type CategoryEvents = {
   return: ReturnEvent;
   stock: StockEvent;
   shipment: HandOffEvent;
+  /** the archive of warehouse messages (../warehouse-messages/warehouse-message.ts) */
+  message: WarehouseMessageEvent;
 };
 
 export type Category = keyof CategoryEvents;
 
-export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment'];
+export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment', 'message'];
 
 export const isCategory = (text: string): text is Category => categories.some((category) => category === text);
 

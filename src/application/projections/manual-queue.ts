@@ -13,9 +13,10 @@ import { NOTHING, type Projection, type ReadRow, type RowOperation, put, remove,
 export type ManualSubjectKind = 'order' | 'inbound' | 'shipment';
 
 export type ManualQueueRow = Readonly<{
-  /** the stream: `inbound-PO1`, `shipment-SF1` (orders, read from the order list: `order-OMS1`) */
+  /** the stream: `inbound-PO1`, `shipment-SF.SF1` (orders, read from the order list: `order-OMS1`) */
   subject: string;
   kind: ManualSubjectKind;
+  /** the stream's id: the order or inbound number, a hand-off's `{carrier}.{waybillNo}` */
   reference: string;
   warehouseCode: string | null;
   reason: string;

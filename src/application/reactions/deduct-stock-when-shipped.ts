@@ -1,4 +1,5 @@
 import { totalsBySku } from '../../domain/kernel/lines.ts';
+import { waybillId } from '../../domain/kernel/waybill.ts';
 import { reservationReference } from '../../domain/outbound-order/index.ts';
 import { onStock } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
@@ -10,7 +11,9 @@ import { eventsOf, reaction } from './reaction.ts';
  * Goods left the warehouse → deduct the *actual* quantities from its ledgers, consuming the
  * order's reservation (docs/architecture.md#reactions). A shipment reported after the order
  * closed is deducted too: the goods are gone either way. The shipment says which warehouse and
- * reservation round it left under, so the order is not read again.
+ * reservation round it left under, so the order is not read again. Each ledger knows the
+ * deduction by the carrier's waybill (`{carrier}.{waybillNo}`): the same number from another
+ * carrier is another shipment.
  */
 export const deductStockWhenShipped = (deps: Dependencies) =>
   reaction({
@@ -27,7 +30,7 @@ export const deductStockWhenShipped = (deps: Dependencies) =>
           {
             type: 'DeductStock',
             data: {
-              reference: shipment.waybillNo,
+              reference: waybillId(shipment),
               reservation,
               warehouseCode: shipment.warehouseCode,
               sku,

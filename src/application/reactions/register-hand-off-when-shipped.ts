@@ -5,8 +5,9 @@ import { shippedIn } from '../outbound/shipped-in.ts';
 import { eventsOf, reaction } from './reaction.ts';
 
 /**
- * Goods left the warehouse → register the waybill for hand-off to transport, with the consignee
- * the shipment carries (a shipment reported after the order closed travels too).
+ * Goods left the warehouse → register the carrier's waybill for hand-off to transport, on its own
+ * stream (`shipment-{carrier}.{waybillNo}`), with the consignee the shipment carries (a shipment
+ * reported after the order closed travels too).
  */
 export const registerHandOffWhenShipped = (deps: Dependencies) =>
   reaction({
@@ -17,7 +18,7 @@ export const registerHandOffWhenShipped = (deps: Dependencies) =>
       if (shipment === null || shipment.consignee === null) return;
       await onShipment(
         deps,
-        shipment.waybillNo,
+        shipment,
         {
           type: 'RegisterShipment',
           data: {

@@ -1,3 +1,4 @@
+import { waybillOfId } from '../../domain/kernel/waybill.ts';
 import { handOffIsDue, shipmentStreamName } from '../../domain/transport-handoff/index.ts';
 import { handOffs, onShipment } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
@@ -6,17 +7,21 @@ import type { Dependencies } from '../dependencies.ts';
 /**
  * docs/contracts.md#tms-hand-off: hand a shipment to transport when it is registered or its retry is due,
  * and record the outcome (the TMS retry policy decides what a failure leads to). A shipment that
- * is not waiting is left alone, so this is safe to call at any time.
+ * is not waiting is left alone, so this is safe to call at any time. The shipment is named by its
+ * stream's id, `{carrier}.{waybillNo}` (what a reaction or a due retry knows); an id that names no
+ * carrier's waybill (a stream of a store written before waybills were per carrier) is left alone too.
  */
-export const handOffShipment = async (deps: Dependencies, waybillNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, handOffs, shipmentStreamName(waybillNo));
+export const handOffShipment = async (deps: Dependencies, shipmentId: string, cause: Cause): Promise<void> => {
+  const waybill = waybillOfId(shipmentId);
+  if (waybill === null) return;
+  const state = await loadState(deps, handOffs, shipmentStreamName(waybill));
   if (state.shipment === null || !handOffIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
   const outcome = await deps.transport.pushShipment(state.shipment);
   const now = deps.clock.now();
   await onShipment(
     deps,
-    waybillNo,
+    waybill,
     outcome.ok
       ? { type: 'RecordHandOffSucceeded', data: { attempt, transportRef: outcome.value.transportRef, now } }
       : {

@@ -147,7 +147,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         pendingCancel: null,
         statusBeforeCancel: null,
         push: { ...state.push, nextAttemptAt: null },
-        applied: withApplied(state, fact.waybill(event.data.waybillNo), fact.shipment(event.data.waybillNo, event.data.items)),
+        applied: withApplied(state, fact.waybill(event.data), fact.shipment(event.data, event.data.items)),
       };
       return settled(shippedState, 'PARTIALLY_SHIPPED', event.data.recordedAt);
     }

@@ -2,6 +2,7 @@ import type { Instant } from '../kernel/instant.ts';
 import { type Line, linesKey } from '../kernel/lines.ts';
 import { type PersistentSet, addKey, emptyMap, hasKey } from '../kernel/persistent-map.ts';
 import { type PushAttempts, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
+import { type Waybill, waybillId } from '../kernel/waybill.ts';
 import type { Consignee, Placement, Priority, ShortagePolicy, TimeRequirement } from './commands.ts';
 import type { ManualReason, ShipmentContext, Withdrawal } from './events.ts';
 
@@ -144,6 +145,9 @@ export const shipmentContext = (state: OrderState): ShipmentContext => ({
 /**
  * The key of each fact whose redelivery the order recognises. Stored events carry some of these
  * keys (`AnomalyDetected.factKeys`, `StockShortageDetected.reportKey`), so their text never changes.
+ * One exception: a shipment's keys named its waybill number alone (`waybill:{waybillNo}`) until
+ * waybills were known per carrier; anomalies recorded before then keep those keys, which no
+ * shipment reported since matches.
  */
 export const fact = {
   /** an operator's request, by its Idempotency-Key */
@@ -156,10 +160,10 @@ export const fact = {
   interceptOutcome: (cancelRequestId: string): string => `intercept:${cancelRequestId}`,
   progress: (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`,
   wmsShortage: (warehouseCode: string, lines: readonly Line[]): string => `shortage:${warehouseCode}:${linesKey(lines)}`,
-  /** some shipment under this waybill */
-  waybill: (waybillNo: string): string => `waybill:${waybillNo}`,
-  /** this shipment: the waybill with these items */
-  shipment: (waybillNo: string, items: readonly Line[]): string => `waybill:${waybillNo}|${linesKey(items)}`,
+  /** some shipment under this carrier's waybill */
+  waybill: (waybill: Waybill): string => `waybill:${waybillId(waybill)}`,
+  /** this shipment: the carrier's waybill with these items */
+  shipment: (waybill: Waybill, items: readonly Line[]): string => `waybill:${waybillId(waybill)}|${linesKey(items)}`,
 } as const;
 
 /** Has this fact been applied? The one way the order recognises a redelivered request, report or outcome. */

@@ -28,8 +28,12 @@ export const rerouteProblems = ({ data: d }: RerouteOrder): Problem[] =>
 export const resolveProblems = ({ data: d }: ResolveManually): Problem[] =>
   problemUnless(d.outboundNo.trim() !== '', 'outboundNo', 'the WMS order number must not be blank');
 
-/** A shipment may name a SKU more than once (once per batch): its items are summed per SKU. */
+/**
+ * A shipment may name a SKU more than once (once per batch): its items are summed per SKU. Its
+ * carrier and waybill number name it (kernel/waybill.ts): each must be an identifier of its kind.
+ */
 export const shipmentProblems = ({ data: d }: RecordShipment): Problem[] => [
   ...lineProblems(d.items, 'items', { allowRepeatedSkus: true }),
   ...identifierProblems('code', 'waybillNo', d.waybillNo),
+  ...identifierProblems('carrier', 'carrier', d.carrier),
 ];

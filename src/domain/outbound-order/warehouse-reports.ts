@@ -91,7 +91,7 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
   const d = command.data;
   const problems = shipmentProblems(command);
   if (problems.length > 0) return refuse('INVALID_COMMAND', 'the shipment report is not valid', problems);
-  const thisShipment = fact.shipment(d.waybillNo, d.items);
+  const thisShipment = fact.shipment(d, d.items);
   if (alreadyApplied(state, thisShipment)) return [];
   const shipment: Shipment = {
     outboundNo: d.outboundNo,
@@ -101,9 +101,9 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
     shippedAt: d.shippedAt,
     ...shipmentContext(state),
   };
-  if (alreadyApplied(state, fact.waybill(d.waybillNo))) {
+  if (alreadyApplied(state, fact.waybill(d))) {
     return [
-      anomaly(state, 'CONFLICTING_SHIPMENT', `waybill ${d.waybillNo} was reported before with other items`, d.now, {
+      anomaly(state, 'CONFLICTING_SHIPMENT', `waybill ${d.waybillNo} of ${d.carrier} was reported before with other items`, d.now, {
         factKeys: [thisShipment],
       }),
     ];
@@ -112,7 +112,7 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
     const kind = state.status === 'CANCELLED' ? 'SHIPPED_AFTER_CANCEL' : 'SHIPPED_AFTER_CLOSE';
     return [
       anomaly(state, kind, `waybill ${d.waybillNo} shipped after the order was ${state.status}`, d.now, {
-        factKeys: [fact.waybill(d.waybillNo), thisShipment],
+        factKeys: [fact.waybill(d), thisShipment],
         shipment,
       }),
     ];

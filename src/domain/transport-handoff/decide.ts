@@ -1,21 +1,31 @@
 /**
- * Handing a confirmed shipment to transport (docs/architecture.md#transport-hand-off), one stream per waybill, so the
- * TMS sees each waybill once however often the WMS calls back. Retries follow the same policy
- * and the same mechanism as pushes to the WMS.
+ * Handing a confirmed shipment to transport (docs/architecture.md#transport-hand-off), one stream per waybill of a
+ * carrier, so the TMS sees each waybill once however often the WMS calls back. Retries follow the
+ * same policy and the same mechanism as pushes to the WMS.
  */
+import { identifierProblems } from '../kernel/identifiers.ts';
+import type { Problem } from '../kernel/lines.ts';
 import { refuse } from '../kernel/refused.ts';
 import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
 import { retryPolicyProblems } from '../kernel/retry-policy.ts';
-import type { HandOffCommand } from './commands.ts';
+import type { HandOffCommand, ShipmentForTransport } from './commands.ts';
 import type { HandOffEvent } from './events.ts';
 import { type HandOffState, shipmentForTransportKey } from './state.ts';
+
+/** The carrier and the waybill number name the stream (`shipment-{carrier}.{waybillNo}`): each must be an identifier of its kind. */
+const registrationProblems = (shipment: ShipmentForTransport): Problem[] => [
+  ...identifierProblems('carrier', 'carrier', shipment.carrier),
+  ...identifierProblems('code', 'waybillNo', shipment.waybillNo),
+];
 
 export const decideHandOff = (command: HandOffCommand, state: HandOffState): readonly HandOffEvent[] => {
   if (command.type === 'RegisterShipment') {
     const { now, ...shipment } = command.data;
+    const problems = registrationProblems(shipment);
+    if (problems.length > 0) return refuse('INVALID_COMMAND', 'the shipment is not valid', problems);
     if (state.status === 'NONE') return [{ type: 'ShipmentRegistered', data: { ...shipment, registeredAt: now } }];
     if (state.shipmentKey === shipmentForTransportKey(shipment)) return [];
-    return refuse('SHIPMENT_ALREADY_REGISTERED', `waybill ${shipment.waybillNo} was registered with other content`);
+    return refuse('SHIPMENT_ALREADY_REGISTERED', `waybill ${shipment.waybillNo} of ${shipment.carrier} was registered with other content`);
   }
   if (state.status === 'NONE') return refuse('SHIPMENT_NOT_FOUND', 'no such shipment');
   switch (command.type) {

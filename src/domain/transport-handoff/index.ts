@@ -1,4 +1,5 @@
 import type { Decider } from '../kernel/decider.ts';
+import { type Waybill, waybillId } from '../kernel/waybill.ts';
 import type { HandOffCommand } from './commands.ts';
 import { decideHandOff } from './decide.ts';
 import type { HandOffEvent } from './events.ts';
@@ -12,7 +13,11 @@ export const transportHandOff: Decider<HandOffState, HandOffCommand, HandOffEven
   isTerminal: isHandedOff,
 };
 
-export const shipmentStreamName = (waybillNo: string): string => `shipment-${waybillNo}`;
+/**
+ * A shipment's hand-off stream, `shipment-{carrier}.{waybillNo}`: one per waybill of a carrier
+ * (a waybill number is unique per carrier only), its id the waybill's (kernel/waybill.ts).
+ */
+export const shipmentStreamName = (waybill: Waybill): string => `shipment-${waybillId(waybill)}`;
 
 export type * from './commands.ts';
 export type * from './events.ts';

@@ -38,7 +38,9 @@ import {
   shippedOrder,
   stockCommands,
   stockLife,
+  archivedMessages,
 } from '../../support/category-lives.ts';
+import { messageEvent } from '../../../src/adapters/event-codec/message-events.ts';
 
 const codecs: Record<Category, z.ZodType<Message>> = {
   order: orderEvent,
@@ -46,6 +48,7 @@ const codecs: Record<Category, z.ZodType<Message>> = {
   return: returnEvent,
   stock: stockEvent,
   shipment: shipmentEvent,
+  message: messageEvent,
 };
 const checks = Object.fromEntries(Object.entries(codecs).map(([category, codec]) => [category, compiled(codec)]));
 const agree = (category: Category, message: Message): void => {
@@ -80,6 +83,7 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
   ...[...inboundLife, ...inboundTroubledLife].map((event) => ({ category: 'inbound' as const, message: event })),
   ...returnLife.map((event) => ({ category: 'return' as const, message: event })),
   ...[...handOffLife, ...handOffRefusedLife].map((event) => ({ category: 'shipment' as const, message: event })),
+  ...archivedMessages.map((event) => ({ category: 'message' as const, message: event })),
 ].map(({ category, message }) => ({ category, message: jsonRoundTrip(message) }));
 
 const typesOf = (codec: z.ZodType): string[] => {

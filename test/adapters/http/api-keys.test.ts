@@ -2,8 +2,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
 import { anOrder } from '../../e2e/e2e-fixtures.ts';
-import { credentialIdOf } from '../../../src/adapters/http/acting-credential.ts';
-import { knownKeys } from '../../../src/adapters/http/api-keys.ts';
+import { Callers, fullAccessCaller } from '../../../src/adapters/credentials/callers.ts';
+
+const credentialIdOf = (key: string): string => fullAccessCaller(key).id;
+const knownKeys = (keys: readonly string[]) => {
+  const callers = new Callers({ callers: keys.map(fullAccessCaller), tmsSigningSecret: null });
+  return { has: (key: string) => callers.identify(key) !== undefined };
+};
 
 let t: TestHub;
 beforeAll(async () => {

@@ -92,6 +92,7 @@ describe('GET /api/oms/orders/{orderNo}?at=', () => {
     expect(shipment.metadata.callback).toEqual({
       endpoint: '/api/oms/outbound/callback',
       body: JSON.parse(articleOutboundCallback.replace('WMS202511220001', shipment.data.outboundNo)),
+      messageId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(shipment.metadata.recordedAt).toBe('2025-11-22T03:00:00.000Z');
     const placed = events.find((e: { type: string }) => e.type === 'OrderPlaced');

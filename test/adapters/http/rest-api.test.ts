@@ -7,7 +7,8 @@ import { articleOutboundCallback, articleOutboundCreate } from '../../support/ar
 import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
 
 let t: TestHub;
-const eventCount = async () => (await t.hub.deps.store.readAll()).length;
+/** Events of the hub's own streams (the archive of warehouse messages aside: every message is kept there, whatever its answer). */
+const eventCount = async () => (await t.hub.deps.store.readAll()).filter((event) => !event.stream.startsWith('message-')).length;
 const raw = async (path: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) => {
   const response = await fetch(`${t.hub.url}${path}`, { method: 'POST', headers, body });
   return { status: response.status, body: (await response.json()) as { code: number; message: string; data: any } };
@@ -161,17 +162,17 @@ describe('warehouse callbacks', () => {
     expect(shipped.shipments).toEqual([
       {
         waybillNo: 'SF1234567890',
-        carrier: '顺丰速运',
+        carrier: 'SF',
         outboundNo: pushed.outboundNo,
         items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
         shippedAt: '2025-11-22T10:00:00.000+08:00',
       },
     ]);
     const handedOff = await waitFor('the hand-off', async () => {
-      const s = await t.get('/api/oms/shipments/SF1234567890');
+      const s = await t.get('/api/oms/shipments/SF/SF1234567890');
       return s.body.data?.status === 'HANDED_OFF' ? s.body.data : undefined;
     });
-    expect(handedOff.transportRef).toEqual(expect.any(String));
+    expect(handedOff).toMatchObject({ carrier: 'SF', waybillNo: 'SF1234567890', transportRef: expect.any(String) });
     const stock = await waitFor('the deduction', async () => {
       const level = (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0];
       return level?.onHand === 98 ? level : undefined;
@@ -202,7 +203,7 @@ describe('warehouse callbacks', () => {
     expect(kept.details.body).toEqual(JSON.parse(body));
   });
 
-  test('a callback with a bad field → 422 naming it, nothing stored', async () => {
+  test('a callback with a bad field → 422 naming it, nothing applied (the message itself is kept in the archive)', async () => {
     const before = await eventCount();
     const answer = await t.post('/api/oms/outbound/callback', {
       ...JSON.parse(articleOutboundCallback),
@@ -212,6 +213,28 @@ describe('warehouse callbacks', () => {
     expect(answer.status).toBe(422);
     expect(answer.body.data.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.actualItems', 'body.shippedTime']);
     expect(await eventCount()).toBe(before);
+  });
+
+  test('a carrier that is no code, nor the name of a carrier the hub knows → 422 naming it, kept for a person, nothing applied', async () => {
+    const before = (await t.hub.deps.store.readStream('order-OMS202511220001')).length;
+    const pushed = await t.order('OMS202511220001');
+    const answer = await t.post('/api/oms/outbound/callback', {
+      ...JSON.parse(articleOutboundCallback),
+      outboundNo: pushed.outboundNo,
+      waybillNo: 'XY0000000001',
+      carrier: '某某快递',
+    });
+    expect(answer.status).toBe(422);
+    expect(answer.body.message).toMatch(/kept/);
+    expect(answer.body.data.errors).toEqual([{ path: 'carrier', message: 'must be a carrier code: 1–32 letters, digits, _ or -' }]);
+    expect((await t.hub.deps.store.readStream('order-OMS202511220001')).length).toBe(before);
+  });
+
+  test('a shipment is found by its carrier and waybill: the carrier by name, or the waybill alone, finds none', async () => {
+    expect((await t.get('/api/oms/shipments/SF/SF1234567890')).status).toBe(200);
+    expect((await t.get('/api/oms/shipments/YTO/SF1234567890')).status).toBe(404);
+    expect((await t.get(`/api/oms/shipments/${encodeURIComponent('顺丰速运')}/SF1234567890`)).status).toBe(404);
+    expect((await t.get('/api/oms/shipments/SF1234567890')).status).toBe(404);
   });
 });
 

@@ -230,7 +230,7 @@ const flowCommand = (state: OrderState, variant: number, now: string, order: num
         data: {
           outboundNo: state.outboundNo ?? 'WMS?',
           waybillNo: `SF${order}-${state.lines.reduce((n, l) => n + l.shipped, 0)}-${variant % 3}`,
-          carrier: '顺丰速运',
+          carrier: 'SF',
           items,
           shippedAt: now,
           now,
@@ -370,7 +370,7 @@ export const play = (history: readonly HistoryStep[]): Append[] => {
         break;
       }
       case 'handoff': {
-        const stream = shipmentStreamName(m.waybill);
+        const stream = shipmentStreamName({ carrier: 'SF', waybillNo: m.waybill });
         decide(transportHandOff, stream, (state) => m.make(state.push.total + 1, now), now);
         break;
       }

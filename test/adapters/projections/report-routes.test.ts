@@ -3,6 +3,7 @@
  * serves its routes (same envelope, same error answers), reading projections built on a SQLite
  * file from a small, known day of business.
  */
+import { openCaller } from '../../../src/adapters/credentials/callers.ts';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -159,14 +160,26 @@ beforeAll(async () => {
   const app = express();
   for (const route of routes) {
     app[route.method](expressPath(route.path), async (req, res) => {
-      const answer = await route.handle({ params: req.params as Record<string, string>, body: req.body, query: req.query, headers: {} });
+      const answer = await route.handle({
+        params: req.params as Record<string, string>,
+        body: req.body,
+        query: req.query,
+        headers: {},
+        caller: openCaller,
+        messageId: undefined,
+      });
       send(res, answer.status, answer.data, answer.message);
     });
   }
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument(routes, []));
   });
-  app.use(answerErrors(() => undefined));
+  app.use(
+    answerErrors(
+      () => undefined,
+      async () => undefined,
+    ),
+  );
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -9,7 +9,7 @@ import type { ShipmentForTransport } from '../../../src/domain/transport-handoff
 const shipment: ShipmentForTransport = {
   waybillNo: 'SF1234567890',
   orderNo: 'OMS202511220001',
-  carrier: '顺丰速运',
+  carrier: 'SF',
   consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' },
   items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
   shippedAt: '2025-11-22T10:00:00.000+08:00',
@@ -39,7 +39,7 @@ describe('TmsHttpClient', () => {
       {
         waybillNo: 'SF1234567890',
         orderNo: 'OMS202511220001',
-        carrier: '顺丰速运',
+        carrier: 'SF',
         consignee: shipment.consignee,
         items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
         shippedTime: '2025-11-22T10:00:00.000+08:00',
@@ -48,7 +48,7 @@ describe('TmsHttpClient', () => {
     expect(shipmentPushRequest.safeParse(bodies[0]).success).toBe(true);
   });
 
-  test('against the sandbox TMS: the same waybill again gets the same transportRef', async () => {
+  test("against the sandbox TMS: the same carrier's waybill again gets the same transportRef; the same number of another carrier is another shipment", async () => {
     const sandbox = await startSandbox({ now: () => Date.parse('2025-11-22T02:00:00Z') });
     open.push(sandbox);
     const client = new TmsHttpClient({ baseUrl: sandbox.tmsUrl, timeoutMs: 2000 });
@@ -56,16 +56,19 @@ describe('TmsHttpClient', () => {
     const first = await client.pushShipment(shipment);
     const again = await client.pushShipment(shipment);
     const other = await client.pushShipment({ ...shipment, waybillNo: 'SF0000000002' });
+    const otherCarrier = await client.pushShipment({ ...shipment, carrier: 'YTO' });
 
     expect(first).toEqual({ ok: true, value: { transportRef: 'TMS202511220001' } });
     expect(again).toEqual(first);
     expect(other).toEqual({ ok: true, value: { transportRef: 'TMS202511220002' } });
+    expect(otherCarrier).toEqual({ ok: true, value: { transportRef: 'TMS202511220003' } });
     const listed = (await (await fetch(`${sandbox.tmsUrl}/sandbox/shipments`)).json()) as {
-      data: { shipments: Array<{ waybillNo: string; pushes: number }> };
+      data: { shipments: Array<{ carrier: string; waybillNo: string; pushes: number }> };
     };
-    expect(listed.data.shipments.map(({ waybillNo, pushes }) => ({ waybillNo, pushes }))).toEqual([
-      { waybillNo: 'SF1234567890', pushes: 2 },
-      { waybillNo: 'SF0000000002', pushes: 1 },
+    expect(listed.data.shipments.map(({ carrier, waybillNo, pushes }) => ({ carrier, waybillNo, pushes }))).toEqual([
+      { carrier: 'SF', waybillNo: 'SF1234567890', pushes: 2 },
+      { carrier: 'SF', waybillNo: 'SF0000000002', pushes: 1 },
+      { carrier: 'YTO', waybillNo: 'SF1234567890', pushes: 1 },
     ]);
   });
 

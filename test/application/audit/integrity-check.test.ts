@@ -47,7 +47,7 @@ describe('what the deciders write passes', () => {
       ...stock(),
       ...storedStream('inbound-IN1', inboundLife),
       ...storedStream('return-RT1', returnLife),
-      ...storedStream('shipment-SF1', handOffLife),
+      ...storedStream('shipment-SF.SF1', handOffLife),
     ]);
     expect(report.broken).toEqual([]);
     expect(report.categories).toEqual({ order: 1, stock: 1, inbound: 1, return: 1, shipment: 1 });
@@ -282,6 +282,35 @@ describe('shipments written before they carried the order’s context still veri
         message: expect.stringContaining('data'),
       }),
     ]);
+  });
+});
+
+// ------------------------------------------------------------------ hand-offs, per carrier's waybill
+
+describe("a hand-off's stream names its carrier's waybill", () => {
+  test('`shipment-{carrier}.{waybillNo}`: clean; the same registration under another carrier or number: a break', () => {
+    expect(check(storedStream('shipment-SF.SF1', handOffLife)).broken).toEqual([]);
+    for (const stream of ['shipment-YTO.SF1', 'shipment-SF.SF2', 'shipment-SF.SF1.1']) {
+      expect(findings(check(storedStream(stream, handOffLife)))).toEqual([
+        expect.objectContaining({
+          stream,
+          revision: '0',
+          type: 'ShipmentRegistered',
+          rule: 'a stream holds its own waybill',
+          message: `ShipmentRegistered for SF waybill SF1 in ${stream}`,
+        }),
+      ]);
+    }
+  });
+
+  test('a store written before waybills were per carrier: `shipment-{waybillNo}`, the carrier by name, still verifies', () => {
+    const older = tampered(storedStream('shipment-SF1', handOffLife), 0, (e) =>
+      withData(e, (d) => {
+        d.carrier = '顺丰速运';
+      }),
+    );
+    expect(check(older).broken).toEqual([]);
+    expect(rules(check(storedStream('shipment-SF2', handOffLife)))).toEqual(['a stream holds its own waybill']);
   });
 });
 

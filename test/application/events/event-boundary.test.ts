@@ -178,19 +178,19 @@ describe('the shipment reactions run on the event alone', () => {
     const [, deducted] = await store.readStream(ledger);
     expect(deducted).toMatchObject({
       type: 'StockDeducted',
-      data: { reference: 'SF1234567890', reservation: 'OMS202511220001/R3', quantity: 2 },
+      data: { reference: 'SF.SF1234567890', reservation: 'OMS202511220001/R3', quantity: 2 },
     });
     expect((await loadState(deps, stockLedgers, ledger)).onHand).toBe(3);
     expect(await store.readStream('order-OMS202511220001')).toEqual([]);
   });
 
-  test('register hand-off: the waybill with the consignee the shipment carries', async () => {
+  test("register hand-off: the carrier's waybill, on its own stream, with the consignee the shipment carries", async () => {
     const store = new MemoryEventStore();
     await registerHandOffWhenShipped(depsOver(store)).handle(shipped());
-    const [registered] = await store.readStream('shipment-SF1234567890');
+    const [registered] = await store.readStream('shipment-SF.SF1234567890');
     expect(registered).toMatchObject({
       type: 'ShipmentRegistered',
-      data: { waybillNo: 'SF1234567890', orderNo: 'OMS202511220001', carrier: '顺丰速运', consignee: articleOrder().consignee },
+      data: { waybillNo: 'SF1234567890', orderNo: 'OMS202511220001', carrier: 'SF', consignee: articleOrder().consignee },
     });
   });
 });

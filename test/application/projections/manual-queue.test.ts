@@ -49,7 +49,7 @@ describe('manual-intervention queue: inbound orders and hand-offs that wait for 
   });
 
   it('a hand-off to transport that keeps failing waits, until a later push gets through', () => {
-    const shipment = 'shipment-SF1';
+    const shipment = 'shipment-SF.SF1';
     const gaveUp: HandOffEvent[] = [
       { type: 'PushFailed', data: { attempt: 1, error: 'TMS timeout', retryable: true, failedAt: at(20) } },
       {
@@ -59,7 +59,7 @@ describe('manual-intervention queue: inbound orders and hand-offs that wait for 
     ];
     const waiting = new EventLog().add(shipment, ...gaveUp);
     expect(queue(waiting)).toMatchObject([
-      { subject: shipment, kind: 'shipment', reference: 'SF1', warehouseCode: null, attempts: 1, lastError: 'TMS timeout' },
+      { subject: shipment, kind: 'shipment', reference: 'SF.SF1', warehouseCode: null, attempts: 1, lastError: 'TMS timeout' },
     ]);
     const done = waiting.add(
       shipment,

@@ -10,6 +10,13 @@ describe('identifiers', () => {
     expect(isIdentifier('warehouseCode', 'W'.repeat(32))).toBe(true);
   });
 
+  it("of a carrier are codes of 1–32 letters, digits, _ or -, without the dot that ends a carrier's code before its waybill number", () => {
+    for (const good of ['SF', 'YTO', 'J_T-1', 'C'.repeat(32)])
+      expect({ good, ok: isIdentifier('carrier', good) }).toEqual({ good, ok: true });
+    for (const bad of ['', 'S.F', 'C'.repeat(33), 'S F', '顺丰速运', '\ud800'])
+      expect({ bad, ok: isIdentifier('carrier', bad) }).toEqual({ bad, ok: false });
+  });
+
   it('of anything else are 1–64 letters, digits, _ . or -', () => {
     expect(isIdentifier('code', 'SKU.001_a-b')).toBe(true);
     expect(isIdentifier('code', 'S'.repeat(64))).toBe(true);
@@ -26,11 +33,19 @@ describe('identifiers', () => {
     ]);
     expect(identifierProblems('code', 'orderNo', 'O 1')).toEqual([{ path: 'orderNo', message: 'must be 1–64 letters, digits, _ . or -' }]);
     expect(identifierProblems('code', 'orderNo', 'O1')).toEqual([]);
+    expect(identifierProblems('carrier', 'carrier', '顺丰速运')).toEqual([
+      { path: 'carrier', message: 'must be a carrier code: 1–32 letters, digits, _ or -' },
+    ]);
+    expect(identifierProblems('carrier', 'carrier', '')).toEqual([{ path: 'carrier', message: 'must not be blank' }]);
   });
 
   it('state their pattern and rule for the adapters that document them', () => {
     expect(identifierRule('code').rule).toBe('must be 1–64 letters, digits, _ . or -');
     expect(identifierRule('code').pattern.test('SKU.1')).toBe(true);
     expect(identifierRule('warehouseCode').pattern.test('WH.1')).toBe(false);
+    expect(identifierRule('carrier')).toEqual({
+      pattern: /^[A-Za-z0-9_-]{1,32}$/,
+      rule: 'must be a carrier code: 1–32 letters, digits, _ or -',
+    });
   });
 });

@@ -136,7 +136,7 @@ describe('cancelling while the WMS has the order', () => {
       .when(recordShipment())
       .then([
         anomaly('SHIPPED_AFTER_CANCEL', 'waybill SF1234567890 shipped after the order was CANCELLED', at(10), {
-          factKeys: ['waybill:SF1234567890', 'waybill:SF1234567890|SKU001=2'],
+          factKeys: ['waybill:SF.SF1234567890', 'waybill:SF.SF1234567890|SKU001=2'],
           shipment: withContext(articleShipment()),
         }),
       ]);

@@ -66,7 +66,7 @@ export const wmsShort = (lines: Line[], alternativeWarehouse: string | null = nu
 export const articleShipment = (overrides: Partial<ReportedShipment> = {}): ReportedShipment => ({
   outboundNo: 'WMS202511220001',
   waybillNo: 'SF1234567890',
-  carrier: '顺丰速运',
+  carrier: 'SF',
   items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
   shippedAt: '2025-11-22T10:00:00.000+08:00',
   ...overrides,
@@ -199,7 +199,7 @@ export const articleOrderLife = (times: Readonly<{ pushed: string; recorded: str
     data: {
       outboundNo: 'WMS1',
       waybillNo: 'SF1',
-      carrier: '顺丰速运',
+      carrier: 'SF',
       items: [{ sku: 'SKU001', quantity: 2 }],
       shippedAt: at(60),
       now: times.recorded,

@@ -1,6 +1,7 @@
 // Random lives of one outbound order, for the properties: a placement with a random shortage
 // policy, then commands drawn from small pools (two warehouses, three SKUs and one never ordered,
-// a few waybills and request ids) so that redeliveries, races and contradictions really happen.
+// a few waybill numbers of two carriers, a few request ids) so that redeliveries, races and
+// contradictions really happen.
 // A step may depend on the state (the next attempt number, the current reservation round).
 import fc from 'fast-check';
 import { fold } from '../../../src/domain/kernel/decider.ts';
@@ -22,6 +23,8 @@ const warehouse = fc.constantFrom('WH001', 'WH002');
 const sku = fc.constantFrom('SKU001', 'SKU002', 'SKU003', 'SKU999');
 const requestId = fc.constantFrom('r1', 'r2', 'r3');
 const waybill = fc.constantFrom('SF1', 'SF2', 'SF3');
+/** two carriers that may print the same waybill number */
+const carrier = fc.constantFrom('SF', 'YTO');
 const outboundNo = fc.constantFrom('WMS1', 'WMS2');
 const lines = fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }), {
   minLength: 1,
@@ -96,10 +99,10 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
       data: { warehouseCode: wh, lines: short, alternativeWarehouse, now },
     })),
   ),
-  fc.tuple(waybill, lines, outboundNo).map(([waybillNo, items, no]): Step =>
-    named(`ship(${waybillNo}: ${show(items)}, ${no})`, (_s, now) => ({
+  fc.tuple(carrier, waybill, lines, outboundNo).map(([by, waybillNo, items, no]): Step =>
+    named(`ship(${by} ${waybillNo}: ${show(items)}, ${no})`, (_s, now) => ({
       type: 'RecordShipment',
-      data: { outboundNo: no, waybillNo, carrier: '顺丰速运', items, shippedAt: now, now },
+      data: { outboundNo: no, waybillNo, carrier: by, items, shippedAt: now, now },
     })),
   ),
   requestId.map((id): Step =>

@@ -83,10 +83,33 @@ describe('the WMS confirms the shipment (docs/contracts.md#shipment-callback)', 
     given([...atTheWms(), shipped()])
       .when(recordShipment(changed, at(12)))
       .then([
-        anomaly('CONFLICTING_SHIPMENT', 'waybill SF1234567890 was reported before with other items', at(12), {
-          factKeys: ['waybill:SF1234567890|SKU001=1'],
+        anomaly('CONFLICTING_SHIPMENT', 'waybill SF1234567890 of SF was reported before with other items', at(12), {
+          factKeys: ['waybill:SF.SF1234567890|SKU001=1'],
         }),
       ]);
+  });
+
+  it('one waybill number from two carriers is two shipments, even with the same items; each redelivered adds nothing', () => {
+    const bySf = articleShipment({ carrier: 'SF', waybillNo: '7700001', items: [line('SKU001', 1)] });
+    const byYto = articleShipment({ carrier: 'YTO', waybillNo: '7700001', items: [line('SKU001', 1)] });
+    const state = given([...atTheWms(), shipped(bySf)])
+      .when(recordShipment(byYto, at(11)))
+      .then([shipped(byYto, at(11))]);
+    expect(state).toMatchObject({ status: 'SHIPPED', lines: [{ sku: 'SKU001', ordered: 2, shipped: 2 }] });
+    given([...atTheWms(), shipped(bySf), shipped(byYto, at(11))])
+      .when(recordShipment(bySf, at(12)))
+      .thenNothing();
+    given([...atTheWms(), shipped(bySf), shipped(byYto, at(11))])
+      .when(recordShipment(byYto, at(12)))
+      .thenNothing();
+  });
+
+  it("another carrier's waybill of the same number with other items is no conflict, but a shipment", () => {
+    const bySf = articleShipment({ carrier: 'SF', waybillNo: '7700001', items: [line('SKU001', 1)] });
+    const byZto = articleShipment({ carrier: 'ZTO', waybillNo: '7700001', items: [line('SKU001', 1), line('SKU002', 2)] });
+    given([...atTheWms(twoLines), shipped(bySf)])
+      .when(recordShipment(byZto, at(11)))
+      .then([shipped(byZto, at(11))]);
   });
 
   it('a waybill naming another WMS order is recorded and flagged', () => {
@@ -112,7 +135,7 @@ describe('the WMS confirms the shipment (docs/contracts.md#shipment-callback)', 
       .when(recordShipment(late, at(40)))
       .then([
         anomaly('SHIPPED_AFTER_CLOSE', 'waybill SF999 shipped after the order was SHIPPED', at(40), {
-          factKeys: ['waybill:SF999', 'waybill:SF999|SKU001=2'],
+          factKeys: ['waybill:SF.SF999', 'waybill:SF.SF999|SKU001=2'],
           shipment: withContext(late),
         }),
       ]);

@@ -46,6 +46,25 @@ describe('an order number', () => {
   });
 });
 
+describe("a shipment's carrier", () => {
+  it('is a code of 1–32 letters, digits, _ or - (no dot: it ends where the waybill number begins); a name or anything else is refused naming it', () => {
+    for (const carrier of ['SF', 'YTO', 'J_T-1', 'C'.repeat(32)]) {
+      given(atTheWms())
+        .when(recordShipment(articleShipment({ carrier })))
+        .then(expect.anything());
+    }
+    for (const carrier of ['顺丰速运', 'S.F', 'C'.repeat(33), '', ' ', 'SF 1']) {
+      expect(
+        pathsOf(
+          given(atTheWms())
+            .when(recordShipment(articleShipment({ carrier })))
+            .thenRefused('INVALID_COMMAND'),
+        ),
+      ).toEqual(['carrier']);
+    }
+  });
+});
+
 describe('a warehouse code', () => {
   it('is 1–32 letters, digits, _ or - (no dot), on placing and on rerouting', () => {
     for (const warehouseCode of ['W'.repeat(33), '', 'WH.1', 'WH 1', 'WH1\n']) {

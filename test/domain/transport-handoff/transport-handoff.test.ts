@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/kernel/decider.ts';
 import { Refused } from '../../../src/domain/kernel/refused.ts';
+import { waybillOfId } from '../../../src/domain/kernel/waybill.ts';
 import {
   type HandOffCommand,
   type HandOffEvent,
@@ -17,7 +18,7 @@ const policy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 };
 const shipment: ShipmentForTransport = {
   waybillNo: 'SF1234567890',
   orderNo: 'OMS202511220001',
-  carrier: '顺丰速运',
+  carrier: 'SF',
   consignee: { name: '张三', phone: '13800138000', province: '北京市', city: '北京市', district: '朝阳区', address: 'XX街道XX号' },
   items: [{ sku: 'SKU001', quantity: 2 }],
   shippedAt: '2025-11-22T10:00:00.000+08:00',
@@ -66,15 +67,37 @@ describe('handing a shipment to transport', () => {
     given([]).when(register()).then([registered]);
     given([registered]).when(register()).thenNothing();
     given([registered])
-      .when(register({ ...shipment, carrier: '圆通' }))
+      .when(register({ ...shipment, carrier: 'YTO' }))
       .thenRefused('SHIPMENT_ALREADY_REGISTERED');
+  });
+
+  it("refuses a carrier that is not a code (a carrier's name, a dot), or a waybill number that is not one, naming each", () => {
+    const refused = given([])
+      .when(register({ ...shipment, carrier: '顺丰速运', waybillNo: 'SF 1' }))
+      .thenRefused('INVALID_COMMAND');
+    expect(refused.details).toEqual([
+      { path: 'carrier', message: 'must be a carrier code: 1–32 letters, digits, _ or -' },
+      { path: 'waybillNo', message: 'must be 1–64 letters, digits, _ . or -' },
+    ]);
+    for (const carrier of ['S.F', '', 'C'.repeat(33)])
+      expect(
+        given([])
+          .when(register({ ...shipment, carrier }))
+          .thenRefused('INVALID_COMMAND')
+          .details.map((d) => d.path),
+      ).toEqual(['carrier']);
+    expect(
+      given([registered])
+        .when(register({ ...shipment, waybillNo: '' }))
+        .thenRefused('INVALID_COMMAND').details,
+    ).toEqual([{ path: 'waybillNo', message: 'must not be blank' }]);
   });
 
   it('names the waybill when it refuses other content for it', () => {
     const refused = given([registered])
       .when(register({ ...shipment, items: [{ sku: 'SKU001', quantity: 3 }] }))
       .thenRefused('SHIPMENT_ALREADY_REGISTERED');
-    expect(refused).toMatchObject({ message: 'waybill SF1234567890 was registered with other content', details: [] });
+    expect(refused).toMatchObject({ message: 'waybill SF1234567890 of SF was registered with other content', details: [] });
   });
 
   it('is handed off once the TMS accepts it', () => {
@@ -187,19 +210,26 @@ describe('a fresh waybill stream', () => {
     });
   });
 
-  it('is named after its waybill', () => {
-    expect(shipmentStreamName('SF1234567890')).toBe('shipment-SF1234567890');
+  it("is named after its carrier's waybill: the carrier's code, a dot, the waybill number", () => {
+    expect(shipmentStreamName({ carrier: 'SF', waybillNo: 'SF1234567890' })).toBe('shipment-SF.SF1234567890');
+    expect(shipmentStreamName({ carrier: 'YTO', waybillNo: 'SF1234567890' })).toBe('shipment-YTO.SF1234567890');
   });
-});
 
-describe('a hand-off is finished', () => {
-  it('only once the TMS has accepted the shipment: not while it waits, after a failure, or with a person', () => {
-    expect(transportHandOff.isTerminal(fold(transportHandOff, []))).toBe(false);
-    expect(transportHandOff.isTerminal(fold(transportHandOff, [registered]))).toBe(false);
-    expect(transportHandOff.isTerminal(fold(transportHandOff, afterOneFailure))).toBe(false);
-    expect(transportHandOff.isTerminal(fold(transportHandOff, withAPerson))).toBe(false);
-    expect(transportHandOff.isTerminal(fold(transportHandOff, [registered, handedOff]))).toBe(true);
+  const waybill = fc.record({
+    carrier: fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/),
+    waybillNo: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
   });
+  /** few letters and many dots: the same numbers under other carriers, numbers that look like a carrier and a number */
+  const lookalike = fc.record({ carrier: fc.stringMatching(/^[AB-]{1,3}$/), waybillNo: fc.stringMatching(/^[AB.-]{1,5}$/) });
+  test.prop([fc.oneof(waybill, lookalike), fc.oneof(waybill, lookalike)])(
+    'distinct waybills of carriers have distinct stream names, and a name reads back as its waybill',
+    (a, b) => {
+      const name = shipmentStreamName(a);
+      expect(name.startsWith('shipment-')).toBe(true);
+      expect(waybillOfId(name.slice('shipment-'.length))).toEqual(a);
+      expect(shipmentStreamName(b) === name).toBe(a.carrier === b.carrier && a.waybillNo === b.waybillNo);
+    },
+  );
 });
 
 describe('the TMS accepting a shipment', () => {

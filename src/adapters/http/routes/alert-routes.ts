@@ -8,6 +8,7 @@ export const alertRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/alerts',
+    roles: ['operator', 'reporting'],
     tag: 'alerts',
     summary: 'What needs a person: manual interventions, anomalies, callbacks that could not be applied (raw body kept), newest first',
     query: alertsQuery,
@@ -27,6 +28,7 @@ export const alertRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/alerts/{id}/acknowledge',
+    roles: ['operator'],
     tag: 'alerts',
     summary: 'A person has seen an alert (the first acknowledgement is kept)',
     body: acknowledgeBody,

@@ -1,4 +1,7 @@
-import { inboundOrders, orders } from '../../../application/commands/aggregates.ts';
+import { inboundOrders, orders, returnOrders } from '../../../application/commands/aggregates.ts';
+import { returnStreamName } from '../../../domain/return-order/index.ts';
+import { waybillId } from '../../../domain/kernel/waybill.ts';
+import { type Caller, holdsWarehouse } from '../../credentials/callers.ts';
 import type { z } from 'zod';
 import { Refused } from '../../../domain/kernel/refused.ts';
 import { inboundStreamName } from '../../../domain/inbound-order/index.ts';
@@ -14,7 +17,7 @@ import { recordInspection } from '../../../application/returns/record-inspection
 import { HttpProblem, statusOfRefusal } from '../answer.ts';
 import type { HttpContext } from '../http-context.ts';
 import { parseInput } from '../parse-input.ts';
-import type { Route, RouteAnswer } from '../route.ts';
+import type { Route, RouteAnswer, RouteInput } from '../route.ts';
 import { warehouseInstant } from '../warehouse-time.ts';
 import {
   inboundCallback,
@@ -39,14 +42,14 @@ const description =
 const applying = async (
   ctx: HttpContext,
   endpoint: string,
-  raw: unknown,
+  input: RouteInput,
   deliveryKey: string,
   apply: (deps: Dependencies) => Promise<Readonly<{ changed: boolean; state: unknown }>>,
   summary: (state: never) => unknown,
 ): Promise<RouteAnswer> => {
   try {
-    // every event the callback causes keeps the raw callback in its metadata (`metadata.callback`), so that an audit shows what the warehouse sent
-    const callback = { endpoint, body: raw as JsonValue };
+    // every event the callback causes keeps the raw callback in its metadata (`metadata.callback`), so that an audit shows what the warehouse sent, and the message it was kept as
+    const callback = { endpoint, body: input.body as JsonValue, ...(input.messageId === undefined ? {} : { messageId: input.messageId }) };
     const deps = { ...ctx.deps, store: new StampingStore(ctx.deps.store, () => ({ callback })) };
     const { changed, state } = await apply(deps);
     return {
@@ -56,7 +59,13 @@ const applying = async (
     };
   } catch (error) {
     if (!(error instanceof Refused)) throw error;
-    await keepUnappliedCallback(ctx.deps, { endpoint, body: raw, reason: `${error.reason}: ${error.message}`, deliveryKey });
+    await keepUnappliedCallback(ctx.deps, {
+      endpoint,
+      body: input.body,
+      reason: `${error.reason}: ${error.message}`,
+      deliveryKey,
+      messageId: input.messageId ?? null,
+    });
     throw new HttpProblem(statusOfRefusal(error.reason), `${error.message}; the callback was kept for a person to look at`, error.details);
   }
 };
@@ -65,6 +74,29 @@ const timeIn = (ctx: HttpContext, text: string, warehouseCode: string | null, fi
   const instant = warehouseInstant(text, ctx.zoneOf(warehouseCode));
   if (instant === null) throw new HttpProblem(422, 'invalid body', [{ path: `body.${field}`, message: 'not a valid date-time' }]);
   return instant;
+};
+
+/**
+ * A warehouse reports only for its own warehouse codes: the one its message names, and the one the
+ * order (inbound, return) it reports on is at (when the hub knows it). Anything else is refused
+ * (403) before it is applied; the message is kept in the archive all the same.
+ */
+const reportsFor = (caller: Caller, named: string | null, subject: Readonly<{ no: string; warehouseCode: string | null }>): void => {
+  const held = caller.warehouses === 'any' ? 'any' : caller.warehouses.join(', ');
+  if (named !== null && !holdsWarehouse(caller, named))
+    throw new HttpProblem(403, `${caller.id} reports for ${held}, not ${named}: nothing was applied`, [
+      { path: 'body.warehouseCode', message: `not a warehouse of ${caller.id}` },
+    ]);
+  if (subject.warehouseCode !== null && !holdsWarehouse(caller, subject.warehouseCode))
+    throw new HttpProblem(
+      403,
+      `${subject.no} is at ${subject.warehouseCode}, not at a warehouse of ${caller.id} (${held}): nothing was applied`,
+    );
+};
+
+const reportsOnOrder = async (ctx: HttpContext, caller: Caller, body: Readonly<{ orderNo: string; warehouseCode: string }>) => {
+  const order = await loadState(ctx.deps, orders, orderStreamName(body.orderNo));
+  reportsFor(caller, body.warehouseCode, { no: body.orderNo, warehouseCode: order.status === 'NONE' ? null : order.warehouseCode });
 };
 
 const orderSummary = (state: { orderNo: string; status: string }) => ({ orderNo: state.orderNo, status: state.status });
@@ -77,6 +109,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
     {
       method: 'post',
       path: '/api/oms/outbound/callback',
+      roles: ['warehouse'],
+      warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary:
         'Goods left the warehouse (the article body, byte for byte: docs/contracts.md#shipment-callback): one call per waybill; a partial shipment sends several',
@@ -86,11 +120,12 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       handle: async (input) => {
         const body = parsed(outboundCallback, input.body);
         const order = await loadState(ctx.deps, orders, orderStreamName(body.orderNo));
+        reportsFor(input.caller, null, { no: body.orderNo, warehouseCode: order.status === 'NONE' ? null : order.warehouseCode });
         const shippedAt = timeIn(ctx, body.shippedTime, order.status === 'NONE' ? null : order.warehouseCode, 'shippedTime');
         return applying(
           ctx,
           '/api/oms/outbound/callback',
-          input.body,
+          input,
           keyOf(body),
           (deps) =>
             recordShipment(
@@ -103,7 +138,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
                 items: body.actualItems,
                 shippedAt,
               },
-              `callback:${body.waybillNo}`,
+              `callback:${waybillId(body)}`,
             ),
           orderSummary,
         );
@@ -112,6 +147,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
     {
       method: 'post',
       path: '/api/oms/outbound/progress',
+      roles: ['warehouse'],
+      warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary: 'The warehouse started picking, or packed the order',
       description,
@@ -119,11 +156,12 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       answers,
       handle: async (input) => {
         const body = parsed(outboundProgressCallback, input.body);
+        await reportsOnOrder(ctx, input.caller, body);
         const at = timeIn(ctx, body.time, body.warehouseCode, 'time');
         return applying(
           ctx,
           '/api/oms/outbound/progress',
-          input.body,
+          input,
           keyOf(body),
           (deps) =>
             recordProgress(
@@ -138,6 +176,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
     {
       method: 'post',
       path: '/api/oms/outbound/shortage',
+      roles: ['warehouse'],
+      warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary:
         "The warehouse cannot ship these quantities: the order's policy decides (docs/architecture.md#shortage-policy: partial ship + backorder, cancel + release, reroute, else a person)",
@@ -146,11 +186,12 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       answers,
       handle: async (input) => {
         const body = parsed(outboundShortageCallback, input.body);
+        await reportsOnOrder(ctx, input.caller, body);
         timeIn(ctx, body.time, body.warehouseCode, 'time');
         return applying(
           ctx,
           '/api/oms/outbound/shortage',
-          input.body,
+          input,
           keyOf(body),
           (deps) =>
             recordShortage(
@@ -165,6 +206,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
     {
       method: 'post',
       path: '/api/oms/inbound/callback',
+      roles: ['warehouse'],
+      warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary: 'Goods of a purchase inbound were counted in; short, over and unknown SKUs are recorded as discrepancies and alerted',
       description,
@@ -172,11 +215,13 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       answers,
       handle: async (input) => {
         const body = parsed(inboundCallback, input.body);
+        const inbound = (await loadState(ctx.deps, inboundOrders, inboundStreamName(body.inboundNo))).inbound;
+        reportsFor(input.caller, body.warehouseCode, { no: body.inboundNo, warehouseCode: inbound?.warehouseCode ?? null });
         const receivedAt = timeIn(ctx, body.receivedTime, body.warehouseCode, 'receivedTime');
         return applying(
           ctx,
           '/api/oms/inbound/callback',
-          input.body,
+          input,
           keyOf(body),
           async (deps) => {
             const known = await loadState(deps, inboundOrders, inboundStreamName(body.inboundNo));
@@ -194,6 +239,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
     {
       method: 'post',
       path: '/api/oms/return/callback',
+      roles: ['warehouse'],
+      warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary: 'A customer return arrived and was inspected: qualified units go back to sellable stock, defective units are kept apart',
       description,
@@ -201,11 +248,13 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       answers,
       handle: async (input) => {
         const body = parsed(returnCallback, input.body);
+        const created = (await loadState(ctx.deps, returnOrders, returnStreamName(body.returnNo))).created;
+        reportsFor(input.caller, body.warehouseCode, { no: body.returnNo, warehouseCode: created?.warehouseCode ?? null });
         const inspectedAt = timeIn(ctx, body.inspectedTime, body.warehouseCode, 'inspectedTime');
         return applying(
           ctx,
           '/api/oms/return/callback',
-          input.body,
+          input,
           keyOf(body),
           (deps) =>
             recordInspection(

@@ -27,6 +27,7 @@ export const inboundRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/inbound-orders',
+    roles: ['operator'],
     tag: 'inbound',
     summary: 'A purchase receipt to expect (supplier, PO number): pushed to the WMS with the same retry rules as outbound orders',
     description:
@@ -42,6 +43,7 @@ export const inboundRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/inbound-orders/{inboundNo}',
+    roles: ['operator', 'reporting'],
     tag: 'inbound',
     summary: 'An inbound order: status, WMS number, push attempts, what was received',
     answers: { 404: 'no such inbound order' },
@@ -50,6 +52,7 @@ export const inboundRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/inbound-orders/{inboundNo}/retry-push',
+    roles: ['operator'],
     tag: 'inbound',
     summary: 'Retry now: a new round of pushes for an inbound order the WMS did not take',
     body: retryBody,

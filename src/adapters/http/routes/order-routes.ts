@@ -49,6 +49,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/orders',
+    roles: ['channel', 'operator'],
     tag: 'orders',
     summary: 'Take an order from a sales channel (the article body, plus the shortage policy: docs/contracts.md#order-intake)',
     description:
@@ -69,6 +70,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/orders/{orderNo}',
+    roles: ['channel', 'operator', 'reporting'],
     tag: 'orders',
     summary:
       'An order: status, warehouse, outboundNo, waybills, quantities per line, push attempts, timestamps; with ?at=, as it stood then',
@@ -87,6 +89,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/orders/{orderNo}/events',
+    roles: ['channel', 'operator', 'reporting'],
     tag: 'orders',
     summary: "The order's events with their metadata (correlation, causation, time recorded), for audit",
     answers: { 404: 'no such order' },
@@ -109,6 +112,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/orders/{orderNo}/cancel',
+    roles: ['channel', 'operator'],
     tag: 'orders',
     summary: 'Cancel an order: at once before the WMS has it, else the WMS is asked to intercept it (CANCEL_REQUESTED until it answers)',
     body: cancelBody,
@@ -122,6 +126,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/orders/{orderNo}/retry-push',
+    roles: ['operator'],
     tag: 'orders',
     summary: 'Retry now: a new round of push attempts (or of reservation) for an order that failed or waits for a person',
     body: retryBody,
@@ -135,6 +140,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/orders/{orderNo}/reroute',
+    roles: ['operator'],
     tag: 'orders',
     summary: 'Send an order to another warehouse (its stock there is reserved anew; the old warehouse is told to drop it)',
     body: rerouteBody,
@@ -148,6 +154,7 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/orders/{orderNo}/resolve',
+    roles: ['operator'],
     tag: 'orders',
     summary: 'A person handled an order waiting for them by hand (e.g. created it in the WMS): record the WMS number and go on',
     body: resolveBody,

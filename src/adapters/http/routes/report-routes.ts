@@ -166,6 +166,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/orders',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Orders, newest placed first: filter by status, warehouse, priority, placed and shipped times',
       description: `Days are read in ${zone}. shipped… filters on when goods of the order first left the warehouse.`,
@@ -189,6 +190,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/status-counts',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'How many orders are in each status, per warehouse (or, with by=day, per day placed)',
       query: schemas.statusCounts,
@@ -210,6 +212,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/backorders',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Backorders waiting for stock, oldest first: what is owed, against which order, to whom, since when',
       query: schemas.backorders,
@@ -222,6 +225,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/manual-interventions',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'What waits for a person (orders, inbound orders, hand-offs to transport), oldest first: reason, age, attempts, last error',
       query: schemas.manualInterventions,
@@ -234,6 +238,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/stock',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Stock by warehouse and SKU: on hand, reserved, available, defective',
       query: schemas.stock,
@@ -246,6 +251,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/lead-times',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Lead times per warehouse and day, in seconds: p50 and p95 of placed → pushed, pushed → shipped, placed → shipped',
       description: `Days are read in ${zone}; by=placed counts an order under the day it was placed, by=shipped under the day it first shipped. Percentiles are nearest-rank over the orders that have both ends.`,
@@ -261,6 +267,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/shipped-per-day',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Quantity shipped per day, warehouse and SKU (with the number of waybills), newest day first',
       query: schemas.shippedPerDay,
@@ -282,6 +289,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
     {
       method: 'get',
       path: '/api/oms/reports/anomalies',
+      roles: ['operator', 'reporting'],
       tag: 'reports',
       summary: 'Anomalies (facts that contradicted what the hub knew) by kind, or by day and kind',
       query: schemas.anomalies,

@@ -19,6 +19,7 @@ export const returnRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/returns',
+    roles: ['channel', 'operator'],
     tag: 'returns',
     summary:
       'A customer return against a shipped order: only SKUs that shipped, never more than shipped minus already returned; the warehouse is told to expect it (inbound RT-{returnNo})',
@@ -38,6 +39,7 @@ export const returnRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/returns/{returnNo}',
+    roles: ['channel', 'operator', 'reporting'],
     tag: 'returns',
     summary: 'A return: its lines, status and what the inspection found',
     answers: { 404: 'no such return' },
@@ -46,6 +48,7 @@ export const returnRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/returns/{returnNo}/close',
+    roles: ['operator'],
     tag: 'returns',
     summary: 'Close an inspected return',
     body: closeReturnBody,

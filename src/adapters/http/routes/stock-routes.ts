@@ -8,6 +8,7 @@ export const stockRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'get',
     path: '/api/oms/stock',
+    roles: ['channel', 'operator', 'reporting'],
     tag: 'stock',
     summary: 'Stock per warehouse and SKU: on hand, reserved, available (on hand − reserved), defective (kept apart)',
     query: stockQuery,
@@ -20,6 +21,7 @@ export const stockRoutes = (ctx: HttpContext): readonly Route[] => [
   {
     method: 'post',
     path: '/api/oms/stock/adjustments',
+    roles: ['operator'],
     tag: 'stock',
     summary: 'A stock count: the sellable stock on hand of one SKU in one warehouse is set to what was counted',
     body: stockAdjustmentBody,

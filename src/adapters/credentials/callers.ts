@@ -1,0 +1,95 @@
+/**
+ * Who may call the hub, and as what. A caller is known by a key it presents; it acts in one or
+ * more roles, and a warehouse caller only for its own warehouse codes:
+ *
+ *   channel    places and cancels orders, creates returns, reads its orders, shipments and stock
+ *   warehouse  sends warehouse messages (callbacks) for its own warehouse codes, signed
+ *   carrier    reads shipments
+ *   operator   a person's manual actions (retry, reroute, resolve, adjust stock, acknowledge
+ *              alerts, purchase inbounds) and every read
+ *   reporting  reads: orders, reports, stock, alerts, shipments; changes nothing
+ *
+ * Keys given as OMS_API_KEYS act in every role for every warehouse (one trusted caller, or
+ * development); the credentials file (./credentials-file.ts) names callers with their roles.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+export const roles = ['channel', 'warehouse', 'carrier', 'operator', 'reporting'] as const;
+export type Role = (typeof roles)[number];
+
+export type Caller = Readonly<{
+  /** how the store names it (`metadata.actor`): the file's id, `key:` + 12 hex digits of an OMS_API_KEYS key's SHA-256, or `open` */
+  id: string;
+  roles: readonly Role[];
+  /** the warehouse codes it may report for */
+  warehouses: 'any' | readonly string[];
+  /** signs its requests, and the hub's calls to its warehouses (../signature/hub-signature.ts); null: does not sign */
+  signingSecret: string | null;
+}>;
+
+/** A caller and the SHA-256 of its key. */
+export type KnownCaller = Caller & Readonly<{ keyDigest: Buffer }>;
+
+/** Every caller, when the hub runs without credentials (open, on loopback). */
+export const openCaller: Caller = { id: 'open', roles, warehouses: 'any', signingSecret: null };
+
+export const keyDigest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/** A key of OMS_API_KEYS: every role, every warehouse, unsigned. */
+export const fullAccessCaller = (key: string): KnownCaller => ({
+  id: `key:${keyDigest(key).toString('hex').slice(0, 12)}`,
+  roles,
+  warehouses: 'any',
+  signingSecret: null,
+  keyDigest: keyDigest(key),
+});
+
+export const actsAs = (caller: Caller, allowed: readonly Role[]): boolean => caller.roles.some((role) => allowed.includes(role));
+
+export const holdsWarehouse = (caller: Caller, warehouseCode: string): boolean =>
+  caller.warehouses === 'any' || caller.warehouses.includes(warehouseCode);
+
+/** What the hub signs its outgoing calls with: a warehouse's secret (its caller's), the TMS's own. */
+export type OutgoingSecrets = Readonly<{ warehouse: (warehouseCode: string) => string | null; tms: () => string | null }>;
+
+export type CallerBook = Readonly<{ callers: readonly KnownCaller[]; tmsSigningSecret: string | null }>;
+
+/**
+ * The callers the hub knows now. Replaced as a whole when the credentials file changes
+ * (`replace`), so that a request sees one version or the other, never a mix.
+ */
+export class Callers implements OutgoingSecrets {
+  private book: CallerBook;
+
+  constructor(book: CallerBook) {
+    this.book = book;
+  }
+
+  replace(book: CallerBook): void {
+    this.book = book;
+  }
+
+  /** No callers configured: the hub is open (loopback only, see config). */
+  get open(): boolean {
+    return this.book.callers.length === 0;
+  }
+
+  get count(): number {
+    return this.book.callers.length;
+  }
+
+  /** The caller a presented key belongs to; compared in constant time (equal-length digests, every caller compared). */
+  identify(presented: string): Caller | undefined {
+    const mine = keyDigest(presented);
+    let found: Caller | undefined;
+    for (const caller of this.book.callers) if (timingSafeEqual(caller.keyDigest, mine) && found === undefined) found = caller;
+    return found;
+  }
+
+  warehouse = (warehouseCode: string): string | null =>
+    this.book.callers.find(
+      (caller) => caller.signingSecret !== null && caller.warehouses !== 'any' && caller.warehouses.includes(warehouseCode),
+    )?.signingSecret ?? null;
+
+  tms = (): string | null => this.book.tmsSigningSecret;
+}

@@ -1,0 +1,74 @@
+/**
+ * Every message an authenticated caller sends to a warehouse endpoint is kept, raw, in the archive
+ * (application/warehouse-messages), whatever its answer: applied, a duplicate, refused for a bad
+ * field or a bad signature, not allowed for this caller, for an unknown order, a body that is not
+ * JSON. `mark` gives the message its id when it arrives (answered as `X-Hub-Message-Id`);
+ * `keep` archives it with its answer, before the answer is sent.
+ */
+import type { Request, RequestHandler } from 'express';
+import type { Dependencies } from '../../application/dependencies.ts';
+import { keepWarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
+import { callerOf } from './authenticate.ts';
+import { rawBodyOf } from './read-body.ts';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../signature/hub-signature.ts';
+
+export const MESSAGE_ID_HEADER = 'X-Hub-Message-Id';
+
+type Arrival = Readonly<{ messageId: string; endpoint: string; receivedAt: string }>;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+const bodyOf = (bytes: Buffer): Readonly<{ body: string; bodyEncoding: 'utf8' | 'base64' }> => {
+  try {
+    return { body: utf8.decode(bytes), bodyEncoding: 'utf8' };
+  } catch {
+    return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
+  }
+};
+
+const headerOf = (req: Request, name: string): string | null => {
+  const value = req.headers[name];
+  return value === undefined ? null : Array.isArray(value) ? value.join(',') : value;
+};
+
+/** `/api/oms/outbound/callback/` and `/API/oms/outbound/callback` are the route express serves at `/api/oms/outbound/callback`. */
+const normalised = (path: string): string => path.toLowerCase().replace(/\/+$/, '');
+
+export type WarehouseMessages = Readonly<{
+  mark: RequestHandler;
+  /** the id of the message a request is (undefined: not a warehouse message) */
+  messageIdOf: (req: Request) => string | undefined;
+  keep: (req: Request, status: number, answer: string) => Promise<void>;
+}>;
+
+/** Keeping the messages sent to `endpoints` (the routes' paths). */
+export const warehouseMessages = (deps: Dependencies, endpoints: readonly string[]): WarehouseMessages => {
+  const paths = new Map(endpoints.map((endpoint) => [normalised(endpoint), endpoint]));
+  const arrivals = new WeakMap<Request, Arrival>();
+  return {
+    mark: (req, res, next) => {
+      const endpoint = paths.get(normalised(`${req.baseUrl}${req.path}`));
+      if (endpoint === undefined || req.method !== 'POST') return next();
+      const messageId = deps.ids.newId();
+      arrivals.set(req, { messageId, endpoint, receivedAt: deps.clock.now() });
+      res.setHeader(MESSAGE_ID_HEADER, messageId);
+      next();
+    },
+    messageIdOf: (req) => arrivals.get(req)?.messageId,
+    keep: async (req, status, answer) => {
+      const arrival = arrivals.get(req);
+      if (arrival === undefined) return;
+      arrivals.delete(req);
+      await keepWarehouseMessage(deps, {
+        ...arrival,
+        caller: callerOf(req).id,
+        timestamp: headerOf(req, TIMESTAMP_HEADER),
+        signature: headerOf(req, SIGNATURE_HEADER),
+        contentType: headerOf(req, 'content-type'),
+        ...bodyOf(rawBodyOf(req)),
+        status,
+        answer,
+      });
+    },
+  };
+};

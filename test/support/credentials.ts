@@ -1,0 +1,73 @@
+/**
+ * A credentials file for tests (src/adapters/credentials/credentials-file.ts): one caller per role,
+ * the sandbox's warehouse caller for WH001 and WH002 (the sandbox calls back as it), another
+ * warehouse caller for WH003 only, and the TMS's secret; and the headers each caller sends.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { signedHeaders } from '../../src/adapters/signature/hub-signature.ts';
+
+export const keys = {
+  shop: 'shop-key-0123456789abcdef',
+  sandbox: 'sandbox-wh-key-0123456789abcdef',
+  north: 'north-wh-key-0123456789abcdef',
+  carrier: 'carrier-key-0123456789abcdef',
+  ops: 'ops-key-0123456789abcdef',
+  reports: 'reports-key-0123456789abcdef',
+} as const;
+
+export type Who = keyof typeof keys;
+
+export const secrets = {
+  sandbox: 'sandbox-wh-secret-0123456789abcdef0123',
+  north: 'north-wh-secret-0123456789abcdef012345',
+  tms: 'tms-secret-0123456789abcdef0123456789ab',
+} as const;
+
+export const ids: Record<Who, string> = {
+  shop: 'shop',
+  sandbox: 'wh-sandbox',
+  north: 'wh-north',
+  carrier: 'sf',
+  ops: 'ops',
+  reports: 'bi',
+};
+
+export const credentialsFile = {
+  callers: [
+    { id: 'shop', roles: ['channel'], key: keys.shop },
+    { id: 'wh-sandbox', roles: ['warehouse'], warehouses: ['WH001', 'WH002'], key: keys.sandbox, signingSecret: secrets.sandbox },
+    {
+      id: 'wh-north',
+      roles: ['warehouse'],
+      warehouses: ['WH003'],
+      keySha256: createHash('sha256').update(keys.north).digest('hex'),
+      signingSecret: secrets.north,
+    },
+    { id: 'sf', roles: ['carrier'], key: keys.carrier },
+    { id: 'ops', roles: ['operator'], key: keys.ops },
+    { id: 'bi', roles: ['reporting'], key: keys.reports },
+  ],
+  tms: { signingSecret: secrets.tms },
+};
+
+/** Write the file into `dir`; its path. */
+export const writeCredentials = (dir: string, content: unknown = credentialsFile, name = 'credentials.json'): string => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return path;
+};
+
+/** The env of a hub with this file, whose sandbox calls back as wh-sandbox. */
+export const credentialsEnv = (path: string): Record<string, string> => ({
+  OMS_CREDENTIALS_FILE: path,
+  SANDBOX_WAREHOUSE_KEY: keys.sandbox,
+});
+
+/** What `who` sends with a body: its key, and for a warehouse its signature over the body's bytes now. */
+export const headersOf = (who: Who, body: string, nowMs = Date.now()): Record<string, string> => ({
+  'x-api-key': keys[who],
+  ...(who === 'sandbox' ? signedHeaders(secrets.sandbox, body, nowMs) : {}),
+  ...(who === 'north' ? signedHeaders(secrets.north, body, nowMs) : {}),
+});
