@@ -5,7 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { anOrder } from '../e2e/e2e-fixtures.ts';
+import { type TestHub, startTestHub } from './test-hub.ts';
 import { signedHeaders } from '../../src/adapters/signature/hub-signature.ts';
 
 export const keys = {
@@ -71,3 +75,17 @@ export const headersOf = (who: Who, body: string, nowMs = Date.now()): Record<st
   ...(who === 'sandbox' ? signedHeaders(secrets.sandbox, body, nowMs) : {}),
   ...(who === 'north' ? signedHeaders(secrets.north, body, nowMs) : {}),
 });
+
+/** A hub with this file, the sandbox in manual mode (it takes orders and never calls back), and an order placed at WH001 by the channel. */
+export const startHubWithOrder = async (orderNo: string): Promise<TestHub> => {
+  const t = await startTestHub({
+    env: { ...credentialsEnv(writeCredentials(mkdtempSync(join(tmpdir(), 'hub-credentials-')))), SANDBOX_MODE: 'manual' },
+  });
+  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': keys.shop },
+    body: JSON.stringify(anOrder(orderNo)),
+  });
+  if (placed.status !== 201) throw new Error(`placing ${orderNo}: HTTP ${placed.status} ${await placed.text()}`);
+  return t;
+};

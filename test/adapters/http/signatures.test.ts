@@ -4,17 +4,14 @@
  * the hub's calls to the WMS and the TMS are signed, and the sandbox refuses them unsigned.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fc, test as property } from '@fast-check/vitest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signatureOf, signedHeaders } from '../../../src/adapters/signature/hub-signature.ts';
 import { WmsHttpClient } from '../../../src/adapters/wms/wms-http-client.ts';
 import { TmsHttpClient } from '../../../src/adapters/tms/tms-http-client.ts';
-import { type TestHub, startTestHub } from '../../support/test-hub.ts';
+import type { TestHub } from '../../support/test-hub.ts';
 import { anOrder } from '../../e2e/e2e-fixtures.ts';
-import { credentialsEnv, keys, secrets, writeCredentials } from '../../support/credentials.ts';
+import { keys, secrets, startHubWithOrder } from '../../support/credentials.ts';
 
 let t: TestHub;
 
@@ -34,16 +31,7 @@ const progressEvents = async () =>
   (await t.hub.deps.store.readStream('order-SIG1')).filter((event) => event.type === 'WmsProgressRecorded').length;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-signatures-'));
-  t = await startTestHub({ env: { ...credentialsEnv(writeCredentials(dir)), SANDBOX_MODE: 'manual' } });
-  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': keys.shop },
-    body: JSON.stringify(anOrder('SIG1')),
-  });
-  expect(placed.status).toBe(201);
-  const view = await fetch(`${t.hub.url}/api/oms/orders/SIG1`, { headers: { 'x-api-key': keys.ops } });
-  expect(view.status).toBe(200);
+  t = await startHubWithOrder('SIG1');
 });
 afterAll(async () => {
   await t.stop();

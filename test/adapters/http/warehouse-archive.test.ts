@@ -3,15 +3,11 @@
  * store (`message-{messageId}`), whatever its answer; the answer names it (X-Hub-Message-Id), the
  * events it caused name it, and a person can read it back. Over real HTTP, with a credentials file.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { signedHeaders } from '../../../src/adapters/signature/hub-signature.ts';
 import { checkStore } from '../../../src/main/cli/verify.ts';
-import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
-import { anOrder } from '../../e2e/e2e-fixtures.ts';
-import { credentialsEnv, headersOf, keys, secrets, writeCredentials } from '../../support/credentials.ts';
+import { type TestHub, waitFor } from '../../support/test-hub.ts';
+import { headersOf, keys, secrets, startHubWithOrder } from '../../support/credentials.ts';
 
 let t: TestHub;
 
@@ -37,14 +33,7 @@ const progress = (orderNo: string, stage = 'PICKING', warehouseCode = 'WH001') =
   JSON.stringify({ orderNo, outboundNo: 'X', warehouseCode, status: stage, time: '2025-11-22T10:00:00' });
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hub-archive-'));
-  t = await startTestHub({ env: { ...credentialsEnv(writeCredentials(dir)), SANDBOX_MODE: 'manual' } });
-  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': keys.shop },
-    body: JSON.stringify(anOrder('ARC1')),
-  });
-  expect(placed.status).toBe(201);
+  t = await startHubWithOrder('ARC1');
   await waitFor('ARC1 at the warehouse', async () => {
     const events = await t.hub.deps.store.readStream('order-ARC1');
     return events.some((event) => event.type === 'PushSucceeded');
