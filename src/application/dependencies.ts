@@ -27,4 +27,6 @@ export type Dependencies = Readonly<{
   wmsRetryPolicy: RetryPolicy;
   /** retries of hand-offs to the TMS */
   tmsRetryPolicy: RetryPolicy;
+  /** a stock variance of more units than this is an anomaly for a person (VARIANCE_ALERT_UNITS) */
+  varianceAlertUnits: number;
 }>;

@@ -3,9 +3,12 @@ import type { Dependencies } from './dependencies.ts';
 import type { CheckpointStore } from './ports/checkpoint-store.ts';
 import type { Subscription } from './ports/event-store.ts';
 import { alertWhenAPersonIsNeeded } from './reactions/alert-when-a-person-is-needed.ts';
+import { carryOverWhenABackorderIsShort } from './reactions/carry-over-when-a-backorder-is-short.ts';
 import { deductStockWhenShipped } from './reactions/deduct-stock-when-shipped.ts';
+import { dropBackordersWhenCancelled } from './reactions/drop-backorders-when-cancelled.ts';
 import { expectReturnAtWarehouse } from './reactions/expect-return-at-warehouse.ts';
 import { handOffWhenShipmentRegistered } from './reactions/hand-off-when-shipment-registered.ts';
+import { lowerStockWhenWarehouseReportsShort } from './reactions/lower-stock-when-warehouse-reports-short.ts';
 import { placeBackordersWhenStockArrives } from './reactions/place-backorders-when-stock-arrives.ts';
 import { pushInboundWhenCreated } from './reactions/push-inbound-when-created.ts';
 import { pushOutboundWhenReserved } from './reactions/push-outbound-when-reserved.ts';
@@ -24,9 +27,12 @@ const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders) => [
   releaseStockWhenNotShipping(deps),
   withdrawWhenCancelledOrMoved(deps),
   deductStockWhenShipped(deps),
+  lowerStockWhenWarehouseReportsShort(deps),
   registerHandOffWhenShipped(deps),
   handOffWhenShipmentRegistered(deps),
   placeBackordersWhenStockArrives(backorders),
+  carryOverWhenABackorderIsShort(deps),
+  dropBackordersWhenCancelled(deps),
   pushInboundWhenCreated(deps),
   receiveStockWhenPurchaseArrives(deps),
   expectReturnAtWarehouse(deps),

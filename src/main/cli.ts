@@ -7,6 +7,7 @@
  *   oms projections rebuild [name…]           replay every event into fresh tables, swap them in
  *   oms verify                                integrity of every stream + projections against a rebuild
  *   oms export --from <position|time> [--to …] [--out file]   NDJSON for an auditor, with its SHA-256
+ *   oms variance [--warehouse <code>] [--sku <sku>]   where the shelves and the ledgers disagreed, per warehouse and SKU
  *
  * Plain output on stdout; progress bars (with a rate) on stderr, only when it is a terminal.
  * Exit status: 0 fine, 1 a finding (verify found a difference; no such order then), 2 a usage,
@@ -23,6 +24,7 @@ import { type CliIo, CliFailure, type GlobalOptions } from './cli/cli-io.ts';
 import { exportEvents } from './cli/export.ts';
 import { history } from './cli/history.ts';
 import { rebuild } from './cli/projections.ts';
+import { variance } from './cli/variance.ts';
 import { verify } from './cli/verify.ts';
 
 export type { CliIo } from './cli/cli-io.ts';
@@ -90,6 +92,16 @@ export const buildProgram = (io: CliIo, status: { code: number }): Command => {
     .option('--to <position|time>', 'last event: a position or a time (recorded at or before); default: the end')
     .option('--out <file>', 'write to this file (and its checksum to <file>.sha256) instead of stdout')
     .action(run((global, options: { from: string; to?: string; out?: string }) => exportEvents(io, global, options)));
+
+  program
+    .command('variance')
+    .description(
+      "where the warehouses' shelves and the hub's ledgers disagreed, per warehouse, SKU and condition: the hub's figure, the warehouse's, the difference (warehouse − hub), when and who said so (a reported shortage, a change the warehouse made, a reconciliation), for the latest variance; how many and their sum. ! marks one more than VARIANCE_ALERT_UNITS units apart",
+    )
+    .option('--warehouse <code>', 'one warehouse only')
+    .option('--sku <sku>', 'one SKU only')
+    .option('--json', 'the rows as JSON')
+    .action(run((global, options: { warehouse?: string; sku?: string; json?: boolean }) => variance(io, global, options)));
 
   return program;
 };

@@ -51,6 +51,16 @@ const environment = z
     RETRY_BASE_DELAY_MS: milliseconds(60_000),
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
     RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
+    RECONCILE_EVERY_MS: milliseconds(3_600_000).describe(
+      "how often every warehouse's stock snapshot is compared with the ledgers (0: only on demand)",
+    ),
+    VARIANCE_ALERT_UNITS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(10)
+      .describe('a stock variance of more units than this raises an alert'),
     ALERT_WEBHOOK_URL: optionalUrl,
     OMS_API_KEYS: commaList.describe(
       'comma-separated keys accepted on /api/oms, each acting in every role; with neither these nor OMS_CREDENTIALS_FILE the API is open',

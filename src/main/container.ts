@@ -152,6 +152,7 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       alerting: ctx.get<Alerting>(TYPES.Alerting),
       wmsRetryPolicy: policy,
       tmsRetryPolicy: policy,
+      varianceAlertUnits: config.VARIANCE_ALERT_UNITS,
     };
   });
   return container;

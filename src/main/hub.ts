@@ -1,12 +1,13 @@
 /**
  * Start the hub: its store, ports and adapters (wired by the container), the background work
- * (reactions, due retries, backorders), the REST API and, when no WMS/TMS URL is configured, the
- * sandbox warehouse and carrier on loopback.
+ * (reactions, due retries, backorders, reconciliations on a schedule), the REST API and, when no
+ * WMS/TMS URL is configured, the sandbox warehouse and carrier on loopback.
  */
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
+import { DueReconciliations } from '../application/stock/due-reconciliations.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
@@ -14,12 +15,14 @@ import { type Config, ConfigError, allowedHostsOf } from './config.ts';
 import { type CallerBook, Callers, fullAccessCaller } from '../adapters/credentials/callers.ts';
 import { type CredentialsWatch, readCredentials, watchCredentials } from '../adapters/credentials/credentials-file.ts';
 import { type Overrides, buildHubContainer, hubParts } from './container.ts';
-import { receiveDemoStock } from './demo-stock.ts';
+import { demoStock, receiveDemoStock } from './demo-stock.ts';
 
 export type RunningHub = Readonly<{
   url: string;
   deps: Dependencies;
   work: HubWork;
+  /** stock reconciliation every RECONCILE_EVERY_MS, by the clock; `runDue()` runs what is due now */
+  reconciliations: DueReconciliations;
   projections: SqliteProjections;
   sandbox: Sandbox | null;
   /** who may call, as what: the credentials file (read again when it changes) and OMS_API_KEYS */
@@ -79,6 +82,7 @@ const sandboxCaller = (config: Config, callers: Callers): Readonly<{ key?: strin
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
   const { callers, credentials } = startCallers(config, logger);
   const sandboxed = config.WMS_URL === undefined || config.TMS_URL === undefined;
+  const withDemoStock = config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed);
   let calledBack: ReturnType<typeof sandboxCaller>;
   try {
     calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null };
@@ -93,6 +97,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         delayMs: config.SANDBOX_DELAY_MS,
         zone: config.WAREHOUSE_ZONE,
         faults: { mode: config.SANDBOX_MODE },
+        // the sandbox's shelves start with what the hub's ledgers start with
+        stock: withDemoStock ? demoStock : [],
         ...(calledBack.key === undefined ? {} : { hubApiKey: calledBack.key }),
         signing: { callbacks: calledBack.secret, warehouse: callers.warehouse, tms: callers.tms },
         logger: logger.child({ component: 'sandbox' }),
@@ -107,8 +113,9 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     buildHubContainer(config, logger, outside, overrides),
   );
   await inventory.start();
-  if (config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed)) await receiveDemoStock(deps);
+  if (withDemoStock) await receiveDemoStock(deps);
   const work = await startHubWork(deps, checkpoints);
+  const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
   await projections.start(store);
 
   const app = createHttpApp(
@@ -137,14 +144,27 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   sandbox?.setHubUrl(url);
 
   let retrying: Promise<unknown> = Promise.resolve();
+  let reconciling: Promise<unknown> = Promise.resolve();
+  const reconciled = (outcomes: Awaited<ReturnType<DueReconciliations['runDue']>>): void => {
+    for (const { warehouseCode, outcome } of outcomes) {
+      if (outcome.ok) logger.info({ warehouseCode, variances: outcome.reconciliation.variances.length }, `reconciled ${warehouseCode}`);
+      else logger.warn({ warehouseCode }, `could not reconcile ${warehouseCode}: ${outcome.error}`);
+    }
+  };
   const ticker = setInterval(() => {
     retrying = retrying.then(() => work.dueRetries.runDue()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
+    // a reconciliation that takes longer than a tick holds back the next check, never the retries
+    reconciling = reconciling
+      .then(() => reconciliations.runDue())
+      .then(reconciled)
+      .catch((error: unknown) => logger.error({ err: error }, 'reconciling failed'));
   }, config.RETRY_TICK_MS);
 
   return {
     url,
     deps,
     work,
+    reconciliations,
     projections,
     sandbox,
     callers,
@@ -156,6 +176,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       server.closeAllConnections();
       await closed;
       await retrying;
+      await reconciling;
       await work.stop();
       await projections.close();
       await inventory.stop();

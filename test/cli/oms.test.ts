@@ -2,7 +2,8 @@
  * The `oms` command, as an operator runs it: the real bin/oms (a child process, from another
  * working directory) against a real SQLite file written by the real hub. The hub plays the
  * article's order on a manual clock: placed and pushed at 10:00 Shanghai time, shipped by the
- * warehouse's callback at 11:00. Then the store is read back, exported, verified, and tampered with.
+ * warehouse's callback at 11:00; the warehouse's shelves then hold 3 fewer than the hub's ledger, which a
+ * reconciliation records as a variance. Then the store is read back, exported, verified, and tampered with.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -71,6 +72,17 @@ beforeAll(async () => {
     async () => (await t.get('/api/oms/shipments/SF/SF1234567890')).body.data?.status === 'HANDED_OFF',
   );
   await waitFor('the deduction', async () => (await t.get('/api/oms/stock?warehouseCode=WH001&sku=SKU001')).body.data[0]?.onHand === 98);
+  // the sandbox (manual: it shipped nothing itself) holds 100; a person there loses 5, so its shelves hold 95
+  const lost = await fetch(`${t.hub.sandbox?.wmsUrl ?? ''}/sandbox/stock/WH001/SKU001/lose`, {
+    method: 'POST',
+    body: JSON.stringify({ quantity: 5 }),
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(lost.status).toBe(200);
+  const reconciled = await t.post('/api/oms/stock/reconcile', { warehouseCode: 'WH001' });
+  expect(reconciled.body.data.variances).toEqual([
+    { sku: 'SKU001', condition: 'SELLABLE', hubFigure: 98, warehouseFigure: 95, difference: -3 },
+  ]);
   await t.stop();
   const db = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
   eventCount = db.prepare<[], number>('SELECT count(*) FROM events').pluck().get() ?? 0;
@@ -219,6 +231,55 @@ describe('oms verify', () => {
   });
 });
 
+describe('oms variance', () => {
+  test('per warehouse, SKU and condition: the hub’s figure, the warehouse’s, the difference and when (in WAREHOUSE_ZONE)', async () => {
+    const run = await oms(dataDir, 'variance');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [heading, columns, row, ...rest] = run.stdout.trimEnd().split('\n');
+    expect(heading).toBe(
+      'stock variances, the latest per warehouse, SKU and condition (difference = warehouse − hub; ! more than 10 units apart, alerted):',
+    );
+    expect(columns?.split(/\s+/).filter((cell) => cell !== '')).toEqual([
+      'warehouse',
+      'sku',
+      'condition',
+      'hub',
+      'warehouse',
+      'difference',
+      'when',
+      'source',
+      'variances',
+      'net',
+    ]);
+    expect(row?.split(/\s+/).filter((cell) => cell !== '')).toEqual([
+      'WH001',
+      'SKU001',
+      'SELLABLE',
+      '98',
+      '95',
+      '-3',
+      '2025-11-22T11:00:00+08:00',
+      'RECONCILIATION',
+      '1',
+      '-3',
+    ]);
+    expect(rest).toEqual([]);
+  });
+
+  test('--json; --warehouse and --sku narrow it; none at all is said so', async () => {
+    const json = await oms(dataDir, 'variance', '--json', '--sku', 'SKU001');
+    expect(JSON.parse(json.stdout)).toEqual({
+      alertAbove: 10,
+      variances: [expect.objectContaining({ warehouseCode: 'WH001', sku: 'SKU001', hubFigure: 98, warehouseFigure: 95, difference: -3 })],
+    });
+    const none = await oms(dataDir, 'variance', '--warehouse', 'WH002');
+    expect(none).toMatchObject({
+      code: 0,
+      stdout: 'no stock variances: the warehouses have never said their shelves differ from the ledgers\n',
+    });
+  });
+});
+
 describe('oms projections rebuild, and verify against the projections', () => {
   test('rebuild prints its rate; verify then finds the live projections equal to a scratch rebuild; rows changed by hand are named', async () => {
     const copy = copyOfStore();
@@ -256,7 +317,7 @@ describe('the command itself', () => {
     const help = await oms(dataDir, '--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/Usage: oms \[options\] \[command\]/);
-    for (const command of ['history', 'projections', 'verify', 'export']) expect(help.stdout).toContain(command);
+    for (const command of ['history', 'projections', 'verify', 'export', 'variance']) expect(help.stdout).toContain(command);
     const unknown = await oms(dataDir, 'replay');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'replay'");

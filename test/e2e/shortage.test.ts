@@ -30,7 +30,9 @@ test('partial ship + backorder: 5 of 8 ship now; the 3 owed become a backorder p
   await t.post('/api/oms/orders', anOrder('PART1', { items: [{ sku: 'SKU003', quantity: 8 }], allowPartialShip: true }));
   const shipped = await t.orderReaches('PART1', 'SHIPPED');
   expect(shipped.lines).toEqual([{ sku: 'SKU003', batchNo: null, ordered: 8, shipped: 5, backordered: 3, cancelled: 0 }]);
-  expect(shipped.backorders).toEqual([{ backorderNo: 'PART1-BO1', lines: [{ sku: 'SKU003', quantity: 3 }] }]);
+  expect(shipped.backorders).toEqual([
+    { backorderNo: 'PART1-BO1', lines: [{ sku: 'SKU003', quantity: 3 }], carriedFrom: null, cancelled: false },
+  ]);
   await levelReaches('WH001', 'SKU003', { onHand: 0, reserved: 0 });
   expect((await t.get('/api/oms/orders/PART1-BO1')).status).toBe(404);
 
@@ -86,18 +88,19 @@ test('no policy left and no warehouse covers it → manual intervention, alerted
   await t.orderReaches('STUCK1', 'SHIPPED');
 });
 
-test('the warehouse reports a shortage of 1: with partial shipping, 2 ship, 1 is backordered and its reservation released', async () => {
+test('the warehouse reports a shortage of 1: with partial shipping, 2 ship, 1 is backordered and its reservation released; the missing unit is off on hand', async () => {
   t.hub.sandbox?.wms.faults.set({ shortage: { SKU002: 1 } });
   await t.post('/api/oms/orders', anOrder('WSHORT1', { items: [{ sku: 'SKU002', quantity: 3 }], allowPartialShip: true }));
   const shipped = await t.orderReaches('WSHORT1', 'SHIPPED');
   expect(shipped.lines).toEqual([{ sku: 'SKU002', batchNo: null, ordered: 3, shipped: 2, backordered: 1, cancelled: 0 }]);
-  await levelReaches('WH001', 'SKU002', { onHand: 48, reserved: 0 });
+  // 50 − 2 shipped − 1 the warehouse said is not on its shelves
+  await levelReaches('WH001', 'SKU002', { onHand: 47, reserved: 0 });
 });
 
-test('the warehouse reports a shortage and the order may be cancelled: cancelled, everything released', async () => {
+test('the warehouse reports a shortage and the order may be cancelled: cancelled, everything released, the missing unit not available', async () => {
   t.hub.sandbox?.wms.faults.set({ shortage: { SKU001: 1 } });
   const before = await level('WH001', 'SKU001');
   await t.post('/api/oms/orders', anOrder('WSHORT2', { items: [{ sku: 'SKU001', quantity: 2 }], allowCancel: true }));
   await t.orderReaches('WSHORT2', 'CANCELLED');
-  await levelReaches('WH001', 'SKU001', { onHand: before.onHand, reserved: 0 });
+  await levelReaches('WH001', 'SKU001', { onHand: before.onHand - 1, reserved: 0, available: before.available - 1 });
 });

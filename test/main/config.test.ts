@@ -53,6 +53,16 @@ describe('configuration from the environment', () => {
     for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(readConfig({ HOST }).HOST).toBe(HOST);
   });
 
+  test('stock reconciliation hourly and alerts above 10 units by default; 0 turns the schedule off; a bad value is named', () => {
+    expect(readConfig({})).toMatchObject({ RECONCILE_EVERY_MS: 3_600_000, VARIANCE_ALERT_UNITS: 10 });
+    expect(readConfig({ RECONCILE_EVERY_MS: '0', VARIANCE_ALERT_UNITS: '0' })).toMatchObject({
+      RECONCILE_EVERY_MS: 0,
+      VARIANCE_ALERT_UNITS: 0,
+    });
+    expect(() => readConfig({ RECONCILE_EVERY_MS: '-1' })).toThrow(/RECONCILE_EVERY_MS/);
+    expect(() => readConfig({ VARIANCE_ALERT_UNITS: 'ten' })).toThrow(/VARIANCE_ALERT_UNITS/);
+  });
+
   test('EventStoreDB needs its connection string', () => {
     expect(() => readConfig({ EVENT_STORE: 'eventstoredb' })).toThrow('ESDB_CONNECTION_STRING: is required when EVENT_STORE=eventstoredb');
     expect(readConfig({ EVENT_STORE: 'eventstoredb', ESDB_CONNECTION_STRING: 'esdb://localhost:2113?tls=false' }).EVENT_STORE).toBe(

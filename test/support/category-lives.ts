@@ -12,6 +12,7 @@ import { transportHandOff } from '../../src/domain/transport-handoff/index.ts';
 import { articleOrder, articleOrderLife, at, policy3 } from '../domain/outbound-order/order-fixtures.ts';
 import { eventsOf, run } from './arbitraries-decider.ts';
 import type { WarehouseMessageEvent } from '../../src/application/warehouse-messages/warehouse-message.ts';
+import type { AlertEvent } from '../../src/application/alerts/acknowledge-alert.ts';
 
 export const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
 export const placed = articleOrder(); // OMS202511220001, SKU001×2
@@ -181,3 +182,113 @@ export const archivedMessages: readonly WarehouseMessageEvent[] = [
     },
   },
 ];
+
+/** A person's acknowledgement of an alert, as it is kept. */
+export const acknowledgedAlerts: readonly AlertEvent[] = [
+  {
+    type: 'AlertAcknowledged',
+    data: {
+      alertKey: 'anomaly:order-OMS1:0',
+      keyDigest: '0123456789abcdef0123456789abcdef',
+      kind: 'ANOMALY',
+      subject: 'order-OMS1',
+      acknowledgedBy: 'shift-lead',
+      acknowledgedAt: at(70),
+    },
+  },
+];
+
+/**
+ * A family of backorders: the original short at its warehouse numbers OMS1-BO1, which a person
+ * cancels; a backorder short again under a message id of the warehouse's owes the rest back
+ * (`OwedToOriginal`), which the original numbers next (`BackorderCarriedOver`).
+ */
+export const backorderFamilyLife = orderCommands(
+  {
+    type: 'PlaceOrder',
+    data: { ...articleOrder({ orderNo: 'OMS1', policy: { allowPartialShip: true, allowCancel: false } }), now: at(0) },
+  },
+  { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(1) } },
+  { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS1', now: at(2) } },
+  {
+    type: 'RecordWmsShortage',
+    data: { warehouseCode: 'WH001', lines: [{ sku: 'SKU001', quantity: 2 }], alternativeWarehouse: null, now: at(3) },
+  },
+  {
+    type: 'CarryOverBackorder',
+    data: {
+      fromOrderNo: 'OMS1-BO1',
+      owedNo: 1,
+      warehouseCode: 'WH002',
+      lines: [{ sku: 'SKU001', quantity: 1 }],
+      reportedShortBy: 'WH002',
+      now: at(40),
+    },
+  },
+  {
+    type: 'CancelBackorder',
+    data: { requestId: 'Q1', backorderNo: 'OMS1-BO1', reason: 'no longer wanted', requestedBy: 'ops', now: at(41) },
+  },
+);
+export const shortBackorderLife = orderCommands(
+  {
+    type: 'PlaceOrder',
+    data: {
+      ...articleOrder({ orderNo: 'OMS1-BO1', policy: { allowPartialShip: true, allowCancel: false }, backorderOf: 'OMS1' }),
+      now: at(30),
+    },
+  },
+  { type: 'RecordStockReserved', data: { reservationNo: 1, now: at(31) } },
+  { type: 'RecordPushSucceeded', data: { attempt: 1, warehouseCode: 'WH001', outboundNo: 'WMS2', now: at(32) } },
+  {
+    type: 'RecordWmsShortage',
+    data: { warehouseCode: 'WH001', lines: [{ sku: 'SKU001', quantity: 1 }], alternativeWarehouse: null, now: at(33), messageId: 'MSG-7' },
+  },
+);
+/** A ledger the warehouse corrects: a shortage reported at picking, a change it made, a stock snapshot far off (sellable and defective). */
+export const stockVarianceLife = stockCommands(
+  { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 20, condition: 'SELLABLE', now: at(0) } },
+  { type: 'ReserveStock', data: { ...ledger, reference: 'OMS1/R1', quantity: 2, now: at(1) } },
+  {
+    type: 'RecordVariance',
+    data: {
+      ...ledger,
+      reference: 'OMS1/shortage:WH001:SKU001=1',
+      source: 'WMS_SHORTAGE',
+      condition: 'SELLABLE',
+      shelf: { kind: 'CHANGED_BY', quantity: -1 },
+      reason: 'WH001 reported SKU001×1 short for OMS1',
+      batchNo: null,
+      alertAbove: 10,
+      now: at(2),
+    },
+  },
+  {
+    type: 'RecordVariance',
+    data: {
+      ...ledger,
+      reference: 'CHG1/1',
+      source: 'WAREHOUSE_CHANGE',
+      condition: 'DEFECTIVE',
+      shelf: { kind: 'CHANGED_BY', quantity: -1 },
+      reason: 'SCRAPPED',
+      batchNo: 'B1',
+      alertAbove: 10,
+      now: at(3),
+    },
+  },
+  {
+    type: 'RecordVariance',
+    data: {
+      ...ledger,
+      reference: 'REC1',
+      source: 'RECONCILIATION',
+      condition: 'SELLABLE',
+      shelf: { kind: 'COUNTED', quantity: 1 },
+      reason: 'stock snapshot of WH001 (REC1)',
+      batchNo: null,
+      alertAbove: 10,
+      now: at(4),
+    },
+  },
+);

@@ -12,7 +12,14 @@
  */
 import type { Line } from '../../src/domain/kernel/lines.ts';
 import type { CallOutcome } from '../../src/application/ports/outside-call.ts';
-import type { CancelInstruction, InboundInstruction, OutboundInstruction, Warehouse } from '../../src/application/ports/warehouse.ts';
+import type {
+  CancelInstruction,
+  InboundInstruction,
+  OutboundInstruction,
+  StockSnapshotPage,
+  StockSnapshotQuery,
+  Warehouse,
+} from '../../src/application/ports/warehouse.ts';
 
 /**
  * ok: answers; down: answers 503 without doing anything; reject: answers 400 without doing
@@ -64,6 +71,13 @@ export class FaultyWarehouse implements Warehouse {
   /** Goods physically arrive. */
   receive(warehouseCode: string, sku: string, quantity: number): void {
     this.goods.set(keyOf(warehouseCode, sku), this.onHand(warehouseCode, sku) + quantity);
+  }
+
+  /** Goods go missing from the shelves by no order (at most what they hold), or turn up (a negative quantity). Returns the units that went. */
+  lose(warehouseCode: string, sku: string, quantity: number): number {
+    const lost = Math.min(quantity, this.onHand(warehouseCode, sku));
+    this.goods.set(keyOf(warehouseCode, sku), this.onHand(warehouseCode, sku) - lost);
+    return lost;
   }
 
   /** What is physically on the shelves. */
@@ -184,6 +198,18 @@ export class FaultyWarehouse implements Warehouse {
 
   async createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>> {
     return { ok: true, value: { wmsInboundNo: `${instruction.warehouseCode}-IN-${instruction.inboundNo}` } };
+  }
+
+  /** The shelves of one warehouse, a page at a time, SKU by SKU; it answers as its fault says (down, reject, timeout: no snapshot). */
+  async stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>> {
+    if (this.fault !== 'ok')
+      return { ok: false, error: `${query.warehouseCode} WMS did not give its stock (${this.fault})`, retryable: true };
+    const lines = this.shelves()
+      .filter((shelf) => shelf.warehouseCode === query.warehouseCode && shelf.onHand > 0)
+      .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0))
+      .map((shelf) => ({ sku: shelf.sku, condition: 'SELLABLE' as const, quantity: shelf.onHand, batchNo: null }));
+    const from = (query.pageNo - 1) * query.pageSize;
+    return { ok: true, value: { lines: lines.slice(from, from + query.pageSize), hasMore: lines.length > from + query.pageSize } };
   }
 
   private take(instruction: Readonly<{ orderNo: string; warehouseCode: string; items: readonly Line[] }>): HeldOutbound {

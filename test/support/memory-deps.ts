@@ -23,4 +23,5 @@ export const depsOver = (store: EventStore, clock = new ManualClock()): Dependen
   inventory: new EventStoreInventory(readerOf(store)),
   wmsRetryPolicy: policy,
   tmsRetryPolicy: policy,
+  varianceAlertUnits: 10,
 });

@@ -1,5 +1,6 @@
 // In-memory alerting and checkpoints for application tests (the SQLite adapters have their own tests).
 import type { Alert, Alerting, NewAlert } from '../../src/application/ports/alerting.ts';
+import { alertKeyDigest } from '../../src/adapters/alerting/sqlite-alerting.ts';
 import type { CheckpointStore } from '../../src/application/ports/checkpoint-store.ts';
 import type { Position } from '../../src/application/ports/event-store.ts';
 
@@ -8,7 +9,13 @@ export class MemoryAlerting implements Alerting {
 
   async raise(alert: NewAlert): Promise<void> {
     if (this.alerts.some((a) => a.key === alert.key)) return;
-    this.alerts.push({ ...alert, id: this.alerts.length + 1, acknowledgedAt: null, acknowledgedBy: null });
+    this.alerts.push({
+      ...alert,
+      id: this.alerts.length + 1,
+      keyDigest: alertKeyDigest(alert.key),
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    });
   }
 
   async list(filter: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }> = {}): Promise<readonly Alert[]> {
@@ -16,6 +23,10 @@ export class MemoryAlerting implements Alerting {
       .filter((a) => filter.subject === undefined || a.subject === filter.subject)
       .filter((a) => filter.acknowledged === undefined || (a.acknowledgedAt !== null) === filter.acknowledged)
       .slice(0, filter.limit ?? Number.MAX_SAFE_INTEGER);
+  }
+
+  async get(id: number): Promise<Alert | undefined> {
+    return this.alerts.find((a) => a.id === id);
   }
 
   async acknowledge(id: number, by: string, at: string): Promise<boolean> {

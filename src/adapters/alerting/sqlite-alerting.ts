@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Alert, AlertKind, Alerting, NewAlert } from '../../application/ports/alerting.ts';
@@ -32,9 +33,13 @@ type Row = Readonly<{
 
 type ListParameters = Readonly<{ acknowledged: number | null; subject: string | null; limit: number }>;
 
+/** An alert's key may be long and hold any character: its digest names it in a stream. */
+export const alertKeyDigest = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
 const toAlert = (row: Row): Alert => ({
   id: row.id,
   key: row.key,
+  keyDigest: alertKeyDigest(row.key),
   kind: row.kind as AlertKind,
   subject: row.subject,
   message: row.message,
@@ -86,6 +91,7 @@ export class SqliteAlerting implements Alerting {
         'UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND acknowledged_at IS NULL',
       ),
       exists: db.prepare<[number], number>('SELECT 1 FROM alerts WHERE id = ?').pluck(),
+      get: db.prepare<[number], Row>('SELECT * FROM alerts WHERE id = ?'),
     };
   }
 
@@ -112,6 +118,11 @@ export class SqliteAlerting implements Alerting {
     return this.statements.list
       .all({ acknowledged: acknowledged === undefined ? null : Number(acknowledged), subject: subject ?? null, limit: limit ?? -1 })
       .map(toAlert);
+  }
+
+  async get(id: number): Promise<Alert | undefined> {
+    const row = this.statements.get.get(id);
+    return row === undefined ? undefined : toAlert(row);
   }
 
   async acknowledge(id: number, by: string, at: string): Promise<boolean> {

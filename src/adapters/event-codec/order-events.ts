@@ -33,6 +33,15 @@ const orderCancelled = z.strictObject({
   cancelledAt: instant,
 });
 
+const backorderCreated = z.strictObject({
+  backorderNo: code,
+  warehouseCode: code,
+  lines,
+  heldUnderReservation: positive.nullable(),
+  createdAt: instant,
+});
+const reportedShortBy = code.nullable();
+
 const anomalyKind = z.enum([
   'SHIPPED_MORE_THAN_ORDERED',
   'SKU_NOT_ORDERED',
@@ -49,6 +58,7 @@ const anomalyKind = z.enum([
   'SHORTAGE_NOT_OPEN',
   'REPORT_FROM_PREVIOUS_WAREHOUSE',
   'INTERCEPTED_AFTER_SHIPMENT',
+  'MESSAGE_ID_REUSED',
 ]);
 const anomaly = <S extends z.ZodType>(shipmentSchema: S) =>
   z.strictObject({
@@ -88,9 +98,34 @@ export const orderEvent: z.ZodType<OrderEvent> = z.discriminatedUnion('type', [
     'StockShortageDetected',
     z.strictObject({ source: z.enum(['RESERVATION', 'WMS']), warehouseCode: code, lines, reportKey: code, detectedAt: instant }),
   ),
+  eventOf('BackorderCreated', backorderCreated.extend({ reportedShortBy })),
   eventOf(
-    'BackorderCreated',
-    z.strictObject({ backorderNo: code, warehouseCode: code, lines, heldUnderReservation: positive.nullable(), createdAt: instant }),
+    'OwedToOriginal',
+    z.strictObject({
+      originalOrderNo: code,
+      owedNo: positive,
+      warehouseCode: code,
+      lines,
+      heldUnderReservation: positive.nullable(),
+      reportedShortBy,
+      createdAt: instant,
+    }),
+  ),
+  eventOf(
+    'BackorderCarriedOver',
+    z.strictObject({
+      backorderNo: code,
+      fromOrderNo: code,
+      owedNo: positive,
+      warehouseCode: code,
+      lines,
+      reportedShortBy,
+      createdAt: instant,
+    }),
+  ),
+  eventOf(
+    'BackorderCancelled',
+    z.strictObject({ backorderNo: code, lines, requestId: code, reason: text, cancelledBy: text, cancelledAt: instant }),
   ),
   eventOf('OrderRerouted', orderRerouted.extend({ skus, withdrawFrom: withdrawal.nullable() })),
   eventOf('PushSucceeded', z.strictObject({ attempt, warehouseCode: code, outboundNo: code, pushedAt: instant })),
@@ -119,6 +154,7 @@ export const orderEvent: z.ZodType<OrderEvent> = z.discriminatedUnion('type', [
   ),
   eventOf('InterceptFailed', z.strictObject({ cancelRequestId: code, detail: text, at: instant })),
   eventOf('OrderCancelled', orderCancelled.extend({ skus, withdrawFrom: withdrawal.nullable() })),
+  eventOf('WarehouseMessageApplied', z.strictObject({ messageId: code, content: code, appliedAt: instant })),
   eventOf('AnomalyDetected', anomaly(shipment.nullable())),
 ]);
 
@@ -126,7 +162,8 @@ export const orderEvent: z.ZodType<OrderEvent> = z.discriminatedUnion('type', [
  * Order events written before they carried what their consumers need: read as they are, then
  * completed from the order before them (upcasts.ts). Shipments without the order's
  * context (`ShipmentContext`: warehouse, reservation round, consignee); releases without their
- * SKUs; cancellations and reroutes without the warehouse to withdraw from.
+ * SKUs; cancellations and reroutes without the warehouse to withdraw from; backorders without the
+ * warehouse that reported them short.
  */
 export const legacyOrderEvent = z.discriminatedUnion('type', [
   eventOf('ShipmentRecorded', reportedShipment.extend({ recordedAt: instant })),
@@ -134,4 +171,5 @@ export const legacyOrderEvent = z.discriminatedUnion('type', [
   eventOf('ReservationRequested', reservationRequested),
   eventOf('OrderRerouted', orderRerouted),
   eventOf('OrderCancelled', orderCancelled),
+  eventOf('BackorderCreated', backorderCreated),
 ]);

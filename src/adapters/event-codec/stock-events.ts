@@ -12,9 +12,22 @@ export const stockEvent: z.ZodType<StockEvent> = z.discriminatedUnion('type', [
   eventOf('StockDeducted', onLedger({ reservation: code.nullable(), quantity: positive, fromReservation: count, deductedAt: instant })),
   eventOf('StockAdjusted', onLedger({ previousOnHand: z.int(), countedOnHand: count, delta: z.int(), countedAt: instant })),
   eventOf(
+    'StockVarianceRecorded',
+    onLedger({
+      source: z.enum(['WMS_SHORTAGE', 'WAREHOUSE_CHANGE', 'RECONCILIATION']),
+      condition: z.enum(['SELLABLE', 'DEFECTIVE']),
+      hubFigure: z.int(),
+      warehouseFigure: z.int(),
+      difference: z.int(),
+      reason: text,
+      batchNo: code.nullable(),
+      recordedAt: instant,
+    }),
+  ),
+  eventOf(
     'StockAnomalyDetected',
     onLedger({
-      kind: z.enum(['NEGATIVE_ON_HAND', 'RESERVED_EXCEEDS_ON_HAND']),
+      kind: z.enum(['NEGATIVE_ON_HAND', 'RESERVED_EXCEEDS_ON_HAND', 'NEGATIVE_DEFECTIVE', 'LARGE_VARIANCE']),
       onHand: z.int(),
       reserved: z.int(),
       detail: text,

@@ -13,6 +13,7 @@ import {
   type OrderEvent,
   type OrderState,
   orderSkus,
+  reportedShortBy,
   shipmentContext,
   withdrawalOnCancel,
   withdrawalOnReroute,
@@ -39,6 +40,8 @@ export const completeOrderEvent = (legacy: z.output<typeof legacyOrderEvent>, be
         type: legacy.type,
         data: { ...legacy.data, skus: orderSkus(before), withdrawFrom: withdrawalOnCancel(before, legacy.data.requestId) },
       };
+    case 'BackorderCreated':
+      return { type: legacy.type, data: { ...legacy.data, reportedShortBy: reportedShortBy(legacy.data) } };
   }
 };
 

@@ -18,6 +18,7 @@ import { completeInboundEvent, completeOrderEvent, completeReturnEvent } from '.
 import { legacyReturnEvent, returnEvent } from './return-events.ts';
 import { shipmentEvent } from './shipment-events.ts';
 import { messageEvent } from './message-events.ts';
+import { alertEvent } from './alert-events.ts';
 import { stockEvent } from './stock-events.ts';
 
 const problemsOf = (error: z.ZodError, type: string, category: string): string[] =>
@@ -82,6 +83,7 @@ const accepts = {
   stock: compiled(stockEvent),
   shipment: compiled(shipmentEvent),
   message: compiled(messageEvent),
+  alert: compiled(alertEvent),
 };
 
 /**
@@ -102,6 +104,8 @@ const accepted = (category: Category, message: Message, stored: StoredEvent): Hu
       return accepts.shipment(message) ? recorded(category, message, stored) : null;
     case 'message':
       return accepts.message(message) ? recorded(category, message, stored) : null;
+    case 'alert':
+      return accepts.alert(message) ? recorded(category, message, stored) : null;
   }
 };
 
@@ -130,6 +134,10 @@ const parse = (category: Category, message: Message, stored: StoredEvent): Parse
     }
     case 'message': {
       const parsed = messageEvent.safeParse(message);
+      return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
+    }
+    case 'alert': {
+      const parsed = alertEvent.safeParse(message);
       return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
     }
   }

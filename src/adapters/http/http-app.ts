@@ -23,6 +23,7 @@ import { reportRoutes } from './routes/report-routes.ts';
 import { returnRoutes } from './routes/return-routes.ts';
 import { type Route, type RouteInput, expressPath } from './route.ts';
 import { shipmentRoutes } from './routes/shipment-routes.ts';
+import { stockChangeRoutes } from './routes/stock-change-routes.ts';
 import { stockRoutes } from './routes/stock-routes.ts';
 
 export type HttpAppOptions = Readonly<{
@@ -63,6 +64,7 @@ export const assumptions: readonly string[] = [
   'Every message an authenticated caller sends to a warehouse endpoint is kept raw in the event store, whatever its answer; the answer names it in X-Hub-Message-Id (GET /api/oms/warehouse-messages/{messageId}).',
   'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
   'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
+  "Stock: the warehouse is the truth for what is on its shelves (on hand, defective), the hub for what is reserved. A shortage the warehouse reports, a stock change it sends (POST /api/oms/stock/changes) and its stock snapshot (POST /api/oms/stock/reconcile, and every RECONCILE_EVERY_MS) each set the ledger's figure to the warehouse's: a variance (GET /api/oms/reports/stock-variance); one of more than VARIANCE_ALERT_UNITS units either way raises an alert. A snapshot lists every SKU the warehouse holds (one it leaves out has none).",
 ];
 
 const inputOf = (req: Request, caller: Caller, messageId: string | undefined): RouteInput => ({
@@ -93,6 +95,7 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     ...returnRoutes(ctx),
     ...shipmentRoutes(ctx),
     ...stockRoutes(ctx),
+    ...stockChangeRoutes(ctx),
     ...alertRoutes(ctx),
     ...messageRoutes(ctx),
     ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),

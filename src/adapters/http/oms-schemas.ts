@@ -53,6 +53,13 @@ export const stockAdjustmentBody = z.object({
   sku: text('sku'),
   countedOnHand: count,
 });
+const warehouseCodeRule = identifierRule('warehouseCode');
+export const reconcileBody = z.object({
+  warehouseCode: z
+    .string()
+    .regex(warehouseCodeRule.pattern, `warehouseCode ${warehouseCodeRule.rule}`)
+    .describe('the warehouse whose stock snapshot the ledgers are compared with'),
+});
 
 export const alertsQuery = z.object({
   acknowledged: z

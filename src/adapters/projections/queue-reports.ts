@@ -13,9 +13,8 @@ import { type SqlReader, Where, ageSeconds, decodeCursor, defined, page, q } fro
 
 export const backordersReport = async (sql: SqlReader, query: BackorderQuery): Promise<Page<BackorderItem>> => {
   const after = decodeCursor(query.cursor, 'ns');
-  // to whom: the original order's consignee; an original cancelled meanwhile owes nothing (the hub never places its backorders)
+  // to whom: the original order's consignee. A backorder of an original cancelled meanwhile is listed until the hub records it cancelled (as the backorder book holds it)
   const where = new Where()
-    .when(true, `(o.${q('status')} IS NULL OR o.${q('status')} <> 'CANCELLED')`)
     .when(defined(query.warehouseCode), `b.${q('warehouseCode')} = ?`, query.warehouseCode)
     .when(defined(query.orderNo), `b.${q('orderNo')} = ?`, query.orderNo)
     .when(defined(query.sku), `EXISTS (SELECT 1 FROM json_each(b.${q('lines')}) WHERE json_extract(value, '$.sku') = ?)`, query.sku)

@@ -27,6 +27,7 @@ import type {
   ShippedPerDayQuery,
   StatusCountsQuery,
   StockQuery,
+  StockVarianceQuery,
 } from '../../application/projections/report-queries.ts';
 import { type Checkpoint, formatCheckpoint } from './checkpoint.ts';
 import { CheckpointedRunner } from './checkpointed-runner.ts';
@@ -214,6 +215,9 @@ export class SqliteProjections implements ReportQueries {
   }
   stock(query: StockQuery) {
     return this.reports.stock(query);
+  }
+  stockVariances(query: StockVarianceQuery) {
+    return this.reports.stockVariances(query);
   }
   leadTimes(query: LeadTimesQuery) {
     return this.reports.leadTimes(query);

@@ -23,11 +23,13 @@ import type {
   StatusCountsQuery,
   StockItem,
   StockQuery,
+  StockVarianceItem,
+  StockVarianceQuery,
 } from '../../application/projections/report-queries.ts';
 import { leadTimesReport, ordersReport, shippedPerDayReport, statusCountsReport } from './order-reports.ts';
 import { backordersReport, manualInterventionsReport } from './queue-reports.ts';
 import { SqlReader } from './report-sql.ts';
-import { anomaliesReport, stockReport } from './stock-and-anomaly-reports.ts';
+import { anomaliesReport, stockReport, stockVarianceReport } from './stock-and-anomaly-reports.ts';
 
 export { decodeCursor, encodeCursor } from './report-sql.ts';
 
@@ -52,6 +54,9 @@ export class SqliteReports implements ReportQueries {
   }
   stock(query: StockQuery): Promise<Page<StockItem>> {
     return stockReport(this.sql, query);
+  }
+  stockVariances(query: StockVarianceQuery): Promise<Page<StockVarianceItem>> {
+    return stockVarianceReport(this.sql, query);
   }
   leadTimes(query: LeadTimesQuery): Promise<Page<LeadTimesItem>> {
     return leadTimesReport(this.sql, query);

@@ -1,7 +1,16 @@
-/** Stock levels, and the anomalies counted by kind. */
+/** Stock levels, stock variances, and the anomalies counted by kind. */
 import { type AnomalySource, anomalyCounts } from '../../application/projections/anomalies.ts';
-import type { AnomaliesItem, AnomaliesQuery, Page, StockItem, StockQuery } from '../../application/projections/report-queries.ts';
+import type {
+  AnomaliesItem,
+  AnomaliesQuery,
+  Page,
+  StockItem,
+  StockQuery,
+  StockVarianceItem,
+  StockVarianceQuery,
+} from '../../application/projections/report-queries.ts';
 import { type StockLevelRow, stockLevels } from '../../application/projections/stock-levels.ts';
+import { type StockVarianceRow, stockVariances } from '../../application/projections/stock-variances.ts';
 import { type SqlReader, Where, decodeCursor, defined, page, q } from './report-sql.ts';
 
 export const stockReport = async (sql: SqlReader, query: StockQuery): Promise<Page<StockItem>> => {
@@ -25,6 +34,33 @@ export const stockReport = async (sql: SqlReader, query: StockQuery): Promise<Pa
     query.limit,
     (row) => ({ ...row, available: row.onHand - row.reserved }),
     (row) => [row.warehouseCode, row.sku],
+  );
+};
+
+export const stockVarianceReport = async (sql: SqlReader, query: StockVarianceQuery): Promise<Page<StockVarianceItem>> => {
+  const after = decodeCursor(query.cursor, 'sss');
+  const [warehouseCode, sku, condition] = after ?? [];
+  const where = new Where()
+    .when(defined(query.warehouseCode), `${q('warehouseCode')} = ?`, query.warehouseCode)
+    .when(defined(query.sku), `${q('sku')} = ?`, query.sku)
+    .when(
+      after !== null,
+      `(${q('warehouseCode')} > ? OR (${q('warehouseCode')} = ? AND (${q('sku')} > ? OR (${q('sku')} = ? AND ${q('condition')} > ?))))`,
+      warehouseCode,
+      warehouseCode,
+      sku,
+      sku,
+      condition,
+    );
+  const rows = sql.all<StockVarianceRow>(
+    `SELECT * FROM ${q(stockVariances.name)} ${where} ORDER BY ${q('warehouseCode')}, ${q('sku')}, ${q('condition')} LIMIT ?`,
+    [...where.params, query.limit + 1],
+  );
+  return page(
+    rows,
+    query.limit,
+    (row) => row,
+    (row) => [row.warehouseCode, row.sku, row.condition],
   );
 };
 

@@ -1,11 +1,21 @@
 /**
- * The sandbox warehouse's HTTP side: the three calls the hub makes (outbound create and cancel,
- * inbound create), each meeting the request faults first; what it holds (`GET /sandbox/orders`,
- * `GET /sandbox/inbounds`); a person's "ship it now" in manual mode; and the faults' own routes.
+ * The sandbox warehouse's HTTP side: the calls the hub makes (outbound create and cancel, inbound
+ * create, the stock query), each meeting the request faults first; what it holds (`GET
+ * /sandbox/orders`, `GET /sandbox/inbounds`, `GET /sandbox/stock`); a person's "ship it now" in
+ * manual mode, and "these units are lost / found"; and the faults' own routes.
  */
 import type { Express, Response } from 'express';
 import type { Logger } from 'pino';
-import { type OutboundCallback, inboundCreateRequest, outboundCancelRequest, outboundCreateRequest } from '../wms/wms-wire.ts';
+import { z } from 'zod';
+import {
+  type OutboundCallback,
+  inboundCreateRequest,
+  inventoryType,
+  outboundCancelRequest,
+  outboundCreateRequest,
+  quantity,
+  stockQueryRequest,
+} from '../wms/wms-wire.ts';
 import type { Faults, wmsFaults } from './sandbox-faults.ts';
 import type { HubCaller } from './sandbox-hub-caller.ts';
 import { answer, validBody } from './sandbox-http.ts';
@@ -19,9 +29,14 @@ import {
   hasShipped,
 } from './sandbox-wms-book.ts';
 import { carrier } from './sandbox-wms-steps.ts';
+import type { ShelfStock } from './sandbox-wms-stock.ts';
+
+/** What a person says was lost or found: how many units, sellable unless said otherwise. */
+const shelfMove = z.object({ quantity, inventoryType: inventoryType.default('SELLABLE') });
 
 export type WmsRoutesOptions = Readonly<{
   book: WmsBook;
+  stock: ShelfStock;
   faults: Faults<typeof wmsFaults>;
   hub: HubCaller;
   logger: Logger;
@@ -39,6 +54,9 @@ export class WmsRoutes {
     app.post('/api/wms/outbound/create', (req, res) => this.createOutbound(req.body, res));
     app.post('/api/wms/outbound/cancel', (req, res) => this.cancelOutbound(req.body, res));
     app.post('/api/wms/inbound/create', (req, res) => this.createInbound(req.body, res));
+    app.post('/api/wms/stock/query', (req, res) => this.queryStock(req.body, res));
+    app.get('/sandbox/stock', (_req, res) => answer(res, 200, { shelves: this.options.stock.shelves() }));
+    app.post('/sandbox/stock/:warehouseCode/:sku/:move', (req, res) => this.loseOrFind(req.params, req.body, res));
     app.get('/sandbox/orders', (_req, res) => answer(res, 200, { orders: book.orders(), createCalls: book.createCallCounts() }));
     app.get('/sandbox/inbounds', (_req, res) => answer(res, 200, { inbounds: book.inbounds() }));
     app.post('/sandbox/outbound/:warehouseCode/:orderNo/ship', (req, res) => this.shipNow(req.params, req.body, res));
@@ -121,6 +139,15 @@ export class WmsRoutes {
     answer(res, 200, { wmsInboundNo: inbound.wmsInboundNo, status: inbound.status });
   }
 
+  private async queryStock(raw: unknown, res: Response): Promise<void> {
+    if (await this.refuses(res, 'stock query')) return;
+    const request = validBody(stockQueryRequest, raw, res);
+    if (request === undefined) return;
+    const page = this.options.stock.page(request);
+    if (this.hangs(`stock query of ${request.warehouseCode}`)) return;
+    answer(res, 200, { warehouseCode: request.warehouseCode, pageNo: request.pageNo, ...page });
+  }
+
   // ---- faults every call meets ----
 
   /** latency, then 503 at errorRate, 400 at rejectRate: true when the call was answered so */
@@ -148,6 +175,34 @@ export class WmsRoutes {
   // ---- a person playing the warehouse ----
 
   /**
+   * A person says units went missing from the shelves (`lose`) or turned up (`find`), without
+   * telling the hub: the next reconciliation finds the difference. `{ "quantity": 3 }`, sellable
+   * unless `"inventoryType": "DEFECTIVE"`; at most what the shelves hold is lost.
+   */
+  private loseOrFind(params: Readonly<{ warehouseCode?: string; sku?: string; move?: string }>, raw: unknown, res: Response): void {
+    const { warehouseCode = '', sku = '', move } = params;
+    if (move !== 'lose' && move !== 'find') return answer(res, 404, null, `no such move ${move ?? ''}: lose or find`);
+    const request = validBody(shelfMove, raw, res);
+    if (request === undefined) return;
+    const { stock, logger } = this.options;
+    let moved = request.quantity;
+    if (move === 'lose') moved = stock.take(warehouseCode, sku, request.inventoryType, request.quantity);
+    else stock.put(warehouseCode, sku, request.inventoryType, request.quantity);
+    logger.info(
+      { warehouseCode, sku },
+      `${warehouseCode} ${move === 'lose' ? 'lost' : 'found'} ${sku}×${moved} (${request.inventoryType})`,
+    );
+    const shelf = stock.shelves().find((s) => s.warehouseCode === warehouseCode && s.sku === sku);
+    answer(res, 200, {
+      warehouseCode,
+      sku,
+      [move === 'lose' ? 'lost' : 'found']: moved,
+      sellable: shelf?.sellable ?? 0,
+      defective: shelf?.defective ?? 0,
+    });
+  }
+
+  /**
    * A person playing the warehouse (manual mode) ships an order now, in full, under a new waybill.
    * `{ "callback": false }` ships without telling the hub (to play a cancellation that comes too
    * late); the answer carries the article's callback body either way, ready to send with curl.
@@ -161,6 +216,7 @@ export class WmsRoutes {
     const waybillNo = book.newWaybillNo();
     order.waybills.push({ waybillNo, items: order.items });
     advance(order, 'SHIPPED');
+    for (const item of order.items) this.options.stock.take(order.warehouseCode, item.sku, 'SELLABLE', item.quantity);
     const body: OutboundCallback = {
       orderNo: order.orderNo,
       outboundNo: order.outboundNo,

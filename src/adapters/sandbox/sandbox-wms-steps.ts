@@ -14,6 +14,7 @@ import type {
 } from '../wms/wms-wire.ts';
 import type { WmsFaults } from './sandbox-faults.ts';
 import { type Item, type SandboxInbound, type SandboxOutbound, type SkuQuantity, type WmsBook, advance } from './sandbox-wms-book.ts';
+import type { ShelfStock } from './sandbox-wms-stock.ts';
 
 /** The carrier of every sandbox waybill, named as the article's warehouse names it (the hub reads it as its code, SF). */
 export const carrier = '顺丰速运';
@@ -24,8 +25,8 @@ export type Callback = Readonly<{ path: string; body: object; what: string }>;
 /** A warehouse action (status change, waybill) and the callback that reports it. */
 export type Step = Readonly<{ progress: boolean; act: () => Callback }>;
 
-/** What the steps act on. */
-export type StepContext = Readonly<{ book: WmsBook; logger: Logger }>;
+/** What the steps act on: the orders it holds, and its shelves (the goods move as the steps play). */
+export type StepContext = Readonly<{ book: WmsBook; stock: ShelfStock; logger: Logger }>;
 
 /** Take what the shortage fault says is missing (sku → units, per order) out of the lines. */
 const pick = (items: readonly Item[], shortage: Readonly<Record<string, number>>): { shipped: Item[]; short: SkuQuantity[] } => {
@@ -60,7 +61,7 @@ const splitInTwo = (items: readonly Item[]): Item[][] => {
 const describe = (items: readonly SkuQuantity[]): string => items.map((item) => `${item.sku}×${item.quantity}`).join(', ');
 
 /** PICKING, the shortage if any, PACKED and the shipments (the progress callbacks last with outOfOrderCallbacks). */
-export const outboundSteps = (order: SandboxOutbound, faults: WmsFaults, { book, logger }: StepContext): Step[] => {
+export const outboundSteps = (order: SandboxOutbound, faults: WmsFaults, { book, stock, logger }: StepContext): Step[] => {
   const { orderNo, outboundNo, warehouseCode } = order;
   const { shipped, short } = pick(order.items, faults.shortage);
   const waybills = shipped.length === 0 ? [] : faults.partialShipments ? splitInTwo(shipped) : [shipped];
@@ -79,6 +80,8 @@ export const outboundSteps = (order: SandboxOutbound, faults: WmsFaults, { book,
     act: () => {
       order.shortItems = short;
       if (waybills.length === 0) advance(order, 'SHORT');
+      // what it cannot ship is not on its shelves: written off as it is found missing
+      for (const item of short) stock.take(warehouseCode, item.sku, 'SELLABLE', item.quantity);
       logger.info({ orderNo }, `${warehouseCode} is short of ${describe(short)} for ${orderNo}`);
       const body: OutboundShortageCallback = { orderNo, outboundNo, warehouseCode, shortItems: short, time: book.localNow() };
       return { path: '/api/oms/outbound/shortage', body, what: `shortage of ${orderNo}` };
@@ -90,6 +93,7 @@ export const outboundSteps = (order: SandboxOutbound, faults: WmsFaults, { book,
       const waybillNo = book.newWaybillNo();
       order.waybills.push({ waybillNo, items });
       advance(order, index === waybills.length - 1 ? 'SHIPPED' : 'PARTIALLY_SHIPPED');
+      for (const item of items) stock.take(warehouseCode, item.sku, 'SELLABLE', item.quantity);
       logger.info({ orderNo, waybillNo }, `${warehouseCode} shipped ${describe(items)} of ${orderNo} under ${waybillNo}`);
       const body: OutboundCallback = { orderNo, outboundNo, waybillNo, carrier, actualItems: items, shippedTime: book.localNow() };
       return { path: '/api/oms/outbound/callback', body, what: `shipment ${waybillNo} of ${orderNo}` };
@@ -104,10 +108,11 @@ export const outboundSteps = (order: SandboxOutbound, faults: WmsFaults, { book,
   return faults.outOfOrderCallbacks ? [...steps.filter((step) => !step.progress), ...steps.filter((step) => step.progress)] : steps;
 };
 
-const receipt = (inbound: SandboxInbound, { book, logger }: StepContext): Step => ({
+const receipt = (inbound: SandboxInbound, { book, stock, logger }: StepContext): Step => ({
   progress: false,
   act: () => {
     inbound.status = 'RECEIVED';
+    for (const item of inbound.items) stock.put(inbound.warehouseCode, item.sku, 'SELLABLE', item.quantity);
     logger.info({ inboundNo: inbound.inboundNo }, `${inbound.warehouseCode} received ${describe(inbound.items)} of ${inbound.inboundNo}`);
     const body: InboundCallback = {
       inboundNo: inbound.inboundNo,
@@ -120,7 +125,7 @@ const receipt = (inbound: SandboxInbound, { book, logger }: StepContext): Step =
   },
 });
 
-const inspection = (inbound: SandboxInbound, defectiveShare: number, { book, logger }: StepContext): Step => ({
+const inspection = (inbound: SandboxInbound, defectiveShare: number, { book, stock, logger }: StepContext): Step => ({
   progress: false,
   act: () => {
     inbound.status = 'INSPECTED';
@@ -128,6 +133,10 @@ const inspection = (inbound: SandboxInbound, defectiveShare: number, { book, log
       const defective = Math.round(item.quantity * defectiveShare);
       return { sku: item.sku, qualified: item.quantity - defective, defective };
     });
+    for (const item of inspectedItems) {
+      stock.put(inbound.warehouseCode, item.sku, 'SELLABLE', item.qualified);
+      stock.put(inbound.warehouseCode, item.sku, 'DEFECTIVE', item.defective);
+    }
     const summary = inspectedItems.map((item) => `${item.sku} ${item.qualified} good, ${item.defective} defective`).join('; ');
     logger.info({ inboundNo: inbound.inboundNo }, `${inbound.warehouseCode} inspected return ${inbound.returnNo ?? ''}: ${summary}`);
     const body: ReturnCallback = {

@@ -11,6 +11,7 @@
  * This class takes orders into play; its parts:
  *
  *   ./sandbox-wms-book.ts     what it holds, and the numbers it hands out
+ *   ./sandbox-wms-stock.ts    what its shelves hold, and the stock snapshot it answers from them
  *   ./sandbox-wms-routes.ts   its HTTP routes, and the request faults they meet
  *   ./sandbox-wms-steps.ts    the steps an order is played in, and their callbacks
  *   ./sandbox-wms-player.ts   the steps played over time, the callbacks delivered
@@ -25,6 +26,7 @@ import { type InboundRequest, type OutboundRequest, type SandboxInbound, type Sa
 import { StepPlayer } from './sandbox-wms-player.ts';
 import { WmsRoutes } from './sandbox-wms-routes.ts';
 import { type StepContext, inboundSteps, outboundSteps } from './sandbox-wms-steps.ts';
+import { ShelfStock, type StockLine } from './sandbox-wms-stock.ts';
 
 export type { OutboundStatus, SandboxInbound, SandboxOutbound } from './sandbox-wms-book.ts';
 
@@ -41,11 +43,15 @@ export type SandboxWmsOptions = Readonly<{
   logger: Logger;
   /** the secret the hub signs its calls with, by the call's body (absent: calls need not be signed) */
   secretOf?: SecretOf;
+  /** its shelves at start (absent: empty) */
+  stock?: readonly StockLine[];
 }>;
 
 export class SandboxWms {
   readonly app: Express;
   readonly faults: Faults<typeof wmsFaults>;
+  /** what its shelves hold */
+  readonly stock: ShelfStock;
   private readonly book: WmsBook;
   private readonly player: StepPlayer;
   private readonly stepContext: StepContext;
@@ -54,10 +60,12 @@ export class SandboxWms {
     const wait = waitOn(options.schedule);
     this.faults = new Faults(wmsFaults, options.faults, options.random, wait);
     this.book = new WmsBook({ zone: options.zone, random: options.random, now: options.now });
-    this.stepContext = { book: this.book, logger: options.logger };
+    this.stock = new ShelfStock(options.stock ?? []);
+    this.stepContext = { book: this.book, stock: this.stock, logger: options.logger };
     this.player = new StepPlayer({ hub: options.hub, delayMs: options.delayMs, wait, logger: options.logger });
     const routes = new WmsRoutes({
       book: this.book,
+      stock: this.stock,
       faults: this.faults,
       hub: options.hub,
       logger: options.logger,

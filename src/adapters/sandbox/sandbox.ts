@@ -10,6 +10,7 @@ import { type Listening, listenOnLoopback } from './sandbox-http.ts';
 import { type Schedule, timerSchedule } from './sandbox-time.ts';
 import { SandboxTms } from './sandbox-tms.ts';
 import { SandboxWms } from './sandbox-wms.ts';
+import type { StockLine } from './sandbox-wms-stock.ts';
 
 export type SandboxOptions = Readonly<{
   hubUrl?: string;
@@ -20,6 +21,8 @@ export type SandboxOptions = Readonly<{
   /** default 0: any free port */
   wmsPort?: number;
   tmsPort?: number;
+  /** the WMS's shelves at start (default empty): give it the hub's opening stock, so that the two agree */
+  stock?: readonly StockLine[];
   /** the WMS's faults at start (default none, mode auto) */
   faults?: WmsFaultsInput;
   tmsFaults?: TmsFaultsInput;
@@ -85,6 +88,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     schedule,
     now,
     logger: logger.child({ sandbox: 'wms' }),
+    stock: options.stock ?? [],
     secretOf: (body) => {
       const warehouseCode = warehouseOf(body);
       return warehouseCode === null ? null : (options.signing?.warehouse(warehouseCode) ?? null);

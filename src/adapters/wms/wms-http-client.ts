@@ -4,16 +4,25 @@
  * and keeps no state of its own.
  */
 import type { CallOutcome } from '../../application/ports/outside-call.ts';
-import type { CancelInstruction, InboundInstruction, OutboundInstruction, Warehouse } from '../../application/ports/warehouse.ts';
+import type {
+  CancelInstruction,
+  InboundInstruction,
+  OutboundInstruction,
+  StockSnapshotPage,
+  StockSnapshotQuery,
+  Warehouse,
+} from '../../application/ports/warehouse.ts';
 import type { Line } from '../../domain/kernel/lines.ts';
 import { postJson } from '../outside-call/http-call.ts';
 import {
   type InboundCreateRequest,
   type OutboundCancelRequest,
   type OutboundCreateRequest,
+  type StockQueryRequest,
   inboundCreateAnswer,
   outboundCancelAnswer,
   outboundCreateAnswer,
+  stockQueryAnswer,
 } from './wms-wire.ts';
 
 export type WmsHttpClientOptions = Readonly<{
@@ -102,5 +111,37 @@ export class WmsHttpClient implements Warehouse {
       signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
+  }
+
+  async stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>> {
+    const body: StockQueryRequest = { warehouseCode: query.warehouseCode, pageNo: query.pageNo, pageSize: query.pageSize };
+    const url = `${this.baseUrl}/api/wms/stock/query`;
+    const outcome = await postJson({
+      url,
+      body,
+      answer: stockQueryAnswer,
+      timeoutMs: this.timeoutMs,
+      signingSecret: this.signingSecret(body.warehouseCode),
+    });
+    if (!outcome.ok) return outcome;
+    const page = outcome.value;
+    if (page.warehouseCode !== query.warehouseCode || page.pageNo !== query.pageNo)
+      return {
+        ok: false,
+        error: `POST ${url}: asked for page ${query.pageNo} of ${query.warehouseCode}, answered page ${page.pageNo} of ${page.warehouseCode}`,
+        retryable: false,
+      };
+    return {
+      ok: true,
+      value: {
+        lines: page.items.map((item) => ({
+          sku: item.sku,
+          condition: item.inventoryType,
+          quantity: item.quantity,
+          batchNo: item.batchNo ?? null,
+        })),
+        hasMore: page.hasMore,
+      },
+    };
   }
 }

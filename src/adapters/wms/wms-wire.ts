@@ -114,35 +114,70 @@ export const inboundCreateAnswer = envelope(z.object({ wmsInboundNo: text('wmsIn
 
 // ---- callbacks: the WMS calls the hub ----
 
+/**
+ * A warehouse message's own id, optional (docs/contracts.md#message-ids): `messageId`, or Qimen's
+ * name for it, `outBizCode` (both: the same value). The same id twice on an order is one effect;
+ * with other content it is kept as an anomaly and not applied.
+ */
+const messageIds = {
+  messageId: text('messageId')
+    .optional()
+    .describe("the warehouse's own id of this message: sent again (a retry), it is applied once; with other content, kept as an anomaly"),
+  outBizCode: text('outBizCode').optional().describe("Qimen's name for messageId; when both are given they must be equal"),
+};
+const oneMessageId = (body: Readonly<{ messageId?: string | undefined; outBizCode?: string | undefined }>): boolean =>
+  body.messageId === undefined || body.outBizCode === undefined || body.messageId === body.outBizCode;
+const oneMessageIdRule = { path: ['outBizCode'], message: 'outBizCode must equal messageId when both are given' };
+
+/** The id a warehouse gave its message, under either name (undefined: none). */
+export const warehouseMessageId = (
+  body: Readonly<{ messageId?: string | undefined; outBizCode?: string | undefined }>,
+): string | undefined => body.messageId ?? body.outBizCode;
+
 /** docs/contracts.md#shipment-callback: `POST /api/oms/outbound/callback`, goods left the warehouse (one per waybill; partial shipments send several). */
-export const outboundCallback = z.object({
-  orderNo: text('orderNo'),
-  outboundNo: text('outboundNo'),
-  waybillNo: text('waybillNo'),
-  carrier,
-  actualItems: linesOf(itemLine, 'actualItems'),
-  shippedTime: warehouseTime,
-});
+export const outboundCallback = z
+  .object({
+    orderNo: text('orderNo'),
+    outboundNo: text('outboundNo'),
+    waybillNo: text('waybillNo'),
+    carrier,
+    actualItems: linesOf(itemLine, 'actualItems'),
+    shippedTime: warehouseTime,
+    confirmType: z
+      .literal([0, 1], 'confirmType must be 0 (final) or 1 (intermediate)')
+      .optional()
+      .describe(
+        "As Qimen's deliveryorder.confirm: 0, the warehouse's final shipment of this order (what is still open is closed short by the order's shortage policy: backorder, or cancel and release; else a person); 1, or absent, more may follow.",
+      ),
+    ...messageIds,
+  })
+  .refine(oneMessageId, oneMessageIdRule);
 export type OutboundCallback = z.input<typeof outboundCallback>;
 
 /** `POST /api/oms/outbound/progress`: the warehouse started picking, or packed the order. */
-export const outboundProgressCallback = z.object({
-  orderNo: text('orderNo'),
-  outboundNo: text('outboundNo'),
-  warehouseCode: text('warehouseCode'),
-  status: z.enum(['PICKING', 'PACKED']),
-  time: warehouseTime,
-});
+export const outboundProgressCallback = z
+  .object({
+    orderNo: text('orderNo'),
+    outboundNo: text('outboundNo'),
+    warehouseCode: text('warehouseCode'),
+    status: z.enum(['PICKING', 'PACKED']),
+    time: warehouseTime,
+    ...messageIds,
+  })
+  .refine(oneMessageId, oneMessageIdRule);
 export type OutboundProgressCallback = z.input<typeof outboundProgressCallback>;
 
 /** `POST /api/oms/outbound/shortage`: the warehouse cannot ship these quantities (docs/contracts.md#shortage-callback). */
-export const outboundShortageCallback = z.object({
-  orderNo: text('orderNo'),
-  outboundNo: text('outboundNo'),
-  warehouseCode: text('warehouseCode'),
-  shortItems: linesOf(z.object({ sku: text('sku'), quantity }), 'shortItems'),
-  time: warehouseTime,
-});
+export const outboundShortageCallback = z
+  .object({
+    orderNo: text('orderNo'),
+    outboundNo: text('outboundNo'),
+    warehouseCode: text('warehouseCode'),
+    shortItems: linesOf(z.object({ sku: text('sku'), quantity }), 'shortItems'),
+    time: warehouseTime,
+    ...messageIds,
+  })
+  .refine(oneMessageId, oneMessageIdRule);
 export type OutboundShortageCallback = z.input<typeof outboundShortageCallback>;
 
 /** `POST /api/oms/inbound/callback`: goods of a purchase inbound were counted in. */
@@ -163,3 +198,51 @@ export const returnCallback = z.object({
   inspectedTime: warehouseTime,
 });
 export type ReturnCallback = z.input<typeof returnCallback>;
+
+// ---- stock: the hub asks a warehouse what its shelves hold; a warehouse tells the hub of a change it made ----
+
+/** A condition of stock as a warehouse names it: sellable, or defective (kept apart, never sold). */
+export const inventoryType = z.enum(['SELLABLE', 'DEFECTIVE'], { message: 'inventoryType must be SELLABLE or DEFECTIVE' });
+
+/** `POST /api/wms/stock/query`: one page (numbered from 1) of what the warehouse's shelves hold (docs/contracts.md#stock-snapshot). */
+export const stockQueryRequest = z.object({
+  warehouseCode: text('warehouseCode'),
+  pageNo: z.int('pageNo must be a whole number').positive('pageNo must be at least 1'),
+  pageSize: z
+    .int('pageSize must be a whole number')
+    .min(1, 'pageSize must be at least 1')
+    .max(MAX_LINES, `pageSize must be at most ${MAX_LINES}`),
+});
+export type StockQueryRequest = z.input<typeof stockQueryRequest>;
+
+/** A line of a stock snapshot: what the shelves hold of one SKU in one condition (and batch, when the warehouse keeps them apart). */
+export const shelfItem = z.object({ sku: text('sku'), inventoryType, quantity: count, batchNo: text('batchNo').optional() });
+export const stockQueryAnswer = envelope(
+  z.object({
+    warehouseCode: text('warehouseCode'),
+    pageNo: z.int(),
+    hasMore: z.boolean().describe('true: ask for the next page'),
+    items: z.array(shelfItem).max(MAX_LINES, `items must list at most ${MAX_LINES} lines`),
+  }),
+);
+
+/** `POST /api/oms/stock/changes`: the warehouse changed its stock itself: damage, a find, a write-off, a move between conditions (docs/contracts.md#stock-change). */
+export const stockChangeCallback = z.object({
+  changeId: text('changeId').describe('the change: applied once, however often it is sent'),
+  warehouseCode: text('warehouseCode'),
+  lines: linesOf(
+    z.object({
+      sku: text('sku'),
+      quantity: z
+        .int('quantity must be a whole number')
+        .min(-MAX_QUANTITY, `quantity must be at least -${MAX_QUANTITY}`)
+        .max(MAX_QUANTITY, `quantity must be at most ${MAX_QUANTITY}`)
+        .refine((value) => value !== 0, 'quantity must not be zero')
+        .describe('the change on the shelves, signed: −3 lost, +2 found'),
+      reason: text('reason'),
+      inventoryType,
+      batchNo: text('batchNo').optional(),
+    }),
+    'lines',
+  ),
+});

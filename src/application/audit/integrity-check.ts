@@ -2,7 +2,9 @@ import type { HubEvent } from '../events/recorded-event.ts';
 import { type Completion, type Decoding, type EventDecoder, nothingBefore } from '../ports/event-decoder.ts';
 import { type StoredEvent, categoryOf, positionToString } from '../ports/event-store.ts';
 import { inboundRules } from './inbound-rules.ts';
-import { messageRules } from './message-rules.ts';
+import { recordRules } from './record-rules.ts';
+import { messageStreamName } from '../warehouse-messages/warehouse-message.ts';
+import { alertStreamName } from '../alerts/acknowledge-alert.ts';
 import { orderRules } from './order-rules.ts';
 import { returnRules } from './return-rules.ts';
 import { shipmentRules } from './shipment-rules.ts';
@@ -68,8 +70,14 @@ const checkedAs = (stream: string): Checked | null => {
       return { rules: rulesOfCategory('stock', stockRules(stream)), complete: (c) => cannotComplete(c, stream) };
     case 'shipment':
       return { rules: rulesOfCategory('shipment', shipmentRules(stream)), complete: (c) => cannotComplete(c, stream) };
-    case 'message':
-      return { rules: rulesOfCategory('message', messageRules(stream)), complete: (c) => cannotComplete(c, stream) };
+    case 'message': {
+      const rules = recordRules<'message'>(stream, (event) => messageStreamName(event.data.messageId));
+      return { rules: rulesOfCategory('message', rules), complete: (c) => cannotComplete(c, stream) };
+    }
+    case 'alert': {
+      const rules = recordRules<'alert'>(stream, (event) => alertStreamName(event.data.keyDigest));
+      return { rules: rulesOfCategory('alert', rules), complete: (c) => cannotComplete(c, stream) };
+    }
     default:
       return null;
   }

@@ -7,6 +7,9 @@ import { type Excusable, type StreamRules, describeTotals, pushAttemptFindings, 
 type Finding = Readonly<{ rule: string; message: string }>;
 type OrderEventRecorded = RecordedEvent<'order'>;
 
+/** What a closed order may still record: none of them changes its lines or status. */
+const afterClose: readonly string[] = ['AnomalyDetected', 'BackorderCarriedOver', 'BackorderCancelled', 'WarehouseMessageApplied'];
+
 /** The order rules also say how the order stands after the events stepped so far (what an older shipment is completed from). */
 export type OrderRules = StreamRules<OrderEventRecorded> & Readonly<{ state: () => OrderState }>;
 
@@ -15,9 +18,10 @@ export type OrderRules = StreamRules<OrderEventRecorded> & Readonly<{ state: () 
  * test/domain/outbound-order/properties.test.ts), checked after every event of an `order-…` stream:
  * per line shipped ≤ ordered and shipped + backordered + cancelled ≤ ordered, = ordered once the
  * order is closed; closed exactly when nothing is open; a closed order records nothing but
- * anomalies; each reservation round asks for what is open; a shipment of more than was open (or of
- * a SKU never ordered) is followed by its anomaly; push attempts in sequence, retry deadlines
- * strictly increasing; the stream starts with its order's placement.
+ * anomalies, the book of its family's backorders and the ids of warehouse messages; each
+ * reservation round asks for what is open; a shipment of more than was open (or of a SKU never
+ * ordered) is followed by its anomaly; push attempts in sequence, retry deadlines strictly
+ * increasing; the stream starts with its order's placement.
  */
 export const orderRules = (stream: string): OrderRules => {
   const orderNo = streamIdOf(stream);
@@ -34,8 +38,11 @@ export const orderRules = (stream: string): OrderRules => {
       if (event.data.orderNo !== orderNo)
         broken.push({ rule: 'a stream holds its own order', message: `OrderPlaced for ${event.data.orderNo} in ${stream}` });
     }
-    if (outboundOrder.isTerminal(state) && event.type !== 'AnomalyDetected') {
-      broken.push({ rule: 'a closed order records nothing but anomalies', message: `${event.type} after the order was ${state.status}` });
+    if (outboundOrder.isTerminal(state) && !afterClose.includes(event.type)) {
+      broken.push({
+        rule: 'a closed order records nothing but anomalies, its backorders and message ids',
+        message: `${event.type} after the order was ${state.status}`,
+      });
     }
     const open = new Map(state.lines.map((line) => [line.sku, openQuantity(line)]));
     switch (event.type) {
@@ -75,6 +82,7 @@ export const orderRules = (stream: string): OrderRules => {
         }
         break;
       case 'BackorderCreated':
+      case 'OwedToOriginal':
       case 'OrderCancelled':
         for (const [sku, quantity] of totals(event.data.lines)) {
           const left = open.get(sku) ?? 0;

@@ -13,15 +13,17 @@ const still = stillReserved;
  * checked after every event of a `stock-{warehouse}.{sku}` stream: reserved ≥ 0 and equal to the
  * reservations held; on hand ≥ 0 and reserved ≤ on hand unless the fact that broke it is followed
  * by its anomaly (NEGATIVE_ON_HAND, RESERVED_EXCEEDS_ON_HAND), which holds until the figures are
- * back; a reservation takes only what is available, a release only what is held, a deduction
- * consumes its reservation as far as it goes; a count states the on hand it replaced; an anomaly
- * states the figures the ledger had; every event names this ledger's warehouse and SKU.
+ * back; defective ≥ 0 unless followed by NEGATIVE_DEFECTIVE; a reservation takes only what is
+ * available, a release only what is held, a deduction consumes its reservation as far as it goes;
+ * a count states the on hand it replaced, a variance the figure it corrected; an anomaly states the
+ * figures the ledger had; every event names this ledger's warehouse and SKU.
  */
 export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
   const ledger = streamIdOf(stream);
   let state: StockLedgerState = stockLedgerDecider.initialState;
   let negativeExcused = false;
   let overReservedExcused = false;
+  let negativeDefectiveExcused = false;
 
   const before = (event: StockEventRecorded): Finding[] => {
     const broken: Finding[] = [];
@@ -69,6 +71,17 @@ export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
         }
         break;
       }
+      case 'StockVarianceRecorded': {
+        const { condition, hubFigure, warehouseFigure, difference } = event.data;
+        const figure = condition === 'SELLABLE' ? state.onHand : state.defective;
+        if (hubFigure !== figure || difference !== warehouseFigure - hubFigure) {
+          broken.push({
+            rule: 'a variance states the figure it corrected',
+            message: `variance ${event.data.reference} (${condition}): hub ${hubFigure}, warehouse ${warehouseFigure}, difference ${difference}; the ledger had ${figure}`,
+          });
+        }
+        break;
+      }
       case 'StockAnomalyDetected':
         if (event.data.onHand !== state.onHand || event.data.reserved !== state.reserved) {
           broken.push({
@@ -92,11 +105,22 @@ export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
       const kind = anomalyKindOf(event);
       if (kind === 'NEGATIVE_ON_HAND') negativeExcused = true;
       if (kind === 'RESERVED_EXCEEDS_ON_HAND') overReservedExcused = true;
+      if (kind === 'NEGATIVE_DEFECTIVE') negativeDefectiveExcused = true;
       const negative = state.onHand < 0;
       const overReserved = state.reserved > 0 && state.reserved > state.onHand;
+      const negativeDefective = state.defective < 0;
       if (!negative) negativeExcused = false;
       if (!overReserved) overReservedExcused = false;
+      if (!negativeDefective) negativeDefectiveExcused = false;
       const excusable: Excusable[] = [];
+      if (negativeDefective && !negativeDefectiveExcused) {
+        excusable.push({
+          rule: 'defective ≥ 0',
+          message: `defective ${state.defective} after ${event.type}, and no NEGATIVE_DEFECTIVE anomaly follows`,
+          anomalyKinds: ['NEGATIVE_DEFECTIVE'],
+        });
+        negativeDefectiveExcused = true;
+      }
       if (negative && !negativeExcused) {
         excusable.push({
           rule: 'on hand ≥ 0',

@@ -1,4 +1,5 @@
 import type { Line } from '../../domain/kernel/lines.ts';
+import { Refused } from '../../domain/kernel/refused.ts';
 import { orderStreamName } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
@@ -7,32 +8,53 @@ import type { Dependencies } from '../dependencies.ts';
 import type { HubEvent, RecordedOf } from '../events/recorded-event.ts';
 import type { Subscription } from '../ports/event-store.ts';
 import { undecodableAlert } from '../events/undecodable-event.ts';
+import { dropBackorderOfCancelledOrder } from './drop-backorder.ts';
+import { ReportedShort } from './reported-short.ts';
+import { type StockArrival, stockArrival } from './stock-arrival.ts';
 
 type Waiting = Readonly<{
   backorderNo: string;
+  /** the original order: the one that numbered it, whose consignee and policy it takes */
   orderNo: string;
   warehouseCode: string;
   lines: readonly Line[];
-  event: RecordedOf<'order', 'BackorderCreated'>;
+  /** why it could not be placed (it waits for a person), or null while it waits for stock */
+  blocked: string | null;
+  event: RecordedOf<'order', 'BackorderCreated' | 'BackorderCarriedOver'>;
 }>;
 
 /**
- * Partial shipment and backorder (部分发货 + 缺货单, docs/architecture.md#backorders): the remainder of a partly shipped order is owed to the customer
- * as a backorder, placed as an order of its own (`{orderNo}-BO{n}`, same consignee, priority and
- * policy) once stock covers it: in its own warehouse if possible, else in any warehouse that
- * covers it. The book of waiting backorders is rebuilt from the events at start; `placeCovered`
- * runs after start and whenever stock arrives.
+ * Partial shipment and backorder (部分发货 + 缺货单, docs/architecture.md#backorders): what an order
+ * and its backorders could not ship is owed to the customer as backorders numbered from the original
+ * order (`{orderNo}-BO{n}`), each placed as an order of its own (same consignee, priority and policy)
+ * once stock covers it: in its own warehouse if possible, else in any warehouse that covers it, never
+ * in one that reported its SKUs short until that warehouse's stock is replenished (reported-short.ts).
+ *
+ * Nothing owed leaves the book unrecorded: a backorder leaves it when it is placed (`OrderPlaced`) or
+ * cancelled on its original (`BackorderCancelled`: the original was cancelled, or a person said so).
+ * One that cannot be placed (refused) stays in the book, blocked, and is raised for a person. The
+ * book is rebuilt from the events at start; `placeCovered` runs after start and whenever stock arrives.
  */
 export class WaitingBackorders {
   private readonly waiting = new Map<string, Waiting>();
+  private readonly reportedShort = new ReportedShort();
+  /** being placed now (looked for a warehouse, placed): a second pass leaves them alone */
+  private readonly placing = new Set<string>();
   private subscription: Subscription | undefined;
 
   constructor(private readonly deps: Dependencies) {}
 
   async start(): Promise<void> {
     this.subscription = this.deps.events.subscribe({
-      category: 'order',
-      types: ['BackorderCreated', 'OrderPlaced'],
+      types: [
+        'BackorderCreated',
+        'BackorderCarriedOver',
+        'BackorderCancelled',
+        'OrderPlaced',
+        'StockReceived',
+        'StockAdjusted',
+        'StockVarianceRecorded',
+      ],
       onEvent: (event) => this.observe(event),
       onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
     });
@@ -43,57 +65,120 @@ export class WaitingBackorders {
     await this.subscription?.stop();
   }
 
+  /** Every backorder owed and not yet placed, blocked ones included. */
   list(): readonly Omit<Waiting, 'event'>[] {
     return [...this.waiting.values()].map(({ event: _event, ...waiting }) => waiting);
   }
 
-  /** Place every waiting backorder that stock now covers (of one warehouse and SKU, or all). */
+  /** Stock arrived: a warehouse that reported it short before may have backorders again; place what it now covers. */
+  async stockArrived(arrival: StockArrival): Promise<void> {
+    if (arrival.replenished) this.reportedShort.replenished(arrival.warehouseCode, arrival.sku, arrival.position);
+    await this.placeCovered(arrival);
+  }
+
+  /** Place every waiting backorder that stock now covers (of one warehouse and SKU, or all); blocked ones wait for a person. */
   async placeCovered(arrival?: Readonly<{ warehouseCode: string; sku: string }>): Promise<void> {
     for (const waiting of [...this.waiting.values()]) {
+      const { backorderNo } = waiting;
+      if (waiting.blocked !== null || this.placing.has(backorderNo)) continue;
       if (arrival !== undefined && !waiting.lines.some((line) => line.sku === arrival.sku)) continue;
-      const warehouseCode = await this.warehouseFor(waiting);
-      if (warehouseCode !== null) await this.place(waiting, warehouseCode);
+      this.placing.add(backorderNo);
+      try {
+        const warehouseCode = await this.warehouseFor(waiting);
+        // still waiting as it was: not placed or cancelled while the warehouse was looked for
+        if (warehouseCode !== null && this.waiting.get(backorderNo) === waiting) await this.place(waiting, warehouseCode);
+      } finally {
+        this.placing.delete(backorderNo);
+      }
     }
   }
 
   private async warehouseFor(waiting: Waiting): Promise<string | null> {
-    const levels = await Promise.all(waiting.lines.map((line) => this.deps.inventory.level(waiting.warehouseCode, line.sku)));
-    if (waiting.lines.every((line, i) => (levels[i]?.available ?? 0) >= line.quantity)) return waiting.warehouseCode;
-    return this.deps.inventory.warehouseCovering(waiting.lines, []);
+    const avoid = this.reportedShort.warehousesToAvoid(waiting.orderNo, waiting.lines);
+    if (!avoid.includes(waiting.warehouseCode)) {
+      const levels = await Promise.all(waiting.lines.map((line) => this.deps.inventory.level(waiting.warehouseCode, line.sku)));
+      if (waiting.lines.every((line, i) => (levels[i]?.available ?? 0) >= line.quantity)) return waiting.warehouseCode;
+    }
+    return this.deps.inventory.warehouseCovering(waiting.lines, avoid);
   }
 
   private async place(waiting: Waiting, warehouseCode: string): Promise<void> {
-    const original = await loadState(this.deps, orders, orderStreamName(waiting.orderNo));
-    this.waiting.delete(waiting.backorderNo);
-    if (original.status === 'CANCELLED' || original.consignee === null) return;
-    await onOrder(
-      this.deps,
-      waiting.backorderNo,
-      {
-        type: 'PlaceOrder',
-        data: {
-          orderNo: waiting.backorderNo,
-          warehouseCode,
-          priority: original.priority,
-          timeRequirement: original.timeRequirement,
-          items: waiting.lines,
-          consignee: original.consignee,
-          policy: original.policy,
-          backorderOf: waiting.orderNo,
-          now: this.deps.clock.now(),
-        },
-      },
-      causedBy(waiting.event, this.deps.clock.now()),
-    );
+    const { backorderNo, orderNo } = waiting;
+    try {
+      const original = await loadState(this.deps, orders, orderStreamName(orderNo));
+      const now = this.deps.clock.now();
+      const cause = causedBy(waiting.event, now);
+      if (!original.issuedBackorders.some((issued) => issued.backorderNo === backorderNo)) {
+        this.waiting.delete(backorderNo); // cancelled meanwhile: its BackorderCancelled is on its way to the book
+      } else if (original.status === 'CANCELLED') {
+        await dropBackorderOfCancelledOrder(this.deps, orderNo, backorderNo, cause);
+        this.waiting.delete(backorderNo);
+      } else if (original.consignee === null) {
+        await this.block(waiting, `order ${orderNo} is not known`);
+      } else {
+        const { priority, timeRequirement, consignee, policy } = original;
+        await onOrder(
+          this.deps,
+          backorderNo,
+          {
+            type: 'PlaceOrder',
+            data: {
+              orderNo: backorderNo,
+              warehouseCode,
+              priority,
+              timeRequirement,
+              items: waiting.lines,
+              consignee,
+              policy,
+              backorderOf: orderNo,
+              now,
+            },
+          },
+          cause,
+        );
+        this.waiting.delete(backorderNo);
+      }
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      await this.block(waiting, `${error.reason}: ${error.message}`);
+    }
+  }
+
+  /** It stays owed, in the book, until a person cancels it; they are told. */
+  private async block(waiting: Waiting, reason: string): Promise<void> {
+    const { backorderNo, orderNo, lines } = waiting;
+    this.waiting.set(backorderNo, { ...waiting, blocked: reason });
+    await this.deps.alerting.raise({
+      key: `backorder:${backorderNo}`,
+      kind: 'MANUAL_INTERVENTION',
+      subject: orderStreamName(orderNo),
+      message: `backorder ${backorderNo} of order ${orderNo} cannot be placed (${reason}); it stays owed until a person cancels it (POST /api/oms/orders/${orderNo}/backorders/${backorderNo}/cancel)`,
+      details: { backorderNo, orderNo, lines, reason },
+      raisedAt: this.deps.clock.now(),
+    });
   }
 
   private observe(event: HubEvent): void {
+    const arrival = stockArrival(event);
+    if (arrival?.replenished === true) this.reportedShort.replenished(arrival.warehouseCode, arrival.sku, arrival.position);
     if (event.category !== 'order') return;
-    if (event.type === 'BackorderCreated') {
-      const { backorderNo, warehouseCode, lines } = event.data;
-      this.waiting.set(backorderNo, { backorderNo, orderNo: event.streamId, warehouseCode, lines, event });
-    } else if (event.type === 'OrderPlaced') {
-      this.waiting.delete(event.data.orderNo);
+    switch (event.type) {
+      case 'BackorderCreated':
+      case 'BackorderCarriedOver': {
+        const { backorderNo, warehouseCode, lines, reportedShortBy } = event.data;
+        if (reportedShortBy !== null) this.reportedShort.report(event.streamId, reportedShortBy, lines, event.position);
+        this.waiting.set(backorderNo, { backorderNo, orderNo: event.streamId, warehouseCode, lines, blocked: null, event });
+        return;
+      }
+      case 'BackorderCancelled':
+        this.waiting.delete(event.data.backorderNo);
+        return;
+      case 'OrderPlaced':
+        // placed as a backorder; an order a channel placed under the same number does not pay what is owed
+        if (event.data.backorderOf !== undefined) this.waiting.delete(event.data.orderNo);
+        return;
+      default:
+        return;
     }
   }
 }

@@ -11,6 +11,7 @@ import type { StockEvent } from '../../domain/stock-ledger/index.ts';
 import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
 import type { EventMetadata, Position, Revision } from '../ports/event-store.ts';
 import type { WarehouseMessageEvent } from '../warehouse-messages/warehouse-message.ts';
+import type { AlertEvent } from '../alerts/acknowledge-alert.ts';
 
 /** Each stream category (the part of the stream name before the first '-') and its events. */
 export type CategoryEvents = {
@@ -21,11 +22,13 @@ export type CategoryEvents = {
   shipment: HandOffEvent;
   /** the archive of warehouse messages (../warehouse-messages/warehouse-message.ts) */
   message: WarehouseMessageEvent;
+  /** what people did about alerts (../alerts/acknowledge-alert.ts) */
+  alert: AlertEvent;
 };
 
 export type Category = keyof CategoryEvents;
 
-export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment', 'message'];
+export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment', 'message', 'alert'];
 
 export const isCategory = (text: string): text is Category => categories.some((category) => category === text);
 

@@ -20,8 +20,17 @@ export type OrderView = Readonly<{
     backordered: number;
     cancelled: number;
   }>[];
-  shipments: readonly Readonly<{ waybillNo: string; carrier: string; outboundNo: string; items: readonly Line[]; shippedAt: string }>[];
-  backorders: readonly Readonly<{ backorderNo: string; lines: readonly Line[] }>[];
+  /** where each waybill left from (`warehouseCode`: the warehouse that gave its `outboundNo`) */
+  shipments: readonly Readonly<{
+    waybillNo: string;
+    carrier: string;
+    outboundNo: string;
+    warehouseCode: string;
+    items: readonly Line[];
+    shippedAt: string;
+  }>[];
+  /** the backorders this order numbered: its own shortages', and its backorders' carried over (`carriedFrom`) */
+  backorders: readonly Readonly<{ backorderNo: string; lines: readonly Line[]; carriedFrom: string | null; cancelled: boolean }>[];
   push: Readonly<{ attempts: number; nextAttemptAt: string | null; lastError: string | null }>;
   manualIntervention: OrderState['manual'];
   anomalies: number;
@@ -33,7 +42,7 @@ export type OrderView = Readonly<{
 
 /**
  * An order as operators and channels see it, folded from its own stream: the decider's state
- * plus what the state does not keep (waybills, backorder numbers). Empty stream → null.
+ * plus what the state does not keep (waybills, the backorders it numbered). Empty stream → null.
  */
 export const orderView = (events: readonly RecordedEvent<'order'>[]): OrderView | null => {
   if (events.length === 0) return null;
@@ -43,10 +52,21 @@ export const orderView = (events: readonly RecordedEvent<'order'>[]): OrderView 
   for (const event of events) {
     state = outboundOrder.evolve(state, event);
     if (event.type === 'ShipmentRecorded') {
-      const { waybillNo, carrier, outboundNo, items, shippedAt } = event.data;
-      shipments.push({ waybillNo, carrier, outboundNo, items, shippedAt });
+      const { waybillNo, carrier, outboundNo, warehouseCode, items, shippedAt } = event.data;
+      shipments.push({ waybillNo, carrier, outboundNo, warehouseCode, items, shippedAt });
     } else if (event.type === 'BackorderCreated') {
-      backorders.push({ backorderNo: event.data.backorderNo, lines: event.data.lines });
+      backorders.push({ backorderNo: event.data.backorderNo, lines: event.data.lines, carriedFrom: null, cancelled: false });
+    } else if (event.type === 'BackorderCarriedOver') {
+      backorders.push({
+        backorderNo: event.data.backorderNo,
+        lines: event.data.lines,
+        carriedFrom: event.data.fromOrderNo,
+        cancelled: false,
+      });
+    } else if (event.type === 'BackorderCancelled') {
+      const at = backorders.findIndex((backorder) => backorder.backorderNo === event.data.backorderNo);
+      const cancelled = backorders[at];
+      if (cancelled !== undefined) backorders[at] = { ...cancelled, cancelled: true };
     }
   }
   const last = events.at(-1);

@@ -14,6 +14,9 @@ import type { Dependencies } from '../dependencies.ts';
  */
 type Reported = Promise<Readonly<{ state: OrderState; changed: boolean }>>;
 
+/** The warehouse's own id of its message, when it gives one: the same id twice is one effect (message-ids.ts in the domain). */
+type MessageId = Readonly<{ messageId?: string | undefined }>;
+
 export type ShipmentReport = Readonly<{
   orderNo: string;
   outboundNo: string;
@@ -21,7 +24,10 @@ export type ShipmentReport = Readonly<{
   carrier: string;
   items: readonly Line[];
   shippedAt: string;
-}>;
+  /** the warehouse's last shipment of the order: what stays open is closed short by the order's policy */
+  final?: boolean | undefined;
+}> &
+  MessageId;
 
 export const recordShipment = async (deps: Dependencies, report: ShipmentReport, callbackId: string): Reported => {
   const { orderNo, ...shipment } = report;
@@ -32,7 +38,7 @@ export const recordShipment = async (deps: Dependencies, report: ShipmentReport,
 
 export const recordProgress = async (
   deps: Dependencies,
-  report: Readonly<{ orderNo: string; warehouseCode: string; stage: WmsStage; at: string }>,
+  report: Readonly<{ orderNo: string; warehouseCode: string; stage: WmsStage; at: string }> & MessageId,
   callbackId: string,
 ): Reported => {
   const now = deps.clock.now();
@@ -49,19 +55,20 @@ export const recordProgress = async (
 /** The warehouse cannot ship some quantities: the order's policy decides; a reroute needs a warehouse that covers what is still open. */
 export const recordShortage = async (
   deps: Dependencies,
-  report: Readonly<{ orderNo: string; warehouseCode: string; lines: readonly Line[] }>,
+  report: Readonly<{ orderNo: string; warehouseCode: string; lines: readonly Line[] }> & MessageId,
   callbackId: string,
 ): Reported => {
+  const { orderNo, ...shortage } = report;
   const now = deps.clock.now();
-  const current = await loadState(deps, orders, orderStreamName(report.orderNo));
+  const current = await loadState(deps, orders, orderStreamName(orderNo));
   const alternativeWarehouse =
     current.status === 'NONE'
       ? null
-      : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, report.warehouseCode]);
+      : await deps.inventory.warehouseCovering(openLines(current), [current.warehouseCode, shortage.warehouseCode]);
   const { state, events } = await onOrder(
     deps,
-    report.orderNo,
-    { type: 'RecordWmsShortage', data: { warehouseCode: report.warehouseCode, lines: report.lines, alternativeWarehouse, now } },
+    orderNo,
+    { type: 'RecordWmsShortage', data: { ...shortage, alternativeWarehouse, now } },
     newFlow(callbackId, now),
   );
   return { state, changed: events.length > 0 };

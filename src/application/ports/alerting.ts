@@ -15,11 +15,19 @@ export type NewAlert = Readonly<{
   raisedAt: string;
 }>;
 
-export type Alert = NewAlert & Readonly<{ id: number; acknowledgedAt: string | null; acknowledgedBy: string | null }>;
+export type Alert = NewAlert &
+  Readonly<{
+    id: number;
+    /** 32 hex digits of the key's SHA-256: names the alert's stream (`alert-{keyDigest}`, ../alerts/acknowledge-alert.ts) */
+    keyDigest: string;
+    acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
+  }>;
 
 export interface Alerting {
   raise(alert: NewAlert): Promise<void>;
   list(filter?: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }>): Promise<readonly Alert[]>;
-  /** false when there is no such alert */
+  get(id: number): Promise<Alert | undefined>;
+  /** records the first acknowledgement in the table (../alerts/acknowledge-alert.ts records it as an event); false when there is no such alert */
   acknowledge(id: number, by: string, at: string): Promise<boolean>;
 }

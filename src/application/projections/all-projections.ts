@@ -4,17 +4,19 @@ import { manualQueueProjection } from './manual-queue.ts';
 import { ordersProjection } from './orders.ts';
 import type { Projection } from './projection.ts';
 import { stockLevelsProjection } from './stock-levels.ts';
+import { stockVariancesProjection } from './stock-variances.ts';
 
 /**
  * Every reporting projection. The reports they serve: the order list, status counts, lead times
  * and shipped per day (orders); the backorder queue (backorder-queue, with the order list); the
- * manual-intervention queue (manual-queue, with the order list); stock (stock-levels);
- * anomalies by kind (anomalies).
+ * manual-intervention queue (manual-queue, with the order list); stock (stock-levels); stock
+ * variances (stock-variances); anomalies by kind (anomalies).
  */
 export const allProjections: readonly Projection[] = [
   ordersProjection,
   backorderQueueProjection,
   manualQueueProjection,
   stockLevelsProjection,
+  stockVariancesProjection,
   anomaliesProjection,
 ];

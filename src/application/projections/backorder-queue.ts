@@ -1,8 +1,9 @@
 /**
  * The backorder queue (缺货补单, docs/architecture.md#backorders): what is still owed, against which order, since
- * when. A backorder is owed from the moment it is created until it is placed as an order of its
- * own (`{orderNo}-BO{n}`, with `backorderOf`). To whom, and whether the original order was
- * cancelled meanwhile (the hub then never places it), the report reads from the order list.
+ * when. A backorder is owed from the moment its original order numbers it (its own shortage, or one
+ * of its backorders' carried over) until it is placed as an order of its own (`{orderNo}-BO{n}`,
+ * with `backorderOf`) or cancelled on its original. To whom, the report reads from the order list.
+ * It lists what the hub's backorder book holds, blocked backorders included (`/health`'s count).
  */
 import type { Line } from '../../domain/kernel/lines.ts';
 import { NOTHING, type Projection, put, remove, table } from './projection.ts';
@@ -35,14 +36,15 @@ export const backorderQueue = table<BackorderRow, 'backorderNo'>({
 
 export const backorderQueueProjection: Projection = {
   name: 'backorder-queue',
-  version: 1,
+  version: 2,
   description: 'backorders waiting for stock: what is owed, against which order, since when',
   categories: ['order'],
   tables: [backorderQueue],
   evolve: (event, read, { millisOf }) => {
     if (event.category !== 'order') return NOTHING;
     switch (event.type) {
-      case 'BackorderCreated': {
+      case 'BackorderCreated':
+      case 'BackorderCarriedOver': {
         const d = event.data;
         return [
           put(backorderQueue, {
@@ -62,6 +64,8 @@ export const backorderQueueProjection: Projection = {
           d.backorderOf !== undefined && d.backorderOf !== null && read(backorderQueue, { backorderNo: d.orderNo }) !== undefined;
         return placesBackorder ? [remove(backorderQueue, { backorderNo: d.orderNo })] : NOTHING;
       }
+      case 'BackorderCancelled':
+        return [remove(backorderQueue, { backorderNo: event.data.backorderNo })];
       default:
         return NOTHING;
     }

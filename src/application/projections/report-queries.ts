@@ -101,6 +101,23 @@ export type StockItem = Readonly<{
   anomalies: number;
 }>;
 
+export type StockVarianceQuery = PageRequest & Readonly<{ warehouseCode?: string | undefined; sku?: string | undefined }>;
+/** The latest variance of one figure (on hand: SELLABLE, or DEFECTIVE) of one SKU in one warehouse, and all of them summed. */
+export type StockVarianceItem = Readonly<{
+  warehouseCode: string;
+  sku: string;
+  condition: string;
+  hubFigure: number;
+  warehouseFigure: number;
+  difference: number;
+  source: string;
+  reason: string;
+  reference: string;
+  recordedAt: string;
+  variances: number;
+  netDifference: number;
+}>;
+
 export type LeadTimesQuery = PageRequest & DayRange & Readonly<{ by: 'placed' | 'shipped'; warehouseCode?: string | undefined }>;
 /** Seconds; null when no order of the group has both ends yet. */
 export type Percentiles = Readonly<{ orders: number; p50: number | null; p95: number | null }>;
@@ -136,6 +153,7 @@ export interface ReportQueries {
   backorders(query: BackorderQuery): Promise<Page<BackorderItem>>;
   manualInterventions(query: ManualQueueQuery): Promise<Page<ManualQueueItem>>;
   stock(query: StockQuery): Promise<Page<StockItem>>;
+  stockVariances(query: StockVarianceQuery): Promise<Page<StockVarianceItem>>;
   leadTimes(query: LeadTimesQuery): Promise<Page<LeadTimesItem>>;
   shippedPerDay(query: ShippedPerDayQuery): Promise<Page<ShippedPerDayItem>>;
   anomalies(query: AnomaliesQuery): Promise<Page<AnomaliesItem>>;

@@ -23,7 +23,7 @@ export const stockLevels = table<StockLevelRow, 'warehouseCode' | 'sku'>({
 
 export const stockLevelsProjection: Projection = {
   name: 'stock-levels',
-  version: 1,
+  version: 2,
   description: 'on hand, reserved, available and defective stock per warehouse and SKU',
   categories: ['stock'],
   tables: [stockLevels],
@@ -47,6 +47,14 @@ export const stockLevelsProjection: Projection = {
         return [add(stockLevels, key, { onHand: -event.data.quantity, reserved: -event.data.fromReservation })];
       case 'StockAdjusted':
         return [add(stockLevels, key, { onHand: event.data.delta })];
+      case 'StockVarianceRecorded':
+        return [
+          add(
+            stockLevels,
+            key,
+            event.data.condition === 'DEFECTIVE' ? { defective: event.data.difference } : { onHand: event.data.difference },
+          ),
+        ];
       case 'StockAnomalyDetected':
         return [add(stockLevels, key, { anomalies: 1 })];
       default:

@@ -11,7 +11,8 @@ import { eventsOf, reaction } from './reaction.ts';
  * Goods left the warehouse → deduct the *actual* quantities from its ledgers, consuming the
  * order's reservation (docs/architecture.md#reactions). A shipment reported after the order
  * closed is deducted too: the goods are gone either way. The shipment says which warehouse and
- * reservation round it left under, so the order is not read again. Each ledger knows the
+ * reservation round it left under (the warehouse whose WMS gave the outbound number it names,
+ * whatever the order's current warehouse), so the order is not read again. Each ledger knows the
  * deduction by the carrier's waybill (`{carrier}.{waybillNo}`): the same number from another
  * carrier is another shipment.
  */

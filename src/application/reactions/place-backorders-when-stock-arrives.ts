@@ -1,16 +1,14 @@
+import { stockArrival } from '../backorders/stock-arrival.ts';
 import type { WaitingBackorders } from '../backorders/waiting-backorders.ts';
 import { eventsOf, reaction } from './reaction.ts';
 
-/** Stock arrived (received, released, counted up) → place the backorders it now covers. */
+/** Stock arrived (received, released, counted up, found by a reconciliation) → place the backorders it now covers. */
 export const placeBackordersWhenStockArrives = (backorders: WaitingBackorders) =>
   reaction({
     name: 'place-backorders-when-stock-arrives',
-    handles: eventsOf('stock', ['StockReceived', 'StockReleased', 'StockAdjusted']),
+    handles: eventsOf('stock', ['StockReceived', 'StockReleased', 'StockAdjusted', 'StockVarianceRecorded']),
     handle: async (event) => {
-      const arrived =
-        (event.type === 'StockReceived' && event.data.condition === 'SELLABLE') ||
-        event.type === 'StockReleased' ||
-        (event.type === 'StockAdjusted' && event.data.delta > 0);
-      if (arrived) await backorders.placeCovered({ warehouseCode: event.data.warehouseCode, sku: event.data.sku });
+      const arrival = stockArrival(event);
+      if (arrival !== null) await backorders.stockArrived(arrival);
     },
   });

@@ -6,13 +6,15 @@ import { eventsOf, reaction } from './reaction.ts';
 
 /**
  * Goods that will not ship from a warehouse go back to its available stock (释放预占库存,
- * docs/architecture.md#shortage-policy): everything on cancel and on reroute, the short part when the WMS reports a
- * shortage and the rest is backordered, what an earlier round still holds when a new one starts.
+ * docs/architecture.md#shortage-policy): everything on cancel and on reroute (a shipment from the
+ * warehouse the order had left moves it back: the round of the warehouse it had moved to), the short
+ * part when the WMS reports a shortage and the rest is backordered (or owed back to the original, by a
+ * backorder), what an earlier round still holds when a new one starts.
  */
 export const releaseStockWhenNotShipping = (deps: Dependencies) =>
   reaction({
     name: 'release-stock-when-not-shipping',
-    handles: eventsOf('order', ['OrderCancelled', 'OrderRerouted', 'ReservationRequested', 'BackorderCreated']),
+    handles: eventsOf('order', ['OrderCancelled', 'OrderRerouted', 'ReservationRequested', 'BackorderCreated', 'OwedToOriginal']),
     handle: async (event) => {
       const orderNo = event.streamId;
       const cause = causedBy(event, deps.clock.now());
@@ -37,6 +39,10 @@ export const releaseStockWhenNotShipping = (deps: Dependencies) =>
           `${reservation}/${event.data.backorderNo}`,
           cause,
         );
+      } else if (event.type === 'OwedToOriginal' && event.data.heldUnderReservation !== null) {
+        const reservation = reservationReference(orderNo, event.data.heldUnderReservation);
+        const reference = `${reservation}/owed-${event.data.owedNo}`;
+        await releaseReservation(deps, event.data.warehouseCode, event.data.lines, reservation, reference, cause);
       }
     },
   });

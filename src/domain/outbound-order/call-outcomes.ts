@@ -62,7 +62,8 @@ export const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderSt
   if (alreadyApplied(state, outcome) || attemptPassed(state, d.attempt)) return [];
   const consumed = { factKeys: [outcome], attempt: d.attempt, outboundNo: d.outboundNo, warehouseCode: d.warehouseCode };
   if (isTerminalOrder(state)) {
-    if (state.status === 'SHIPPED') return [];
+    // a late answer from the warehouse it shipped from changes nothing; from any other, it holds an order it must drop
+    if (state.status === 'SHIPPED' && d.warehouseCode === state.warehouseCode) return [];
     return [
       anomaly(
         state,

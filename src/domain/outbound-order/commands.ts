@@ -51,6 +51,12 @@ export type ResolveManually = Message<
   { requestId: string; outboundNo: string; note: string; resolvedBy: string; now: Instant }
 >;
 
+/**
+ * The id a warehouse gave its message (`messageId`, Qimen's `outBizCode`), when it gave one: the
+ * same id twice is applied once, and with other content recorded as an anomaly, not applied.
+ */
+type WarehouseMessageId = Readonly<{ messageId?: string | undefined }>;
+
 // Facts: outcomes of our own calls and reports from the WMS. Recorded, never refused
 // (unless the order does not exist); contradictions become anomalies.
 export type RecordStockReserved = Message<'RecordStockReserved', { reservationNo: number; now: Instant }>;
@@ -80,7 +86,10 @@ export type RecordPushFailed = Message<
     now: Instant;
   }
 >;
-export type RecordWmsProgress = Message<'RecordWmsProgress', { warehouseCode: string; stage: WmsStage; at: Instant; now: Instant }>;
+export type RecordWmsProgress = Message<
+  'RecordWmsProgress',
+  { warehouseCode: string; stage: WmsStage; at: Instant; now: Instant } & WarehouseMessageId
+>;
 export type RecordWmsShortage = Message<
   'RecordWmsShortage',
   {
@@ -89,7 +98,7 @@ export type RecordWmsShortage = Message<
     lines: readonly Line[];
     alternativeWarehouse: string | null;
     now: Instant;
-  }
+  } & WarehouseMessageId
 >;
 export type RecordShipment = Message<
   'RecordShipment',
@@ -99,12 +108,36 @@ export type RecordShipment = Message<
     carrier: string;
     items: readonly Line[];
     shippedAt: Instant;
+    /**
+     * the warehouse's last shipment of the order (Qimen's confirmType 0): what is still open is
+     * closed short by the order's shortage policy. Absent or false: more may follow.
+     */
+    final?: boolean | undefined;
     now: Instant;
-  }
+  } & WarehouseMessageId
 >;
 export type RecordInterceptOutcome = Message<
   'RecordInterceptOutcome',
   { cancelRequestId: string; intercepted: boolean; detail: string; now: Instant }
+>;
+
+// The original order keeps the book of its family's backorders (docs/architecture.md#backorders).
+/** A backorder of this order could not ship these quantities (its `OwedToOriginal`): owe them under the next number. */
+export type CarryOverBackorder = Message<
+  'CarryOverBackorder',
+  {
+    fromOrderNo: string;
+    owedNo: number;
+    warehouseCode: string;
+    lines: readonly Line[];
+    reportedShortBy: string | null;
+    now: Instant;
+  }
+>;
+/** Do not place this backorder: the original was cancelled, or a person says so. */
+export type CancelBackorder = Message<
+  'CancelBackorder',
+  { requestId: string; backorderNo: string; reason: string; requestedBy: string; now: Instant }
 >;
 
 export type OrderCommand =
@@ -120,4 +153,6 @@ export type OrderCommand =
   | RecordWmsProgress
   | RecordWmsShortage
   | RecordShipment
-  | RecordInterceptOutcome;
+  | RecordInterceptOutcome
+  | CarryOverBackorder
+  | CancelBackorder;

@@ -9,7 +9,9 @@
  * failed push, or in manual intervention) and before anything shipped. "Resolve" means a person
  * got the order into the WMS by other means and gives its outboundNo. A shipment that carries
  * more than is open is recorded in full (stock follows what really left) and the excess is an
- * anomaly; the order's lines count only what was open.
+ * anomaly; the order's lines count only what was open. A shipment left from the warehouse whose
+ * WMS gave the outbound number it names; one from a warehouse the order had left brings the order
+ * back there. Backorders are numbered by the original order, for its whole family.
  */
 import { refuse } from '../kernel/refused.ts';
 import { recordPushFailed, recordPushSucceeded, recordStockReserved, recordStockShort } from './call-outcomes.ts';
@@ -18,6 +20,8 @@ import type { OrderEvent } from './events.ts';
 import { cancel, place, reroute, resolve, retryNow } from './requests.ts';
 import type { OrderState } from './state.ts';
 import { recordIntercept, recordProgress, recordShipment, recordWmsShortage } from './warehouse-reports.ts';
+import { cancelBackorder, carryOverBackorder } from './backorder-family.ts';
+import { oncePerMessageId } from './message-ids.ts';
 
 // Every refusal here is written one way, `return refuse(reason, message, problems?)`; a request
 // that is not valid names its problems, found by one of the `…Problems` checks in validation.ts.
@@ -25,8 +29,9 @@ import { recordIntercept, recordProgress, recordShipment, recordWmsShortage } fr
 // or push attempt is current is a separate rule (`awaitsRound`, `attemptPassed` in call-outcomes.ts).
 //
 // The handlers, by concern: requests.ts (what people and channels ask), call-outcomes.ts (outcomes
-// of the hub's own calls: reservation, push), warehouse-reports.ts (facts the warehouse reports);
-// both kinds of shortage go through shortage-policy.ts.
+// of the hub's own calls: reservation, push), warehouse-reports.ts (facts the warehouse reports,
+// each once per message id: message-ids.ts), backorder-family.ts (the original order's book of
+// its family's backorders); both kinds of shortage go through shortage-policy.ts.
 
 export const decideOrder = (command: OrderCommand, state: OrderState): readonly OrderEvent[] => {
   if (command.type === 'PlaceOrder') return place(command, state);
@@ -49,12 +54,16 @@ export const decideOrder = (command: OrderCommand, state: OrderState): readonly 
     case 'RecordPushFailed':
       return recordPushFailed(command, state);
     case 'RecordWmsProgress':
-      return recordProgress(command, state);
+      return oncePerMessageId(command, state, () => recordProgress(command, state));
     case 'RecordWmsShortage':
-      return recordWmsShortage(command, state);
+      return oncePerMessageId(command, state, () => recordWmsShortage(command, state));
     case 'RecordShipment':
-      return recordShipment(command, state);
+      return oncePerMessageId(command, state, () => recordShipment(command, state));
     case 'RecordInterceptOutcome':
       return recordIntercept(command, state);
+    case 'CarryOverBackorder':
+      return carryOverBackorder(command, state);
+    case 'CancelBackorder':
+      return cancelBackorder(command, state);
   }
 };

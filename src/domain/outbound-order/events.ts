@@ -50,7 +50,8 @@ export type AnomalyKind =
   | 'PUSHED_AFTER_CLOSE'
   | 'SHORTAGE_NOT_OPEN'
   | 'REPORT_FROM_PREVIOUS_WAREHOUSE'
-  | 'INTERCEPTED_AFTER_SHIPMENT';
+  | 'INTERCEPTED_AFTER_SHIPMENT'
+  | 'MESSAGE_ID_REUSED';
 
 export type OrderPlaced = Message<'OrderPlaced', Placement & { placedAt: Instant }>;
 /** A new round of reservation: the application reserves `lines` under reference `{orderNo}/R{reservationNo}`. */
@@ -77,6 +78,10 @@ export type StockShortageDetected = Message<
     detectedAt: Instant;
   }
 >;
+/**
+ * Short quantities of an original order (one that is not itself a backorder) owed to the customer
+ * as a backorder numbered `{orderNo}-BO{n}` from this order's count (see `backorderNo`).
+ */
 export type BackorderCreated = Message<
   'BackorderCreated',
   {
@@ -85,8 +90,48 @@ export type BackorderCreated = Message<
     lines: readonly Line[];
     /** the reservation that still holds these quantities (to release), null when none was made */
     heldUnderReservation: number | null;
+    /**
+     * the warehouse whose WMS reported these quantities short (null: the hub's own reservation was
+     * short): the backorder is not sent back there until its stock is replenished
+     */
+    reportedShortBy: string | null;
     createdAt: Instant;
   }
+>;
+/**
+ * Short quantities of a backorder, owed again: the original order (`originalOrderNo`) numbers the
+ * next backorder of the family (`BackorderCarriedOver`), so numbers never nest. `owedNo` counts
+ * this order's carry-overs, which is how the original recognises a redelivery.
+ */
+export type OwedToOriginal = Message<
+  'OwedToOriginal',
+  {
+    originalOrderNo: string;
+    owedNo: number;
+    warehouseCode: string;
+    lines: readonly Line[];
+    heldUnderReservation: number | null;
+    reportedShortBy: string | null;
+    createdAt: Instant;
+  }
+>;
+/** On the original order: what one of its backorders could not ship, owed again under the family's next number. */
+export type BackorderCarriedOver = Message<
+  'BackorderCarriedOver',
+  {
+    backorderNo: string;
+    fromOrderNo: string;
+    owedNo: number;
+    warehouseCode: string;
+    lines: readonly Line[];
+    reportedShortBy: string | null;
+    createdAt: Instant;
+  }
+>;
+/** On the original order: a backorder not yet placed will not be (the original was cancelled, or a person said so). */
+export type BackorderCancelled = Message<
+  'BackorderCancelled',
+  { backorderNo: string; lines: readonly Line[]; requestId: string; reason: string; cancelledBy: string; cancelledAt: Instant }
 >;
 export type OrderRerouted = Message<
   'OrderRerouted',
@@ -163,12 +208,22 @@ export type AnomalyDetected = Message<
   }
 >;
 
+/**
+ * A warehouse message that named its own id (`messageId`, Qimen's `outBizCode`) was applied:
+ * the id is kept with the content it came with (`content`, the key of what it reported), so the
+ * same id again is one effect, and with other content an anomaly.
+ */
+export type WarehouseMessageApplied = Message<'WarehouseMessageApplied', { messageId: string; content: string; appliedAt: Instant }>;
+
 export type OrderEvent =
   | OrderPlaced
   | ReservationRequested
   | StockReserved
   | StockShortageDetected
   | BackorderCreated
+  | OwedToOriginal
+  | BackorderCarriedOver
+  | BackorderCancelled
   | OrderRerouted
   | PushSucceeded
   | PushFailed
@@ -181,4 +236,5 @@ export type OrderEvent =
   | CancellationRequested
   | InterceptFailed
   | OrderCancelled
+  | WarehouseMessageApplied
   | AnomalyDetected;

@@ -1,7 +1,16 @@
-import { totalsBySku } from '../kernel/lines.ts';
+import { type Line, totalsBySku } from '../kernel/lines.ts';
 import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { OrderEvent } from './events.ts';
-import { type OrderLine, type OrderState, type OrderStatus, fact, openQuantity, placementKey, withApplied } from './state.ts';
+import {
+  type OrderLine,
+  type OrderState,
+  type OrderStatus,
+  type OutboundAt,
+  fact,
+  openQuantity,
+  placementKey,
+  withApplied,
+} from './state.ts';
 
 /** A push went to the order's current warehouse. */
 const pushedTo = (state: OrderState): readonly string[] =>
@@ -27,6 +36,14 @@ const settled = (state: OrderState, otherwise: OrderStatus, at: string): OrderSt
       : 'BACKORDERED';
   return { ...state, status, closedAt: at, pendingCancel: null, statusBeforeCancel: null, manual: null };
 };
+
+/** The outbound numbers known, with this one (once). */
+const withOutbound = (state: OrderState, outbound: OutboundAt): readonly OutboundAt[] =>
+  state.outbounds.some((known) => known.outboundNo === outbound.outboundNo) ? state.outbounds : [...state.outbounds, outbound];
+
+/** Quantities that will now ship under another order: backordered here, and the order closes if nothing is left open. */
+const owedElsewhere = (state: OrderState, lines: readonly Line[], at: string): OrderState =>
+  settled({ ...state, backorders: state.backorders + 1, lines: addTo(state.lines, 'backordered', totalsBySku(lines)) }, state.status, at);
 
 const holdingStatus = (state: OrderState): OrderStatus =>
   state.lines.some((line) => line.shipped > 0) ? 'PARTIALLY_SHIPPED' : state.progress > 0 ? 'IN_PROGRESS' : 'PUSHED_TO_WMS';
@@ -57,18 +74,35 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         placedAt: d.placedAt,
       };
     }
-    case 'ReservationRequested':
-      return { ...state, status: 'CREATED', reservationNo: event.data.reservationNo, manual: null };
+    case 'ReservationRequested': {
+      const { reservationNo, warehouseCode } = event.data;
+      return { ...state, status: 'CREATED', reservationNo, rounds: [...state.rounds, { reservationNo, warehouseCode }], manual: null };
+    }
     case 'StockReserved':
       return { ...state, status: 'RESERVED', applied: withApplied(state, fact.reservationOutcome(event.data.reservationNo)) };
     case 'StockShortageDetected':
       return { ...state, applied: withApplied(state, event.data.reportKey) };
-    case 'BackorderCreated':
-      return settled(
-        { ...state, backorders: state.backorders + 1, lines: addTo(state.lines, 'backordered', totalsBySku(event.data.lines)) },
-        state.status,
-        event.data.createdAt,
-      );
+    case 'BackorderCreated': {
+      const { backorderNo, lines, createdAt } = event.data;
+      return { ...owedElsewhere(state, lines, createdAt), issuedBackorders: [...state.issuedBackorders, { backorderNo, lines }] };
+    }
+    case 'OwedToOriginal':
+      return owedElsewhere(state, event.data.lines, event.data.createdAt);
+    case 'BackorderCarriedOver': {
+      const { backorderNo, lines, fromOrderNo, owedNo } = event.data;
+      return {
+        ...state,
+        backorders: state.backorders + 1,
+        issuedBackorders: [...state.issuedBackorders, { backorderNo, lines }],
+        applied: withApplied(state, fact.carriedOver(fromOrderNo, owedNo)),
+      };
+    }
+    case 'BackorderCancelled':
+      return {
+        ...state,
+        issuedBackorders: state.issuedBackorders.filter((issued) => issued.backorderNo !== event.data.backorderNo),
+        applied: withApplied(state, fact.request(event.data.requestId)),
+      };
     case 'OrderRerouted':
       return {
         ...state,
@@ -86,6 +120,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         ...state,
         status: pushable ? 'PUSHED_TO_WMS' : state.status,
         outboundNo: state.outboundNo ?? event.data.outboundNo,
+        outbounds: withOutbound(state, { outboundNo: event.data.outboundNo, warehouseCode: event.data.warehouseCode }),
         push: { ...afterPushSucceeded(state.push, event.data.attempt), nextAttemptAt: null },
         pushedTo: pushedTo(state),
         applied: withApplied(state, fact.pushOutcome(event.data.attempt)),
@@ -123,6 +158,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         ...state,
         status: holdingStatus({ ...state, outboundNo: event.data.outboundNo }),
         outboundNo: event.data.outboundNo,
+        outbounds: withOutbound(state, { outboundNo: event.data.outboundNo, warehouseCode: state.warehouseCode }),
         manual: null,
         applied: withApplied(state, fact.request(event.data.requestId)),
       };
@@ -142,6 +178,7 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       const shippedState: OrderState = {
         ...state,
         outboundNo: state.outboundNo ?? event.data.outboundNo,
+        outbounds: withOutbound(state, { outboundNo: event.data.outboundNo, warehouseCode: event.data.warehouseCode }),
         lines: addTo(state.lines, 'shipped', totalsBySku(event.data.items)),
         manual: null,
         pendingCancel: null,
@@ -180,13 +217,21 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
       };
       return settled(cancelled, 'CANCELLED', event.data.cancelledAt);
     }
-    case 'AnomalyDetected':
+    case 'WarehouseMessageApplied': {
+      const { messageId, content } = event.data;
+      return { ...state, applied: withApplied(state, fact.message(messageId), fact.messageContent(messageId, content)) };
+    }
+    case 'AnomalyDetected': {
+      const { attempt, outboundNo, warehouseCode } = event.data;
       return {
         ...state,
         anomalies: state.anomalies + 1,
-        push: event.data.attempt === null ? state.push : afterPushSucceeded(state.push, event.data.attempt),
+        // an anomaly about a push outcome names the outbound order the warehouse gave (accepted after the order moved or closed)
+        outbounds: attempt === null || outboundNo === null ? state.outbounds : withOutbound(state, { outboundNo, warehouseCode }),
+        push: attempt === null ? state.push : afterPushSucceeded(state.push, attempt),
         // an anomaly about a push outcome names it in its factKeys too; its attempt says so regardless
-        applied: withApplied(state, ...event.data.factKeys, event.data.attempt === null ? null : fact.pushOutcome(event.data.attempt)),
+        applied: withApplied(state, ...event.data.factKeys, attempt === null ? null : fact.pushOutcome(attempt)),
       };
+    }
   }
 };

@@ -19,4 +19,14 @@ export const reservationReference = (orderNo: string, reservationNo: number): st
 export type * from './commands.ts';
 export type * from './events.ts';
 export type { OrderLine, OrderState, OrderStatus } from './state.ts';
-export { openLines, openQuantity, orderSkus, pushIsDue, shipmentContext, withdrawalOnCancel, withdrawalOnReroute } from './state.ts';
+export {
+  openLines,
+  openQuantity,
+  orderSkus,
+  pushIsDue,
+  shipmentContext,
+  warehouseOfOutbound,
+  withdrawalOnCancel,
+  withdrawalOnReroute,
+} from './state.ts';
+export { reportedShortBy } from './shortage-policy.ts';

@@ -5,6 +5,26 @@ import { reservationRound, rerouted } from './reservation-rounds.ts';
 import { backorderNo, openLines, type OrderState } from './state.ts';
 import { orderCancelled } from './order-cancelled.ts';
 
+/**
+ * The warehouse whose WMS reported a backorder's quantities short, or null when the hub's own
+ * reservation was short: a warehouse's report leaves them held under the order's round, to be
+ * released; a short reservation held nothing.
+ */
+export const reportedShortBy = (backorder: Readonly<{ warehouseCode: string; heldUnderReservation: number | null }>): string | null =>
+  backorder.heldUnderReservation === null ? null : backorder.warehouseCode;
+
+/**
+ * The short quantities owed to the customer: an original order numbers its backorder itself; a
+ * backorder owes them back to its original, which numbers the next one (docs/architecture.md#backorders).
+ */
+const owed = (state: OrderState, short: readonly Line[], source: 'RESERVATION' | 'WMS', now: string): OrderEvent => {
+  const held = { warehouseCode: state.warehouseCode, heldUnderReservation: source === 'WMS' ? state.reservationNo : null };
+  const shortAt = { ...held, lines: short, reportedShortBy: reportedShortBy(held), createdAt: now };
+  return state.backorderOf === null
+    ? { type: 'BackorderCreated', data: { backorderNo: backorderNo(state.orderNo, state.backorders + 1), ...shortAt } }
+    : { type: 'OwedToOriginal', data: { originalOrderNo: state.backorderOf, owedNo: state.backorders + 1, ...shortAt } };
+};
+
 /** docs/architecture.md#shortage-policy: partial ship + backorder, else cancel + release, else reroute, else a person. */
 export const applyShortagePolicy = (
   state: OrderState,
@@ -19,16 +39,7 @@ export const applyShortagePolicy = (
     const remaining = openLines(state)
       .map((line) => ({ sku: line.sku, quantity: line.quantity - (shortBySku.get(line.sku) ?? 0) }))
       .filter((line) => line.quantity > 0);
-    const backorder: OrderEvent = {
-      type: 'BackorderCreated',
-      data: {
-        backorderNo: backorderNo(state.orderNo, state.backorders + 1),
-        warehouseCode: state.warehouseCode,
-        lines: short,
-        heldUnderReservation: source === 'WMS' ? state.reservationNo : null,
-        createdAt: now,
-      },
-    };
+    const backorder = owed(state, short, source, now);
     return source === 'RESERVATION' && remaining.length > 0
       ? [backorder, reservationRound(state, state.warehouseCode, remaining)]
       : [backorder];

@@ -32,6 +32,15 @@ export type OrderLine = Readonly<{
   cancelled: number;
 }>;
 
+/** An outbound order a warehouse's WMS gave this order: a shipment naming it left from that warehouse. */
+export type OutboundAt = Readonly<{ outboundNo: string; warehouseCode: string }>;
+
+/** A reservation round: its number and the warehouse it reserved in. */
+export type RoundAt = Readonly<{ reservationNo: number; warehouseCode: string }>;
+
+/** A backorder this (original) order numbered and did not cancel: placed since, or still waiting. */
+export type IssuedBackorder = Readonly<{ backorderNo: string; lines: readonly Line[] }>;
+
 export type OrderState = Readonly<{
   status: OrderStatus;
   orderNo: string;
@@ -45,7 +54,11 @@ export type OrderState = Readonly<{
   backorderOf: string | null;
   lines: readonly OrderLine[];
   reservationNo: number;
+  /** every reservation round, in order */
+  rounds: readonly RoundAt[];
   outboundNo: string | null;
+  /** every outbound order number a warehouse gave the order, with that warehouse */
+  outbounds: readonly OutboundAt[];
   push: PushAttempts;
   /** every warehouse a push went to, answered or not: a lost answer may still have left the order there */
   pushedTo: readonly string[];
@@ -55,7 +68,9 @@ export type OrderState = Readonly<{
   /** where a cancellation that the WMS refuses returns to */
   statusBeforeCancel: OrderStatus | null;
   pendingCancel: string | null;
+  /** backorders numbered here (an original's own and carried over), or owed back to the original (a backorder's) */
   backorders: number;
+  issuedBackorders: readonly IssuedBackorder[];
   anomalies: number;
   /**
    * The facts already applied, each by its key (see `fact`): requests, reports and the outcomes of
@@ -79,7 +94,9 @@ export const initialOrderState: OrderState = {
   backorderOf: null,
   lines: [],
   reservationNo: 0,
+  rounds: [],
   outboundNo: null,
+  outbounds: [],
   push: noPushAttempts,
   pushedTo: [],
   progress: 0,
@@ -87,6 +104,7 @@ export const initialOrderState: OrderState = {
   statusBeforeCancel: null,
   pendingCancel: null,
   backorders: 0,
+  issuedBackorders: [],
   anomalies: 0,
   applied: emptyMap,
   placedAt: null,
@@ -135,12 +153,31 @@ export const withdrawalOnCancel = (state: OrderState, requestId: string | null):
     ? { warehouseCode: state.warehouseCode, outboundNo: state.outboundNo }
     : null;
 
-/** What a shipment reported now carries of the order (events.ts `ShipmentContext`). */
+/** What a shipment reported now carries of the order (events.ts `ShipmentContext`), at its current warehouse. */
 export const shipmentContext = (state: OrderState): ShipmentContext => ({
   warehouseCode: state.warehouseCode,
   reservationNo: state.reservationNo,
   consignee: state.consignee,
 });
+
+/** The warehouse whose WMS gave the order this outbound number, or null when none did (as far as the order knows). */
+export const warehouseOfOutbound = (state: OrderState, outboundNo: string): string | null =>
+  state.outbounds.find((outbound) => outbound.outboundNo === outboundNo)?.warehouseCode ?? null;
+
+/** The last reservation round the order had at this warehouse (0: none). */
+export const lastRoundAt = (state: OrderState, warehouseCode: string): number =>
+  state.rounds.reduce((last, round) => (round.warehouseCode === warehouseCode ? Math.max(last, round.reservationNo) : last), 0);
+
+/**
+ * Where a shipment naming this outbound number left from: the warehouse that gave the number, under
+ * the last round the order had there; a number no warehouse gave is taken as the current warehouse's.
+ */
+export const shipmentContextFor = (state: OrderState, outboundNo: string): ShipmentContext => {
+  const warehouseCode = warehouseOfOutbound(state, outboundNo) ?? state.warehouseCode;
+  return warehouseCode === state.warehouseCode
+    ? shipmentContext(state)
+    : { warehouseCode, reservationNo: lastRoundAt(state, warehouseCode), consignee: state.consignee };
+};
 
 /**
  * The key of each fact whose redelivery the order recognises. Stored events carry some of these
@@ -164,6 +201,14 @@ export const fact = {
   waybill: (waybill: Waybill): string => `waybill:${waybillId(waybill)}`,
   /** this shipment: the carrier's waybill with these items */
   shipment: (waybill: Waybill, items: readonly Line[]): string => `waybill:${waybillId(waybill)}|${linesKey(items)}`,
+  /** what stayed open after the warehouse's final shipment under this waybill, closed short */
+  closedShort: (waybill: Waybill): string => `closed-short:${waybillId(waybill)}`,
+  /** a backorder's N-th carry-over, numbered by the original */
+  carriedOver: (fromOrderNo: string, owedNo: number): string => `carried-over:${fromOrderNo}:${owedNo}`,
+  /** a warehouse message's own id, with any content */
+  message: (messageId: string): string => `message:${messageId}`,
+  /** a warehouse message's own id, with this content */
+  messageContent: (messageId: string, content: string): string => `message:${messageId}|${content}`,
 } as const;
 
 /** Has this fact been applied? The one way the order recognises a redelivered request, report or outcome. */
@@ -173,7 +218,8 @@ export const alreadyApplied = (state: OrderState, key: string): boolean => hasKe
 export const withApplied = (state: OrderState, ...keys: readonly (string | null)[]): PersistentSet =>
   keys.reduce<PersistentSet>((applied, key) => (key === null ? applied : addKey(applied, key)), state.applied);
 
-export const backorderNo = (orderNo: string, n: number): string => `${orderNo}-BO${n}`;
+/** The n-th backorder of an original order's family: numbered from the original, never from a backorder, so numbers never nest. */
+export const backorderNo = (originalOrderNo: string, n: number): string => `${originalOrderNo}-BO${n}`;
 
 /** The outbound instruction should go to the WMS now: stock was just reserved, or a retry has come due. */
 export const pushIsDue = (state: OrderState, now: Instant): boolean =>

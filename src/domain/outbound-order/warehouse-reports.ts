@@ -9,9 +9,12 @@ import type { RecordInterceptOutcome, RecordShipment, RecordWmsProgress, RecordW
 import type { OrderEvent, Shipment } from './events.ts';
 import { anomaly } from './anomaly.ts';
 import { applyShortagePolicy } from './shortage-policy.ts';
-import { alreadyApplied, fact, isTerminalOrder, openQuantity, type OrderState, shipmentContext } from './state.ts';
+import { alreadyApplied, fact, isTerminalOrder, openQuantity, type OrderState, shipmentContextFor } from './state.ts';
 import { shipmentProblems } from './validation.ts';
 import { orderCancelled } from './order-cancelled.ts';
+import { evolveOrder } from './evolve.ts';
+import { movedBack } from './moved-back.ts';
+import { closedShort } from './final-confirmation.ts';
 
 export const recordProgress = (command: RecordWmsProgress, state: OrderState): OrderEvent[] => {
   const d = command.data;
@@ -87,6 +90,11 @@ export const recordWmsShortage = (command: RecordWmsShortage, state: OrderState)
   return [detected, ...anomalies, ...policy];
 };
 
+/**
+ * A shipment is charged to the warehouse that gave the outbound number it names (docs/contracts.md#shipment-callback),
+ * whatever the order's current warehouse: from one the order had left, the order moves back there
+ * (moved-back.ts). A final one closes short what stays open (final-confirmation.ts).
+ */
 export const recordShipment = (command: RecordShipment, state: OrderState): OrderEvent[] => {
   const d = command.data;
   const problems = shipmentProblems(command);
@@ -99,7 +107,7 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
     carrier: d.carrier,
     items: d.items,
     shippedAt: d.shippedAt,
-    ...shipmentContext(state),
+    ...shipmentContextFor(state, d.outboundNo),
   };
   if (alreadyApplied(state, fact.waybill(d))) {
     return [
@@ -117,20 +125,22 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
       }),
     ];
   }
+  const moves = shipment.warehouseCode === state.warehouseCode ? [] : [movedBack(state, shipment.warehouseCode, d.outboundNo, d.now)];
+  const there = moves.reduce(evolveOrder, state);
   const anomalies: OrderEvent[] = [];
-  if (state.outboundNo !== null && state.outboundNo !== d.outboundNo) {
+  if (there.outboundNo !== null && there.outboundNo !== d.outboundNo) {
     anomalies.push(
-      anomaly(state, 'OUTBOUND_NO_MISMATCH', `waybill ${d.waybillNo} names WMS order ${d.outboundNo}, not ${state.outboundNo}`, d.now),
+      anomaly(there, 'OUTBOUND_NO_MISMATCH', `waybill ${d.waybillNo} names WMS order ${d.outboundNo}, not ${there.outboundNo}`, d.now),
     );
   }
   for (const [sku, quantity] of totalsBySku(d.items)) {
-    const line = state.lines.find((l) => l.sku === sku);
+    const line = there.lines.find((l) => l.sku === sku);
     if (line === undefined)
-      anomalies.push(anomaly(state, 'SKU_NOT_ORDERED', `waybill ${d.waybillNo} carries ${sku}×${quantity}, never ordered`, d.now));
+      anomalies.push(anomaly(there, 'SKU_NOT_ORDERED', `waybill ${d.waybillNo} carries ${sku}×${quantity}, never ordered`, d.now));
     else if (quantity > openQuantity(line)) {
       anomalies.push(
         anomaly(
-          state,
+          there,
           'SHIPPED_MORE_THAN_ORDERED',
           `waybill ${d.waybillNo} carries ${sku}×${quantity}; ${openQuantity(line)} was open`,
           d.now,
@@ -140,10 +150,12 @@ export const recordShipment = (command: RecordShipment, state: OrderState): Orde
   }
   if (state.status === 'CANCEL_REQUESTED') {
     anomalies.push(
-      anomaly(state, 'SHIPPED_AFTER_CANCEL_REQUEST', `waybill ${d.waybillNo} shipped while a cancellation was pending`, d.now),
+      anomaly(there, 'SHIPPED_AFTER_CANCEL_REQUEST', `waybill ${d.waybillNo} shipped while a cancellation was pending`, d.now),
     );
   }
-  return [{ type: 'ShipmentRecorded', data: { ...shipment, recordedAt: d.now } }, ...anomalies];
+  const recorded: OrderEvent = { type: 'ShipmentRecorded', data: { ...shipment, recordedAt: d.now } };
+  const closing = d.final === true ? closedShort(evolveOrder(there, recorded), d, d.now) : [];
+  return [...moves, recorded, ...anomalies, ...closing];
 };
 
 export const recordIntercept = (command: RecordInterceptOutcome, state: OrderState): OrderEvent[] => {

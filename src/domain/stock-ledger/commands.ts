@@ -21,4 +21,29 @@ export type DeductStock = Message<'DeductStock', OnLedger<{ reservation?: string
 /** A stock count (`reference`: the count id) says how much sellable stock is on hand. A fact. */
 export type AdjustStock = Message<'AdjustStock', OnLedger<{ countedOnHand: number }>>;
 
-export type StockCommand = ReceiveStock | ReserveStock | ReleaseStock | DeductStock | AdjustStock;
+/** Who told the hub its shelves differ from the ledger. */
+export type VarianceSource = 'WMS_SHORTAGE' | 'WAREHOUSE_CHANGE' | 'RECONCILIATION';
+
+/** What the warehouse says of a figure: what its shelves hold now, or by how many units they changed (signed). */
+export type ShelfFigure = Readonly<{ kind: 'COUNTED'; quantity: number }> | Readonly<{ kind: 'CHANGED_BY'; quantity: number }>;
+
+/**
+ * The warehouse says its shelves hold other than the ledger believed: units it found missing at
+ * picking, a change it made itself (damage, a find, a write-off), its figure in a stock snapshot.
+ * A fact: the warehouse is the truth for what is on the shelf, the hub for what is reserved.
+ * `reference`: the report, the change line or the reconciliation. A difference of more than
+ * `alertAbove` units is an anomaly for a person.
+ */
+export type RecordVariance = Message<
+  'RecordVariance',
+  OnLedger<{
+    source: VarianceSource;
+    condition: StockCondition;
+    shelf: ShelfFigure;
+    reason: string;
+    batchNo: string | null;
+    alertAbove: number;
+  }>
+>;
+
+export type StockCommand = ReceiveStock | ReserveStock | ReleaseStock | DeductStock | AdjustStock | RecordVariance;

@@ -9,15 +9,28 @@
  * (with a NEGATIVE_ON_HAND anomaly); RESERVED_EXCEEDS_ON_HAND is raised only while something is
  * reserved. A count is always recorded, even when it agrees (delta 0), so the audit shows it and
  * its redelivery is recognised; it counts sellable goods only, not defective ones. A reservation
- * does not expire and is not touched by a count.
+ * does not expire and is not touched by a count, nor by a variance. A variance (the warehouse's
+ * word on its shelves) is recorded even when it agrees, as a count is, and is idempotent by
+ * condition and reference; it moves on hand (sellable) or defective only, and raises the fact
+ * anomalies of the figure it moved (NEGATIVE_ON_HAND and RESERVED_EXCEEDS_ON_HAND for on hand,
+ * NEGATIVE_DEFECTIVE for defective), plus LARGE_VARIANCE when it differs by more than `alertAbove`.
  */
 import { identifierProblems } from '../kernel/identifiers.ts';
 import { type Problem, quantityProblems } from '../kernel/lines.ts';
 import { isInstant } from '../kernel/instant.ts';
 import { refuse } from '../kernel/refused.ts';
-import type { AdjustStock, DeductStock, ReceiveStock, ReleaseStock, ReserveStock, StockCommand } from './commands.ts';
+import type {
+  AdjustStock,
+  DeductStock,
+  ReceiveStock,
+  RecordVariance,
+  ReleaseStock,
+  ReserveStock,
+  ShelfFigure,
+  StockCommand,
+} from './commands.ts';
 import type { StockAnomalyDetected, StockEvent } from './events.ts';
-import { type StockLedgerState, available, has, receiptKey, stillReserved } from './state.ts';
+import { type StockLedgerState, available, conditionKey, has, stillReserved } from './state.ts';
 
 const blank = (value: string | undefined): boolean => value === undefined || value.trim() === '';
 
@@ -37,15 +50,36 @@ const commonProblems = (command: StockCommand, state: StockLedgerState): Problem
 
 const positive = (path: string, value: number): Problem[] => quantityProblems(path, value, 1);
 
+const conditionProblems = (condition: string): Problem[] =>
+  condition === 'SELLABLE' || condition === 'DEFECTIVE' ? [] : [{ path: 'condition', message: 'must be SELLABLE or DEFECTIVE' }];
+
+const varianceSources: readonly string[] = ['WMS_SHORTAGE', 'WAREHOUSE_CHANGE', 'RECONCILIATION'];
+
+/** A count is a whole number, zero or more; a change a whole number other than zero, either way at most MAX_QUANTITY. */
+const shelfProblems = (shelf: ShelfFigure | undefined): Problem[] => {
+  if (shelf?.kind === 'COUNTED') return quantityProblems('shelf.quantity', shelf.quantity, 0);
+  if (shelf?.kind !== 'CHANGED_BY') return [{ path: 'shelf.kind', message: 'must be COUNTED or CHANGED_BY' }];
+  if (!Number.isSafeInteger(shelf.quantity) || shelf.quantity === 0)
+    return [{ path: 'shelf.quantity', message: 'must be a whole number other than zero' }];
+  return quantityProblems('shelf.quantity', Math.abs(shelf.quantity), 1);
+};
+
+const varianceProblems = (command: RecordVariance): Problem[] => {
+  const { source, condition, shelf, reason, batchNo, alertAbove } = command.data;
+  return [
+    ...(varianceSources.includes(source) ? [] : [{ path: 'source', message: `must be one of ${varianceSources.join(', ')}` }]),
+    ...conditionProblems(condition),
+    ...shelfProblems(shelf),
+    ...(blank(reason) ? [{ path: 'reason', message: 'must not be blank' }] : []),
+    ...(batchNo !== null && blank(batchNo) ? [{ path: 'batchNo', message: 'must not be blank when given' }] : []),
+    ...quantityProblems('alertAbove', alertAbove, 0),
+  ];
+};
+
 const specificProblems = (command: StockCommand): Problem[] => {
   switch (command.type) {
     case 'ReceiveStock':
-      return [
-        ...positive('quantity', command.data.quantity),
-        ...(command.data.condition === 'SELLABLE' || command.data.condition === 'DEFECTIVE'
-          ? []
-          : [{ path: 'condition', message: 'must be SELLABLE or DEFECTIVE' }]),
-      ];
+      return [...positive('quantity', command.data.quantity), ...conditionProblems(command.data.condition)];
     case 'ReserveStock':
       return positive('quantity', command.data.quantity);
     case 'ReleaseStock':
@@ -62,6 +96,8 @@ const specificProblems = (command: StockCommand): Problem[] => {
       ];
     case 'AdjustStock':
       return quantityProblems('countedOnHand', command.data.countedOnHand, 0);
+    case 'RecordVariance':
+      return varianceProblems(command);
   }
 };
 
@@ -92,7 +128,7 @@ const anomaliesAfter = (command: StockCommand, onHand: number, reserved: number,
 
 const receive = (command: ReceiveStock, state: StockLedgerState): StockEvent[] => {
   const { quantity, condition, now } = command.data;
-  if (has(state.handled.received, receiptKey(condition, command.data.reference))) return [];
+  if (has(state.handled.received, conditionKey(condition, command.data.reference))) return [];
   return [{ type: 'StockReceived', data: { ...ledger(command), quantity, condition, receivedAt: now } }];
 };
 
@@ -145,6 +181,41 @@ const adjust = (command: AdjustStock, state: StockLedgerState): StockEvent[] => 
   ];
 };
 
+const signed = (quantity: number): string => (quantity > 0 ? `+${quantity}` : String(quantity));
+
+const recordVariance = (command: RecordVariance, state: StockLedgerState): StockEvent[] => {
+  const { reference, source, condition, shelf, reason, batchNo, alertAbove, now } = command.data;
+  if (has(state.handled.varied, conditionKey(condition, reference))) return [];
+  const sellable = condition === 'SELLABLE';
+  const hubFigure = sellable ? state.onHand : state.defective;
+  const difference = shelf.kind === 'COUNTED' ? shelf.quantity - hubFigure : shelf.quantity;
+  const warehouseFigure = hubFigure + difference;
+  const onHand = sellable ? warehouseFigure : state.onHand;
+  const cause = `variance ${reference} of ${signed(difference)} ${sellable ? 'on hand' : 'defective'}`;
+  return [
+    {
+      type: 'StockVarianceRecorded',
+      data: { ...ledger(command), source, condition, hubFigure, warehouseFigure, difference, reason, batchNo, recordedAt: now },
+    },
+    ...(sellable
+      ? anomaliesAfter(command, onHand, state.reserved, cause)
+      : warehouseFigure < 0
+        ? [anomaly(command, 'NEGATIVE_DEFECTIVE', onHand, state.reserved, `${cause} leaves defective at ${warehouseFigure}`)]
+        : []),
+    ...(Math.abs(difference) > alertAbove
+      ? [
+          anomaly(
+            command,
+            'LARGE_VARIANCE',
+            onHand,
+            state.reserved,
+            `${cause}: the hub had ${hubFigure}, the warehouse has ${warehouseFigure}, more than ${alertAbove} apart`,
+          ),
+        ]
+      : []),
+  ];
+};
+
 export const decide = (command: StockCommand, state: StockLedgerState): StockEvent[] => {
   const problems = [...commonProblems(command, state), ...specificProblems(command)];
   if (problems.length > 0) {
@@ -161,5 +232,7 @@ export const decide = (command: StockCommand, state: StockLedgerState): StockEve
       return deduct(command, state);
     case 'AdjustStock':
       return adjust(command, state);
+    case 'RecordVariance':
+      return recordVariance(command, state);
   }
 };

@@ -1,6 +1,6 @@
 import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
-import type { StockCondition } from './commands.ts';
+import type { StockCondition, VarianceSource } from './commands.ts';
 
 /** Every stock event names its ledger, so a projection over `$ce-stock` needs no stream-name parsing. */
 type OnLedger<D> = Readonly<{ reference: string; warehouseCode: string; sku: string } & D>;
@@ -23,7 +23,26 @@ export type StockAdjusted = Message<
   OnLedger<{ previousOnHand: number; countedOnHand: number; delta: number; countedAt: Instant }>
 >;
 
-export type StockAnomalyKind = 'NEGATIVE_ON_HAND' | 'RESERVED_EXCEEDS_ON_HAND';
+/**
+ * The shelves differ from what the ledger believed: `hubFigure` is what the ledger had of the
+ * condition's figure (on hand, or defective), `warehouseFigure` what the warehouse says its shelves
+ * hold, `difference` (warehouse − hub) what was applied to the figure.
+ */
+export type StockVarianceRecorded = Message<
+  'StockVarianceRecorded',
+  OnLedger<{
+    source: VarianceSource;
+    condition: StockCondition;
+    hubFigure: number;
+    warehouseFigure: number;
+    difference: number;
+    reason: string;
+    batchNo: string | null;
+    recordedAt: Instant;
+  }>
+>;
+
+export type StockAnomalyKind = 'NEGATIVE_ON_HAND' | 'RESERVED_EXCEEDS_ON_HAND' | 'NEGATIVE_DEFECTIVE' | 'LARGE_VARIANCE';
 
 /** A fact contradicted the ledger; `onHand` and `reserved` are the figures after that fact. */
 export type StockAnomalyDetected = Message<
@@ -31,4 +50,5 @@ export type StockAnomalyDetected = Message<
   OnLedger<{ kind: StockAnomalyKind; onHand: number; reserved: number; detail: string; detectedAt: Instant }>
 >;
 
-export type StockEvent = StockReceived | StockReserved | StockReleased | StockDeducted | StockAdjusted | StockAnomalyDetected;
+export type StockEvent =
+  StockReceived | StockReserved | StockReleased | StockDeducted | StockAdjusted | StockVarianceRecorded | StockAnomalyDetected;

@@ -1,6 +1,6 @@
 import type { StockEvent } from './events.ts';
 import { addKey as add, removeKey, setValue } from '../kernel/persistent-map.ts';
-import { type StockLedgerState, receiptKey, stillReserved } from './state.ts';
+import { type StockLedgerState, conditionKey, stillReserved } from './state.ts';
 
 /** Sets a reservation's remainder; a remainder of zero (or less) leaves the map. */
 const withRemainder = (reservations: StockLedgerState['reservations'], reservation: string, remainder: number) =>
@@ -18,7 +18,7 @@ export const evolve = (current: StockLedgerState, event: StockEvent): StockLedge
         ...state,
         onHand: condition === 'SELLABLE' ? state.onHand + quantity : state.onHand,
         defective: condition === 'DEFECTIVE' ? state.defective + quantity : state.defective,
-        handled: { ...state.handled, received: add(state.handled.received, receiptKey(condition, reference)) },
+        handled: { ...state.handled, received: add(state.handled.received, conditionKey(condition, reference)) },
       };
     }
     case 'StockReserved': {
@@ -58,6 +58,15 @@ export const evolve = (current: StockLedgerState, event: StockEvent): StockLedge
         onHand: state.onHand + event.data.delta,
         handled: { ...state.handled, adjusted: add(state.handled.adjusted, event.data.reference) },
       };
+    case 'StockVarianceRecorded': {
+      const { condition, difference, reference } = event.data;
+      return {
+        ...state,
+        onHand: condition === 'SELLABLE' ? state.onHand + difference : state.onHand,
+        defective: condition === 'DEFECTIVE' ? state.defective + difference : state.defective,
+        handled: { ...state.handled, varied: add(state.handled.varied, conditionKey(condition, reference)) },
+      };
+    }
     case 'StockAnomalyDetected':
       return { ...state, anomalies: state.anomalies + 1 };
     default:

@@ -14,7 +14,7 @@ export type StockLedgerState = Readonly<{
   onHand: number;
   /** sum of `reservations` */
   reserved: number;
-  /** goods received defective: kept apart, never sellable, never reserved */
+  /** goods received defective: kept apart, never sellable, never reserved (below zero only after a NEGATIVE_DEFECTIVE anomaly) */
   defective: number;
   /** reservation reference → quantity still reserved (entries at zero are dropped); read with `stillReserved`, `reservationsHeld` */
   reservations: PersistentMap<number>;
@@ -25,6 +25,8 @@ export type StockLedgerState = Readonly<{
     released: Handled;
     deducted: Handled;
     adjusted: Handled;
+    /** keyed `${condition}:${reference}` (one reconciliation may correct both on hand and defective) */
+    varied: Handled;
   }>;
   anomalies: number;
 }>;
@@ -36,7 +38,7 @@ export const initialStockLedgerState: StockLedgerState = {
   reserved: 0,
   defective: 0,
   reservations: emptyMap,
-  handled: { received: emptyMap, reserved: emptyMap, released: emptyMap, deducted: emptyMap, adjusted: emptyMap },
+  handled: { received: emptyMap, reserved: emptyMap, released: emptyMap, deducted: emptyMap, adjusted: emptyMap, varied: emptyMap },
   anomalies: 0,
 };
 
@@ -49,4 +51,5 @@ export const stillReserved = (state: StockLedgerState, reservation: string): num
 /** Every reservation still held, as [reference, quantity] (in no particular order). */
 export const reservationsHeld = (state: StockLedgerState): Iterable<readonly [string, number]> => entriesOf(state.reservations);
 
-export const receiptKey = (condition: string, reference: string): string => `${condition}:${reference}`;
+/** A receipt's or a variance's key among those handled: its condition and reference. */
+export const conditionKey = (condition: string, reference: string): string => `${condition}:${reference}`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -57,6 +58,7 @@ describe('SqliteAlerting', () => {
       {
         id: expect.any(Number) as number,
         ...alert('order-OMS1/manual/1'),
+        keyDigest: createHash('sha256').update('order-OMS1/manual/1').digest('hex').slice(0, 32),
         acknowledgedAt: null,
         acknowledgedBy: null,
       },

@@ -28,6 +28,8 @@ import {
 import { accepted, life, play } from '../../domain/outbound-order/order-model.ts';
 import { jsonRoundTrip } from '../../support/arbitraries-decider.ts';
 import {
+  backorderFamilyLife,
+  shortBackorderLife,
   handOffLife,
   handOffRefusedLife,
   inboundLife,
@@ -38,8 +40,11 @@ import {
   shippedOrder,
   stockCommands,
   stockLife,
+  stockVarianceLife,
+  acknowledgedAlerts,
   archivedMessages,
 } from '../../support/category-lives.ts';
+import { alertEvent } from '../../../src/adapters/event-codec/alert-events.ts';
 import { messageEvent } from '../../../src/adapters/event-codec/message-events.ts';
 
 const codecs: Record<Category, z.ZodType<Message>> = {
@@ -49,6 +54,7 @@ const codecs: Record<Category, z.ZodType<Message>> = {
   stock: stockEvent,
   shipment: shipmentEvent,
   message: messageEvent,
+  alert: alertEvent,
 };
 const checks = Object.fromEntries(Object.entries(codecs).map(([category, codec]) => [category, compiled(codec)]));
 const agree = (category: Category, message: Message): void => {
@@ -63,7 +69,10 @@ const agree = (category: Category, message: Message): void => {
 const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> = [
   ...[
     ...shippedOrder,
+    ...backorderFamilyLife,
+    ...shortBackorderLife,
     ...orderCommands(placeOrder(), stockReserved(), pushFailed(1, at(2), false), resolve('WMS1')),
+    ...orderCommands(placeOrder(), stockReserved(), pushFailed(1, at(2))),
     ...orderCommands(placeOrder(), stockReserved(), pushOk(), cancelOrder(), intercept('cancel-1', false)),
     ...fc
       .sample(life, { numRuns: 300, seed: 20261126 })
@@ -71,6 +80,7 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
   ].map((event) => ({ category: 'order' as const, message: event })),
   ...[
     ...stockLife,
+    ...stockVarianceLife,
     ...stockCommands(
       { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 2, condition: 'DEFECTIVE', now: at(0) } },
       { type: 'ReceiveStock', data: { ...ledger, reference: 'PO2', quantity: 2, condition: 'SELLABLE', now: at(0) } },
@@ -84,6 +94,7 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
   ...returnLife.map((event) => ({ category: 'return' as const, message: event })),
   ...[...handOffLife, ...handOffRefusedLife].map((event) => ({ category: 'shipment' as const, message: event })),
   ...archivedMessages.map((event) => ({ category: 'message' as const, message: event })),
+  ...acknowledgedAlerts.map((event) => ({ category: 'alert' as const, message: event })),
 ].map(({ category, message }) => ({ category, message: jsonRoundTrip(message) }));
 
 const typesOf = (codec: z.ZodType): string[] => {

@@ -1,3 +1,5 @@
+import { alertStreamName } from '../../../src/application/alerts/acknowledge-alert.ts';
+import { checkStore } from '../../../src/main/cli/verify.ts';
 /**
  * The REST API over real HTTP on loopback, against the real hub (SQLite file, sandbox WMS in
  * manual mode: it takes orders and never calls back, so the test plays the warehouse).
@@ -164,6 +166,7 @@ describe('warehouse callbacks', () => {
         waybillNo: 'SF1234567890',
         carrier: 'SF',
         outboundNo: pushed.outboundNo,
+        warehouseCode: 'WH001',
         items: [{ sku: 'SKU001', quantity: 2, batchNo: 'BATCH001' }],
         shippedAt: '2025-11-22T10:00:00.000+08:00',
       },
@@ -268,11 +271,30 @@ describe('stock, alerts, inbound, returns, documents', () => {
     ).toBe(422);
   });
 
-  test('alerts can be acknowledged; an unknown alert → 404; a bad filter → 422', async () => {
+  test('alerts can be acknowledged, as an event naming who and when, once; an unknown alert → 404; a bad filter → 422', async () => {
     const [alert] = (await t.get('/api/oms/alerts?acknowledged=false&limit=1')).body.data;
-    expect((await t.post(`/api/oms/alerts/${alert.id}/acknowledge`, { by: 'ops' })).status).toBe(200);
+    const first = await t.post(`/api/oms/alerts/${alert.id}/acknowledge`, { by: 'shift lead 李' });
+    expect(first).toMatchObject({ status: 200, body: { message: 'success' } });
     const acknowledged = (await t.get('/api/oms/alerts?acknowledged=true')).body.data;
     expect(acknowledged.map((a: { id: number }) => a.id)).toContain(alert.id);
+    const again = await t.post(`/api/oms/alerts/${alert.id}/acknowledge`, { by: 'someone else' });
+    expect(again).toMatchObject({ status: 200, body: { message: 'already acknowledged' } });
+    const events = await t.hub.deps.store.readStream(alertStreamName(alert.keyDigest));
+    expect(events.map(({ type, data, metadata }) => ({ type, data, actor: metadata.actor }))).toEqual([
+      {
+        type: 'AlertAcknowledged',
+        data: {
+          alertKey: alert.key,
+          keyDigest: alert.keyDigest,
+          kind: alert.kind,
+          subject: alert.subject,
+          acknowledgedBy: 'shift lead 李',
+          acknowledgedAt: t.clock.now(),
+        },
+        actor: 'open',
+      },
+    ]);
+    expect((await checkStore(t.hub.deps.store)).broken).toEqual([]);
     expect((await t.post('/api/oms/alerts/999999/acknowledge', {})).status).toBe(404);
     expect((await t.get('/api/oms/alerts?limit=0')).status).toBe(422);
   });

@@ -102,6 +102,18 @@ const lifeOf = async (
       type: 'OrderCancelled',
       data: { requestId: 'c1', reason: 'customer', lines: [line('SKU001', 2)], warehouseCode, reservationNo: 1, cancelledAt: at('10:30') },
     });
+    // the hub cancels the backorder of a cancelled order that was not placed yet (drop-backorders-when-cancelled)
+    await record(stream, at('10:31'), {
+      type: 'BackorderCancelled',
+      data: {
+        backorderNo: `${orderNo}-BO1`,
+        lines: [line('SKU002', 1)],
+        requestId: `original-cancelled:${orderNo}-BO1`,
+        reason: `order ${orderNo} was cancelled`,
+        cancelledBy: 'hub',
+        cancelledAt: at('10:31'),
+      },
+    });
     return;
   }
   const items = story === 'short' ? [line('SKU001', 2)] : [line('SKU001', 2), line('SKU002', 1)];
@@ -153,6 +165,30 @@ beforeAll(async () => {
       detectedAt: day1('12:00'),
     },
   });
+  const variance = (sku: string, condition: 'SELLABLE' | 'DEFECTIVE', hubFigure: number, warehouseFigure: number, at: string) => ({
+    type: 'StockVarianceRecorded',
+    data: {
+      reference: 'REC-1',
+      warehouseCode: 'WH003',
+      sku,
+      source: 'RECONCILIATION',
+      condition,
+      hubFigure,
+      warehouseFigure,
+      difference: warehouseFigure - hubFigure,
+      reason: 'stock snapshot of WH003 (REC-1)',
+      batchNo: null,
+      recordedAt: at,
+    },
+  });
+  await record(
+    'stock-WH003.SKU009',
+    day2('08:00'),
+    variance('SKU009', 'SELLABLE', 0, 12, day2('08:00')),
+    variance('SKU009', 'DEFECTIVE', 0, 1, day2('08:00')),
+    variance('SKU009', 'SELLABLE', 12, 9, day2('09:00')),
+  );
+  await record('stock-WH003.SKU010', day2('09:00'), variance('SKU010', 'SELLABLE', 0, 4, day2('09:00')));
   projections = SqliteProjections.open(freshFile('reports'));
   await projections.start(store);
   const ctx = { deps: depsOver(store, clock), zoneOf: () => 'Asia/Shanghai' } satisfies HttpContext;
@@ -322,6 +358,41 @@ describe('the other reports', () => {
     ]);
   });
 
+  it('stock variances per warehouse, SKU and condition: the latest, how many and their sum; a page at a time', async () => {
+    const first = await get('/api/oms/reports/stock-variance?warehouseCode=WH003&limit=2');
+    expect(first.body.data.items).toEqual([
+      {
+        warehouseCode: 'WH003',
+        sku: 'SKU009',
+        condition: 'DEFECTIVE',
+        hubFigure: 0,
+        warehouseFigure: 1,
+        difference: 1,
+        source: 'RECONCILIATION',
+        reason: 'stock snapshot of WH003 (REC-1)',
+        reference: 'REC-1',
+        recordedAt: day2('08:00'),
+        variances: 1,
+        netDifference: 1,
+      },
+      expect.objectContaining({
+        sku: 'SKU009',
+        condition: 'SELLABLE',
+        hubFigure: 12,
+        warehouseFigure: 9,
+        difference: -3,
+        variances: 2,
+        netDifference: 9,
+      }),
+    ]);
+    const next = await get(`/api/oms/reports/stock-variance?warehouseCode=WH003&limit=2&cursor=${first.body.data.nextCursor}`);
+    expect(next.body.data).toEqual({ items: [expect.objectContaining({ sku: 'SKU010', difference: 4 })], nextCursor: null });
+    expect((await get('/api/oms/reports/stock-variance?sku=SKU010')).body.data.items).toHaveLength(1);
+    expect((await get('/api/oms/reports/stock-variance?warehouseCode=WH001')).body.data.items).toEqual([]);
+    const bad = await get('/api/oms/reports/stock-variance?cursor=nope&bogus=1');
+    expect(bad.status).toBe(422);
+  });
+
   it('lead times per warehouse and day, p50 / p95 in seconds', async () => {
     const answer = await get('/api/oms/reports/lead-times?warehouseCode=WH001');
     expect(answer.body.data.items).toEqual([
@@ -372,6 +443,7 @@ describe('the other reports', () => {
       '/api/oms/reports/backorders',
       '/api/oms/reports/manual-interventions',
       '/api/oms/reports/stock',
+      '/api/oms/reports/stock-variance',
       '/api/oms/reports/lead-times',
       '/api/oms/reports/shipped-per-day',
       '/api/oms/reports/anomalies',

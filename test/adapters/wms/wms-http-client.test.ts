@@ -215,3 +215,52 @@ describe('WmsHttpClient against a fake WMS', () => {
     expect(inboundCreateRequest.safeParse(bodies[0]).success).toBe(true);
   });
 });
+
+describe('WmsHttpClient: the stock snapshot', () => {
+  const page =
+    (data: object): RequestHandler =>
+    (_req, res) => {
+      res.json({ code: 200, message: 'success', data });
+    };
+
+  test('asks for one page of one warehouse, and reads its lines in the hub’s words', async () => {
+    answerWith = page({
+      warehouseCode: 'WH001',
+      pageNo: 2,
+      hasMore: false,
+      items: [
+        { sku: 'SKU001', inventoryType: 'SELLABLE', quantity: 7, batchNo: 'B1' },
+        { sku: 'SKU001', inventoryType: 'DEFECTIVE', quantity: 0 },
+      ],
+    });
+    expect(await client().stockSnapshot({ warehouseCode: 'WH001', pageNo: 2, pageSize: 50 })).toEqual({
+      ok: true,
+      value: {
+        lines: [
+          { sku: 'SKU001', condition: 'SELLABLE', quantity: 7, batchNo: 'B1' },
+          { sku: 'SKU001', condition: 'DEFECTIVE', quantity: 0, batchNo: null },
+        ],
+        hasMore: false,
+      },
+    });
+    expect(bodies).toEqual([{ warehouseCode: 'WH001', pageNo: 2, pageSize: 50 }]);
+  });
+
+  test('refuses an answer for another page or warehouse, or with a negative quantity: the snapshot would be wrong', async () => {
+    answerWith = page({ warehouseCode: 'WH002', pageNo: 1, hasMore: false, items: [] });
+    const other = await client().stockSnapshot({ warehouseCode: 'WH001', pageNo: 1, pageSize: 50 });
+    expect(other).toMatchObject({
+      ok: false,
+      retryable: false,
+      error: expect.stringContaining('asked for page 1 of WH001, answered page 1 of WH002'),
+    });
+    answerWith = page({
+      warehouseCode: 'WH001',
+      pageNo: 1,
+      hasMore: false,
+      items: [{ sku: 'SKU001', inventoryType: 'SELLABLE', quantity: -1 }],
+    });
+    const negative = await client().stockSnapshot({ warehouseCode: 'WH001', pageNo: 1, pageSize: 50 });
+    expect(negative).toMatchObject({ ok: false, retryable: false, error: expect.stringContaining('breaks the contract') });
+  });
+});

@@ -27,6 +27,7 @@ import {
   shippedOrder,
   stockCommands,
   stockLife,
+  stockVarianceLife,
 } from '../../support/category-lives.ts';
 
 const check = (events: readonly StoredEvent[]): IntegrityReport => checkIntegrity(events, new ZodEventDecoder(), validateMetadata);
@@ -94,10 +95,25 @@ describe('what the deciders write passes', () => {
       fc
         .record({ reference, countedOnHand: fc.integer({ min: 0, max: 12 }), now: instantArb })
         .map((d): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...d } })),
+      fc
+        .record({
+          reference,
+          source: fc.constantFrom('WMS_SHORTAGE' as const, 'WAREHOUSE_CHANGE' as const, 'RECONCILIATION' as const),
+          condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const),
+          shelf: fc.oneof(
+            fc.integer({ min: 0, max: 12 }).map((q) => ({ kind: 'COUNTED' as const, quantity: q })),
+            fc.integer({ min: -6, max: 6 }).map((q) => ({ kind: 'CHANGED_BY' as const, quantity: q === 0 ? 1 : q })),
+          ),
+          reason: fc.constant('the warehouse says so'),
+          batchNo: fc.constantFrom(null, 'B1'),
+          alertAbove: fc.integer({ min: 0, max: 5 }),
+          now: instantArb,
+        })
+        .map((d): StockCommand => ({ type: 'RecordVariance', data: { ...ledger, ...d } })),
     );
   })();
   test.prop([fc.array(stockCommand, { maxLength: 40 })], { numRuns: 300 })(
-    'any life of a stock ledger (deductions below zero and their anomalies included)',
+    'any life of a stock ledger (deductions below zero, variances from the warehouse, and their anomalies included)',
     (commands) => {
       const report = check(storedStream('stock-WH001.SKU001', eventsOf(run(stockLedgerDecider, commands))));
       expect(findings(report)).toEqual([]);
@@ -441,7 +457,11 @@ describe('a tampered store is found out, stream by stream', () => {
     ]);
     expect(closed.length + 1).toBe(late.length);
     expect(findings(check(late))).toEqual([
-      expect.objectContaining({ revision: '5', type: 'PushFailed', rule: 'a closed order records nothing but anomalies' }),
+      expect.objectContaining({
+        revision: '5',
+        type: 'PushFailed',
+        rule: 'a closed order records nothing but anomalies, its backorders and message ids',
+      }),
     ]);
   });
 
@@ -470,6 +490,23 @@ describe('a tampered store is found out, stream by stream', () => {
       ),
     );
     expect(rules(misstated)).toContain('an anomaly states the ledger’s figures');
+  });
+
+  test('stock: a variance that misstates the figure it corrected, a defective figure below zero without its anomaly', () => {
+    const events = storedStream('stock-WH001.SKU001', stockVarianceLife);
+    expect(check(events).broken).toEqual([]);
+    const shortage = stockVarianceLife.findIndex((e) => e.type === 'StockVarianceRecorded');
+    const misstated = check(
+      tampered(events, shortage, (e) =>
+        withData(e, (d) => {
+          d.hubFigure = 99;
+        }),
+      ),
+    );
+    expect(rules(misstated)).toContain('a variance states the figure it corrected');
+    const scrapped = stockVarianceLife.findIndex((e) => e.type === 'StockAnomalyDetected' && e.data.kind === 'NEGATIVE_DEFECTIVE');
+    const hidden = check(renumbered(events.filter((_, i) => i !== scrapped)));
+    expect(findings(hidden)).toEqual([expect.objectContaining({ type: 'StockVarianceRecorded', rule: 'defective ≥ 0' })]);
   });
 
   test('an inbound receipt changed after the fact no longer matches its discrepancies', () => {

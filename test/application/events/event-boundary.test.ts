@@ -73,6 +73,24 @@ describe('events written before shipments carried their context', () => {
     await subscription.stop();
     expect(seen).toEqual([withContext(articleShipment({ waybillNo: 'SF9' }))]);
   });
+
+  test('a BackorderCreated without the warehouse that reported it short names its warehouse when a reservation held it (a report), else none', async () => {
+    const store = new MemoryEventStore();
+    const backorder = (id: string, heldUnderReservation: number | null) =>
+      raw(id, 'BackorderCreated', {
+        backorderNo: `OMS202511220001-BO${id}`,
+        warehouseCode: 'WH001',
+        lines: [{ sku: 'SKU001', quantity: 1 }],
+        heldUnderReservation,
+        createdAt: at(6),
+      });
+    await store.append('order-OMS202511220001', [...orderHistory(), backorder('1', 1), backorder('2', null)], 'no_stream');
+    const events = await readerOf(store).readStream('order', 'order-OMS202511220001');
+    expect(events.slice(-2).map((event) => (event.type === 'BackorderCreated' ? event.data.reportedShortBy : event.type))).toEqual([
+      'WH001',
+      null,
+    ]);
+  });
 });
 
 describe('an event that does not decode', () => {

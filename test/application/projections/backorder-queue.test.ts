@@ -19,6 +19,7 @@ const shortOfSku002: OrderEvent[] = [
       warehouseCode: 'WH001',
       lines: [line('SKU002', 3)],
       heldUnderReservation: 1,
+      reportedShortBy: 'WH001',
       createdAt: at(6),
     },
   },

@@ -55,13 +55,18 @@ export const pushFailed = (attempt: number, now: string, retryable = true, wareh
   type: 'RecordPushFailed',
   data: { attempt, warehouseCode, error: retryable ? 'HTTP 503' : 'HTTP 400 invalid consignee', retryable, policy: policy3, now },
 });
-export const progress = (stage: 'PICKING' | 'PACKED', now = at(5), warehouseCode = 'WH001'): OrderCommand => ({
+export const progress = (stage: 'PICKING' | 'PACKED', now = at(5), warehouseCode = 'WH001', messageId?: string): OrderCommand => ({
   type: 'RecordWmsProgress',
-  data: { warehouseCode, stage, at: now, now },
+  data: { warehouseCode, stage, at: now, now, ...(messageId === undefined ? {} : { messageId }) },
 });
-export const wmsShort = (lines: Line[], alternativeWarehouse: string | null = null, warehouseCode = 'WH001'): OrderCommand => ({
+export const wmsShort = (
+  lines: Line[],
+  alternativeWarehouse: string | null = null,
+  warehouseCode = 'WH001',
+  messageId?: string,
+): OrderCommand => ({
   type: 'RecordWmsShortage',
-  data: { warehouseCode, lines, alternativeWarehouse, now: at(6) },
+  data: { warehouseCode, lines, alternativeWarehouse, now: at(6), ...(messageId === undefined ? {} : { messageId }) },
 });
 export const articleShipment = (overrides: Partial<ReportedShipment> = {}): ReportedShipment => ({
   outboundNo: 'WMS202511220001',
@@ -71,9 +76,13 @@ export const articleShipment = (overrides: Partial<ReportedShipment> = {}): Repo
   shippedAt: '2025-11-22T10:00:00.000+08:00',
   ...overrides,
 });
-export const recordShipment = (shipment: ReportedShipment = articleShipment(), now = at(10)): OrderCommand => ({
+export const recordShipment = (
+  shipment: ReportedShipment = articleShipment(),
+  now = at(10),
+  confirmation: Readonly<{ final?: boolean; messageId?: string }> = {},
+): OrderCommand => ({
   type: 'RecordShipment',
-  data: { ...shipment, now },
+  data: { ...shipment, ...confirmation, now },
 });
 export const cancelOrder = (requestId = 'cancel-1', now = at(3)): OrderCommand => ({
   type: 'CancelOrder',

@@ -26,6 +26,9 @@ const waybill = fc.constantFrom('SF1', 'SF2', 'SF3');
 /** two carriers that may print the same waybill number */
 const carrier = fc.constantFrom('SF', 'YTO');
 const outboundNo = fc.constantFrom('WMS1', 'WMS2');
+/** a warehouse's own message id, sometimes none; few, so that ids come back with other content */
+const messageId = fc.option(fc.constantFrom('M1', 'M2'), { nil: undefined });
+const withMessageId = (id: string | undefined) => (id === undefined ? {} : { messageId: id });
 const lines = fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 3 }) }), {
   minLength: 1,
   maxLength: 3,
@@ -48,8 +51,11 @@ export const placement = fc
     }),
     allowPartialShip: fc.boolean(),
     allowCancel: fc.boolean(),
+    backorderOf: fc.option(fc.constant('OMS1'), { nil: undefined }),
   })
-  .map(({ items, allowPartialShip, allowCancel }) => articleOrder({ items, policy: { allowPartialShip, allowCancel } }));
+  .map(({ items, allowPartialShip, allowCancel, backorderOf }) =>
+    articleOrder({ items, policy: { allowPartialShip, allowCancel }, ...(backorderOf === undefined ? {} : { backorderOf }) }),
+  );
 
 export const step: fc.Arbitrary<Step> = fc.oneof(
   placement.map((p): Step => named(`place(${show(p.items)})`, (_s, now) => ({ type: 'PlaceOrder', data: { ...p, now } }))),
@@ -87,22 +93,50 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
         data: { attempt: pick(which, s), warehouseCode: s.warehouseCode, error: 'HTTP 503', retryable, retryAfterMs, policy, now },
       })),
     ),
-  fc.tuple(fc.constantFrom<'PICKING' | 'PACKED'>('PICKING', 'PACKED'), warehouse).map(([stage, wh]): Step =>
-    named(`progress(${stage}, ${wh})`, (_s, now) => ({
+  fc.tuple(fc.constantFrom<'PICKING' | 'PACKED'>('PICKING', 'PACKED'), warehouse, messageId).map(([stage, wh, id]): Step =>
+    named(`progress(${stage}, ${wh}, id ${id})`, (_s, now) => ({
       type: 'RecordWmsProgress',
-      data: { warehouseCode: wh, stage, at: now, now },
+      data: { warehouseCode: wh, stage, at: now, now, ...withMessageId(id) },
     })),
   ),
-  fc.tuple(lines, fc.option(warehouse), warehouse).map(([short, alternativeWarehouse, wh]): Step =>
-    named(`wmsShort(${show(short)} at ${wh}; alt ${alternativeWarehouse})`, (_s, now) => ({
+  fc.tuple(lines, fc.option(warehouse), warehouse, messageId).map(([short, alternativeWarehouse, wh, id]): Step =>
+    named(`wmsShort(${show(short)} at ${wh}; alt ${alternativeWarehouse}, id ${id})`, (_s, now) => ({
       type: 'RecordWmsShortage',
-      data: { warehouseCode: wh, lines: short, alternativeWarehouse, now },
+      data: { warehouseCode: wh, lines: short, alternativeWarehouse, now, ...withMessageId(id) },
     })),
   ),
-  fc.tuple(carrier, waybill, lines, outboundNo).map(([by, waybillNo, items, no]): Step =>
-    named(`ship(${by} ${waybillNo}: ${show(items)}, ${no})`, (_s, now) => ({
-      type: 'RecordShipment',
-      data: { outboundNo: no, waybillNo, carrier: by, items, shippedAt: now, now },
+  fc
+    .tuple(carrier, waybill, lines, outboundNo, fc.option(fc.boolean(), { nil: undefined }), messageId)
+    .map(([by, waybillNo, items, no, final, id]): Step =>
+      named(
+        `ship(${by} ${waybillNo}: ${show(items)}, ${no}${final === undefined ? '' : final ? ', final' : ', intermediate'}, id ${id})`,
+        (_s, now) => ({
+          type: 'RecordShipment',
+          data: {
+            outboundNo: no,
+            waybillNo,
+            carrier: by,
+            items,
+            shippedAt: now,
+            now,
+            ...(final === undefined ? {} : { final }),
+            ...withMessageId(id),
+          },
+        }),
+      ),
+    ),
+  fc
+    .tuple(fc.constantFrom('OMS1-BO1', 'OMS1-BO2'), fc.integer({ min: 1, max: 2 }), lines, fc.option(warehouse))
+    .map(([from, owedNo, owed, shortBy]): Step =>
+      named(`carryOver(${from}#${owedNo}: ${show(owed)}, short by ${shortBy})`, (_s, now) => ({
+        type: 'CarryOverBackorder',
+        data: { fromOrderNo: from, owedNo, warehouseCode: 'WH001', lines: owed, reportedShortBy: shortBy, now },
+      })),
+    ),
+  fc.tuple(requestId, fc.integer({ min: 1, max: 3 })).map(([id, n]): Step =>
+    named(`cancelBackorder(${id}, BO${n})`, (s, now) => ({
+      type: 'CancelBackorder',
+      data: { requestId: id, backorderNo: `${s.orderNo}-BO${n}`, reason: 'customer', requestedBy: 'ops', now },
     })),
   ),
   requestId.map((id): Step =>

@@ -52,11 +52,40 @@ describe('outbound order properties', () => {
     }
   });
 
-  test.prop([life], runs)('(4) a closed order accepts nothing but anomaly facts', (lifeOf) => {
+  test.prop([life], runs)(
+    '(4) a closed order accepts nothing but anomaly facts, the book of its backorders and message ids, and changes no line',
+    (lifeOf) => {
+      const afterClose = ['AnomalyDetected', 'BackorderCarriedOver', 'BackorderCancelled', 'WarehouseMessageApplied'];
+      for (const turn of play(lifeOf)) {
+        if (!outboundOrder.isTerminal(turn.before) || !accepted(turn)) continue;
+        expect(turn.events.every((event) => afterClose.includes(event.type))).toBe(true);
+        expect(turn.after.status).toBe(turn.before.status);
+        expect(turn.after.lines).toEqual(turn.before.lines);
+      }
+    },
+  );
+
+  test.prop([life], runs)('(6) backorders are numbered from the original order, one number each, never nested', (lifeOf) => {
+    const numbers = play(lifeOf).flatMap((turn) =>
+      accepted(turn)
+        ? turn.events.flatMap((event) =>
+            event.type === 'BackorderCreated' || event.type === 'BackorderCarriedOver' ? [event.data.backorderNo] : [],
+          )
+        : [],
+    );
+    expect(new Set(numbers).size).toBe(numbers.length);
+    for (const number of numbers) expect(number).toMatch(/^OMS202511220001-BO\d+$/);
+  });
+
+  test.prop([life], runs)('(7) a shipment is charged to the warehouse that gave the outbound number it names', (lifeOf) => {
     for (const turn of play(lifeOf)) {
-      if (!outboundOrder.isTerminal(turn.before) || !accepted(turn)) continue;
-      expect(turn.events.every((event) => event.type === 'AnomalyDetected')).toBe(true);
-      expect(turn.after.status).toBe(turn.before.status);
+      if (!accepted(turn) || turn.command.type !== 'RecordShipment') continue;
+      const { outboundNo } = turn.command.data;
+      const gave = turn.before.outbounds.find((outbound) => outbound.outboundNo === outboundNo)?.warehouseCode ?? turn.before.warehouseCode;
+      for (const event of turn.events) {
+        const shipment = event.type === 'ShipmentRecorded' ? event.data : event.type === 'AnomalyDetected' ? event.data.shipment : null;
+        if (shipment !== null) expect(shipment.warehouseCode).toBe(gave);
+      }
     }
   });
 

@@ -36,7 +36,14 @@ const shortAtWms = (lines: ReturnType<typeof line>[], key: string): OrderEvent =
 });
 const backorder = (lines: ReturnType<typeof line>[], when: string, heldUnderReservation: number | null = null): OrderEvent => ({
   type: 'BackorderCreated',
-  data: { backorderNo: 'OMS202511220001-BO1', warehouseCode: 'WH001', lines, heldUnderReservation, createdAt: when },
+  data: {
+    backorderNo: 'OMS202511220001-BO1',
+    warehouseCode: 'WH001',
+    lines,
+    heldUnderReservation,
+    reportedShortBy: heldUnderReservation === null ? null : 'WH001',
+    createdAt: when,
+  },
 });
 
 describe('short of stock at reservation (docs/architecture.md#shortage-policy)', () => {

@@ -291,10 +291,91 @@ describe('counting backorders', () => {
         warehouseCode: 'WH001',
         lines: [{ sku: 'SKU001', quantity: 1 }],
         heldUnderReservation: null,
+        reportedShortBy: null,
         createdAt: '2025-11-22T02:00:00.000Z',
       },
     });
     const state = fold(outboundOrder, [backorder('OMS1-BO1'), backorder('OMS1-BO2')]);
+    expect(state.backorders).toBe(2);
+  });
+});
+
+describe('what the order remembers of where it was', () => {
+  const anomalyWith = (attempt: number | null, outboundNo: string | null, warehouseCode: string): OrderEvent => ({
+    type: 'AnomalyDetected',
+    data: {
+      kind: 'PUSHED_TO_PREVIOUS_WAREHOUSE',
+      detail: '',
+      factKeys: [],
+      attempt,
+      shipment: null,
+      outboundNo,
+      warehouseCode,
+      detectedAt: at(9),
+    },
+  });
+
+  it('every reservation round with its warehouse, and every outbound number with the warehouse that gave it, once', () => {
+    const pushedTwice: OrderEvent[] = [
+      ...atTheWms(),
+      { type: 'PushSucceeded', data: { attempt: 2, warehouseCode: 'WH001', outboundNo: 'WMS202511220001', pushedAt: at(3) } },
+    ];
+    expect(fold(outboundOrder, pushedTwice)).toMatchObject({
+      rounds: [{ reservationNo: 1, warehouseCode: 'WH001' }],
+      outbounds: [{ outboundNo: 'WMS202511220001', warehouseCode: 'WH001' }],
+    });
+  });
+
+  it('a number accepted after the order moved, a person gave, or a shipment taught; not a number an anomaly merely mentions', () => {
+    const state = fold(outboundOrder, [
+      ...placedAndReserved(),
+      anomalyWith(1, 'WMS-LATE', 'WH009'),
+      anomalyWith(null, 'WMS-MENTIONED', 'WH008'),
+      {
+        type: 'ManualInterventionResolved',
+        data: { requestId: 'r', outboundNo: 'WMS-HAND', note: '', resolvedBy: 'ops', resolvedAt: at(10) },
+      },
+    ]);
+    expect(state.outbounds).toEqual([
+      { outboundNo: 'WMS-LATE', warehouseCode: 'WH009' },
+      { outboundNo: 'WMS-HAND', warehouseCode: 'WH001' },
+    ]);
+    const taught = fold(outboundOrder, [
+      ...placedAndReserved(),
+      ...outboundOrder.decide(recordShipment(), fold(outboundOrder, placedAndReserved())),
+    ]);
+    expect(taught.outbounds).toEqual([{ outboundNo: 'WMS202511220001', warehouseCode: 'WH001' }]);
+  });
+
+  it('the backorders an original numbered, less those it cancelled', () => {
+    const created = (backorderNo: string): OrderEvent => ({
+      type: 'BackorderCreated',
+      data: {
+        backorderNo,
+        warehouseCode: 'WH001',
+        lines: [line('SKU001', 1)],
+        heldUnderReservation: null,
+        reportedShortBy: null,
+        createdAt: at(6),
+      },
+    });
+    const state = fold(outboundOrder, [
+      ...placedAndReserved(articleOrder({ items: [line('SKU001', 2)], policy: { allowPartialShip: true, allowCancel: false } })),
+      created('OMS202511220001-BO1'),
+      created('OMS202511220001-BO2'),
+      {
+        type: 'BackorderCancelled',
+        data: {
+          backorderNo: 'OMS202511220001-BO1',
+          lines: [line('SKU001', 1)],
+          requestId: 'q',
+          reason: '',
+          cancelledBy: 'ops',
+          cancelledAt: at(7),
+        },
+      },
+    ]);
+    expect(state.issuedBackorders).toEqual([{ backorderNo: 'OMS202511220001-BO2', lines: [line('SKU001', 1)] }]);
     expect(state.backorders).toBe(2);
   });
 });

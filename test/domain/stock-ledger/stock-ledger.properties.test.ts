@@ -31,6 +31,21 @@ const command: fc.Arbitrary<StockCommand> = fc.oneof(
   fc
     .record({ reference, countedOnHand: fc.integer({ min: -1, max: 12 }), now: instantArb })
     .map((data): StockCommand => ({ type: 'AdjustStock', data: { ...ledger, ...data } })),
+  fc
+    .record({
+      reference,
+      source: fc.constantFrom('WMS_SHORTAGE' as const, 'WAREHOUSE_CHANGE' as const, 'RECONCILIATION' as const),
+      condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const),
+      shelf: fc.oneof(
+        fc.integer({ min: -1, max: 12 }).map((quantity) => ({ kind: 'COUNTED' as const, quantity })),
+        fc.integer({ min: -6, max: 6 }).map((quantity) => ({ kind: 'CHANGED_BY' as const, quantity })),
+      ),
+      reason: fc.constantFrom('SHORT', 'DAMAGED', ' '),
+      batchNo: fc.constantFrom(null, 'B1'),
+      alertAbove: fc.integer({ min: 0, max: 5 }),
+      now: instantArb,
+    })
+    .map((data): StockCommand => ({ type: 'RecordVariance', data: { ...ledger, ...data } })),
 );
 const commands = fc.array(command, { maxLength: 40, size: 'medium' });
 
@@ -51,6 +66,10 @@ const figures = (events: readonly StockEvent[]) => {
       reserved -= event.data.fromReservation;
     }
     if (event.type === 'StockAdjusted') onHand += event.data.delta;
+    if (event.type === 'StockVarianceRecorded') {
+      if (event.data.condition === 'SELLABLE') onHand += event.data.difference;
+      else defective += event.data.difference;
+    }
   }
   const anomalies = events.filter((e) => e.type === 'StockAnomalyDetected').map((e) => e.data.kind);
   return { onHand, reserved, defective, anomalies };
@@ -75,7 +94,7 @@ describe('stock ledger properties', () => {
       const held = [...reservationsHeld(state)].map(([, q]) => q);
       expect(held.reduce((a, b) => a + b, 0)).toBe(state.reserved);
       expect(held.every((q) => q > 0)).toBe(true);
-      expect(state.defective).toBeGreaterThanOrEqual(0);
+      if (!expected.anomalies.includes('NEGATIVE_DEFECTIVE')) expect(state.defective).toBeGreaterThanOrEqual(0);
       if (!expected.anomalies.includes('NEGATIVE_ON_HAND')) expect(state.onHand).toBeGreaterThanOrEqual(0);
       if (expected.anomalies.length === 0) expect(state.reserved).toBeLessThanOrEqual(state.onHand);
       // a request never causes an anomaly: only facts do
@@ -103,10 +122,46 @@ describe('stock ledger properties', () => {
     },
   );
 
+  test.prop([commands], { numRuns: 1000 })(
+    'a variance moves only the figure of its condition, to what the warehouse says, and raises the anomalies of that figure and of its size',
+    (history) => {
+      for (const step of run(stockLedgerDecider, history)) {
+        if (step.command.type !== 'RecordVariance' || step.events.length === 0) continue;
+        const { condition, shelf, alertAbove } = step.command.data;
+        const [recorded, ...anomalies] = step.events;
+        const figureOf = (state: typeof step.after) => (condition === 'SELLABLE' ? state.onHand : state.defective);
+        const otherOf = (state: typeof step.after) => (condition === 'SELLABLE' ? state.defective : state.onHand);
+        expect(figureOf(step.after)).toBe(shelf.kind === 'COUNTED' ? shelf.quantity : figureOf(step.before) + shelf.quantity);
+        expect(otherOf(step.after)).toBe(otherOf(step.before));
+        expect({ reserved: step.after.reserved, held: [...reservationsHeld(step.after)] }).toEqual({
+          reserved: step.before.reserved,
+          held: [...reservationsHeld(step.before)],
+        });
+        expect(recorded?.type === 'StockVarianceRecorded' && recorded.data).toMatchObject({
+          hubFigure: figureOf(step.before),
+          warehouseFigure: figureOf(step.after),
+          difference: figureOf(step.after) - figureOf(step.before),
+        });
+        const { onHand, reserved, defective } = step.after;
+        const difference = figureOf(step.after) - figureOf(step.before);
+        expect(anomalies.map((e) => e.type === 'StockAnomalyDetected' && e.data.kind)).toEqual([
+          ...(condition === 'SELLABLE' && onHand < 0 ? ['NEGATIVE_ON_HAND'] : []),
+          ...(condition === 'SELLABLE' && reserved > 0 && reserved > onHand ? ['RESERVED_EXCEEDS_ON_HAND'] : []),
+          ...(condition === 'DEFECTIVE' && defective < 0 ? ['NEGATIVE_DEFECTIVE'] : []),
+          ...(Math.abs(difference) > alertAbove ? ['LARGE_VARIANCE'] : []),
+        ]);
+      }
+    },
+  );
+
   test.prop([commands], { numRuns: 1000 })('a ledger is never terminal: a fact is always recorded', (history) => {
     for (const step of run(stockLedgerDecider, history)) {
       expect(stockLedgerDecider.isTerminal(step.after)).toBe(false);
-      const isFact = step.command.type === 'ReceiveStock' || step.command.type === 'DeductStock' || step.command.type === 'AdjustStock';
+      const isFact =
+        step.command.type === 'ReceiveStock' ||
+        step.command.type === 'DeductStock' ||
+        step.command.type === 'AdjustStock' ||
+        step.command.type === 'RecordVariance';
       if (isFact && step.refused !== null) expect(step.refused.reason).toBe('INVALID_COMMAND');
     }
   });

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/kernel/decider.ts';
 import { toRecord } from '../../../src/domain/kernel/persistent-map.ts';
 import {
+  type ShelfFigure,
+  type StockAnomalyKind,
   type StockCommand,
   type StockEvent,
+  type VarianceSource,
   available,
   stockLedgerDecider,
   stockStreamName,
@@ -36,6 +39,29 @@ const count = (reference: string, countedOnHand: number): StockCommand => ({
   type: 'AdjustStock',
   data: { ...ledger, reference, countedOnHand, now },
 });
+type VarianceOf = Readonly<{
+  source?: VarianceSource;
+  condition?: 'SELLABLE' | 'DEFECTIVE';
+  reason?: string;
+  batchNo?: string | null;
+  alertAbove?: number;
+}>;
+const variance = (reference: string, shelf: ShelfFigure, of: VarianceOf = {}): StockCommand => ({
+  type: 'RecordVariance',
+  data: {
+    ...ledger,
+    reference,
+    shelf,
+    source: of.source ?? 'RECONCILIATION',
+    condition: of.condition ?? 'SELLABLE',
+    reason: of.reason ?? 'the warehouse says so',
+    batchNo: of.batchNo ?? null,
+    alertAbove: of.alertAbove ?? 10,
+    now,
+  },
+});
+const shelvesHold = (quantity: number): ShelfFigure => ({ kind: 'COUNTED', quantity });
+const shelvesChangedBy = (quantity: number): ShelfFigure => ({ kind: 'CHANGED_BY', quantity });
 
 // Events, as the ledger records them.
 const received = (reference: string, quantity: number, condition: 'SELLABLE' | 'DEFECTIVE' = 'SELLABLE'): StockEvent => ({
@@ -58,13 +84,22 @@ const adjusted = (reference: string, previousOnHand: number, countedOnHand: numb
   type: 'StockAdjusted',
   data: { ...ledger, reference, previousOnHand, countedOnHand, delta: countedOnHand - previousOnHand, countedAt: now },
 });
-const anomaly = (
-  reference: string,
-  kind: 'NEGATIVE_ON_HAND' | 'RESERVED_EXCEEDS_ON_HAND',
-  onHand: number,
-  reservedQty: number,
-  detail: string,
-): StockEvent => ({
+const varied = (reference: string, hubFigure: number, warehouseFigure: number, of: VarianceOf = {}): StockEvent => ({
+  type: 'StockVarianceRecorded',
+  data: {
+    ...ledger,
+    reference,
+    source: of.source ?? 'RECONCILIATION',
+    condition: of.condition ?? 'SELLABLE',
+    hubFigure,
+    warehouseFigure,
+    difference: warehouseFigure - hubFigure,
+    reason: of.reason ?? 'the warehouse says so',
+    batchNo: of.batchNo ?? null,
+    recordedAt: now,
+  },
+});
+const anomaly = (reference: string, kind: StockAnomalyKind, onHand: number, reservedQty: number, detail: string): StockEvent => ({
   type: 'StockAnomalyDetected',
   data: { ...ledger, reference, kind, onHand, reserved: reservedQty, detail, detectedAt: now },
 });
@@ -370,6 +405,179 @@ describe('the stock ledger', () => {
         .thenRefusedNaming('INVALID_COMMAND', 'AdjustStock is not valid', [
           { path: 'countedOnHand', message: 'must be a whole number, zero or more' },
         ]);
+    });
+  });
+
+  describe('the warehouse’s word on its shelves (a variance, a fact)', () => {
+    const shortage = { source: 'WMS_SHORTAGE', reason: 'WH001 reported SKU001×2 short for OMS1' } as const;
+
+    it('lowers on hand by the units the warehouse reports short, and says from what to what', () => {
+      const state = given([received('PO1', 10), reserved('OMS1/R1', 3)])
+        .when(variance('OMS1/shortage:WH001:SKU001=2', shelvesChangedBy(-2), shortage))
+        .then([varied('OMS1/shortage:WH001:SKU001=2', 10, 8, shortage)]);
+      expect(state).toMatchObject({ onHand: 8, reserved: 3 });
+      expect(toRecord(state.reservations)).toEqual({ 'OMS1/R1': 3 });
+      expect(available(state)).toBe(5);
+    });
+
+    it('keeps released units that the warehouse said are missing out of what is available (a shortage, then cancel and release)', () => {
+      const history = [received('PO1', 10), reserved('OMS1/R1', 2), varied('OMS1/short', 10, 9, shortage)];
+      const state = given(history)
+        .when(release('OMS1/R1/cancel', 'OMS1/R1', 'ALL'))
+        .then([released('OMS1/R1/cancel', 'OMS1/R1', 2)]);
+      expect(state).toMatchObject({ onHand: 9, reserved: 0 });
+      expect(available(state)).toBe(9);
+    });
+
+    it('applies a redelivered report once', () => {
+      given([received('PO1', 10), varied('OMS1/short', 10, 8, shortage)])
+        .when(variance('OMS1/short', shelvesChangedBy(-2), shortage))
+        .thenNothing();
+    });
+
+    it('sets on hand to the figure of a stock snapshot, and records one that agrees', () => {
+      const state = given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(97)))
+        .then([varied('REC1', 100, 97)]);
+      expect(state.onHand).toBe(97);
+      given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(100)))
+        .then([varied('REC1', 100, 100)]);
+    });
+
+    it('raises on hand by units the warehouse found', () => {
+      const state = given([received('PO1', 5)])
+        .when(variance('CHG1/1', shelvesChangedBy(4), { source: 'WAREHOUSE_CHANGE', reason: 'FOUND', batchNo: 'B7' }))
+        .then([varied('CHG1/1', 5, 9, { source: 'WAREHOUSE_CHANGE', reason: 'FOUND', batchNo: 'B7' })]);
+      expect(state.onHand).toBe(9);
+    });
+
+    it('corrects defective stock apart from on hand, both of one snapshot under one reference', () => {
+      const defective = { condition: 'DEFECTIVE' } as const;
+      const state = given([received('PO1', 10), received('RT1', 2, 'DEFECTIVE'), varied('REC1', 10, 9)])
+        .when(variance('REC1', shelvesHold(5), defective))
+        .then([varied('REC1', 2, 5, defective)]);
+      expect(state).toMatchObject({ onHand: 9, defective: 5 });
+    });
+
+    it('records a defective figure taken below zero, and an anomaly', () => {
+      const defective = { condition: 'DEFECTIVE', source: 'WAREHOUSE_CHANGE', reason: 'SCRAPPED' } as const;
+      const state = given([received('PO1', 4), received('RT1', 1, 'DEFECTIVE')])
+        .when(variance('CHG1/1', shelvesChangedBy(-3), defective))
+        .then([
+          varied('CHG1/1', 1, -2, defective),
+          anomaly('CHG1/1', 'NEGATIVE_DEFECTIVE', 4, 0, 'variance CHG1/1 of -3 defective leaves defective at -2'),
+        ]);
+      expect(state).toMatchObject({ onHand: 4, defective: -2, anomalies: 1 });
+    });
+
+    it('raises the anomalies of the on hand it leaves: below what is reserved, below zero', () => {
+      given([received('PO1', 10), reserved('OMS1/R1', 6)])
+        .when(variance('REC1', shelvesHold(5)))
+        .then([
+          varied('REC1', 10, 5),
+          anomaly('REC1', 'RESERVED_EXCEEDS_ON_HAND', 5, 6, 'variance REC1 of -5 on hand leaves 6 reserved but 5 on hand'),
+        ]);
+      given([received('PO1', 1)])
+        .when(variance('OMS1/short', shelvesChangedBy(-3), shortage))
+        .then([
+          varied('OMS1/short', 1, -2, shortage),
+          anomaly('OMS1/short', 'NEGATIVE_ON_HAND', -2, 0, 'variance OMS1/short of -3 on hand leaves on hand at -2'),
+        ]);
+    });
+
+    it('is an anomaly for a person when the figures are more than alertAbove units apart, either way', () => {
+      given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(89)))
+        .then([
+          varied('REC1', 100, 89),
+          anomaly(
+            'REC1',
+            'LARGE_VARIANCE',
+            89,
+            0,
+            'variance REC1 of -11 on hand: the hub had 100, the warehouse has 89, more than 10 apart',
+          ),
+        ]);
+      given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(111)))
+        .then([
+          varied('REC1', 100, 111),
+          anomaly(
+            'REC1',
+            'LARGE_VARIANCE',
+            111,
+            0,
+            'variance REC1 of +11 on hand: the hub had 100, the warehouse has 111, more than 10 apart',
+          ),
+        ]);
+      given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(90)))
+        .then([varied('REC1', 100, 90)]);
+      given([received('PO1', 100)])
+        .when(variance('REC1', shelvesHold(90), { alertAbove: 0 }))
+        .then([
+          varied('REC1', 100, 90),
+          anomaly(
+            'REC1',
+            'LARGE_VARIANCE',
+            90,
+            0,
+            'variance REC1 of -10 on hand: the hub had 100, the warehouse has 90, more than 0 apart',
+          ),
+        ]);
+    });
+
+    it('refuses a malformed variance, naming each problem', () => {
+      given([])
+        .when({
+          type: 'RecordVariance',
+          data: {
+            ...ledger,
+            reference: 'REC1',
+            source: 'GUESS' as VarianceSource,
+            condition: 'DAMAGED' as 'SELLABLE',
+            shelf: shelvesChangedBy(0),
+            reason: ' ',
+            batchNo: '',
+            alertAbove: -1,
+            now,
+          },
+        })
+        .thenRefusedNaming('INVALID_COMMAND', 'RecordVariance is not valid', [
+          { path: 'source', message: 'must be one of WMS_SHORTAGE, WAREHOUSE_CHANGE, RECONCILIATION' },
+          { path: 'condition', message: 'must be SELLABLE or DEFECTIVE' },
+          { path: 'shelf.quantity', message: 'must be a whole number other than zero' },
+          { path: 'reason', message: 'must not be blank' },
+          { path: 'batchNo', message: 'must not be blank when given' },
+          { path: 'alertAbove', message: 'must be a whole number, zero or more' },
+        ]);
+    });
+
+    it('refuses shelves of less than nothing, a change of more than a million either way, and a figure of no kind', () => {
+      given([])
+        .when(variance('REC1', shelvesHold(-1)))
+        .thenRefusedNaming('INVALID_COMMAND', 'RecordVariance is not valid', [
+          { path: 'shelf.quantity', message: 'must be a whole number, zero or more' },
+        ]);
+      given([])
+        .when(variance('CHG1/1', shelvesChangedBy(-1_000_001)))
+        .thenRefusedNaming('INVALID_COMMAND', 'RecordVariance is not valid', [
+          { path: 'shelf.quantity', message: 'must be at most 1000000' },
+        ]);
+      given([])
+        .when(variance('CHG1/1', shelvesChangedBy(1.5)))
+        .thenRefusedNaming('INVALID_COMMAND', 'RecordVariance is not valid', [
+          { path: 'shelf.quantity', message: 'must be a whole number other than zero' },
+        ]);
+      given([])
+        .when(variance('CHG1/1', { kind: 'GUESSED', quantity: 1 } as unknown as ShelfFigure))
+        .thenRefusedNaming('INVALID_COMMAND', 'RecordVariance is not valid', [
+          { path: 'shelf.kind', message: 'must be COUNTED or CHANGED_BY' },
+        ]);
+      given([received('PO1', 1_000_000)])
+        .when(variance('CHG1/1', shelvesChangedBy(-1_000_000), { alertAbove: 1_000_000 }))
+        .then([varied('CHG1/1', 1_000_000, 0)]);
     });
   });
 

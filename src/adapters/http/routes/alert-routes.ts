@@ -1,3 +1,4 @@
+import { acknowledgeAlert } from '../../../application/alerts/acknowledge-alert.ts';
 import { HttpProblem } from '../answer.ts';
 import type { HttpContext } from '../http-context.ts';
 import { acknowledgeBody, alertsQuery } from '../oms-schemas.ts';
@@ -30,16 +31,16 @@ export const alertRoutes = (ctx: HttpContext): readonly Route[] => [
     path: '/api/oms/alerts/{id}/acknowledge',
     roles: ['operator'],
     tag: 'alerts',
-    summary: 'A person has seen an alert (the first acknowledgement is kept)',
+    summary:
+      'A person has seen an alert: recorded as an event (AlertAcknowledged in the stream alert-{digest of the alert key}, naming the caller); the first acknowledgement is kept',
     body: acknowledgeBody,
     answers: { 404: 'no such alert' },
     handle: async (input) => {
       const { by } = parseInput(acknowledgeBody, input.body ?? {}, 'body');
       const id = Number(input.params.id);
-      if (!Number.isInteger(id) || !(await ctx.deps.alerting.acknowledge(id, by, ctx.deps.clock.now()))) {
-        throw new HttpProblem(404, `no alert ${input.params.id ?? ''}`);
-      }
-      return { status: 200, data: { id, acknowledged: true } };
+      const outcome = Number.isSafeInteger(id) ? await acknowledgeAlert(ctx.deps, id, by) : 'no such alert';
+      if (outcome === 'no such alert') throw new HttpProblem(404, `no alert ${input.params.id ?? ''}`);
+      return { status: 200, data: { id, acknowledged: true }, message: outcome === 'acknowledged' ? 'success' : 'already acknowledged' };
     },
   },
 ];

@@ -1,11 +1,12 @@
 import { inboundOrders, orders, returnOrders } from '../../../application/commands/aggregates.ts';
 import { returnStreamName } from '../../../domain/return-order/index.ts';
 import { waybillId } from '../../../domain/kernel/waybill.ts';
-import { type Caller, holdsWarehouse } from '../../credentials/callers.ts';
+import type { Caller } from '../../credentials/callers.ts';
+import { reportsFor } from '../reports-for.ts';
 import type { z } from 'zod';
 import { Refused } from '../../../domain/kernel/refused.ts';
 import { inboundStreamName } from '../../../domain/inbound-order/index.ts';
-import { orderStreamName } from '../../../domain/outbound-order/index.ts';
+import { type OrderState, orderStreamName, warehouseOfOutbound } from '../../../domain/outbound-order/index.ts';
 import { keepUnappliedCallback } from '../../../application/callbacks/keep-unapplied-callback.ts';
 import type { Dependencies } from '../../../application/dependencies.ts';
 import type { JsonValue } from '../../../application/ports/event-store.ts';
@@ -25,6 +26,7 @@ import {
   outboundProgressCallback,
   outboundShortageCallback,
   returnCallback,
+  warehouseMessageId,
 } from '../../wms/wms-wire.ts';
 
 const answers = {
@@ -33,6 +35,8 @@ const answers = {
 };
 const description =
   'A duplicate answers 200 with `applied: false` and changes nothing. A report that contradicts the order (shipped after cancel, more than ordered, a SKU never ordered) is recorded as an anomaly, alerted, and answered 200 so that the warehouse stops resending.';
+const messageIdDescription =
+  " A message may carry its own id (`messageId`, or Qimen's `outBizCode`): the same id again on the order is one effect; with other content it is recorded as a MESSAGE_ID_REUSED anomaly (alerted, kept in the archive) and not applied. A warehouse reports on the outbound order it was given: a warehouse the order was rerouted away from may still report on its own `outboundNo`.";
 
 /**
  * Apply a warehouse callback. What cannot be applied is kept, raw, for a person (the answer says
@@ -77,26 +81,20 @@ const timeIn = (ctx: HttpContext, text: string, warehouseCode: string | null, fi
 };
 
 /**
- * A warehouse reports only for its own warehouse codes: the one its message names, and the one the
- * order (inbound, return) it reports on is at (when the hub knows it). Anything else is refused
- * (403) before it is applied; the message is kept in the archive all the same.
+ * The warehouse an order's report is about: the one whose WMS gave the outbound number it names (a
+ * warehouse the order has left still reports on what it was given: a shipment it made anyway), else
+ * the order's current warehouse; null for an order the hub does not know.
  */
-const reportsFor = (caller: Caller, named: string | null, subject: Readonly<{ no: string; warehouseCode: string | null }>): void => {
-  const held = caller.warehouses === 'any' ? 'any' : caller.warehouses.join(', ');
-  if (named !== null && !holdsWarehouse(caller, named))
-    throw new HttpProblem(403, `${caller.id} reports for ${held}, not ${named}: nothing was applied`, [
-      { path: 'body.warehouseCode', message: `not a warehouse of ${caller.id}` },
-    ]);
-  if (subject.warehouseCode !== null && !holdsWarehouse(caller, subject.warehouseCode))
-    throw new HttpProblem(
-      403,
-      `${subject.no} is at ${subject.warehouseCode}, not at a warehouse of ${caller.id} (${held}): nothing was applied`,
-    );
-};
+const reportedAt = (order: OrderState, outboundNo: string): string | null =>
+  order.status === 'NONE' ? null : (warehouseOfOutbound(order, outboundNo) ?? order.warehouseCode);
 
-const reportsOnOrder = async (ctx: HttpContext, caller: Caller, body: Readonly<{ orderNo: string; warehouseCode: string }>) => {
+const reportsOnOrder = async (
+  ctx: HttpContext,
+  caller: Caller,
+  body: Readonly<{ orderNo: string; outboundNo: string; warehouseCode: string }>,
+) => {
   const order = await loadState(ctx.deps, orders, orderStreamName(body.orderNo));
-  reportsFor(caller, body.warehouseCode, { no: body.orderNo, warehouseCode: order.status === 'NONE' ? null : order.warehouseCode });
+  reportsFor(caller, body.warehouseCode, { no: body.orderNo, warehouseCode: reportedAt(order, body.outboundNo) });
 };
 
 const orderSummary = (state: { orderNo: string; status: string }) => ({ orderNo: state.orderNo, status: state.status });
@@ -114,14 +112,15 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       tag: 'warehouse callbacks',
       summary:
         'Goods left the warehouse (the article body, byte for byte: docs/contracts.md#shipment-callback): one call per waybill; a partial shipment sends several',
-      description: `${description} \`shippedTime\` without an offset is read in the warehouse's zone (default Asia/Shanghai).`,
+      description: `${description}${messageIdDescription} The shipment is charged to the warehouse whose WMS gave its \`outboundNo\` (after a reroute, the order moves back there and the other warehouse is told to drop it); an \`outboundNo\` the hub never heard of is charged to the order's current warehouse. \`confirmType\` 0 (final) closes short what stays open. \`shippedTime\` without an offset is read in the warehouse's zone (default Asia/Shanghai).`,
       body: outboundCallback,
       answers,
       handle: async (input) => {
         const body = parsed(outboundCallback, input.body);
         const order = await loadState(ctx.deps, orders, orderStreamName(body.orderNo));
-        reportsFor(input.caller, null, { no: body.orderNo, warehouseCode: order.status === 'NONE' ? null : order.warehouseCode });
-        const shippedAt = timeIn(ctx, body.shippedTime, order.status === 'NONE' ? null : order.warehouseCode, 'shippedTime');
+        const leftFrom = reportedAt(order, body.outboundNo);
+        reportsFor(input.caller, null, { no: body.orderNo, warehouseCode: leftFrom });
+        const shippedAt = timeIn(ctx, body.shippedTime, leftFrom, 'shippedTime');
         return applying(
           ctx,
           '/api/oms/outbound/callback',
@@ -137,6 +136,8 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
                 carrier: body.carrier,
                 items: body.actualItems,
                 shippedAt,
+                final: body.confirmType === 0,
+                messageId: warehouseMessageId(body),
               },
               `callback:${waybillId(body)}`,
             ),
@@ -151,7 +152,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       warehouseMessage: true,
       tag: 'warehouse callbacks',
       summary: 'The warehouse started picking, or packed the order',
-      description,
+      description: `${description}${messageIdDescription}`,
       body: outboundProgressCallback,
       answers,
       handle: async (input) => {
@@ -166,7 +167,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           (deps) =>
             recordProgress(
               deps,
-              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at },
+              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, stage: body.status, at, messageId: warehouseMessageId(body) },
               `progress:${body.orderNo}:${body.status}`,
             ),
           orderSummary,
@@ -181,7 +182,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
       tag: 'warehouse callbacks',
       summary:
         "The warehouse cannot ship these quantities: the order's policy decides (docs/architecture.md#shortage-policy: partial ship + backorder, cancel + release, reroute, else a person)",
-      description,
+      description: `${description}${messageIdDescription}`,
       body: outboundShortageCallback,
       answers,
       handle: async (input) => {
@@ -196,7 +197,7 @@ export const callbackRoutes = (ctx: HttpContext): readonly Route[] => {
           (deps) =>
             recordShortage(
               deps,
-              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems },
+              { orderNo: body.orderNo, warehouseCode: body.warehouseCode, lines: body.shortItems, messageId: warehouseMessageId(body) },
               `shortage:${body.orderNo}`,
             ),
           orderSummary,

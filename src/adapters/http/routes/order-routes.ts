@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { orderStreamName } from '../../../domain/outbound-order/index.ts';
 import { readOrderAt } from '../../../application/audit/order-at.ts';
 import { instantAt } from '../../../application/audit/point-in-time.ts';
+import { cancelBackorder } from '../../../application/backorders/cancel-backorder.ts';
 import { cancelOrder, rerouteOrder, resolveOrder, retryOrder } from '../../../application/outbound/order-requests.ts';
 import { orderView } from '../../../application/outbound/order-view.ts';
 import { placeOrder } from '../../../application/outbound/place-order.ts';
@@ -120,6 +121,23 @@ export const orderRoutes = (ctx: HttpContext): readonly Route[] => [
     handle: async (input) => {
       const { reason } = parseInput(cancelBody, input.body ?? {}, 'body');
       await cancelOrder(ctx.deps, orderNoOf(input), reason, requesterOf(ctx, input));
+      return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/oms/orders/{orderNo}/backorders/{backorderNo}/cancel',
+    roles: ['channel', 'operator'],
+    tag: 'orders',
+    summary:
+      'Cancel a backorder of this (original) order that is not placed yet: what it owed is recorded as cancelled and it leaves the backorder book (docs/architecture.md#backorders)',
+    description:
+      'A backorder that cannot be placed stays owed, and alerted, until a person cancels it here. One already placed is an order of its own: cancel that order instead (409).',
+    body: cancelBody,
+    answers: { 404: 'no such order, or the order numbered no such backorder', 409: 'the backorder was placed already' },
+    handle: async (input) => {
+      const { reason } = parseInput(cancelBody, input.body ?? {}, 'body');
+      await cancelBackorder(ctx.deps, orderNoOf(input), input.params.backorderNo ?? '', reason, requesterOf(ctx, input));
       return { status: 200, data: await viewOf(ctx, orderNoOf(input)) };
     },
   },

@@ -119,6 +119,7 @@ export const reportQueries = (zone: string) => ({
     cursor,
   }),
   stock: z.strictObject({ warehouseCode: code('warehouseCode').optional(), sku: code('sku').optional(), limit, cursor }),
+  stockVariance: z.strictObject({ warehouseCode: code('warehouseCode').optional(), sku: code('sku').optional(), limit, cursor }),
   leadTimes: z.strictObject({
     by: z
       .enum(['placed', 'shipped'], { message: 'by must be placed or shipped' })
@@ -246,6 +247,22 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
       handle: async (input) => {
         const f = parseInput(schemas.stock, input.query, 'query');
         return answered(() => reports.stock(f));
+      },
+    },
+    {
+      method: 'get',
+      path: '/api/oms/reports/stock-variance',
+      roles: ['operator', 'reporting'],
+      tag: 'reports',
+      summary:
+        "Where the warehouse's shelves and the hub's ledger disagreed, per warehouse, SKU and condition (SELLABLE: on hand; DEFECTIVE): the hub's figure, the warehouse's, the difference and when, for the latest variance; how many there were and their sum",
+      description:
+        'A variance is the warehouse correcting the hub: a shortage it reported (WMS_SHORTAGE), a change it made and told the hub of (WAREHOUSE_CHANGE), or its stock snapshot (RECONCILIATION). The difference is warehouse − hub, applied to the ledger. One of more than VARIANCE_ALERT_UNITS units also raised an alert.',
+      query: schemas.stockVariance,
+      answers,
+      handle: async (input) => {
+        const f = parseInput(schemas.stockVariance, input.query, 'query');
+        return answered(() => reports.stockVariances(f));
       },
     },
     {
