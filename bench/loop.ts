@@ -3,7 +3,8 @@
  * (the hardening issue: "a 9,000-line order must not stall the event loop"). Measured, not
  * asserted: every phase prints how long the loop was blocked at worst and a verdict against the
  * budget; the run fails only when a phase did not run (a request answered 5xx or not at all, an
- * answer other than the one expected, the hub's work not done in time, the hub not started).
+ * answer other than the one expected, the hub not started; at smoke size also the hub's work not
+ * done in time or /health not answered, which at full size are findings).
  *
  * The hub runs in a child process (own data directory under a temporary directory, LOG_LEVEL
  * silent, SQLite synchronous FULL, the sandbox WMS in manual mode: it takes the orders and never
@@ -26,7 +27,8 @@
  * 2-3.6 s).
  *
  * Phases, each with the worst requests a client may send (MAX_LINES lines, every text field
- * MAX_TEXT characters, Chinese in names and addresses, every quantity MAX_QUANTITY):
+ * MAX_TEXT characters, Chinese in names and addresses, identifiers at their longest, every
+ * quantity MAX_QUANTITY; the carrier is a code or a known name, so the article's 顺丰速运):
  *   idle     the hub with nothing to do: the same probes, the floor of the figures
  *   w        warm-up: the first request of each kind after start (a 1-line order, its callback,
  *            each read) pays for lazy work (zod compiling its parsers, statements prepared, code
@@ -38,11 +40,12 @@
  *   a2       the same, 10 at once
  *   a3       20 back to back: each sent once the one before is answered, the reactions not
  *            waited for (a sales channel pushing its backlog)
- *   b        (each alone) bodies at and one byte over the body limit (BODY_LIMIT, 256 kB) and the nesting
- *            limit (32 levels), the refused ones too: ~131,000 nested arrays, 20,000 keys, 87,000
- *            empty lines, 501 lines, 257-character fields, a callback at the limit for an unknown
- *            order (kept raw as an alert) and for a known one (kept raw in its events' metadata)
- *   c1-c3    shipment callbacks of 500 lines (carrier: the article's 顺丰速运) against the orders
+ *   b        each alone: bodies at and one byte over the body limit (BODY_LIMIT, 256 kB) and the
+ *            nesting limit (32 levels), the refused ones too: ~131,000 nested arrays, 20,000 keys,
+ *            87,000 empty lines, 501 lines, 257-character fields, a callback at the limit for an
+ *            unknown order (kept raw as an alert) and for a known one (kept raw in its events'
+ *            metadata and the archive of warehouse messages)
+ *   c1-c3    shipment callbacks of 500 lines against the orders
  *            of a1 (one after another, each alone), a2 (10 at once) and a3 (20 back to back: a
  *            warehouse emptying its outbox), with their reactions (500 deductions each, the
  *            hand-off to the sandbox TMS)
@@ -56,12 +59,14 @@
  * Run: npm run bench:loop
  * Knobs: BENCH_SMOKE (1: 20 lines, 2 orders per group, 0.5 s idle, to check in seconds that every
  *        phase runs; its figures are not measurements) BENCH_LINES (MAX_LINES) BENCH_ORDERS (10 per
- *        group) BENCH_IDLE_SECONDS (2) BENCH_DRAIN_TIMEOUT (120 s, smoke 30 s: a phase's reactions and projections)
+ *        group) BENCH_IDLE_SECONDS (2) BENCH_DRAIN_TIMEOUT (120 s, smoke 30 s: a phase's reactions
+ *        and projections)
  *        BENCH_HEALTH_EVERY_MS (50; 0: no /health probe, to see the phases without its own load)
  *        BENCH_HEALTH_OVERLAP (1: /health every 50 ms whether the probes before were answered or
  *        not, as a load balancer asks, instead of one at a time)
  *        BENCH_CPU_PROF (a directory: the hub process writes a V8 CPU profile there, and the run
  *        prints where the hub's 5 longest blocks went: functions, the hub's own frames)
+ *        BENCH_DEBUG (a file: every request and every block of the run, as JSON)
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -437,13 +442,21 @@ const askLoop = (child: ChildProcess, type: LoopAsk['type']): Promise<LoopReport
 // ---- the /health prober: a worker thread, so that this process's own work does not delay it; one
 // probe at a time, each sent HEALTH_EVERY_MS after the one before was (at once if that one took longer) ----
 
-type HealthReport = Readonly<{ latencies: number[]; statuses: Record<string, number>; errors: number }>;
+type HealthReport = Readonly<{
+  latencies: number[];
+  /** when each probe was sent and answered (epoch ms) */
+  windows: readonly Readonly<{ startedAt: number; endedAt: number }>[];
+  statuses: Record<string, number>;
+  errors: number;
+}>;
 
 const PROBER = `
 const { parentPort } = require('node:worker_threads');
-let running = false; let probing = Promise.resolve(); let latencies = []; let statuses = {}; let errors = 0;
+let running = false; let probing = Promise.resolve(); let latencies = []; let windows = []; let statuses = {}; let errors = 0;
 const once = async (url) => {
   const started = performance.now();
+  const window = { startedAt: performance.timeOrigin + started, endedAt: Infinity };
+  windows.push(window);
   try {
     const answer = await fetch(url + '/health', { signal: AbortSignal.timeout(${REQUEST_TIMEOUT_MS}) });
     await answer.arrayBuffer();
@@ -452,6 +465,7 @@ const once = async (url) => {
     errors += 1;
   }
   latencies.push(performance.now() - started);
+  window.endedAt = performance.timeOrigin + performance.now();
 };
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 // one at a time: the next everyMs after the one before was sent, or at once when its answer came later
@@ -474,10 +488,10 @@ const cadence = async (url, everyMs) => {
 };
 parentPort.on('message', async (message) => {
   if (message.type === 'start') {
-    latencies = []; statuses = {}; errors = 0; running = true;
+    latencies = []; windows = []; statuses = {}; errors = 0; running = true;
     probing = (message.overlap ? cadence : oneAtATime)(message.url, message.everyMs);
   }
-  if (message.type === 'stop') { running = false; await probing; parentPort.postMessage({ latencies, statuses, errors }); }
+  if (message.type === 'stop') { running = false; await probing; parentPort.postMessage({ latencies, windows, statuses, errors }); }
 });
 `;
 
@@ -489,7 +503,7 @@ class HealthProbe {
   }
 
   stop(): Promise<HealthReport> {
-    if (HEALTH_EVERY_MS === 0) return Promise.resolve({ latencies: [], statuses: {}, errors: 0 });
+    if (HEALTH_EVERY_MS === 0) return Promise.resolve({ latencies: [], windows: [], statuses: {}, errors: 0 });
     return new Promise((done) => {
       this.worker.once('message', (report: HealthReport) => done(report));
       this.worker.postMessage({ type: 'stop' });
@@ -772,12 +786,16 @@ const startOf = (block: Block): number => block.endedAt - block.ms + PROBE_MS;
  * not done yet; when none was, the block was the hub's background work (reactions, projections),
  * named by the last request answered before it.
  */
-const inFlight = (block: Block, requests: readonly Sent[]): string => {
+const inFlight = (block: Block, requests: readonly Sent[], health: HealthReport): string => {
   const began = startOf(block);
   const during = requests.filter((request) => request.startedAt < began && request.settledAt > began);
   if (during.length === 0) {
     const last = requests.filter((request) => request.settledAt <= began).sort((a, b) => b.endedAt - a.endedAt)[0];
-    return `no request in flight: background work${last === undefined ? '' : ` (after ${last.label}, ${Math.round(began - last.endedAt)} ms after its answer)`}`;
+    const probes = health.windows.filter((probe) => probe.startedAt < began && probe.endedAt > began).length;
+    return (
+      `no request in flight${probes === 0 ? '' : ` but ${probes} /health probe${probes === 1 ? '' : 's'}`}: background work` +
+      (last === undefined ? '' : ` (after ${last.label}, ${Math.round(began - last.endedAt)} ms after its answer)`)
+    );
   }
   const labels = [...new Set(during.map((request) => request.label.replace(/ #\d+/, ' #n')))];
   return `${during.length} in flight: ${labels.slice(0, 3).join('; ')}${labels.length > 3 ? '; …' : ''}`;
@@ -854,7 +872,9 @@ const rowOf = (measured: Measured): Row => {
     'worst /health ms': measured.health.latencies.length === 0 ? 'n/a' : round(worstHealth),
     verdict: worst === null || ownMs(worst) <= BUDGET_MS ? 'within' : 'OVER',
     'longest block during':
-      worst === null || worst.ms < NOTED_GAP_MS ? `none of ${NOTED_GAP_MS} ms or more` : inFlight(worst, measured.requests),
+      worst === null || worst.ms < NOTED_GAP_MS
+        ? `none of ${NOTED_GAP_MS} ms or more`
+        : inFlight(worst, measured.requests, measured.health),
   };
 };
 
@@ -1369,18 +1389,18 @@ const drive = async (): Promise<void> => {
     );
     console.table(rows);
     const blocks = measured
-      .flatMap((m) => m.loop.blocks.map((block) => ({ phase: m.key, block, requests: m.requests })))
+      .flatMap((m) => m.loop.blocks.map((block) => ({ phase: m.key, block, requests: m.requests, health: m.health })))
       .sort((a, b) => ownMs(b.block) - ownMs(a.block))
       .slice(0, 10);
     if (blocks.length > 0) {
       console.log(`longest blocks of the run, by their own time (gaps of the ${PROBE_MS} ms probe, less the time waiting for a CPU):`);
       console.table(
-        blocks.map(({ phase, block, requests }) => ({
+        blocks.map(({ phase, block, requests, health }) => ({
           phase,
           'block ms': round(block.ms),
           'its own ms': round(ownMs(block)),
           'CPU / wait / asleep ms': breakdown(block),
-          'in flight': inFlight(block, requests),
+          'in flight': inFlight(block, requests, health),
         })),
       );
     }
