@@ -44,25 +44,23 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
 const noFile: CallerBook = { callers: [], tmsSigningSecret: null };
 
 /** The callers: the credentials file's, and a full-access caller per key of OMS_API_KEYS. */
-const startCallers = (config: Config, logger: Logger): Readonly<{ callers: Callers; credentials: CredentialsWatch | null }> => {
+const withKeys = (config: Config, file: CallerBook): CallerBook => ({
+  callers: [...file.callers, ...config.OMS_API_KEYS.map(fullAccessCaller)],
+  tmsSigningSecret: file.tmsSigningSecret,
+});
+
+/** Read the credentials file again whenever it changes (null: there is none). */
+const watchCallers = (config: Config, callers: Callers, logger: Logger): CredentialsWatch | null => {
   const path = config.OMS_CREDENTIALS_FILE;
-  const withKeys = (file: CallerBook): CallerBook => ({
-    callers: [...file.callers, ...config.OMS_API_KEYS.map(fullAccessCaller)],
-    tmsSigningSecret: file.tmsSigningSecret,
-  });
-  const callers = new Callers(withKeys(path === undefined ? noFile : readCredentials(path)));
-  const credentials =
-    path === undefined
-      ? null
-      : watchCredentials(
-          path,
-          (file) => {
-            callers.replace(withKeys(file));
-            logger.info({ callers: callers.count }, `credentials reloaded from ${path}: ${callers.count} callers`);
-          },
-          (error) => logger.error(`${error.message}\nthe callers stay as they were`),
-        );
-  return { callers, credentials };
+  if (path === undefined) return null;
+  return watchCredentials(
+    path,
+    (file) => {
+      callers.replace(withKeys(config, file));
+      logger.info({ callers: callers.count }, `credentials reloaded from ${path}: ${callers.count} callers`);
+    },
+    (error) => logger.error(`${error.message}\nthe callers stay as they were`),
+  );
 };
 
 /** The key the sandbox WMS calls back with, and the secret it signs with: a warehouse caller's (SANDBOX_WAREHOUSE_KEY), else the first of OMS_API_KEYS. */
@@ -80,16 +78,12 @@ const sandboxCaller = (config: Config, callers: Callers): Readonly<{ key?: strin
 };
 
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
-  const { callers, credentials } = startCallers(config, logger);
+  const path = config.OMS_CREDENTIALS_FILE;
+  const callers = new Callers(withKeys(config, path === undefined ? noFile : readCredentials(path)));
   const sandboxed = config.WMS_URL === undefined || config.TMS_URL === undefined;
   const withDemoStock = config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed);
-  let calledBack: ReturnType<typeof sandboxCaller>;
-  try {
-    calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null };
-  } catch (error) {
-    credentials?.close();
-    throw error;
-  }
+  const calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null };
+  const credentials = watchCallers(config, callers, logger);
   const sandbox = sandboxed
     ? await startSandbox({
         wmsPort: config.SANDBOX_WMS_PORT,

@@ -9,14 +9,11 @@ import type { Request } from 'express';
 import type { Caller } from '../credentials/callers.ts';
 import { HttpProblem } from './answer.ts';
 import { rawBodyOf } from './read-body.ts';
-import { SIGNATURE_HEADER, type SeenSignatures, TIMESTAMP_HEADER, checkSignature } from '../signature/hub-signature.ts';
-
-const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+import { SIGNATURE_HEADER, type SeenSignatures, checkSignature, signatureHeadersOf } from '../signature/hub-signature.ts';
 
 export const requireSignature = async (req: Request, caller: Caller, seen: SeenSignatures, nowMs: number): Promise<void> => {
   if (caller.signingSecret === null || req.method === 'GET' || req.method === 'HEAD') return;
-  const headers = { timestamp: header(req.headers[TIMESTAMP_HEADER]), signature: header(req.headers[SIGNATURE_HEADER]) };
-  const check = checkSignature(caller.signingSecret, headers, rawBodyOf(req), nowMs);
+  const check = checkSignature(caller.signingSecret, signatureHeadersOf(req.headers), rawBodyOf(req), nowMs);
   if (!check.ok)
     throw new HttpProblem(401, `${check.problem}; nothing was applied`, [{ path: `headers.${SIGNATURE_HEADER}`, message: check.problem }]);
   if (!(await seen.firstSight(check.signature, nowMs)))

@@ -10,7 +10,7 @@ import type { Dependencies } from '../../application/dependencies.ts';
 import { keepWarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
 import { callerOf } from './authenticate.ts';
 import { rawBodyOf } from './read-body.ts';
-import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../signature/hub-signature.ts';
+import { signatureHeadersOf } from '../signature/hub-signature.ts';
 
 export const MESSAGE_ID_HEADER = 'X-Hub-Message-Id';
 
@@ -24,11 +24,6 @@ const bodyOf = (bytes: Buffer): Readonly<{ body: string; bodyEncoding: 'utf8' | 
   } catch {
     return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
   }
-};
-
-const headerOf = (req: Request, name: string): string | null => {
-  const value = req.headers[name];
-  return value === undefined ? null : Array.isArray(value) ? value.join(',') : value;
 };
 
 /** `/api/oms/outbound/callback/` and `/API/oms/outbound/callback` are the route express serves at `/api/oms/outbound/callback`. */
@@ -59,12 +54,13 @@ export const warehouseMessages = (deps: Dependencies, endpoints: readonly string
       const arrival = arrivals.get(req);
       if (arrival === undefined) return;
       arrivals.delete(req);
+      const signed = signatureHeadersOf(req.headers);
       await keepWarehouseMessage(deps, {
         ...arrival,
         caller: callerOf(req).id,
-        timestamp: headerOf(req, TIMESTAMP_HEADER),
-        signature: headerOf(req, SIGNATURE_HEADER),
-        contentType: headerOf(req, 'content-type'),
+        timestamp: signed.timestamp ?? null,
+        signature: signed.signature ?? null,
+        contentType: req.headers['content-type'] ?? null,
         ...bodyOf(rawBodyOf(req)),
         status,
         answer,

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
-import { MemorySeenSignatures, SIGNATURE_HEADER, TIMESTAMP_HEADER, checkSignature } from '../signature/hub-signature.ts';
+import { MemorySeenSignatures, checkSignature, signatureHeadersOf } from '../signature/hub-signature.ts';
 
 export const answer = (res: Response, status: number, data: unknown, message = 'success'): void => {
   res.status(status).json({ code: status, message, data });
@@ -34,8 +34,6 @@ const answerUnreadableBody: ErrorRequestHandler = (error: unknown, _req, res, ne
 /** The secret the hub signs a call to this peer with, by the call's body (null: the call need not be signed). */
 export type SecretOf = (body: unknown) => string | null;
 
-const header = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
-
 /**
  * The hub's calls (`/api/…`) checked as a real peer checks them (../signature/hub-signature.ts):
  * signed with the shared secret over the bytes received, in time, never seen before; else 401
@@ -47,8 +45,7 @@ const checkHubSignatures = (secretOf: SecretOf, rawBodies: WeakMap<IncomingMessa
     const secret = req.path.startsWith('/api/') ? secretOf(req.body) : null;
     if (secret === null) return next();
     const now = Date.now();
-    const headers = { timestamp: header(req.headers[TIMESTAMP_HEADER]), signature: header(req.headers[SIGNATURE_HEADER]) };
-    const check = checkSignature(secret, headers, rawBodies.get(req) ?? Buffer.alloc(0), now);
+    const check = checkSignature(secret, signatureHeadersOf(req.headers), rawBodies.get(req) ?? Buffer.alloc(0), now);
     if (!check.ok) return answer(res, 401, null, check.problem);
     seen.firstSight(check.signature, now).then(
       (first) => (first ? next() : answer(res, 409, null, 'this signed call was received before (a replay)')),

@@ -12,6 +12,7 @@
  * worked example.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 export const TIMESTAMP_HEADER = 'x-hub-timestamp';
 export const SIGNATURE_HEADER = 'x-hub-signature';
@@ -26,15 +27,20 @@ export const signedHeaders = (secret: string, body: string | Buffer, nowMs: numb
   return { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signatureOf(secret, timestamp, body) };
 };
 
+export type SignatureHeaders = Readonly<{ timestamp: string | undefined; signature: string | undefined }>;
+
+const text = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(',') : value);
+
+/** The two signature headers of a received message, as sent (undefined: not sent). */
+export const signatureHeadersOf = (headers: IncomingHttpHeaders): SignatureHeaders => ({
+  timestamp: text(headers[TIMESTAMP_HEADER]),
+  signature: text(headers[SIGNATURE_HEADER]),
+});
+
 export type SignatureCheck = Readonly<{ ok: true; signature: string } | { ok: false; problem: string }>;
 
 /** Whether a message's headers sign its body with `secret`, at `nowMs` (not yet whether it is a replay). */
-export const checkSignature = (
-  secret: string,
-  headers: Readonly<{ timestamp: string | undefined; signature: string | undefined }>,
-  body: string | Buffer,
-  nowMs: number,
-): SignatureCheck => {
+export const checkSignature = (secret: string, headers: SignatureHeaders, body: string | Buffer, nowMs: number): SignatureCheck => {
   const { timestamp, signature } = headers;
   if (timestamp === undefined || signature === undefined)
     return { ok: false, problem: `the message is not signed: send ${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER}` };

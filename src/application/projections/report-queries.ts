@@ -8,6 +8,7 @@ import type { Line } from '../../domain/kernel/lines.ts';
 import type { OrderStatus, Priority, TimeRequirement } from '../../domain/outbound-order/index.ts';
 import type { AnomalySource } from './anomalies.ts';
 import type { ManualSubjectKind } from './manual-queue.ts';
+import type { StockVarianceRow } from './stock-variances.ts';
 
 export type PageRequest = Readonly<{ limit: number; cursor?: string | undefined }>;
 export type Page<T> = Readonly<{ items: readonly T[]; nextCursor: string | null }>;
@@ -102,21 +103,8 @@ export type StockItem = Readonly<{
 }>;
 
 export type StockVarianceQuery = PageRequest & Readonly<{ warehouseCode?: string | undefined; sku?: string | undefined }>;
-/** The latest variance of one figure (on hand: SELLABLE, or DEFECTIVE) of one SKU in one warehouse, and all of them summed. */
-export type StockVarianceItem = Readonly<{
-  warehouseCode: string;
-  sku: string;
-  condition: string;
-  hubFigure: number;
-  warehouseFigure: number;
-  difference: number;
-  source: string;
-  reason: string;
-  reference: string;
-  recordedAt: string;
-  variances: number;
-  netDifference: number;
-}>;
+/** The latest variance of one figure (on hand: SELLABLE, or DEFECTIVE) of one SKU in one warehouse, and all of them summed: the projection's row as it is. */
+export type StockVarianceItem = StockVarianceRow;
 
 export type LeadTimesQuery = PageRequest & DayRange & Readonly<{ by: 'placed' | 'shipped'; warehouseCode?: string | undefined }>;
 /** Seconds; null when no order of the group has both ends yet. */
