@@ -24,8 +24,12 @@ export type EventRun = Readonly<{ events: readonly ProjectionEvent[]; end: Posit
 export type OnUndecodable = (problem: UndecodableEvent) => void;
 
 const READ_PAGE = 4_096;
-/** lag only counts: larger pages, and nothing is decoded */
-const COUNT_PAGE = 10_000;
+/**
+ * lag only counts, and decodes nothing; but the store parses every event it reads, and an event
+ * may be large (a 500-line order, a callback's raw body in its metadata): small pages, so that
+ * each read is short and the store gives the loop a turn between them
+ */
+const COUNT_PAGE = 256;
 
 export class EventSource {
   constructor(

@@ -74,6 +74,8 @@ export class SqliteProjections implements ReportQueries {
   private readonly reports: SqliteReports;
   private follower: LiveFollower | undefined;
   private rebuilding = false;
+  /** the count of `lag` under way, shared by whoever asks meanwhile */
+  private lagUnderWay: Promise<Record<string, number>> | undefined;
 
   private constructor(
     private readonly db: Database.Database,
@@ -129,9 +131,18 @@ export class SqliteProjections implements ReportQueries {
     this.db.close();
   }
 
-  /** Events behind the head, per projection (0: caught up). */
+  /**
+   * Events behind the head, per projection (0: caught up). Counting reads every event after the
+   * lowest checkpoint, so callers asking while a count is under way (a load balancer asking
+   * /health faster than a long count ends) share it instead of each starting another.
+   */
   async lag(store: EventStore): Promise<Record<string, number>> {
-    return this.sourceOf(store).behind(this.tables.checkpoints());
+    this.lagUnderWay ??= this.sourceOf(store)
+      .behind(this.tables.checkpoints())
+      .finally(() => {
+        this.lagUnderWay = undefined;
+      });
+    return this.lagUnderWay;
   }
 
   /** The checkpoint of each projection ("commit/prepare", null when nothing was applied). */

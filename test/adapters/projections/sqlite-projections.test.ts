@@ -16,6 +16,7 @@ import { allProjections } from '../../../src/application/projections/all-project
 import { ordersProjection } from '../../../src/application/projections/orders.ts';
 import type { Projection } from '../../../src/application/projections/projection.ts';
 import { type Append, appendAll, historyArb, play, sampleAppends, storeWith } from './hub-history.ts';
+import { numbered } from '../../support/payload.ts';
 import { dumpFile, dumpModel, freshFile, settle } from './projection-files.ts';
 
 const live = { rebuildFreshOnStart: false } as const;
@@ -325,6 +326,33 @@ describe('lag, verification, versions', () => {
     expect(await projections.lag(store)).toEqual(Object.fromEntries(projectionNames.map((name) => [name, total])));
     await projections.start(store);
     expect(await projections.lag(store)).toEqual(Object.fromEntries(projectionNames.map((name) => [name, 0])));
+    await projections.close();
+  });
+
+  it('callers asking for the lag while it is being counted share that count (a /health asked faster than it answers)', async () => {
+    const store = await storeWith(sampleAppends(40));
+    // more than one page of the count (events it need not understand: counting decodes nothing)
+    await store.append(
+      'other-1',
+      Array.from({ length: 300 }, (_, n) => numbered(n)),
+      'no_stream',
+    );
+    const total = (await store.readAll()).length;
+    const reads: unknown[] = [];
+    const counted = Object.assign(Object.create(store) as MemoryEventStore, {
+      readAll: (options?: Parameters<MemoryEventStore['readAll']>[0]) => {
+        reads.push(options);
+        return store.readAll(options);
+      },
+    });
+    const projections = SqliteProjections.open(freshFile());
+    const answers = await Promise.all([projections.lag(counted), projections.lag(counted), projections.lag(counted)]);
+    for (const answer of answers) expect(answer).toEqual(Object.fromEntries(projectionNames.map((name) => [name, total])));
+    const pagesOfOneCount = reads.length;
+    expect(pagesOfOneCount).toBeGreaterThan(1);
+    // once answered, the next caller counts again (what is shared is the count under way, not its result)
+    await projections.lag(counted);
+    expect(reads).toHaveLength(2 * pagesOfOneCount);
     await projections.close();
   });
 
