@@ -108,7 +108,10 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   const app = express();
   app.disable('x-powered-by');
   app.use(guardRequests(options.guard));
-  app.use('/api/oms', limitFailedAuthentication(options.authFailures));
+  app.use(
+    '/api/oms',
+    limitFailedAuthentication(options.authFailures, (req) => identify(options.callers, req) !== undefined),
+  );
   app.use('/api/oms', authenticate(options.callers));
   app.use('/api/oms', actAsCaller);
   app.use('/api/oms', messages.mark);
