@@ -6,6 +6,7 @@ import type { Clock } from './ports/clock.ts';
 import type { EventStore } from './ports/event-store.ts';
 import type { Ids } from './ports/ids.ts';
 import type { Inventory } from './ports/inventory.ts';
+import type { Random } from './ports/random.ts';
 import type { Transport } from './ports/transport.ts';
 import type { Warehouse } from './ports/warehouse.ts';
 
@@ -27,6 +28,11 @@ export type Dependencies = Readonly<{
   wmsRetryPolicy: RetryPolicy;
   /** retries of hand-offs to the TMS */
   tmsRetryPolicy: RetryPolicy;
+  /**
+   * where the jitter of each retry is drawn (full jitter: the retry comes due at a random point of
+   * its backoff window, RETRY_JITTER=full); absent: no jitter, each retry due exactly after its backoff
+   */
+  retryJitter?: Random | undefined;
   /** a stock variance of more units than this is an anomaly for a person (VARIANCE_ALERT_UNITS) */
   varianceAlertUnits: number;
 }>;

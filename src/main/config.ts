@@ -50,6 +50,12 @@ const environment = z
     RETRY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(3),
     RETRY_BASE_DELAY_MS: milliseconds(60_000),
     RETRY_MAX_DELAY_MS: milliseconds(15 * 60_000),
+    RETRY_JITTER: z
+      .enum(['full', 'none'])
+      .default('full')
+      .describe(
+        'full: each retry comes due at a random point between now and its backoff (never before Retry-After); none: exactly after its backoff',
+      ),
     RETRY_TICK_MS: z.coerce.number().int().min(10).default(1000).describe('how often due retries are looked for'),
     RECONCILE_EVERY_MS: milliseconds(3_600_000).describe(
       "how often every warehouse's stock snapshot is compared with the ledgers (0: only on demand)",

@@ -19,20 +19,23 @@ import type { Clock } from '../application/ports/clock.ts';
 import type { EventDecoder } from '../application/ports/event-decoder.ts';
 import type { Ids } from '../application/ports/ids.ts';
 import type { Inventory } from '../application/ports/inventory.ts';
+import type { Random } from '../application/ports/random.ts';
 import type { Transport } from '../application/ports/transport.ts';
 import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
 import { SqliteIdempotencyKeys } from '../adapters/idempotency/sqlite-idempotency-keys.ts';
 import { SqliteSeenSignatures } from '../adapters/signature/sqlite-seen-signatures.ts';
-import type { OutgoingSecrets } from '../adapters/credentials/callers.ts';
+import type { OutgoingSecrets, QimenWarehouseKey } from '../adapters/credentials/callers.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
 import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import { RandomIds } from '../adapters/ids/random-ids.ts';
 import { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
+import { PlatformRandom } from '../adapters/random/platform-random.ts';
 import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
+import { WarehouseByProtocol } from '../adapters/wms/warehouse-by-protocol.ts';
 import type { Config } from './config.ts';
 import { type OpenedEventStore, openEventStore } from './open-event-store.ts';
 
@@ -60,9 +63,16 @@ export const TYPES = {
 } as const;
 
 /** Where the WMS and TMS are (the configured URLs, or the sandbox's when none is configured), and what the hub signs its calls to them with. */
-export type Outside = Readonly<{ wmsUrl: string; tmsUrl: string; secrets: OutgoingSecrets }>;
+export type Outside = Readonly<{
+  wmsUrl: string;
+  tmsUrl: string;
+  secrets: OutgoingSecrets;
+  /** the warehouses the hub calls in Qimen (their caller has a Qimen URL); null: the article's JSON at wmsUrl */
+  qimenWarehouse: (warehouseCode: string) => QimenWarehouseKey | null;
+}>;
 
-export type Overrides = Partial<Readonly<{ clock: Clock }>>;
+/** `retryJitter`: where retries draw their jitter, instead of RETRY_JITTER's choice (a seeded source in tests). */
+export type Overrides = Partial<Readonly<{ clock: Clock; retryJitter: Random }>>;
 
 const dataFile = (config: Config, name: string): string => {
   mkdirSync(config.OMS_DATA_DIR, { recursive: true });
@@ -129,7 +139,11 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
   container
     .bind<Warehouse>(TYPES.Warehouse)
     .toConstantValue(
-      new WmsHttpClient({ baseUrl: outside.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS, signingSecret: outside.secrets.warehouse }),
+      new WarehouseByProtocol(
+        new WmsHttpClient({ baseUrl: outside.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS, signingSecret: outside.secrets.warehouse }),
+        outside.qimenWarehouse,
+        config.WMS_TIMEOUT_MS,
+      ),
     );
   container
     .bind<Transport>(TYPES.Transport)
@@ -152,6 +166,7 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       alerting: ctx.get<Alerting>(TYPES.Alerting),
       wmsRetryPolicy: policy,
       tmsRetryPolicy: policy,
+      retryJitter: overrides.retryJitter ?? (config.RETRY_JITTER === 'full' ? new PlatformRandom() : undefined),
       varianceAlertUnits: config.VARIANCE_ALERT_UNITS,
     };
   });

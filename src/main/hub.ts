@@ -9,6 +9,7 @@ import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
 import { DueReconciliations } from '../application/stock/due-reconciliations.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
+import { callbackReplay } from '../adapters/http/routes/callback-routes.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
 import { type Config, ConfigError, allowedHostsOf } from './config.ts';
@@ -102,36 +103,39 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '',
     tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '',
     secrets: { warehouse: callers.warehouse, tms: callers.tms },
+    qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode),
   };
   const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections } = hubParts(
     buildHubContainer(config, logger, outside, overrides),
   );
   await inventory.start();
   if (withDemoStock) await receiveDemoStock(deps);
-  const work = await startHubWork(deps, checkpoints);
+  const routeContext = { deps, zoneOf: () => config.WAREHOUSE_ZONE };
+  const work = await startHubWork(
+    deps,
+    checkpoints,
+    callbackReplay(routeContext, (id) => callers.byId(id)),
+  );
   const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
   await projections.start(store);
 
-  const app = createHttpApp(
-    { deps, zoneOf: () => config.WAREHOUSE_ZONE },
-    {
-      bodyLimit: config.BODY_LIMIT,
-      idempotencyKeys,
-      guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
-      callers,
-      seenSignatures,
-      authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
-      reports: projections,
-      logError: (error) => logger.error({ err: error }, 'request failed'),
-      health: async () => ({
-        store: config.EVENT_STORE,
-        warehouse: sandbox === null ? config.WMS_URL : `sandbox (${config.SANDBOX_MODE}) at ${sandbox.wmsUrl}`,
-        pendingRetries: work.dueRetries.pending().length,
-        waitingBackorders: work.backorders.list().length,
-        projectionLag: await projections.lag(deps.store),
-      }),
-    },
-  );
+  const app = createHttpApp(routeContext, {
+    bodyLimit: config.BODY_LIMIT,
+    idempotencyKeys,
+    guard: { allowedHosts: allowedHostsOf(config), allowedOrigins: config.ALLOWED_ORIGINS },
+    callers,
+    seenSignatures,
+    authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
+    reports: projections,
+    logError: (error) => logger.error({ err: error }, 'request failed'),
+    health: async () => ({
+      store: config.EVENT_STORE,
+      warehouse: sandbox === null ? config.WMS_URL : `sandbox (${config.SANDBOX_MODE}) at ${sandbox.wmsUrl}`,
+      pendingRetries: work.dueRetries.pending().length,
+      waitingBackorders: work.backorders.list().length,
+      projectionLag: await projections.lag(deps.store),
+    }),
+  });
   const server = createServer(app);
   const port = await listen(server, config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;

@@ -14,6 +14,7 @@ describe('configuration from the environment', () => {
       RETRY_MAX_ATTEMPTS: 3,
       RETRY_BASE_DELAY_MS: 60_000,
       RETRY_MAX_DELAY_MS: 900_000,
+      RETRY_JITTER: 'full',
       OMS_API_KEYS: [],
     });
     expect(readConfig({}).WMS_URL).toBeUndefined();
@@ -51,6 +52,11 @@ describe('configuration from the environment', () => {
       expect(readConfig({ HOST, OMS_CREDENTIALS_FILE: '/etc/hub/credentials.json' }).HOST).toBe(HOST);
     }
     for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(readConfig({ HOST }).HOST).toBe(HOST);
+  });
+
+  test('retries have full jitter by default; none turns it off; another value is named', () => {
+    expect(readConfig({ RETRY_JITTER: 'none' }).RETRY_JITTER).toBe('none');
+    expect(() => readConfig({ RETRY_JITTER: 'equal' })).toThrow(/RETRY_JITTER/);
   });
 
   test('stock reconciliation hourly and alerts above 10 units by default; 0 turns the schedule off; a bad value is named', () => {

@@ -13,6 +13,7 @@ import { articleOrder, articleOrderLife, at, policy3 } from '../domain/outbound-
 import { eventsOf, run } from './arbitraries-decider.ts';
 import type { WarehouseMessageEvent } from '../../src/application/warehouse-messages/warehouse-message.ts';
 import type { AlertEvent } from '../../src/application/alerts/acknowledge-alert.ts';
+import type { ParkedEvent } from '../../src/application/callbacks/parked-callbacks.ts';
 
 export const orderCommands = (...commands: OrderCommand[]) => eventsOf(run(outboundOrder, commands));
 export const placed = articleOrder(); // OMS202511220001, SKU001×2
@@ -179,6 +180,58 @@ export const archivedMessages: readonly WarehouseMessageEvent[] = [
       bodyEncoding: 'base64',
       status: 400,
       answer: 'the body is not valid JSON',
+    },
+  },
+  // a shipment for an order not known yet: parked, then applied once the order was pushed
+  {
+    type: 'WarehouseMessageReceived',
+    data: {
+      messageId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      endpoint: '/api/oms/outbound/callback',
+      caller: 'wh-east',
+      receivedAt: at(50),
+      timestamp: '1763776790',
+      signature: 'sha256=01',
+      contentType: 'application/json',
+      body: '{"orderNo":"OMS9"}',
+      bodyEncoding: 'utf8',
+      status: 404,
+      answer: 'no such order; the callback was kept for a person to look at, and is applied once order OMS9 is known',
+    },
+  },
+  {
+    type: 'CallbackParked',
+    data: {
+      messageId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      endpoint: '/api/oms/outbound/callback',
+      waitingFor: { kind: 'order', no: 'OMS9' },
+      reason: 'no such order; the callback was kept for a person to look at, and is applied once order OMS9 is known',
+      parkedAt: at(50),
+    },
+  },
+  {
+    type: 'ParkedCallbackSettled',
+    data: {
+      messageId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      waitingFor: { kind: 'order', no: 'OMS9' },
+      outcome: 'APPLIED',
+      changed: true,
+      status: 200,
+      answer: 'success',
+      settledAt: at(80),
+    },
+  },
+];
+
+/** A parked message filed under the order it waits for (`parked-order-OMS9`). */
+export const parkedMessages: readonly ParkedEvent[] = [
+  {
+    type: 'CallbackWaiting',
+    data: {
+      messageId: 'a1b2c3d4-0000-4000-8000-000000000001',
+      endpoint: '/api/oms/outbound/callback',
+      waitingFor: { kind: 'order', no: 'OMS9' },
+      filedAt: at(51),
     },
   },
 ];

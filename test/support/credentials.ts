@@ -27,7 +27,11 @@ export const secrets = {
   sandbox: 'sandbox-wh-secret-0123456789abcdef0123',
   north: 'north-wh-secret-0123456789abcdef012345',
   tms: 'tms-secret-0123456789abcdef0123456789ab',
+  qimen: 'qimen-wh-secret-0123456789abcdef01234',
 } as const;
+
+/** The sandbox's warehouse caller also speaks Qimen, with this app key. */
+export const QIMEN_APP_KEY = 'qm-sandbox-23456789';
 
 export const ids: Record<Who, string> = {
   shop: 'shop',
@@ -41,7 +45,14 @@ export const ids: Record<Who, string> = {
 export const credentialsFile = {
   callers: [
     { id: 'shop', roles: ['channel'], key: keys.shop },
-    { id: 'wh-sandbox', roles: ['warehouse'], warehouses: ['WH001', 'WH002'], key: keys.sandbox, signingSecret: secrets.sandbox },
+    {
+      id: 'wh-sandbox',
+      roles: ['warehouse'],
+      warehouses: ['WH001', 'WH002'],
+      key: keys.sandbox,
+      signingSecret: secrets.sandbox,
+      qimen: { appKey: QIMEN_APP_KEY, secret: secrets.qimen, signMethod: 'md5' },
+    },
     {
       id: 'wh-north',
       roles: ['warehouse'],

@@ -1,13 +1,16 @@
 /**
  * A real hub for end-to-end tests: the real composition root on a SQLite file in a temp
  * directory, real HTTP on loopback, the sandbox WMS/TMS calling back with no delay, and a manual
- * clock (retries are run by advancing the clock and calling `runDue`, never by waiting).
+ * clock (retries are run by advancing the clock and calling `runDue`, never by waiting). Retries
+ * have no jitter (RETRY_JITTER=none: the article's 1 min, 2 min…) unless a test passes a
+ * `retryJitter` source (seeded) or sets RETRY_JITTER itself.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { readConfig } from '../../src/main/config.ts';
+import type { Random } from '../../src/application/ports/random.ts';
 import { type RunningHub, startHub } from '../../src/main/hub.ts';
 import { ManualClock } from './manual-clock.ts';
 
@@ -38,7 +41,7 @@ export const waitFor = async <T>(what: string, probe: () => Promise<T | undefine
 };
 
 export const startTestHub = async (
-  options: Readonly<{ env?: Record<string, string>; dataDir?: string; clock?: ManualClock }> = {},
+  options: Readonly<{ env?: Record<string, string>; dataDir?: string; clock?: ManualClock; retryJitter?: Random }> = {},
 ): Promise<TestHub> => {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'hub-e2e-'));
   const clock = options.clock ?? new ManualClock();
@@ -51,9 +54,14 @@ export const startTestHub = async (
     SQLITE_SYNCHRONOUS: 'NORMAL',
     LOG_LEVEL: 'silent',
     RETRY_TICK_MS: '3600000',
+    RETRY_JITTER: 'none',
     ...options.env,
   });
-  const hub = await startHub(config, pino({ level: 'silent' }), { clock });
+  const hub = await startHub(
+    config,
+    pino({ level: 'silent' }),
+    options.retryJitter === undefined ? { clock } : { clock, retryJitter: options.retryJitter },
+  );
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
     const response = await fetch(`${hub.url}${path}`, {
       method,

@@ -13,6 +13,7 @@
  * development); the credentials file (./credentials-file.ts) names callers with their roles.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { QimenSignMethod } from '../qimen/qimen-signature.ts';
 
 export const roles = ['channel', 'warehouse', 'carrier', 'operator', 'reporting'] as const;
 export type Role = (typeof roles)[number];
@@ -25,13 +26,36 @@ export type Caller = Readonly<{
   warehouses: 'any' | readonly string[];
   /** signs its requests, and the hub's calls to its warehouses (../signature/hub-signature.ts); null: does not sign */
   signingSecret: string | null;
+  /** a warehouse that speaks Qimen: its app key and the secret and method its messages are signed with (../qimen/qimen-signature.ts); null: does not */
+  qimen: QimenKey | null;
+}>;
+
+export type QimenKey = Readonly<{
+  appKey: string;
+  secret: string;
+  signMethod: QimenSignMethod;
+  /** where the hub calls this caller's warehouses in Qimen (a WMS, or a Qimen gateway); absent: the hub calls them in the article's JSON */
+  url?: string | undefined;
+  /** Qimen's `customerId` on those calls, and the owner code of their lines */
+  customerId?: string | undefined;
+  ownerCode?: string | undefined;
+}>;
+
+/** A warehouse the hub calls in Qimen: where, with what key, for whom. */
+export type QimenWarehouseKey = Readonly<{
+  url: string;
+  appKey: string;
+  secret: string;
+  signMethod: QimenSignMethod;
+  customerId: string;
+  ownerCode: string;
 }>;
 
 /** A caller and the SHA-256 of its key. */
 export type KnownCaller = Caller & Readonly<{ keyDigest: Buffer }>;
 
 /** Every caller, when the hub runs without credentials (open, on loopback). */
-export const openCaller: Caller = { id: 'open', roles, warehouses: 'any', signingSecret: null };
+export const openCaller: Caller = { id: 'open', roles, warehouses: 'any', signingSecret: null, qimen: null };
 
 export const keyDigest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -41,6 +65,7 @@ export const fullAccessCaller = (key: string): KnownCaller => ({
   roles,
   warehouses: 'any',
   signingSecret: null,
+  qimen: null,
   keyDigest: keyDigest(key),
 });
 
@@ -78,12 +103,38 @@ export class Callers implements OutgoingSecrets {
     return this.book.callers.length;
   }
 
+  /** The caller of this id (`metadata.actor`'s form) as it is known now: how a parked warehouse message is applied later, as its sender. */
+  byId(id: string): Caller | undefined {
+    if (this.open) return id === openCaller.id ? openCaller : undefined;
+    return this.book.callers.find((caller) => caller.id === id);
+  }
+
   /** The caller a presented key belongs to; compared in constant time (equal-length digests, every caller compared). */
   identify(presented: string): Caller | undefined {
     const mine = keyDigest(presented);
     let found: Caller | undefined;
     for (const caller of this.book.callers) if (timingSafeEqual(caller.keyDigest, mine) && found === undefined) found = caller;
     return found;
+  }
+
+  /** The warehouse caller whose Qimen messages carry this `app_key` (undefined: none). */
+  byQimenAppKey(appKey: string): Caller | undefined {
+    return this.book.callers.find((caller) => caller.qimen?.appKey === appKey);
+  }
+
+  /** How the hub calls this warehouse in Qimen; null: in the article's JSON. */
+  qimenWarehouse(warehouseCode: string): QimenWarehouseKey | null {
+    const caller = this.book.callers.find((candidate) => candidate.warehouses !== 'any' && candidate.warehouses.includes(warehouseCode));
+    const key = caller?.qimen;
+    if (key?.url === undefined) return null;
+    return {
+      url: key.url,
+      appKey: key.appKey,
+      secret: key.secret,
+      signMethod: key.signMethod,
+      customerId: key.customerId ?? key.appKey,
+      ownerCode: key.ownerCode ?? caller?.id ?? warehouseCode,
+    };
   }
 
   warehouse = (warehouseCode: string): string | null =>

@@ -12,6 +12,7 @@ import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { identifierRule } from '../../domain/kernel/identifiers.ts';
+import { qimenSignMethods } from '../qimen/qimen-signature.ts';
 import { type CallerBook, type KnownCaller, keyDigest, roles } from './callers.ts';
 
 const warehouseCode = z.string().regex(identifierRule('warehouseCode').pattern, identifierRule('warehouseCode').rule);
@@ -28,6 +29,16 @@ const callerEntry = z
       .optional(),
     warehouses: z.array(warehouseCode).min(1).optional(),
     signingSecret: secret.optional(),
+    qimen: z
+      .strictObject({
+        appKey: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -'),
+        secret,
+        signMethod: z.enum(qimenSignMethods).default('md5'),
+        url: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).optional(),
+        customerId: z.string().min(1).max(64).optional(),
+        ownerCode: z.string().min(1).max(64).optional(),
+      })
+      .optional(),
   })
   .superRefine((entry, ctx) => {
     if ((entry.key === undefined) === (entry.keySha256 === undefined))
@@ -37,8 +48,14 @@ const callerEntry = z
       ctx.addIssue({ code: 'custom', path: ['warehouses'], message: 'a warehouse caller names the warehouse codes it reports for' });
     if (!isWarehouse && entry.warehouses !== undefined)
       ctx.addIssue({ code: 'custom', path: ['warehouses'], message: 'only a warehouse caller names warehouses' });
-    if (isWarehouse && entry.signingSecret === undefined)
-      ctx.addIssue({ code: 'custom', path: ['signingSecret'], message: 'a warehouse caller signs its callbacks: give it a signingSecret' });
+    if (isWarehouse && entry.signingSecret === undefined && entry.qimen === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['signingSecret'],
+        message: 'a warehouse caller signs its callbacks: give it a signingSecret (JSON), a qimen key (Qimen), or both',
+      });
+    if (!isWarehouse && entry.qimen !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['qimen'], message: 'only a warehouse caller speaks Qimen' });
   });
 
 export const credentialsFile = z
@@ -60,6 +77,14 @@ export const credentialsFile = z
       if (first !== undefined)
         ctx.addIssue({ code: 'custom', path: ['callers', index, 'key'], message: `the same key as callers.${first}` });
       digests.set(digest, index);
+    });
+    const appKeys = new Map<string, number>();
+    file.callers.forEach((entry, index) => {
+      if (entry.qimen === undefined) return;
+      const first = appKeys.get(entry.qimen.appKey);
+      if (first !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['callers', index, 'qimen', 'appKey'], message: `the same appKey as callers.${first}` });
+      appKeys.set(entry.qimen.appKey, index);
     });
     const signer = new Map<string, number>();
     file.callers.forEach((entry, index) => {
@@ -102,6 +127,7 @@ export const parseCredentials = (text: string, path: string): CallerBook => {
     roles: entry.roles,
     warehouses: entry.warehouses ?? [],
     signingSecret: entry.signingSecret ?? null,
+    qimen: entry.qimen ?? null,
     keyDigest: digestOf(entry),
   }));
   return { callers, tmsSigningSecret: parsed.data.tms?.signingSecret ?? null };

@@ -49,11 +49,19 @@ export const positive = z.int().positive();
 export const attempt = z.int().positive();
 
 export const line = z.strictObject({ sku: code, quantity: positive, batchNo: z.string().optional() });
-export const receivedLine = z.strictObject({ sku: code, quantity: count, batchNo: z.string().optional() });
+/** a receipt's line: since batches are kept, with the batch's dates when the warehouse gave them */
+export const receivedLine = z.strictObject({
+  sku: code,
+  quantity: count,
+  batchNo: z.string().optional(),
+  productionDate: z.string().optional(),
+  expiryDate: z.string().optional(),
+});
 export const lines = z.array(line);
 export const consignee = z.strictObject({ name: text, phone: text, province: text, city: text, district: text, address: text });
 export const pushFailed = z.strictObject({ attempt, error: text, retryable: z.boolean(), failedAt: instant });
-export const pushRetryScheduled = z.strictObject({ attempt, dueAt: instant });
+/** `jitter` (a fraction in [0, 1)) since retries have jitter; an event written before has none, and reads as it was. */
+export const pushRetryScheduled = z.strictObject({ attempt, dueAt: instant, jitter: z.number().min(0).lt(1).optional() });
 export const manualReason = z.enum(['PUSH_ATTEMPTS_EXHAUSTED', 'PUSH_REJECTED']);
 
 /** One event type of a category: its type tag and the schema of its data. */

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { ReturnEvent } from '../../domain/return-order/index.ts';
 import { code, count, eventOf, instant, positive, text } from './fields.ts';
 
-const inspectionLine = z.strictObject({ sku: code, qualified: count, defective: count });
+/** `batchNo` since returns keep their batch; older inspections have none */
+const inspectionLine = z.strictObject({ sku: code, qualified: count, defective: count, batchNo: code.optional() });
 
 const returnInspected = z.strictObject({ inspectionNo: code, lines: z.array(inspectionLine), inspectedAt: instant, recordedAt: instant });
 

@@ -19,6 +19,7 @@ import { legacyReturnEvent, returnEvent } from './return-events.ts';
 import { shipmentEvent } from './shipment-events.ts';
 import { messageEvent } from './message-events.ts';
 import { alertEvent } from './alert-events.ts';
+import { parkedEvent } from './parked-events.ts';
 import { stockEvent } from './stock-events.ts';
 
 const problemsOf = (error: z.ZodError, type: string, category: string): string[] =>
@@ -84,6 +85,7 @@ const accepts = {
   shipment: compiled(shipmentEvent),
   message: compiled(messageEvent),
   alert: compiled(alertEvent),
+  parked: compiled(parkedEvent),
 };
 
 /**
@@ -106,6 +108,8 @@ const accepted = (category: Category, message: Message, stored: StoredEvent): Hu
       return accepts.message(message) ? recorded(category, message, stored) : null;
     case 'alert':
       return accepts.alert(message) ? recorded(category, message, stored) : null;
+    case 'parked':
+      return accepts.parked(message) ? recorded(category, message, stored) : null;
   }
 };
 
@@ -138,6 +142,10 @@ const parse = (category: Category, message: Message, stored: StoredEvent): Parse
     }
     case 'alert': {
       const parsed = alertEvent.safeParse(message);
+      return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
+    }
+    case 'parked': {
+      const parsed = parkedEvent.safeParse(message);
       return parsed.success ? { event: recorded(category, parsed.data, stored) } : { error: parsed.error };
     }
   }

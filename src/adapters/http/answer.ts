@@ -49,12 +49,12 @@ export const answerOf = (error: unknown, log: (error: unknown) => void): Answer 
   return { status: 500, data: null, message: 'internal error; the request may not have been applied, it is safe to send it again' };
 };
 
-/** The last middleware: turns what went wrong into an answer (`before` runs first: it may keep the request). */
+/** The last middleware: turns what went wrong into an answer (`before` runs first, with the error: it may keep the request). */
 export const answerErrors =
-  (log: (error: unknown) => void, before: (req: Request, answer: Answer) => Promise<void>): ErrorRequestHandler =>
+  (log: (error: unknown) => void, before: (req: Request, answer: Answer, error: unknown) => Promise<void>): ErrorRequestHandler =>
   (error: unknown, req, res, _next) => {
     const answer = answerOf(error, log);
-    before(req, answer)
+    before(req, answer, error)
       .catch(log)
       .finally(() => send(res, answer.status, answer.data, answer.message));
   };

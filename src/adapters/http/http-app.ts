@@ -10,13 +10,14 @@ import { authenticate, callerOf, identify } from './authenticate.ts';
 import { requireSignature } from './require-signature.ts';
 import { warehouseMessages } from './warehouse-messages.ts';
 import { type AuthFailureLimit, limitFailedAuthentication } from './auth-failures.ts';
-import { callbackRoutes } from './routes/callback-routes.ts';
+import { ParkedProblem, callbackRoutes } from './routes/callback-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { type IdempotencyKeys, bindIdempotencyKeys } from './idempotency-key.ts';
 import { readJsonBody } from './read-body.ts';
+import { QIMEN_PATH, qimenEndpoint, qimenOpenApi } from '../qimen/qimen-endpoint.ts';
 import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
@@ -62,7 +63,7 @@ export const assumptions: readonly string[] = [
   'With credentials configured (OMS_CREDENTIALS_FILE, OMS_API_KEYS), every /api/oms call carries a key as X-Api-Key or Authorization: Bearer (401 without, 403 with an unknown one); each route answers only the roles in its x-roles (403 for others); a warehouse caller reports only for its own warehouse codes (403). /health and /openapi.json stay open.',
   'A warehouse caller signs every message: X-Hub-Timestamp (Unix seconds) and X-Hub-Signature: sha256=<hex HMAC-SHA256(secret, timestamp + "." + raw body)>; unsigned, wrongly signed or more than 300 s off: 401; a signature received before: 409. The hub signs its calls to the WMS and TMS the same way.',
   'Every message an authenticated caller sends to a warehouse endpoint is kept raw in the event store, whatever its answer; the answer names it in X-Hub-Message-Id (GET /api/oms/warehouse-messages/{messageId}).',
-  'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts).',
+  'A callback for an unknown order, inbound or return answers 404 and is kept, raw, as an alert (GET /api/oms/alerts); it waits for that order (inbound, return) and is applied, as its route would apply it for the caller that sent it, once the order has been pushed to a warehouse (or cancelled), the inbound or return created. The archive shows what came of it (GET /api/oms/warehouse-messages/{messageId}: `parked`), and the alert is acknowledged by the hub, or a new one says why it could not be applied.',
   'Stock is reserved all or nothing per order and warehouse; an order ships from one warehouse at a time.',
   "Stock: the warehouse is the truth for what is on its shelves (on hand, defective), the hub for what is reserved. A shortage the warehouse reports, a stock change it sends (POST /api/oms/stock/changes) and its stock snapshot (POST /api/oms/stock/reconcile, and every RECONCILE_EVERY_MS) each set the ledger's figure to the warehouse's: a variance (GET /api/oms/reports/stock-variance); one of more than VARIANCE_ALERT_UNITS units either way raises an alert. A snapshot lists every SKU the warehouse holds (one it leaves out has none).",
 ];
@@ -100,14 +101,19 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     ...messageRoutes(ctx),
     ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),
   ];
-  const document = openApiDocument(routes, assumptions);
+  const document = openApiDocument(routes, assumptions, { [QIMEN_PATH]: qimenOpenApi });
   const messages = warehouseMessages(
     ctx.deps,
     routes.filter((route) => route.warehouseMessage === true).map((route) => route.path),
   );
   const app = express();
   app.disable('x-powered-by');
-  app.use(guardRequests(options.guard));
+  app.use(guardRequests({ ...options.guard, xmlPaths: [QIMEN_PATH] }));
+  // Qimen's own transport (query-string parameters, an XML body, its own signature and answers): before the JSON body reader
+  app.post(
+    QIMEN_PATH,
+    ...qimenEndpoint(ctx, { callers: options.callers, bodyLimit: options.bodyLimit, wallClockMs: options.wallClockMs ?? Date.now }),
+  );
   app.use(
     '/api/oms',
     limitFailedAuthentication(options.authFailures, (req) => identify(options.callers, req) !== undefined),
@@ -140,6 +146,10 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     });
   }
   app.use((req, res) => send(res, 404, null, `no route ${req.method} ${req.path}; see /openapi.json`));
-  app.use(answerErrors(options.logError, (req, answer) => messages.keep(req, answer.status, answer.message)));
+  app.use(
+    answerErrors(options.logError, (req, answer, error) =>
+      messages.keep(req, answer.status, answer.message, error instanceof ParkedProblem ? error.waitingFor : undefined),
+    ),
+  );
   return app;
 };

@@ -25,8 +25,13 @@ const schemaOf = (schema: z.ZodType) => {
  * The OpenAPI document of the routes, generated from the same zod schemas that validate them.
  * `assumptions` are the things a caller must know that no schema says.
  */
-export const openApiDocument = (routes: readonly Route[], assumptions: readonly string[]) => {
-  const paths: Record<string, Record<string, unknown>> = {};
+export const openApiDocument = (
+  routes: readonly Route[],
+  assumptions: readonly string[],
+  /** endpoints served outside the routes (Qimen's), described by their adapter */
+  otherPaths: Readonly<Record<string, Record<string, unknown>>> = {},
+) => {
+  const paths: Record<string, Record<string, unknown>> = { ...otherPaths };
   for (const route of routes) {
     const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
       name,

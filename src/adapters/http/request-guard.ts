@@ -7,7 +7,8 @@
  *   header is not one of `allowedOrigins`): 403. Programs (warehouses, channels, curl) send no
  *   `Origin`; a page the hub itself served sends its own;
  * - a changing request with a body that is not labelled `application/json` (a page may send
- *   `text/plain` or a form to any site without asking first): 415.
+ *   `text/plain` or a form to any site without asking first): 415; on the paths that take XML
+ *   (Qimen's), `text/xml` or `application/xml` instead.
  */
 import type { RequestHandler } from 'express';
 import { HttpProblem } from './answer.ts';
@@ -17,7 +18,12 @@ export type RequestGuardOptions = Readonly<{
   allowedHosts: readonly string[] | 'any';
   /** origins (`https://console.example`) whose pages may change things; the hub's own is always allowed */
   allowedOrigins: readonly string[];
+  /** paths whose changing requests carry XML, not JSON (Qimen's endpoint) */
+  xmlPaths?: readonly string[];
 }>;
+
+const JSON_TYPES = ['application/json'];
+const XML_TYPES = ['text/xml', 'application/xml'];
 
 const changing = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -36,7 +42,7 @@ const hasBody = (headers: Readonly<Record<string, string | string[] | undefined>
   headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0');
 
 export const guardRequests =
-  ({ allowedHosts, allowedOrigins }: RequestGuardOptions): RequestHandler =>
+  ({ allowedHosts, allowedOrigins, xmlPaths = [] }: RequestGuardOptions): RequestHandler =>
   (req, _res, next) => {
     const host = req.headers.host ?? '';
     if (allowedHosts !== 'any' && !allowedHosts.includes(hostnameOf(host)))
@@ -46,11 +52,14 @@ export const guardRequests =
     if (origin !== undefined && origin !== `${req.protocol}://${host}` && !allowedOrigins.includes(origin))
       return next(new HttpProblem(403, `requests from web pages of ${origin} may not change anything here (ALLOWED_ORIGINS)`));
     const contentType = req.headers['content-type'];
-    if (hasBody(req.headers) && (contentType === undefined || mediaTypeOf(contentType) !== 'application/json'))
+    const accepted = xmlPaths.includes(req.path.toLowerCase().replace(/\/+$/, '')) ? XML_TYPES : JSON_TYPES;
+    if (hasBody(req.headers) && (contentType === undefined || !accepted.includes(mediaTypeOf(contentType))))
       return next(
-        new HttpProblem(415, `a body must be sent as Content-Type: application/json (this one was ${contentType ?? 'not labelled'})`, [
-          { path: 'headers.content-type', message: 'must be application/json' },
-        ]),
+        new HttpProblem(
+          415,
+          `a body must be sent as Content-Type: ${accepted.join(' or ')} (this one was ${contentType ?? 'not labelled'})`,
+          [{ path: 'headers.content-type', message: `must be ${accepted.join(' or ')}` }],
+        ),
       );
     return next();
   };

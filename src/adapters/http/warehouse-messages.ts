@@ -3,11 +3,12 @@
  * (application/warehouse-messages), whatever its answer: applied, a duplicate, refused for a bad
  * field or a bad signature, not allowed for this caller, for an unknown order, a body that is not
  * JSON. `mark` gives the message its id when it arrives (answered as `X-Hub-Message-Id`);
- * `keep` archives it with its answer, before the answer is sent.
+ * `keep` archives it with its answer, before the answer is sent; a message refused only because
+ * the order (inbound, return) it names is not known yet is kept parked until it is.
  */
 import type { Request, RequestHandler } from 'express';
 import type { Dependencies } from '../../application/dependencies.ts';
-import { keepWarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
+import { type WaitingFor, keepWarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
 import { callerOf } from './authenticate.ts';
 import { rawBodyOf } from './read-body.ts';
 import { signatureHeadersOf } from '../signature/hub-signature.ts';
@@ -33,7 +34,8 @@ export type WarehouseMessages = Readonly<{
   mark: RequestHandler;
   /** the id of the message a request is (undefined: not a warehouse message) */
   messageIdOf: (req: Request) => string | undefined;
-  keep: (req: Request, status: number, answer: string) => Promise<void>;
+  /** `waitingFor`: the message was refused only because what it names is not known yet, and is parked until it is */
+  keep: (req: Request, status: number, answer: string, waitingFor?: WaitingFor) => Promise<void>;
 }>;
 
 /** Keeping the messages sent to `endpoints` (the routes' paths). */
@@ -50,21 +52,25 @@ export const warehouseMessages = (deps: Dependencies, endpoints: readonly string
       next();
     },
     messageIdOf: (req) => arrivals.get(req)?.messageId,
-    keep: async (req, status, answer) => {
+    keep: async (req, status, answer, waitingFor) => {
       const arrival = arrivals.get(req);
       if (arrival === undefined) return;
       arrivals.delete(req);
       const signed = signatureHeadersOf(req.headers);
-      await keepWarehouseMessage(deps, {
-        ...arrival,
-        caller: callerOf(req).id,
-        timestamp: signed.timestamp ?? null,
-        signature: signed.signature ?? null,
-        contentType: req.headers['content-type'] ?? null,
-        ...bodyOf(rawBodyOf(req)),
-        status,
-        answer,
-      });
+      await keepWarehouseMessage(
+        deps,
+        {
+          ...arrival,
+          caller: callerOf(req).id,
+          timestamp: signed.timestamp ?? null,
+          signature: signed.signature ?? null,
+          contentType: req.headers['content-type'] ?? null,
+          ...bodyOf(rawBodyOf(req)),
+          status,
+          answer,
+        },
+        waitingFor === undefined ? undefined : { waitingFor },
+      );
     },
   };
 };

@@ -7,6 +7,7 @@ import {
   type StockEvent,
   type StockLedgerState,
   available,
+  fefoOrder,
   initialStockLedgerState,
   stockLedgerDecider,
   stockStreamName,
@@ -22,6 +23,23 @@ export type EventStoreInventoryOptions = Readonly<{
   onUndecodable?: (problem: UndecodableEvent) => Promise<void>;
 }>;
 
+/** The batches of a ledger that has met one, first expiry first; none for a ledger that never has. */
+const batchLevels = (state: StockLedgerState): Pick<StockLevel, 'batches'> => {
+  const batches = fefoOrder(state);
+  if (batches.every((batch) => batch.batchNo === null)) return {};
+  return {
+    batches: batches.map(({ batchNo, productionDate, expiryDate, onHand, reserved, defective }) => ({
+      batchNo,
+      productionDate,
+      expiryDate,
+      onHand,
+      reserved,
+      available: onHand - reserved,
+      defective,
+    })),
+  };
+};
+
 const toLevel = (warehouseCode: string, sku: string, state: StockLedgerState): StockLevel => ({
   warehouseCode,
   sku,
@@ -29,6 +47,7 @@ const toLevel = (warehouseCode: string, sku: string, state: StockLedgerState): S
   reserved: state.reserved,
   available: available(state),
   defective: state.defective,
+  ...batchLevels(state),
 });
 
 const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

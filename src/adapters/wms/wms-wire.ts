@@ -15,6 +15,7 @@
  * Unknown keys are ignored, so a WMS may send more than we read.
  */
 import { z } from 'zod';
+import { identifierRule } from '../../domain/kernel/identifiers.ts';
 import { MAX_LINES, MAX_QUANTITY } from '../../domain/kernel/lines.ts';
 import { carrierCode, carrierNames } from './carrier-names.ts';
 
@@ -180,12 +181,39 @@ export const outboundShortageCallback = z
   .refine(oneMessageId, oneMessageIdRule);
 export type OutboundShortageCallback = z.input<typeof outboundShortageCallback>;
 
+const batchRule = identifierRule('code');
+/** A batch number the hub keeps stock under: an identifier, as a SKU is (1–64 ASCII letters, digits, `_`, `.` or `-`). */
+export const batchNo = z
+  .string()
+  .regex(batchRule.pattern, `batchNo ${batchRule.rule}`)
+  .describe(`the batch (lot) number: ${batchRule.rule.replace(/^must be /, '')}`);
+/** A production or expiry date of a batch: an ISO date. */
+export const batchDate = (what: string) => z.iso.date({ message: `${what} must be an ISO date such as 2026-03-31` });
+
+/**
+ * A line of a receipt: goods of one SKU, of one batch when `batchNo` is given, with the batch's
+ * production and expiry dates when the warehouse gives them (they need a `batchNo`). The hub keeps
+ * stock per batch and reserves first expiry first (README, "Batches and expiry").
+ */
+export const receivedItem = z
+  .object({
+    sku: text('sku'),
+    quantity,
+    batchNo: batchNo.optional(),
+    productionDate: batchDate('productionDate').optional(),
+    expiryDate: batchDate('expiryDate').optional(),
+  })
+  .refine((line) => line.batchNo !== undefined || (line.productionDate === undefined && line.expiryDate === undefined), {
+    path: ['batchNo'],
+    message: 'batchNo must be given with a production or expiry date',
+  });
+
 /** `POST /api/oms/inbound/callback`: goods of a purchase inbound were counted in. */
 export const inboundCallback = z.object({
   inboundNo: text('inboundNo'),
   wmsInboundNo: text('wmsInboundNo'),
   warehouseCode: text('warehouseCode'),
-  receivedItems: linesOf(itemLine, 'receivedItems'),
+  receivedItems: linesOf(receivedItem, 'receivedItems'),
   receivedTime: warehouseTime,
 });
 export type InboundCallback = z.input<typeof inboundCallback>;
@@ -194,7 +222,15 @@ export type InboundCallback = z.input<typeof inboundCallback>;
 export const returnCallback = z.object({
   returnNo: text('returnNo'),
   warehouseCode: text('warehouseCode'),
-  inspectedItems: linesOf(z.object({ sku: text('sku'), qualified: count, defective: count }), 'inspectedItems'),
+  inspectedItems: linesOf(
+    z.object({
+      sku: text('sku'),
+      qualified: count,
+      defective: count,
+      batchNo: batchNo.optional().describe('the batch the units came back from: they go back into that batch of the stock'),
+    }),
+    'inspectedItems',
+  ),
   inspectedTime: warehouseTime,
 });
 export type ReturnCallback = z.input<typeof returnCallback>;
@@ -241,7 +277,7 @@ export const stockChangeCallback = z.object({
         .describe('the change on the shelves, signed: −3 lost, +2 found'),
       reason: text('reason'),
       inventoryType,
-      batchNo: text('batchNo').optional(),
+      batchNo: batchNo.optional().describe('the batch whose figure changed: the hub keeps it apart'),
     }),
     'lines',
   ),

@@ -4,6 +4,7 @@
  * `metadata.actor`) and when, kept with the hub's history, not only in the alerts table. The first
  * acknowledgement is the one kept; a later one changes nothing.
  */
+import type { Cause } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { AlertKind } from '../ports/alerting.ts';
 import { StreamConflict } from '../ports/stream-conflict.ts';
@@ -20,7 +21,8 @@ export const alertStreamName = (keyDigest: string): string => `alert-${keyDigest
 
 export type Acknowledgement = 'acknowledged' | 'already acknowledged' | 'no such alert';
 
-export const acknowledgeAlert = async (deps: Dependencies, id: number, by: string): Promise<Acknowledgement> => {
+/** `cause`: what led to it, when the hub acknowledges an alert itself (a parked callback applied); a person's request is its own cause. */
+export const acknowledgeAlert = async (deps: Dependencies, id: number, by: string, cause?: Cause): Promise<Acknowledgement> => {
   const alert = await deps.alerting.get(id);
   if (alert === undefined) return 'no such alert';
   if (alert.acknowledgedAt !== null) return 'already acknowledged';
@@ -39,7 +41,13 @@ export const acknowledgeAlert = async (deps: Dependencies, id: number, by: strin
   try {
     await deps.store.append(
       alertStreamName(alert.keyDigest),
-      [{ ...event, id: deps.ids.newId(), metadata: { correlationId: `alert:${id}`, causationId: `alert:${id}`, recordedAt: at } }],
+      [
+        {
+          ...event,
+          id: deps.ids.newId(),
+          metadata: cause ?? { correlationId: `alert:${id}`, causationId: `alert:${id}`, recordedAt: at },
+        },
+      ],
       'no_stream',
     );
   } catch (error) {

@@ -3,7 +3,7 @@ import { type Completion, type Decoding, type EventDecoder, nothingBefore } from
 import { type StoredEvent, categoryOf, positionToString } from '../ports/event-store.ts';
 import { inboundRules } from './inbound-rules.ts';
 import { recordRules } from './record-rules.ts';
-import { messageStreamName } from '../warehouse-messages/warehouse-message.ts';
+import { messageRules, parkedRules } from './message-rules.ts';
 import { alertStreamName } from '../alerts/acknowledge-alert.ts';
 import { orderRules } from './order-rules.ts';
 import { returnRules } from './return-rules.ts';
@@ -70,10 +70,10 @@ const checkedAs = (stream: string): Checked | null => {
       return { rules: rulesOfCategory('stock', stockRules(stream)), complete: (c) => cannotComplete(c, stream) };
     case 'shipment':
       return { rules: rulesOfCategory('shipment', shipmentRules(stream)), complete: (c) => cannotComplete(c, stream) };
-    case 'message': {
-      const rules = recordRules<'message'>(stream, (event) => messageStreamName(event.data.messageId));
-      return { rules: rulesOfCategory('message', rules), complete: (c) => cannotComplete(c, stream) };
-    }
+    case 'message':
+      return { rules: rulesOfCategory('message', messageRules(stream)), complete: (c) => cannotComplete(c, stream) };
+    case 'parked':
+      return { rules: rulesOfCategory('parked', parkedRules(stream)), complete: (c) => cannotComplete(c, stream) };
     case 'alert': {
       const rules = recordRules<'alert'>(stream, (event) => alertStreamName(event.data.keyDigest));
       return { rules: rulesOfCategory('alert', rules), complete: (c) => cannotComplete(c, stream) };

@@ -8,6 +8,60 @@ type StockEventRecorded = RecordedEvent<'stock'>;
 
 const still = stillReserved;
 
+/** What a movement's `batches` must add up to (absent: the whole of it is the "no batch" bucket's). */
+const batchTotal = (event: StockEventRecorded): Readonly<{ parts: readonly number[]; whole: number }> | null => {
+  switch (event.type) {
+    case 'StockReserved':
+    case 'StockReleased':
+      return event.data.batches === undefined ? null : { parts: event.data.batches.map((b) => b.quantity), whole: event.data.quantity };
+    case 'StockAdjusted':
+      return event.data.batches === undefined ? null : { parts: event.data.batches.map((b) => b.quantity), whole: event.data.delta };
+    case 'StockVarianceRecorded':
+      return event.data.batches === undefined ? null : { parts: event.data.batches.map((b) => b.quantity), whole: event.data.difference };
+    default:
+      return null;
+  }
+};
+
+/**
+ * Batches (issue 11): a movement's batches add up to its quantity (a deduction's to its quantity and
+ * to what it took from its reservation), and a reservation takes from each batch only what that
+ * batch had available.
+ */
+const batchFindings = (event: StockEventRecorded, state: StockLedgerState): Finding[] => {
+  const broken: Finding[] = [];
+  const total = batchTotal(event);
+  if (total !== null && total.parts.reduce((a, b) => a + b, 0) !== total.whole) {
+    broken.push({
+      rule: 'a movement’s batches add up to it',
+      message: `${event.type} ${event.data.reference}: batches ${total.parts.join('+')} ≠ ${total.whole}`,
+    });
+  }
+  if (event.type === 'StockDeducted' && event.data.batches !== undefined) {
+    const { batches, quantity, fromReservation } = event.data;
+    const sum = (of: (b: (typeof batches)[number]) => number) => batches.reduce((a, b) => a + of(b), 0);
+    if (sum((b) => b.quantity) !== quantity || sum((b) => b.fromReservation) !== fromReservation) {
+      broken.push({
+        rule: 'a movement’s batches add up to it',
+        message: `StockDeducted ${event.data.reference}: batches do not add up to ${quantity} (${fromReservation} reserved)`,
+      });
+    }
+  }
+  if (event.type === 'StockReserved') {
+    for (const part of event.data.batches ?? []) {
+      const batch = state.batches[part.batchNo ?? ''];
+      const free = batch === undefined ? 0 : batch.onHand - batch.reserved;
+      if (part.quantity > free) {
+        broken.push({
+          rule: 'reserve only what is available',
+          message: `${event.data.reference} reserves ${part.quantity} of batch ${part.batchNo ?? '(none)'}, ${free} was available`,
+        });
+      }
+    }
+  }
+  return broken;
+};
+
 /**
  * A stock ledger's invariants (docs/architecture.md#invariants: on hand ≥ 0, reserved ≤ on hand),
  * checked after every event of a `stock-{warehouse}.{sku}` stream: reserved ≥ 0 and equal to the
@@ -16,7 +70,8 @@ const still = stillReserved;
  * back; defective ≥ 0 unless followed by NEGATIVE_DEFECTIVE; a reservation takes only what is
  * available, a release only what is held, a deduction consumes its reservation as far as it goes;
  * a count states the on hand it replaced, a variance the figure it corrected; an anomaly states the
- * figures the ledger had; every event names this ledger's warehouse and SKU.
+ * figures the ledger had; every event names this ledger's warehouse and SKU; a movement's batches
+ * add up to it, and a reservation takes from each batch only what it had available.
  */
 export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
   const ledger = streamIdOf(stream);
@@ -31,6 +86,7 @@ export const stockRules = (stream: string): StreamRules<StockEventRecorded> => {
     if (`${warehouseCode}.${sku}` !== ledger) {
       broken.push({ rule: 'a stream holds its own ledger', message: `${event.type} for ${warehouseCode}.${sku} in ${stream}` });
     }
+    broken.push(...batchFindings(event, state));
     switch (event.type) {
       case 'StockReserved':
         if (event.data.quantity > available(state)) {

@@ -14,3 +14,7 @@ export const newFlow = (requestId: string, recordedAt: string): Cause => ({
   causationId: requestId,
   recordedAt,
 });
+
+/** A callback's cause: its own flow (the delivery's id), or a cause given (a parked callback applied later, caused by what woke it). */
+export const callbackCause = (flow: string | Cause, recordedAt: string): Cause =>
+  typeof flow === 'string' ? newFlow(flow, recordedAt) : flow;

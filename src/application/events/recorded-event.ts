@@ -12,6 +12,7 @@ import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
 import type { EventMetadata, Position, Revision } from '../ports/event-store.ts';
 import type { WarehouseMessageEvent } from '../warehouse-messages/warehouse-message.ts';
 import type { AlertEvent } from '../alerts/acknowledge-alert.ts';
+import type { ParkedEvent } from '../callbacks/parked-callbacks.ts';
 
 /** Each stream category (the part of the stream name before the first '-') and its events. */
 export type CategoryEvents = {
@@ -24,11 +25,13 @@ export type CategoryEvents = {
   message: WarehouseMessageEvent;
   /** what people did about alerts (../alerts/acknowledge-alert.ts) */
   alert: AlertEvent;
+  /** parked warehouse messages filed under what they wait for (../callbacks/parked-callbacks.ts) */
+  parked: ParkedEvent;
 };
 
 export type Category = keyof CategoryEvents;
 
-export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment', 'message', 'alert'];
+export const categories: readonly Category[] = ['order', 'inbound', 'return', 'stock', 'shipment', 'message', 'alert', 'parked'];
 
 export const isCategory = (text: string): text is Category => categories.some((category) => category === text);
 

@@ -34,6 +34,7 @@ export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: 
             error: outcome.error,
             retryable: outcome.retryable,
             retryAfterMs: outcome.retryAfterMs,
+            jitter: deps.retryJitter?.fraction(),
             policy: deps.wmsRetryPolicy,
             now,
           },

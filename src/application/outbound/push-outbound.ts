@@ -43,6 +43,7 @@ export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: C
             error: outcome.error,
             retryable: outcome.retryable,
             retryAfterMs: outcome.retryAfterMs,
+            jitter: deps.retryJitter?.fraction(),
             policy: deps.wmsRetryPolicy,
             now,
           },

@@ -2,9 +2,31 @@ import { Refused } from '../../domain/kernel/refused.ts';
 import { orderStreamName, reservationReference } from '../../domain/outbound-order/index.ts';
 import type { ReservationShortfall } from '../../domain/outbound-order/index.ts';
 import type { Line } from '../../domain/kernel/lines.ts';
+import { dateOf } from '../../domain/stock-ledger/index.ts';
+import type { StockLevel } from '../ports/inventory.ts';
 import { onOrder, onStock, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
+
+/**
+ * What a line could have had of a ledger on `today`, as the ledger reserves (stock-ledger/batches.ts):
+ * of its batch when it names one (of the goods without a batch, for a batch the ledger was never
+ * told of), else of every batch; never of an expired batch, never more than the ledger's available.
+ */
+const reservableIn = (level: StockLevel, batchNo: string | undefined, today: string): number => {
+  if (level.batches === undefined) return Math.max(0, level.available);
+  const { batches } = level;
+  const candidates =
+    batchNo === undefined
+      ? batches
+      : [batches.find((batch) => batch.batchNo === batchNo) ?? batches.find((batch) => batch.batchNo === null)].filter(
+          (batch) => batch !== undefined,
+        );
+  const free = candidates
+    .filter((batch) => batch.expiryDate === null || batch.expiryDate >= today)
+    .reduce((sum, batch) => sum + Math.max(0, batch.available), 0);
+  return Math.max(0, Math.min(free, level.available));
+};
 
 /**
  * Reserve one round of an order's lines in its warehouse's ledgers, all or nothing: when a line
@@ -23,18 +45,25 @@ export const reserveStock = async (
   const now = deps.clock.now();
   const reserved: Line[] = [];
   const shortfalls: ReservationShortfall[] = [];
+  // a line that names a batch reserves from that batch only (the round's lines do not carry it: the order's do)
+  const batchOf = new Map(current.lines.map((line) => [line.sku, line.batchNo ?? undefined]));
   for (const line of round.lines) {
+    const named = line.batchNo ?? batchOf.get(line.sku);
+    const batchNo = named === '' ? undefined : named;
     try {
       await onStock(
         deps,
-        { type: 'ReserveStock', data: { reference, warehouseCode: round.warehouseCode, sku: line.sku, quantity: line.quantity, now } },
+        {
+          type: 'ReserveStock',
+          data: { reference, warehouseCode: round.warehouseCode, sku: line.sku, quantity: line.quantity, now, batchNo },
+        },
         cause,
       );
       reserved.push(line);
     } catch (error) {
       if (!(error instanceof Refused) || error.reason !== 'INSUFFICIENT_STOCK') throw error;
       const level = await deps.inventory.level(round.warehouseCode, line.sku);
-      shortfalls.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, level.available) });
+      shortfalls.push({ sku: line.sku, requested: line.quantity, available: reservableIn(level, batchNo, dateOf(now)) });
     }
   }
   if (shortfalls.length === 0) {

@@ -1,8 +1,8 @@
 import type { Line } from '../../domain/kernel/lines.ts';
 import { type OrderState, type WmsStage, openLines, orderStreamName } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
-import { newFlow } from '../commands/cause.ts';
-import { loadState } from '../commands/handle-command.ts';
+import { callbackCause } from '../commands/cause.ts';
+import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
@@ -10,7 +10,8 @@ import type { Dependencies } from '../dependencies.ts';
  * the order records them, and a report that contradicts it becomes an anomaly for a person,
  * never a refusal (the warehouse must be able to stop resending). An order the hub does not know
  * is refused (ORDER_NOT_FOUND); the caller keeps the raw report (keep-unapplied-callback.ts).
- * `callbackId` identifies the HTTP delivery, for the audit trail.
+ * `callbackId` identifies the HTTP delivery, for the audit trail (a cause instead: a parked callback
+ * applied later, caused by what woke it, ../callbacks/parked-callbacks.ts).
  */
 type Reported = Promise<Readonly<{ state: OrderState; changed: boolean }>>;
 
@@ -29,17 +30,22 @@ export type ShipmentReport = Readonly<{
 }> &
   MessageId;
 
-export const recordShipment = async (deps: Dependencies, report: ShipmentReport, callbackId: string): Reported => {
+export const recordShipment = async (deps: Dependencies, report: ShipmentReport, callbackId: string | Cause): Reported => {
   const { orderNo, ...shipment } = report;
   const now = deps.clock.now();
-  const { state, events } = await onOrder(deps, orderNo, { type: 'RecordShipment', data: { ...shipment, now } }, newFlow(callbackId, now));
+  const { state, events } = await onOrder(
+    deps,
+    orderNo,
+    { type: 'RecordShipment', data: { ...shipment, now } },
+    callbackCause(callbackId, now),
+  );
   return { state, changed: events.length > 0 };
 };
 
 export const recordProgress = async (
   deps: Dependencies,
   report: Readonly<{ orderNo: string; warehouseCode: string; stage: WmsStage; at: string }> & MessageId,
-  callbackId: string,
+  callbackId: string | Cause,
 ): Reported => {
   const now = deps.clock.now();
   const { orderNo, ...progress } = report;
@@ -47,7 +53,7 @@ export const recordProgress = async (
     deps,
     orderNo,
     { type: 'RecordWmsProgress', data: { ...progress, now } },
-    newFlow(callbackId, now),
+    callbackCause(callbackId, now),
   );
   return { state, changed: events.length > 0 };
 };
@@ -56,7 +62,7 @@ export const recordProgress = async (
 export const recordShortage = async (
   deps: Dependencies,
   report: Readonly<{ orderNo: string; warehouseCode: string; lines: readonly Line[] }> & MessageId,
-  callbackId: string,
+  callbackId: string | Cause,
 ): Reported => {
   const { orderNo, ...shortage } = report;
   const now = deps.clock.now();
@@ -69,7 +75,7 @@ export const recordShortage = async (
     deps,
     orderNo,
     { type: 'RecordWmsShortage', data: { ...shortage, alternativeWarehouse, now } },
-    newFlow(callbackId, now),
+    callbackCause(callbackId, now),
   );
   return { state, changed: events.length > 0 };
 };

@@ -1,5 +1,19 @@
 import type { Line } from '../../domain/kernel/lines.ts';
 
+/**
+ * One batch's figures within a level (`batchNo` null: the goods without a batch), with the dates
+ * the warehouse gave on receipt (null: not given). `available` is on hand − reserved, expired or not.
+ */
+export type BatchLevel = Readonly<{
+  batchNo: string | null;
+  productionDate: string | null;
+  expiryDate: string | null;
+  onHand: number;
+  reserved: number;
+  available: number;
+  defective: number;
+}>;
+
 export type StockLevel = Readonly<{
   warehouseCode: string;
   sku: string;
@@ -7,6 +21,8 @@ export type StockLevel = Readonly<{
   reserved: number;
   available: number;
   defective: number;
+  /** per batch, first expiry first; present only once the ledger has met a batch (their sums are the figures above) */
+  batches?: readonly BatchLevel[];
 }>;
 
 /** Stock as the ledgers hold it, across the warehouses the hub knows. */

@@ -31,6 +31,7 @@ export const handOffShipment = async (deps: Dependencies, shipmentId: string, ca
             error: outcome.error,
             retryable: outcome.retryable,
             retryAfterMs: outcome.retryAfterMs,
+            jitter: deps.retryJitter?.fraction(),
             policy: deps.tmsRetryPolicy,
             now,
           },

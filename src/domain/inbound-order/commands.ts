@@ -36,6 +36,8 @@ export type RecordInboundPushFailed = Message<
     error: string;
     retryable: boolean;
     retryAfterMs?: number | undefined;
+    /** a fraction in [0, 1) the application drew for this failure's retry (full jitter); absent: none */
+    jitter?: number | undefined;
     now: Instant;
     policy: RetryPolicy;
   }>

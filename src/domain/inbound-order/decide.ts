@@ -24,9 +24,9 @@ import {
   quantityProblems,
   totalsBySku,
 } from '../kernel/lines.ts';
-import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
+import { isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
 import { refuse } from '../kernel/refused.ts';
-import { retryPolicyProblems } from '../kernel/retry-policy.ts';
+import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
 import { identifierProblems } from '../kernel/identifiers.ts';
 import type {
   CreateInbound,
@@ -119,12 +119,13 @@ const pushFailed = (command: RecordInboundPushFailed, state: InboundState): Inbo
       ? []
       : [{ path: 'retryAfterMs', message: 'must be a whole number, zero or more' }]),
     ...retryPolicyProblems(policy).map((message) => ({ path: 'policy', message })),
+    ...jitterProblems(command.data.jitter),
   ]);
   if (isReceived(state) || isRedeliveredAttempt(state.push, attempt)) return [];
   const failed: InboundEvent = { type: 'PushFailed', data: { attempt, error, retryable, failedAt: now } };
   if (state.status === 'PUSHED_TO_WMS') return [failed];
   const verdict = judgePushFailure(state.push, command.data);
-  if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: attempt + 1, dueAt: verdict.dueAt } }];
+  if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: retryScheduledData(command.data, verdict.dueAt) }];
   return [
     failed,
     {

@@ -9,7 +9,9 @@
  *   carrier         1–32 letters, digits, `_` or `-`: the carrier's code (SF, YTO, ZTO, JD). No
  *                   `.`: a waybill number is unique per carrier only, so a shipment is named by
  *                   both, `{carrier}.{waybillNo}` (./waybill.ts), and the first `.` ends the carrier
- *   any other       1–64 letters, digits, `_`, `.` or `-` (order, SKU, inbound, return, waybill)
+ *   any other       1–64 letters, digits, `_`, `.` or `-` (order, SKU, inbound, return, waybill;
+ *                   and a batch number, which names no stream but is held to the SKU's rule, as
+ *                   the stock ledger keeps stock per batch)
  *
  * Letters are ASCII: no spaces, no separators of other scripts, no lone surrogates, nothing a
  * store, a URL or a terminal could read differently.

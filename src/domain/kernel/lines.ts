@@ -1,7 +1,11 @@
 /** Quantities per SKU: the one way every aggregate counts goods. */
 import { identifierProblems } from './identifiers.ts';
 
-export type Line = Readonly<{ sku: string; quantity: number; batchNo?: string }>;
+/**
+ * `batchNo`: the batch (an identifier, ./identifiers.ts), when the line names one; a receipt's line
+ * may also give the batch's production and expiry dates (ISO dates).
+ */
+export type Line = Readonly<{ sku: string; quantity: number; batchNo?: string; productionDate?: string; expiryDate?: string }>;
 
 export type Problem = Readonly<{ path: string; message: string }>;
 

@@ -40,13 +40,16 @@ export const isRedeliveredAttempt = (attempts: PushAttempts, attempt: number): b
 
 // The events every pushing aggregate records, with the same data.
 export type PushFailedData = Readonly<{ attempt: number; error: string; retryable: boolean; failedAt: Instant }>;
-export type PushRetryScheduledData = Readonly<{ attempt: number; dueAt: Instant }>;
+/** `jitter`: the fraction the deadline was drawn with (retry-policy.ts); absent when none was (and in events written before jitter). */
+export type PushRetryScheduledData = Readonly<{ attempt: number; dueAt: Instant; jitter?: number | undefined }>;
 
 export type PushFailure = Readonly<{
   attempt: number;
   error: string;
   retryable: boolean;
   retryAfterMs?: number | undefined;
+  /** drawn by the application, a fraction in [0, 1); absent: no jitter, the plain backoff */
+  jitter?: number | undefined;
   now: Instant;
   policy: RetryPolicy;
 }>;
@@ -59,7 +62,12 @@ export const judgePushFailure = (attempts: PushAttempts, failure: PushFailure): 
     now: failure.now,
     previousDueAt: attempts.lastDueAt,
     retryAfterMs: failure.retryAfterMs,
+    jitter: failure.jitter,
   });
+
+/** The retry a failure schedules, with the jitter it was drawn with, so the event says how its deadline came about. */
+export const retryScheduledData = (failure: PushFailure, dueAt: Instant): PushRetryScheduledData =>
+  failure.jitter === undefined ? { attempt: failure.attempt + 1, dueAt } : { attempt: failure.attempt + 1, dueAt, jitter: failure.jitter };
 
 export const afterPushFailed = (attempts: PushAttempts, data: PushFailedData): PushAttempts => ({
   ...attempts,

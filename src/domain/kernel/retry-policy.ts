@@ -1,4 +1,5 @@
 import { type Instant, addMillis, latest } from './instant.ts';
+import type { Problem } from './lines.ts';
 
 /**
  * How often and how soon a failed call to an outside system is tried again. The article tries
@@ -27,13 +28,34 @@ export const retryPolicyProblems = (policy: RetryPolicy): string[] => [
 export const backoffDelayMs = (policy: RetryPolicy, failedAttemptInRound: number): number =>
   Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(failedAttemptInRound - 1, 52));
 
+/**
+ * The jitter of one failure: a fraction in [0, 1) the application drew at random and sent with the
+ * command, so the decider stays pure and the event it records replays to the same deadline.
+ */
+export const jitterProblems = (jitter: number | undefined): Problem[] =>
+  jitter === undefined || (Number.isFinite(jitter) && jitter >= 0 && jitter < 1)
+    ? []
+    : [{ path: 'jitter', message: 'must be a number from 0 up to, not including, 1' }];
+
+/**
+ * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): the delay is drawn
+ * uniformly between 0 and the capped backoff, `⌊jitter · backoff⌋`, so failures of the same
+ * instant come due spread over the whole window. Without a jitter the delay is the backoff itself
+ * (the article's 1 min, 2 min, …; events recorded before jitter existed replay as they were).
+ */
+export const jitteredDelayMs = (policy: RetryPolicy, failedAttemptInRound: number, jitter: number | undefined): number => {
+  const backoff = backoffDelayMs(policy, failedAttemptInRound);
+  return jitter === undefined ? backoff : Math.floor(jitter * backoff);
+};
+
 export type FailureVerdict =
   Readonly<{ kind: 'retry'; dueAt: Instant }> | Readonly<{ kind: 'give-up'; reason: 'ATTEMPTS_EXHAUSTED' | 'NOT_RETRYABLE' }>;
 
 /**
- * What follows a failed attempt. A retry is never due before the previous one was
- * (deadlines strictly increase even if the clock or a manual retry ran ahead), and never
- * before the time the outside system asked us to wait (`retryAfterMs`, from `Retry-After`).
+ * What follows a failed attempt. A retry is due after the jittered backoff (`jitteredDelayMs`),
+ * but never before the previous one was (deadlines strictly increase even if the clock or a manual
+ * retry ran ahead, or a small jitter followed a large one), and never before the time the outside
+ * system asked us to wait (`retryAfterMs`, from `Retry-After`, which jitter does not shorten).
  */
 export const judgeFailure = (
   policy: RetryPolicy,
@@ -43,11 +65,13 @@ export const judgeFailure = (
     now: Instant;
     previousDueAt: Instant | null;
     retryAfterMs?: number | undefined;
+    /** a fraction in [0, 1) (`jitterProblems`); absent: no jitter */
+    jitter?: number | undefined;
   }>,
 ): FailureVerdict => {
   if (!failure.retryable) return { kind: 'give-up', reason: 'NOT_RETRYABLE' };
   if (failure.failedAttemptInRound >= policy.maxAttempts) return { kind: 'give-up', reason: 'ATTEMPTS_EXHAUSTED' };
-  const delay = Math.max(backoffDelayMs(policy, failure.failedAttemptInRound), failure.retryAfterMs ?? 0);
+  const delay = Math.max(jitteredDelayMs(policy, failure.failedAttemptInRound, failure.jitter), failure.retryAfterMs ?? 0);
   const byBackoff = addMillis(failure.now, delay);
   const dueAt = failure.previousDueAt === null ? byBackoff : latest(byBackoff, addMillis(failure.previousDueAt, 1));
   return { kind: 'retry', dueAt };

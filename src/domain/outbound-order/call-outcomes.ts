@@ -3,8 +3,8 @@
  * reservation round held or short, a push to the WMS accepted or failed (docs/architecture.md#retries).
  */
 import { refuse } from '../kernel/refused.ts';
-import { judgePushFailure, nextAttempt } from '../kernel/push-attempts.ts';
-import { retryPolicyProblems } from '../kernel/retry-policy.ts';
+import { judgePushFailure, nextAttempt, retryScheduledData } from '../kernel/push-attempts.ts';
+import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
 import type { RecordPushFailed, RecordPushSucceeded, RecordStockReserved, RecordStockShort } from './commands.ts';
 import type { OrderEvent } from './events.ts';
 import { anomaly } from './anomaly.ts';
@@ -103,13 +103,16 @@ export const recordPushFailed = (command: RecordPushFailed, state: OrderState): 
   const d = command.data;
   const policyProblems = retryPolicyProblems(d.policy);
   if (policyProblems.length > 0) return refuse('INVALID_COMMAND', `retry policy: ${policyProblems.join('; ')}`);
+  const problems = jitterProblems(d.jitter);
+  if (problems.length > 0)
+    return refuse('INVALID_COMMAND', `push outcome: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`, problems);
   if (alreadyApplied(state, fact.pushOutcome(d.attempt)) || isTerminalOrder(state) || attemptPassed(state, d.attempt)) return [];
   if (d.attempt !== nextAttempt(state.push)) return refuse('ATTEMPT_OUT_OF_SEQUENCE', notTheNextAttempt(state, d.attempt));
   const failed: OrderEvent = { type: 'PushFailed', data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now } };
   const awaitingPush = (state.status === 'RESERVED' || state.status === 'PUSH_FAILED') && d.warehouseCode === state.warehouseCode;
   if (!awaitingPush) return [failed];
   const verdict = judgePushFailure(state.push, d);
-  if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: d.attempt + 1, dueAt: verdict.dueAt } }];
+  if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: retryScheduledData(d, verdict.dueAt) }];
   const reason = verdict.reason === 'NOT_RETRYABLE' ? 'PUSH_REJECTED' : 'PUSH_ATTEMPTS_EXHAUSTED';
   const why = verdict.reason === 'NOT_RETRYABLE' ? 'the WMS refused it' : `${d.attempt - state.push.roundStart} attempts failed`;
   return [

@@ -82,6 +82,8 @@ export type RecordPushFailed = Message<
     error: string;
     retryable: boolean;
     retryAfterMs?: number | undefined;
+    /** a fraction in [0, 1) the application drew for this failure's retry (full jitter); absent: none */
+    jitter?: number | undefined;
     policy: RetryPolicy;
     now: Instant;
   }

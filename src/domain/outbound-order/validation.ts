@@ -18,6 +18,11 @@ export const placementProblems = ({ data: d }: PlaceOrder): Problem[] => [
   ...problemUnless(priorities.includes(d.priority), 'priority', `must be one of ${priorities.join(', ')}`),
   ...problemUnless(timeRequirements.includes(d.timeRequirement), 'timeRequirement', `must be one of ${timeRequirements.join(', ')}`),
   ...lineProblems(d.items, 'items'),
+  // a line that names a batch reserves from it (stock-ledger/batches.ts): a batch number is an identifier, as a SKU is
+  // (an empty one is no batch, as placementKey reads it)
+  ...d.items.flatMap((item, i) =>
+    item.batchNo === undefined || item.batchNo === '' ? [] : identifierProblems('code', `items[${i}].batchNo`, item.batchNo),
+  ),
   ...consigneeFields.flatMap((field) => problemUnless(d.consignee[field].trim() !== '', `consignee.${field}`, 'must not be blank')),
   ...problemUnless(isInstant(d.now), 'now', 'must be an ISO instant with an offset'),
 ];

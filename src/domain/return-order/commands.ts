@@ -2,7 +2,8 @@ import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
 
 export type ReturnLine = Readonly<{ sku: string; quantity: number }>;
-export type InspectionLine = Readonly<{ sku: string; qualified: number; defective: number }>;
+/** What came back of one SKU (of one batch, when the warehouse names it: the units go back into that batch). */
+export type InspectionLine = Readonly<{ sku: string; qualified: number; defective: number; batchNo?: string }>;
 
 /**
  * A customer sends goods back against a shipped outbound order. `shipped` and `alreadyReturned`

@@ -131,10 +131,16 @@ const inspect = (command: RecordReturnInspection, state: ReturnState): ReturnEve
       ...identifierProblems('code', `lines[${i}].sku`, l.sku),
       ...quantityProblems(`lines[${i}].qualified`, l.qualified, 0),
       ...quantityProblems(`lines[${i}].defective`, l.defective, 0),
+      ...(l.batchNo === undefined ? [] : identifierProblems('code', `lines[${i}].batchNo`, l.batchNo)),
     ]),
   ]);
   if (state.inspections.includes(inspectionNo)) return [];
-  const copied = lines.map((l) => ({ sku: l.sku, qualified: l.qualified, defective: l.defective }));
+  const copied = lines.map((l) => ({
+    sku: l.sku,
+    qualified: l.qualified,
+    defective: l.defective,
+    ...(l.batchNo === undefined ? {} : { batchNo: l.batchNo }),
+  }));
   if (state.status !== 'CREATED') {
     return [{ type: 'AnomalyDetected', data: { kind: 'SECOND_INSPECTION', inspectionNo, lines: copied, inspectedAt, detectedAt: now } }];
   }

@@ -6,11 +6,25 @@ type OnLedger<D> = Readonly<{ reference: string; warehouseCode: string; sku: str
 
 export type StockCondition = 'SELLABLE' | 'DEFECTIVE';
 
-/** Goods arrived (a purchase receipt, a return inspection). A fact. */
-export type ReceiveStock = Message<'ReceiveStock', OnLedger<{ quantity: number; condition: StockCondition }>>;
+/**
+ * What the warehouse says of a batch: its number (an identifier, ../kernel/identifiers.ts) and,
+ * when it gives them, its production and expiry dates (ISO dates, `2026-03-31`). Absent: goods
+ * without a batch, kept in the ledger's "no batch" bucket.
+ */
+export type BatchInfo = Readonly<{
+  batchNo?: string | undefined;
+  productionDate?: string | undefined;
+  expiryDate?: string | undefined;
+}>;
 
-/** Hold goods for an order (`reference` e.g. `OMS1#1`: order and route). A request. */
-export type ReserveStock = Message<'ReserveStock', OnLedger<{ quantity: number }>>;
+/** Goods arrived (a purchase receipt, a return inspection), of one batch or of none. A fact. */
+export type ReceiveStock = Message<'ReceiveStock', OnLedger<{ quantity: number; condition: StockCondition } & BatchInfo>>;
+
+/**
+ * Hold goods for an order (`reference` e.g. `OMS1#1`: order and route). A request. With `batchNo`,
+ * only from that batch; without, first-expiry-first-out (./batches.ts). Never defective or expired stock.
+ */
+export type ReserveStock = Message<'ReserveStock', OnLedger<{ quantity: number; batchNo?: string | undefined }>>;
 
 /** Give back (part of) a reservation; `reference` is the release's own id. A request. */
 export type ReleaseStock = Message<'ReleaseStock', OnLedger<{ reservation: string; quantity: number | 'ALL' }>>;

@@ -29,8 +29,9 @@ import type {
   ShelfFigure,
   StockCommand,
 } from './commands.ts';
-import type { StockAnomalyDetected, StockEvent } from './events.ts';
-import { type StockLedgerState, available, conditionKey, has, stillReserved } from './state.ts';
+import { dateOf, deductionFrom, isIsoDate, releaseFrom, reservationFrom, takeOut, unbatchedOnly } from './batches.ts';
+import type { Allocation, StockAnomalyDetected, StockEvent } from './events.ts';
+import { type StockLedgerState, available, batchKey, conditionKey, has, stillReserved } from './state.ts';
 
 const blank = (value: string | undefined): boolean => value === undefined || value.trim() === '';
 
@@ -71,17 +72,42 @@ const varianceProblems = (command: RecordVariance): Problem[] => {
     ...conditionProblems(condition),
     ...shelfProblems(shelf),
     ...(blank(reason) ? [{ path: 'reason', message: 'must not be blank' }] : []),
-    ...(batchNo !== null && blank(batchNo) ? [{ path: 'batchNo', message: 'must not be blank when given' }] : []),
+    ...batchNoProblems(batchNo),
     ...quantityProblems('alertAbove', alertAbove, 0),
+  ];
+};
+
+/** A batch number, when given, is an identifier (../kernel/identifiers.ts), as a SKU is. */
+const batchNoProblems = (batchNo: string | null | undefined): Problem[] =>
+  batchNo === undefined || batchNo === null
+    ? []
+    : blank(batchNo)
+      ? [{ path: 'batchNo', message: 'must not be blank when given' }]
+      : identifierProblems('code', 'batchNo', batchNo);
+
+const dateProblems = (path: string, value: string | undefined): Problem[] =>
+  value === undefined || isIsoDate(value) ? [] : [{ path, message: 'must be an ISO date such as 2026-03-31' }];
+
+const receiptProblems = (command: ReceiveStock): Problem[] => {
+  const { quantity, condition, batchNo, productionDate, expiryDate } = command.data;
+  return [
+    ...positive('quantity', quantity),
+    ...conditionProblems(condition),
+    ...batchNoProblems(batchNo),
+    ...dateProblems('productionDate', productionDate),
+    ...dateProblems('expiryDate', expiryDate),
+    ...(batchNo === undefined && (productionDate !== undefined || expiryDate !== undefined)
+      ? [{ path: 'batchNo', message: 'must be given with a production or expiry date' }]
+      : []),
   ];
 };
 
 const specificProblems = (command: StockCommand): Problem[] => {
   switch (command.type) {
     case 'ReceiveStock':
-      return [...positive('quantity', command.data.quantity), ...conditionProblems(command.data.condition)];
+      return receiptProblems(command);
     case 'ReserveStock':
-      return positive('quantity', command.data.quantity);
+      return [...positive('quantity', command.data.quantity), ...batchNoProblems(command.data.batchNo)];
     case 'ReleaseStock':
       return [
         ...(blank(command.data.reservation) ? [{ path: 'reservation', message: 'must not be blank' }] : []),
@@ -126,20 +152,47 @@ const anomaliesAfter = (command: StockCommand, onHand: number, reserved: number,
     : []),
 ];
 
+/** The `batches` field of an event: left out when the movement touches the "no batch" bucket only. */
+const batchesOf = <T extends Readonly<{ batchNo: string | null }>>(allocation: readonly T[]): { batches?: readonly T[] } =>
+  unbatchedOnly(allocation) ? {} : { batches: allocation };
+
 const receive = (command: ReceiveStock, state: StockLedgerState): StockEvent[] => {
-  const { quantity, condition, now } = command.data;
-  if (has(state.handled.received, conditionKey(condition, command.data.reference))) return [];
-  return [{ type: 'StockReceived', data: { ...ledger(command), quantity, condition, receivedAt: now } }];
+  const { quantity, condition, now, batchNo, productionDate, expiryDate } = command.data;
+  if (has(state.handled.received, conditionKey(condition, command.data.reference, batchNo))) return [];
+  return [
+    {
+      type: 'StockReceived',
+      data: {
+        ...ledger(command),
+        quantity,
+        condition,
+        receivedAt: now,
+        ...(batchNo === undefined ? {} : { batchNo }),
+        ...(productionDate === undefined ? {} : { productionDate }),
+        ...(expiryDate === undefined ? {} : { expiryDate }),
+      },
+    },
+  ];
 };
 
 const reserve = (command: ReserveStock, state: StockLedgerState): StockEvent[] => {
-  const { reference, quantity, now, sku, warehouseCode } = command.data;
+  const { reference, quantity, now, sku, warehouseCode, batchNo } = command.data;
   if (has(state.handled.reserved, reference)) return [];
   const free = available(state);
-  if (free < quantity) {
-    refuse('INSUFFICIENT_STOCK', `${quantity} of ${sku} asked for in ${warehouseCode}, but only ${Math.max(free, 0)} available`);
+  const { allocation, covered } = reservationFrom(state, quantity, batchNo, dateOf(now));
+  if (batchNo !== undefined && covered < quantity) {
+    refuse(
+      'INSUFFICIENT_STOCK',
+      `${quantity} of ${sku} batch ${batchNo} asked for in ${warehouseCode}, but only ${covered} of that batch available`,
+    );
   }
-  return [{ type: 'StockReserved', data: { ...ledger(command), quantity, reservedAt: now } }];
+  if (free < quantity || covered < quantity) {
+    refuse(
+      'INSUFFICIENT_STOCK',
+      `${quantity} of ${sku} asked for in ${warehouseCode}, but only ${Math.max(Math.min(free, covered), 0)} available`,
+    );
+  }
+  return [{ type: 'StockReserved', data: { ...ledger(command), quantity, reservedAt: now, ...batchesOf(allocation) } }];
 };
 
 const release = (command: ReleaseStock, state: StockLedgerState): StockEvent[] => {
@@ -151,7 +204,18 @@ const release = (command: ReleaseStock, state: StockLedgerState): StockEvent[] =
   const held = stillReserved(state, reservation);
   const released = quantity === 'ALL' ? held : Math.min(quantity, held);
   if (released === 0) return [];
-  return [{ type: 'StockReleased', data: { ...ledger(command), reservation, quantity: released, releasedAt: now } }];
+  return [
+    {
+      type: 'StockReleased',
+      data: {
+        ...ledger(command),
+        reservation,
+        quantity: released,
+        releasedAt: now,
+        ...batchesOf(releaseFrom(state, reservation, released)),
+      },
+    },
+  ];
 };
 
 const deduct = (command: DeductStock, state: StockLedgerState): StockEvent[] => {
@@ -163,10 +227,40 @@ const deduct = (command: DeductStock, state: StockLedgerState): StockEvent[] => 
   return [
     {
       type: 'StockDeducted',
-      data: { ...ledger(command), reservation: reservation ?? null, quantity, fromReservation, deductedAt: now },
+      data: {
+        ...ledger(command),
+        reservation: reservation ?? null,
+        quantity,
+        fromReservation,
+        deductedAt: now,
+        ...batchesOf(deductionFrom(state, reservation, quantity, fromReservation)),
+      },
     },
     ...anomaliesAfter(command, onHand, reserved, `shipment ${reference} of ${quantity}`),
   ];
+};
+
+/**
+ * Where a signed change of a figure goes. A rise: to the batch named, else to the "no batch"
+ * bucket. A fall: from the batch named as far as it holds units of that figure, and the rest (or
+ * all, when none is named) as `takeOut` says: the warehouse's word is kept, whatever the ledger
+ * knew of its batches.
+ */
+const changeOf = (state: StockLedgerState, change: number, figure: 'onHand' | 'defective', batchNo: string | null = null): Allocation => {
+  if (change >= 0) return [{ batchNo, quantity: change }];
+  const batch = batchNo === null ? undefined : state.batches[batchNo];
+  const named = batch === undefined ? 0 : Math.min(-change, Math.max(0, batch[figure]));
+  const fromNamed = batchNo === null || named === 0 ? [] : [{ batchNo, quantity: named }];
+  const rest = -change - named;
+  // the rest leaves the other batches as if the named one's units had already gone
+  const without =
+    batch === undefined
+      ? state
+      : { ...state, batches: { ...state.batches, [batchKey(batchNo)]: { ...batch, [figure]: batch[figure] - named } } };
+  const others = rest === 0 ? [] : takeOut(without, rest, figure);
+  const parts = new Map<string | null, number>();
+  for (const part of [...fromNamed, ...others]) parts.set(part.batchNo, (parts.get(part.batchNo) ?? 0) - part.quantity);
+  return [...parts].map(([batch, quantity]) => ({ batchNo: batch, quantity }));
 };
 
 const adjust = (command: AdjustStock, state: StockLedgerState): StockEvent[] => {
@@ -175,7 +269,14 @@ const adjust = (command: AdjustStock, state: StockLedgerState): StockEvent[] => 
   return [
     {
       type: 'StockAdjusted',
-      data: { ...ledger(command), previousOnHand: state.onHand, countedOnHand, delta: countedOnHand - state.onHand, countedAt: now },
+      data: {
+        ...ledger(command),
+        previousOnHand: state.onHand,
+        countedOnHand,
+        delta: countedOnHand - state.onHand,
+        countedAt: now,
+        ...batchesOf(changeOf(state, countedOnHand - state.onHand, 'onHand')),
+      },
     },
     ...anomaliesAfter(command, countedOnHand, state.reserved, `count ${reference} of ${countedOnHand}`),
   ];
@@ -195,7 +296,18 @@ const recordVariance = (command: RecordVariance, state: StockLedgerState): Stock
   return [
     {
       type: 'StockVarianceRecorded',
-      data: { ...ledger(command), source, condition, hubFigure, warehouseFigure, difference, reason, batchNo, recordedAt: now },
+      data: {
+        ...ledger(command),
+        source,
+        condition,
+        hubFigure,
+        warehouseFigure,
+        difference,
+        reason,
+        batchNo,
+        recordedAt: now,
+        ...batchesOf(changeOf(state, difference, sellable ? 'onHand' : 'defective', batchNo)),
+      },
     },
     ...(sellable
       ? anomaliesAfter(command, onHand, state.reserved, cause)

@@ -7,8 +7,9 @@ import { type StockLedgerState, initialStockLedgerState } from './state.ts';
 
 export type * from './commands.ts';
 export type * from './events.ts';
-export type { StockLedgerState } from './state.ts';
-export { available, initialStockLedgerState, reservationsHeld, stillReserved } from './state.ts';
+export type { BatchFigures, StockLedgerState } from './state.ts';
+export { allocationOf, available, initialStockLedgerState, reservationsHeld, stillReserved } from './state.ts';
+export { byFirstExpiry, dateOf, fefoOrder, isExpired, isIsoDate, reservable } from './batches.ts';
 
 /** On hand, reserved and available stock of one SKU in one warehouse. Never terminal. */
 export const stockLedgerDecider: Decider<StockLedgerState, StockCommand, StockEvent> = {

@@ -6,6 +6,23 @@ import { type PersistentMap, type PersistentSet, emptyMap, entriesOf, getValue, 
  */
 export type Handled = PersistentSet;
 
+/**
+ * The figures of one batch of the ledger's SKU (`batchNo` null: goods without a batch). The sums
+ * over every batch are the ledger's totals (`onHand`, `reserved`, `defective`).
+ */
+export type BatchFigures = Readonly<{
+  batchNo: string | null;
+  /** ISO dates, as the warehouse gave them on a receipt (null: not given) */
+  productionDate: string | null;
+  expiryDate: string | null;
+  onHand: number;
+  reserved: number;
+  defective: number;
+}>;
+
+/** A batch's key in `batches` and in a reservation's allocation: its number, '' for goods without a batch. */
+export const batchKey = (batchNo: string | null | undefined): string => batchNo ?? '';
+
 export type StockLedgerState = Readonly<{
   /** the ledger's identity, known from its first event */
   warehouseCode: string | null;
@@ -18,6 +35,10 @@ export type StockLedgerState = Readonly<{
   defective: number;
   /** reservation reference → quantity still reserved (entries at zero are dropped); read with `stillReserved`, `reservationsHeld` */
   reservations: PersistentMap<number>;
+  /** batch key (`batchKey`) → that batch's figures; their sums are the totals above */
+  batches: Readonly<Record<string, BatchFigures>>;
+  /** reservation reference → batch key → quantity of that batch it still holds (zeros dropped; sums are `reservations`) */
+  allocations: PersistentMap<Readonly<Record<string, number>>>;
   handled: Readonly<{
     /** keyed `${condition}:${reference}` (one inspection may bring both sellable and defective goods) */
     received: Handled;
@@ -38,6 +59,8 @@ export const initialStockLedgerState: StockLedgerState = {
   reserved: 0,
   defective: 0,
   reservations: emptyMap,
+  batches: {},
+  allocations: emptyMap,
   handled: { received: emptyMap, reserved: emptyMap, released: emptyMap, deducted: emptyMap, adjusted: emptyMap, varied: emptyMap },
   anomalies: 0,
 };
@@ -51,5 +74,13 @@ export const stillReserved = (state: StockLedgerState, reservation: string): num
 /** Every reservation still held, as [reference, quantity] (in no particular order). */
 export const reservationsHeld = (state: StockLedgerState): Iterable<readonly [string, number]> => entriesOf(state.reservations);
 
-/** A receipt's or a variance's key among those handled: its condition and reference. */
-export const conditionKey = (condition: string, reference: string): string => `${condition}:${reference}`;
+/**
+ * A receipt's or a variance's key among those handled: its condition and reference, and the
+ * batch of a receipt of one (one receipt may bring several batches of the SKU).
+ */
+export const conditionKey = (condition: string, reference: string, batchNo?: string): string =>
+  batchNo === undefined ? `${condition}:${reference}` : `${condition}:${reference}\n${batchNo}`;
+
+/** What a reservation still holds, per batch key. */
+export const allocationOf = (state: StockLedgerState, reservation: string): Readonly<Record<string, number>> =>
+  getValue(state.allocations, reservation) ?? {};

@@ -18,7 +18,16 @@ export type RegisterShipment = Message<'RegisterShipment', ShipmentForTransport 
 export type RecordHandOffSucceeded = Message<'RecordHandOffSucceeded', { attempt: number; transportRef: string; now: Instant }>;
 export type RecordHandOffFailed = Message<
   'RecordHandOffFailed',
-  { attempt: number; error: string; retryable: boolean; retryAfterMs?: number | undefined; policy: RetryPolicy; now: Instant }
+  {
+    attempt: number;
+    error: string;
+    retryable: boolean;
+    retryAfterMs?: number | undefined;
+    /** a fraction in [0, 1) the application drew for this failure's retry (full jitter); absent: none */
+    jitter?: number | undefined;
+    policy: RetryPolicy;
+    now: Instant;
+  }
 >;
 export type RetryHandOff = Message<'RetryHandOff', { requestId: string; requestedBy: string; now: Instant }>;
 

@@ -6,8 +6,8 @@
 import { identifierProblems } from '../kernel/identifiers.ts';
 import type { Problem } from '../kernel/lines.ts';
 import { refuse } from '../kernel/refused.ts';
-import { isRedeliveredAttempt, judgePushFailure } from '../kernel/push-attempts.ts';
-import { retryPolicyProblems } from '../kernel/retry-policy.ts';
+import { isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
+import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
 import type { HandOffCommand, ShipmentForTransport } from './commands.ts';
 import type { HandOffEvent } from './events.ts';
 import { type HandOffState, shipmentForTransportKey } from './state.ts';
@@ -38,6 +38,9 @@ export const decideHandOff = (command: HandOffCommand, state: HandOffState): rea
       const d = command.data;
       const problems = retryPolicyProblems(d.policy);
       if (problems.length > 0) refuse('INVALID_COMMAND', `retry policy: ${problems.join('; ')}`);
+      const jitter = jitterProblems(d.jitter);
+      if (jitter.length > 0)
+        refuse('INVALID_COMMAND', `hand-off outcome: ${jitter.map((p) => `${p.path} ${p.message}`).join('; ')}`, jitter);
       if (state.status === 'HANDED_OFF' || isRedeliveredAttempt(state.push, d.attempt)) return [];
       if (state.status === 'MANUAL_INTERVENTION') return [];
       const failed: HandOffEvent = {
@@ -45,7 +48,7 @@ export const decideHandOff = (command: HandOffCommand, state: HandOffState): rea
         data: { attempt: d.attempt, error: d.error, retryable: d.retryable, failedAt: d.now },
       };
       const verdict = judgePushFailure(state.push, d);
-      if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: { attempt: d.attempt + 1, dueAt: verdict.dueAt } }];
+      if (verdict.kind === 'retry') return [failed, { type: 'PushRetryScheduled', data: retryScheduledData(d, verdict.dueAt) }];
       const reason = verdict.reason === 'NOT_RETRYABLE' ? 'PUSH_REJECTED' : 'PUSH_ATTEMPTS_EXHAUSTED';
       return [failed, { type: 'ManualInterventionRequired', data: { reason, detail: `hand-off to transport: ${d.error}`, at: d.now } }];
     }

@@ -43,9 +43,11 @@ import {
   stockVarianceLife,
   acknowledgedAlerts,
   archivedMessages,
+  parkedMessages,
 } from '../../support/category-lives.ts';
 import { alertEvent } from '../../../src/adapters/event-codec/alert-events.ts';
 import { messageEvent } from '../../../src/adapters/event-codec/message-events.ts';
+import { parkedEvent } from '../../../src/adapters/event-codec/parked-events.ts';
 
 const codecs: Record<Category, z.ZodType<Message>> = {
   order: orderEvent,
@@ -55,6 +57,7 @@ const codecs: Record<Category, z.ZodType<Message>> = {
   shipment: shipmentEvent,
   message: messageEvent,
   alert: alertEvent,
+  parked: parkedEvent,
 };
 const checks = Object.fromEntries(Object.entries(codecs).map(([category, codec]) => [category, compiled(codec)]));
 const agree = (category: Category, message: Message): void => {
@@ -95,6 +98,7 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
   ...[...handOffLife, ...handOffRefusedLife].map((event) => ({ category: 'shipment' as const, message: event })),
   ...archivedMessages.map((event) => ({ category: 'message' as const, message: event })),
   ...acknowledgedAlerts.map((event) => ({ category: 'alert' as const, message: event })),
+  ...parkedMessages.map((event) => ({ category: 'parked' as const, message: event })),
 ].map(({ category, message }) => ({ category, message: jsonRoundTrip(message) }));
 
 const typesOf = (codec: z.ZodType): string[] => {

@@ -26,7 +26,9 @@ const appended = async (): Promise<Readonly<{ events: number; archived: readonly
   const events = await hub.hub.deps.store.readAll(seen === undefined ? {} : { after: seen });
   seen = events.at(-1)?.position ?? seen;
   const archive = events.filter((event) => event.stream.startsWith('message-'));
-  return { events: events.length - archive.length, archived: archive.map((event) => (event.data as { status?: unknown }).status) };
+  // one message kept per request; a parked one (an unknown order) has its CallbackParked beside it, in the same stream
+  const kept = archive.filter((event) => event.type === 'WarehouseMessageReceived');
+  return { events: events.length - archive.length, archived: kept.map((event) => (event.data as { status?: unknown }).status) };
 };
 
 const statuses = new Map<number, number>();

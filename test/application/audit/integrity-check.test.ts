@@ -80,11 +80,12 @@ describe('what the deciders write passes', () => {
           reference,
           quantity: quantity.map((q) => q * 2),
           condition: fc.constantFrom('SELLABLE' as const, 'DEFECTIVE' as const),
+          batch: fc.constantFrom({}, { batchNo: 'B1', expiryDate: '2026-01-31' }, { batchNo: 'B2' }),
           now: instantArb,
         })
-        .map((d): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...d } })),
+        .map(({ batch, ...d }): StockCommand => ({ type: 'ReceiveStock', data: { ...ledger, ...d, ...batch } })),
       fc
-        .record({ reference: reservation, quantity, now: instantArb })
+        .record({ reference: reservation, quantity, batchNo: fc.constantFrom(undefined, 'B1', 'B2'), now: instantArb })
         .map((d): StockCommand => ({ type: 'ReserveStock', data: { ...ledger, ...d } })),
       fc
         .record({ reference, reservation, quantity: fc.oneof(quantity, fc.constant('ALL' as const)), now: instantArb })
@@ -490,6 +491,33 @@ describe('a tampered store is found out, stream by stream', () => {
       ),
     );
     expect(rules(misstated)).toContain('an anomaly states the ledger’s figures');
+  });
+
+  test('stock: a reservation whose batches do not add up to it, or take more of a batch than it had available', () => {
+    const batched = stockCommands(
+      { type: 'ReceiveStock', data: { ...ledger, reference: 'PO1', quantity: 5, condition: 'SELLABLE', batchNo: 'B1', now: at(0) } },
+      { type: 'ReceiveStock', data: { ...ledger, reference: 'PO2', quantity: 5, condition: 'SELLABLE', batchNo: 'B2', now: at(0) } },
+      { type: 'ReserveStock', data: { ...ledger, reference: 'OMS1/R1', quantity: 4, batchNo: 'B2', now: at(1) } },
+    );
+    const events = storedStream('stock-WH001.SKU001', batched);
+    expect(check(events).broken).toEqual([]);
+    const short = check(
+      tampered(events, 2, (e) =>
+        withData(e, (d) => {
+          d.batches = [{ batchNo: 'B2', quantity: 3 }];
+        }),
+      ),
+    );
+    expect(rules(short)).toContain('a movement’s batches add up to it');
+    const over = check(
+      tampered(events, 2, (e) =>
+        withData(e, (d) => {
+          d.quantity = 6;
+          d.batches = [{ batchNo: 'B2', quantity: 6 }];
+        }),
+      ),
+    );
+    expect(rules(over)).toContain('reserve only what is available');
   });
 
   test('stock: a variance that misstates the figure it corrected, a defective figure below zero without its anomaly', () => {

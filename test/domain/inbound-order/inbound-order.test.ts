@@ -369,6 +369,25 @@ describe('an inbound order', () => {
         .thenRefused('INVALID_COMMAND');
       expect(refusal.details).toEqual([{ path: 'retryAfterMs', message: 'must be a whole number, zero or more' }]);
     });
+
+    it('given a jitter with the failure, schedules the retry at that fraction of the backoff and records the jitter', () => {
+      const jittered: InboundCommand = {
+        type: 'RecordInboundPushFailed',
+        data: { ...(pushFailed(1, now).data as PushFailedData), jitter: 0.1 },
+      };
+      const state = given([created])
+        .when(jittered)
+        .then([failed(1, now), { type: 'PushRetryScheduled', data: { attempt: 2, dueAt: '2025-11-22T02:00:06.000Z', jitter: 0.1 } }]);
+      expect(state.push.nextAttemptAt).toBe('2025-11-22T02:00:06.000Z');
+    });
+
+    it('refuses a jitter outside [0, 1), naming it with the other problems', () => {
+      given([created])
+        .when({ type: 'RecordInboundPushFailed', data: { ...(pushFailed(1, now).data as PushFailedData), jitter: 1 } })
+        .thenRefusedNaming('INVALID_COMMAND', 'push outcome is not valid', [
+          { path: 'jitter', message: 'must be a number from 0 up to, not including, 1' },
+        ]);
+    });
   });
 
   describe('a manual retry', () => {

@@ -86,11 +86,17 @@ export const step: fc.Arbitrary<Step> = fc.oneof(
     })),
   ),
   fc
-    .tuple(attempt, fc.boolean(), retryPolicy, fc.option(fc.nat(300_000), { nil: undefined }))
-    .map(([which, retryable, policy, retryAfterMs]): Step =>
-      named(`pushFailed(${which}, ${retryable ? 'retryable' : 'rejected'}, max ${policy.maxAttempts})`, (s, now) => ({
+    .tuple(
+      attempt,
+      fc.boolean(),
+      retryPolicy,
+      fc.option(fc.nat(300_000), { nil: undefined }),
+      fc.option(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { nil: undefined }),
+    )
+    .map(([which, retryable, policy, retryAfterMs, jitter]): Step =>
+      named(`pushFailed(${which}, ${retryable ? 'retryable' : 'rejected'}, max ${policy.maxAttempts}, jitter ${jitter})`, (s, now) => ({
         type: 'RecordPushFailed',
-        data: { attempt: pick(which, s), warehouseCode: s.warehouseCode, error: 'HTTP 503', retryable, retryAfterMs, policy, now },
+        data: { attempt: pick(which, s), warehouseCode: s.warehouseCode, error: 'HTTP 503', retryable, retryAfterMs, jitter, policy, now },
       })),
     ),
   fc.tuple(fc.constantFrom<'PICKING' | 'PACKED'>('PICKING', 'PACKED'), warehouse, messageId).map(([stage, wh, id]): Step =>

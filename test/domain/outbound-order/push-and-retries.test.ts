@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../../../src/domain/kernel/decider.ts';
-import { type OrderEvent, outboundOrder, pushIsDue } from '../../../src/domain/outbound-order/index.ts';
+import { type OrderCommand, type OrderEvent, outboundOrder, pushIsDue } from '../../../src/domain/outbound-order/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
 import {
   anomaly,
@@ -168,5 +168,50 @@ describe('when the push is due', () => {
     expect(pushIsDue(failedOnce, new Date(Date.parse(at(3)) - 1).toISOString())).toBe(false);
     expect(pushIsDue(failedOnce, at(3))).toBe(true);
     expect(pushIsDue(fold(outboundOrder, atTheWms()), at(60))).toBe(false);
+  });
+});
+
+describe('jitter on a retry (docs/architecture.md#retries): drawn by the application, recorded with the deadline', () => {
+  const withJitter = (command: OrderCommand, jitter: number): OrderCommand =>
+    command.type === 'RecordPushFailed' ? { ...command, data: { ...command.data, jitter } } : command;
+  const jittered = (attempt: number, dueAt: string, jitter: number): OrderEvent => ({
+    type: 'PushRetryScheduled',
+    data: { attempt, dueAt, jitter },
+  });
+
+  it('given a reserved order, when the push fails with a jitter of 0.5, the retry is due after half the first minute, and says so', () => {
+    const state = given(placedAndReserved())
+      .when(withJitter(pushFailed(1, at(2)), 0.5))
+      .then([failed(1, at(2)), jittered(2, '2025-11-22T02:02:30.000Z', 0.5)]);
+    expect(state.push.nextAttemptAt).toBe('2025-11-22T02:02:30.000Z');
+  });
+
+  it('given a jittered retry, when it fails again with another jitter, the next window is the doubled backoff', () => {
+    given([...placedAndReserved(), failed(1, at(2)), jittered(2, '2025-11-22T02:02:30.000Z', 0.5)])
+      .when(withJitter(pushFailed(2, '2025-11-22T02:02:30.000Z'), 0.25))
+      .then([failed(2, '2025-11-22T02:02:30.000Z'), jittered(3, '2025-11-22T02:03:00.000Z', 0.25)]);
+  });
+
+  it('given a late retry, when a jitter of 0 would put the deadline before the previous one, it comes 1 ms after it', () => {
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(withJitter(pushFailed(2, at(2)), 0))
+      .then([failed(2, at(2)), jittered(3, '2025-11-22T02:03:00.001Z', 0)]);
+  });
+
+  it('when the attempts of the round are exhausted, the jitter changes nothing: a person is asked', () => {
+    const history = [...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3)), failed(2, at(3)), retryScheduled(3, at(5))];
+    given(history)
+      .when(withJitter(pushFailed(3, at(5)), 0.5))
+      .then([failed(3, at(5)), manual('PUSH_ATTEMPTS_EXHAUSTED', 'push to WH001: 3 attempts failed: HTTP 503', at(5))]);
+  });
+
+  it('refuses a jitter outside [0, 1), naming it', () => {
+    for (const jitter of [1, -0.5, Number.NaN]) {
+      given(placedAndReserved())
+        .when(withJitter(pushFailed(1, at(2)), jitter))
+        .thenRefusedNaming('INVALID_COMMAND', 'push outcome', [
+          { path: 'jitter', message: 'must be a number from 0 up to, not including, 1' },
+        ]);
+    }
   });
 });

@@ -91,6 +91,13 @@ describe('stock ledger properties', () => {
         defective: expected.defective,
       });
       expect(state.anomalies).toBe(expected.anomalies.length);
+      // the batches add up to the totals, whatever moved them
+      const batches = Object.values(state.batches);
+      expect({
+        onHand: batches.reduce((sum, b) => sum + b.onHand, 0),
+        reserved: batches.reduce((sum, b) => sum + b.reserved, 0),
+        defective: batches.reduce((sum, b) => sum + b.defective, 0),
+      }).toEqual({ onHand: state.onHand, reserved: state.reserved, defective: state.defective });
       const held = [...reservationsHeld(state)].map(([, q]) => q);
       expect(held.reduce((a, b) => a + b, 0)).toBe(state.reserved);
       expect(held.every((q) => q > 0)).toBe(true);

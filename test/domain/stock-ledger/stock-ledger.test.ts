@@ -445,11 +445,13 @@ describe('the stock ledger', () => {
         .then([varied('REC1', 100, 100)]);
     });
 
-    it('raises on hand by units the warehouse found', () => {
+    it('raises on hand by units the warehouse found, in the batch it names', () => {
+      const found = varied('CHG1/1', 5, 9, { source: 'WAREHOUSE_CHANGE', reason: 'FOUND', batchNo: 'B7' });
       const state = given([received('PO1', 5)])
         .when(variance('CHG1/1', shelvesChangedBy(4), { source: 'WAREHOUSE_CHANGE', reason: 'FOUND', batchNo: 'B7' }))
-        .then([varied('CHG1/1', 5, 9, { source: 'WAREHOUSE_CHANGE', reason: 'FOUND', batchNo: 'B7' })]);
+        .then([{ ...found, data: { ...found.data, batches: [{ batchNo: 'B7', quantity: 4 }] } } as StockEvent]);
       expect(state.onHand).toBe(9);
+      expect(state.batches['B7']).toMatchObject({ onHand: 4 });
     });
 
     it('corrects defective stock apart from on hand, both of one snapshot under one reference', () => {

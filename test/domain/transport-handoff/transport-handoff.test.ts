@@ -107,6 +107,24 @@ describe('handing a shipment to transport', () => {
     expect(transportHandOff.isTerminal(state)).toBe(true);
   });
 
+  it('given a jitter with the failure, retries after that fraction of the backoff, records it, and refuses one outside [0, 1)', () => {
+    const jittered = (jitter: number): HandOffCommand => ({
+      type: 'RecordHandOffFailed',
+      data: { attempt: 1, error: 'HTTP 502', retryable: true, jitter, policy, now: '2025-11-22T02:11:00.000Z' },
+    });
+    given([registered])
+      .when(jittered(0.75))
+      .then([
+        { type: 'PushFailed', data: { attempt: 1, error: 'HTTP 502', retryable: true, failedAt: '2025-11-22T02:11:00.000Z' } },
+        { type: 'PushRetryScheduled', data: { attempt: 2, dueAt: '2025-11-22T02:11:00.750Z', jitter: 0.75 } },
+      ]);
+    given([registered])
+      .when(jittered(-0.25))
+      .thenRefusedNaming('INVALID_COMMAND', 'hand-off outcome', [
+        { path: 'jitter', message: 'must be a number from 0 up to, not including, 1' },
+      ]);
+  });
+
   it('retries with backoff, then asks a person; a person can retry', () => {
     given([registered])
       .when(fail(1, '2025-11-22T02:11:00.000Z'))

@@ -12,13 +12,23 @@ export const messageRoutes = (ctx: HttpContext): readonly Route[] => [
     roles: ['operator', 'reporting'],
     tag: 'warehouse messages',
     summary:
-      'A message a warehouse sent, as it was received (body, signature headers, caller) and what the hub answered; its id is the X-Hub-Message-Id of the answer, and `metadata.callback.messageId` of the events it caused',
+      'A message a warehouse sent, as it was received (body, signature headers, caller) and what the hub answered; its id is the X-Hub-Message-Id of the answer, and `metadata.callback.messageId` of the events it caused. A message refused only because its order (inbound, return) was not known yet has `parked`: what it waits for (`waitingFor`), and once that was known what came of it (`settled`: `outcome` APPLIED or REFUSED, `status`, `answer`; null while it waits)',
     answers: { 404: 'no such message' },
     handle: async (input) => {
       const messageId = input.params.messageId ?? '';
-      const [kept] = isIdentifier('code', messageId) ? await ctx.deps.events.readStream('message', messageStreamName(messageId)) : [];
+      const [kept, ...later] = isIdentifier('code', messageId)
+        ? await ctx.deps.events.readStream('message', messageStreamName(messageId))
+        : [];
       if (kept === undefined) throw new HttpProblem(404, `no warehouse message ${messageId}`);
-      return { status: 200, data: kept.data };
+      let parked: Record<string, unknown> | undefined;
+      for (const event of later) {
+        if (event.type === 'CallbackParked') parked = { waitingFor: event.data.waitingFor, parkedAt: event.data.parkedAt, settled: null };
+        if (event.type === 'ParkedCallbackSettled' && parked !== undefined) {
+          const { messageId: _id, waitingFor: _waiting, ...settled } = event.data;
+          parked = { ...parked, settled };
+        }
+      }
+      return { status: 200, data: { ...kept.data, ...(parked === undefined ? {} : { parked }) } };
     },
   },
 ];
