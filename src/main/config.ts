@@ -12,16 +12,20 @@ const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative()
 export const isLoopback = (host: string): boolean =>
   host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 
-/** A comma-separated list, blanks dropped. */
-const commaList = z
-  .string()
-  .default('')
-  .transform((list) =>
-    list
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== ''),
-  );
+/** A comma-separated list, blanks dropped; `fallback` when the variable is not set, and `none` for none. */
+const commaListOr = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((list) =>
+      list === 'none'
+        ? []
+        : list
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item !== ''),
+    );
+const commaList = commaListOr('');
 
 const environment = z
   .object({
@@ -40,6 +44,9 @@ const environment = z
     TMS_TIMEOUT_MS: milliseconds(5000),
     SANDBOX_MODE: z.enum(['auto', 'manual']).default('auto').describe('manual: the sandbox WMS takes orders but never calls back'),
     SANDBOX_DELAY_MS: milliseconds(1500).describe('how long the sandbox WMS takes to pick, pack and ship'),
+    SANDBOX_QIMEN_WAREHOUSES: commaListOr('WH002').describe(
+      'the warehouse codes the sandbox WMS runs in Qimen (the hub calls them at its Qimen side, it calls back in Qimen); none: every one in JSON',
+    ),
     SANDBOX_WMS_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
     SANDBOX_TMS_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
     DEMO_STOCK: z.enum(['true', 'false']).optional().describe('stock WH001 and WH002 at start; default: true with the sandbox'),

@@ -3,6 +3,7 @@
  * (reactions, due retries, backorders, reconciliations on a schedule), the REST API and, when no
  * WMS/TMS URL is configured, the sandbox warehouse and carrier on loopback.
  */
+import { randomBytes } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
@@ -12,6 +13,7 @@ import { createHttpApp } from '../adapters/http/http-app.ts';
 import { callbackReplay } from '../adapters/http/routes/callback-routes.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
+import type { SandboxQimenKey } from '../adapters/sandbox/sandbox-qimen.ts';
 import { type Config, ConfigError, allowedHostsOf } from './config.ts';
 import { type CallerBook, Callers, fullAccessCaller } from '../adapters/credentials/callers.ts';
 import { type CredentialsWatch, readCredentials, watchCredentials } from '../adapters/credentials/credentials-file.ts';
@@ -26,6 +28,8 @@ export type RunningHub = Readonly<{
   reconciliations: DueReconciliations;
   projections: SqliteProjections;
   sandbox: Sandbox | null;
+  /** the sandbox's warehouses that speak Qimen (SANDBOX_QIMEN_WAREHOUSES, when the sandbox has a Qimen key) */
+  sandboxQimenWarehouses: readonly string[];
   /** who may call, as what: the credentials file (read again when it changes) and OMS_API_KEYS */
   callers: Callers;
   /** the credentials file's watch (null: no file): `reload()` reads it now */
@@ -64,9 +68,13 @@ const watchCallers = (config: Config, callers: Callers, logger: Logger): Credent
   );
 };
 
-/** The key the sandbox WMS calls back with, and the secret it signs with: a warehouse caller's (SANDBOX_WAREHOUSE_KEY), else the first of OMS_API_KEYS. */
-const sandboxCaller = (config: Config, callers: Callers): Readonly<{ key?: string; secret: string | null }> => {
-  if (callers.open) return { secret: null };
+/** The key the sandbox WMS calls back with, the secret it signs with, and its Qimen key: a warehouse caller's (SANDBOX_WAREHOUSE_KEY), else the first of OMS_API_KEYS. */
+const sandboxCaller = (
+  config: Config,
+  callers: Callers,
+): Readonly<{ key?: string; secret: string | null; qimen: SandboxQimenKey | undefined }> => {
+  // open: a key of its own, the hub checking nothing (as for the JSON callbacks)
+  if (callers.open) return { secret: null, qimen: { appKey: 'sandbox-qimen', secret: randomBytes(24).toString('hex'), signMethod: 'md5' } };
   const key = config.SANDBOX_WAREHOUSE_KEY ?? config.OMS_API_KEYS[0];
   if (key === undefined)
     throw new ConfigError(
@@ -75,7 +83,9 @@ const sandboxCaller = (config: Config, callers: Callers): Readonly<{ key?: strin
   const caller = callers.identify(key);
   if (caller === undefined)
     throw new ConfigError('invalid configuration:\n  SANDBOX_WAREHOUSE_KEY: is not the key of any caller of OMS_CREDENTIALS_FILE');
-  return { key, secret: caller.signingSecret };
+  const qimen =
+    caller.qimen === null ? undefined : { appKey: caller.qimen.appKey, secret: caller.qimen.secret, signMethod: caller.qimen.signMethod };
+  return { key, secret: caller.signingSecret, qimen };
 };
 
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
@@ -83,7 +93,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   const callers = new Callers(withKeys(config, path === undefined ? noFile : readCredentials(path)));
   const sandboxed = config.WMS_URL === undefined || config.TMS_URL === undefined;
   const withDemoStock = config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed);
-  const calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null };
+  const calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null, qimen: undefined };
   const credentials = watchCallers(config, callers, logger);
   const sandbox = sandboxed
     ? await startSandbox({
@@ -95,15 +105,24 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         // the sandbox's shelves start with what the hub's ledgers start with
         stock: withDemoStock ? demoStock : [],
         ...(calledBack.key === undefined ? {} : { hubApiKey: calledBack.key }),
+        ...(calledBack.qimen === undefined || config.SANDBOX_QIMEN_WAREHOUSES.length === 0 ? {} : { qimen: calledBack.qimen }),
         signing: { callbacks: calledBack.secret, warehouse: callers.warehouse, tms: callers.tms },
         logger: logger.child({ component: 'sandbox' }),
       })
     : null;
+  // the sandbox's Qimen warehouses, when the sandbox plays the WMS and has a Qimen key
+  const sandboxQimen = (warehouseCode: string) =>
+    sandbox !== null &&
+    config.WMS_URL === undefined &&
+    calledBack.qimen !== undefined &&
+    config.SANDBOX_QIMEN_WAREHOUSES.includes(warehouseCode)
+      ? { url: sandbox.qimenUrl, ...calledBack.qimen, customerId: 'SANDBOX', ownerCode: 'SANDBOX' }
+      : null;
   const outside = {
     wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '',
     tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '',
     secrets: { warehouse: callers.warehouse, tms: callers.tms },
-    qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode),
+    qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode) ?? sandboxQimen(warehouseCode),
   };
   const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections } = hubParts(
     buildHubContainer(config, logger, outside, overrides),
@@ -165,6 +184,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     reconciliations,
     projections,
     sandbox,
+    sandboxQimenWarehouses:
+      sandbox !== null && calledBack.qimen !== undefined && config.WMS_URL === undefined ? config.SANDBOX_QIMEN_WAREHOUSES : [],
     callers,
     credentials,
     stop: async () => {

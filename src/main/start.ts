@@ -47,6 +47,11 @@ const main = async (): Promise<void> => {
     hub.sandbox === null
       ? `warehouse: ${config.WMS_URL ?? ''}, transport: ${config.TMS_URL ?? ''}`
       : `sandbox warehouse at ${hub.sandbox.wmsUrl} (${config.SANDBOX_MODE === 'manual' ? 'manual: it never calls back, play the warehouse with curl' : `ships after ${config.SANDBOX_DELAY_MS} ms`}), sandbox carrier at ${hub.sandbox.tmsUrl}`,
+    ...(hub.sandbox === null || hub.sandboxQimenWarehouses.length === 0
+      ? []
+      : [
+          `Qimen: the sandbox runs ${hub.sandboxQimenWarehouses.join(', ')} in Qimen (the hub calls ${hub.sandbox.qimenUrl}, the warehouse reports to ${hub.url}/api/qimen); the other warehouses in the article's JSON`,
+        ]),
     hub.callers.open
       ? 'open: no credentials are configured, so any caller on this machine may do anything (set OMS_CREDENTIALS_FILE or OMS_API_KEYS to require keys)'
       : `credentials: ${hub.callers.count} callers${config.OMS_CREDENTIALS_FILE === undefined ? '' : ` from ${config.OMS_CREDENTIALS_FILE} (reloaded when it changes)`}`,
@@ -55,6 +60,12 @@ const main = async (): Promise<void> => {
     "try the article's order:",
     `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json'${key} -d '${articleOrder}'`,
     `  curl -s ${hub.url}/api/oms/orders/OMS202511220001${key}`,
+    ...(hub.sandboxQimenWarehouses.includes('WH002')
+      ? [
+          'the same order at WH002, a warehouse that speaks Qimen:',
+          `  curl -s ${hub.url}/api/oms/orders -H 'Content-Type: application/json'${key} -d '${articleOrder.replace('OMS202511220001', 'OMS202511220002').replace('WH001', 'WH002')}'`,
+        ]
+      : []),
   ];
   console.log(lines.join('\n'));
   const stop = async (signal: string) => {

@@ -415,3 +415,30 @@ describe('entryorder.confirm, returnorder.confirm, stockchange.report', () => {
     expect(inspected?.data).toMatchObject({ lines: [expect.objectContaining({ sku: 'SKU001', qualified: 1, defective: 1 })] });
   });
 });
+
+describe('a Qimen message before its order', () => {
+  test('a confirmation for an order not placed yet fails ORDER_NOT_FOUND, is parked, and is applied once the order is pushed', async () => {
+    const early = await qimen(
+      'taobao.qimen.deliveryorder.confirm',
+      confirmation('QM-EARLY', 'WMS-EARLY-1', 'EARLY-1', '0', [['SF900', 'SKU001', 1]]),
+    );
+    expect(early).toMatchObject({ flag: 'failure', code: 'ORDER_NOT_FOUND' });
+    expect(early.message).toContain('applied once order QM-EARLY is known');
+    const parked = await asOps(`/api/oms/warehouse-messages/${early.messageId ?? ''}`);
+    expect(parked.data.parked).toMatchObject({ waitingFor: { kind: 'order', no: 'QM-EARLY' }, settled: null });
+    const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': keys.shop },
+      body: JSON.stringify(anOrder('QM-EARLY', { items: [{ sku: 'SKU001', quantity: 1 }] })),
+    });
+    expect(placed.status).toBe(201);
+    const settled = await waitFor('the parked confirmation applied', async () => {
+      const message = await asOps(`/api/oms/warehouse-messages/${early.messageId ?? ''}`);
+      return message.data.parked?.settled ?? null;
+    });
+    expect(settled).toMatchObject({ outcome: 'APPLIED', changed: true });
+    const order = await orderOf('QM-EARLY');
+    expect(order.shipments.map((shipment: { waybillNo: string }) => shipment.waybillNo)).toEqual(['SF900']);
+    expect(await causedBy(early.messageId)).toContain('order-QM-EARLY ShipmentRecorded');
+  });
+});

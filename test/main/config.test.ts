@@ -54,6 +54,12 @@ describe('configuration from the environment', () => {
     for (const HOST of ['127.0.0.1', '127.0.0.2', 'localhost', '::1']) expect(readConfig({ HOST }).HOST).toBe(HOST);
   });
 
+  test("the sandbox runs WH002 in Qimen by default; none: every warehouse in the article's JSON; or the codes given", () => {
+    expect(readConfig({}).SANDBOX_QIMEN_WAREHOUSES).toEqual(['WH002']);
+    expect(readConfig({ SANDBOX_QIMEN_WAREHOUSES: 'none' }).SANDBOX_QIMEN_WAREHOUSES).toEqual([]);
+    expect(readConfig({ SANDBOX_QIMEN_WAREHOUSES: 'WH001, WH003' }).SANDBOX_QIMEN_WAREHOUSES).toEqual(['WH001', 'WH003']);
+  });
+
   test('retries have full jitter by default; none turns it off; another value is named', () => {
     expect(readConfig({ RETRY_JITTER: 'none' }).RETRY_JITTER).toBe('none');
     expect(() => readConfig({ RETRY_JITTER: 'equal' })).toThrow(/RETRY_JITTER/);

@@ -55,6 +55,8 @@ export const startTestHub = async (
     LOG_LEVEL: 'silent',
     RETRY_TICK_MS: '3600000',
     RETRY_JITTER: 'none',
+    // the sandbox's warehouses all on the article's JSON, unless a test asks for Qimen ones
+    SANDBOX_QIMEN_WAREHOUSES: 'none',
     ...options.env,
   });
   const hub = await startHub(

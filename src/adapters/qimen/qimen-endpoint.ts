@@ -16,6 +16,9 @@
  * Open (no credentials configured), messages are taken unsigned from any app key, as the JSON
  * callbacks are.
  *
+ * A message refused only because the order (inbound, return) it names is not known yet is parked,
+ * as the JSON callbacks are, and applied once it is (./qimen-replay.ts).
+ *
  * A message sent again unchanged (the same sign) is not refused: the message id (`outBizCode`)
  * makes it one effect, and the WMS gets the answer it is waiting for.
  */
@@ -49,8 +52,8 @@ const failure = (code: string, message: string): QimenOutcome => ({ flag: 'failu
 type Refusal = Readonly<{ refused: QimenOutcome }>;
 const refusal = (code: string, message: string): Refusal => ({ refused: failure(code, message) });
 
-const answer = (res: Response, outcome: QimenOutcome): void => {
-  res.status(200).type('text/xml; charset=utf-8').send(writeXml('response', outcome));
+const answer = (res: Response, { flag, code, message }: QimenOutcome): void => {
+  res.status(200).type('text/xml; charset=utf-8').send(writeXml('response', { flag, code, message }));
 };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -155,18 +158,22 @@ export const qimenEndpoint = (ctx: HttpContext, options: QimenEndpointOptions): 
       'refused' in read
         ? read.refused
         : await handleQimenMethod({ deps, zoneOf: ctx.zoneOf, caller, messageId, method, request: read.request });
-    await keepWarehouseMessage(deps, {
-      messageId,
-      endpoint: `${QIMEN_PATH}?method=${method.slice(0, 100)}`,
-      caller: caller.id,
-      receivedAt,
-      timestamp: parameters.timestamp ?? null,
-      signature: parameters.sign ?? null,
-      contentType: (req as IncomingMessage).headers['content-type'] ?? null,
-      ...bodyOf(body),
-      status: 200,
-      answer: `${outcome.flag} ${outcome.code}: ${outcome.message}`,
-    });
+    await keepWarehouseMessage(
+      deps,
+      {
+        messageId,
+        endpoint: `${QIMEN_PATH}?method=${method.slice(0, 100)}`,
+        caller: caller.id,
+        receivedAt,
+        timestamp: parameters.timestamp ?? null,
+        signature: parameters.sign ?? null,
+        contentType: (req as IncomingMessage).headers['content-type'] ?? null,
+        ...bodyOf(body),
+        status: 200,
+        answer: `${outcome.flag} ${outcome.code}: ${outcome.message}`,
+      },
+      outcome.waitingFor === undefined ? undefined : { waitingFor: outcome.waitingFor },
+    );
     answer(res, outcome);
   };
   return [readRaw, handle];

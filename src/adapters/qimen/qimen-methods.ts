@@ -17,6 +17,9 @@
  */
 import type { z } from 'zod';
 import type { Dependencies } from '../../application/dependencies.ts';
+import { newFlow } from '../../application/commands/cause.ts';
+import type { Cause } from '../../application/commands/handle-command.ts';
+import type { WaitingFor } from '../../application/warehouse-messages/warehouse-message.ts';
 import { loadState } from '../../application/commands/handle-command.ts';
 import { inboundOrders, orders, returnOrders } from '../../application/commands/aggregates.ts';
 import { recordReceipt } from '../../application/inbound/record-receipt.ts';
@@ -45,7 +48,8 @@ import {
   stockChangeReport,
 } from './qimen-wire.ts';
 
-export type QimenOutcome = Readonly<{ flag: 'success' | 'failure'; code: string; message: string }>;
+/** What a message came to; `waitingFor`: refused only because what it names is not known yet (it is parked until it is). */
+export type QimenOutcome = Readonly<{ flag: 'success' | 'failure'; code: string; message: string; waitingFor?: WaitingFor }>;
 
 export type QimenCall = Readonly<{
   deps: Dependencies;
@@ -57,7 +61,15 @@ export type QimenCall = Readonly<{
   method: string;
   /** the `<request>` element's content, as ./qimen-xml.ts read it */
   request: unknown;
+  /** a parked message applied later: the event that woke it (its events are caused by it) */
+  causationId?: string | undefined;
 }>;
+
+/** The flow a message's events belong to: its own, or, parked and applied later, caused by what woke it. */
+const flowOf = (call: QimenCall, part = ''): string | Cause => {
+  const flow = `qimen:${call.messageId}${part}`;
+  return call.causationId === undefined ? flow : { ...newFlow(flow, call.deps.clock.now()), causationId: call.causationId };
+};
 
 const success = (changed: boolean): QimenOutcome => ({ flag: 'success', code: '0', message: changed ? 'success' : 'already applied' });
 
@@ -107,11 +119,24 @@ const mayReportOnOrder = async (call: QimenCall, named: string, orderNo: string,
  * Apply a report, the events it causes keeping the message (`metadata.callback`); one the domain
  * refuses is kept for a person and answered as a failure with the refusal's reason as its code.
  */
-const applying = async (call: QimenCall, deliveryKey: string, apply: (deps: Dependencies) => Promise<boolean>): Promise<QimenOutcome> => {
+const applying = async (
+  call: QimenCall,
+  deliveryKey: string,
+  /** what the message reports on, when it names an order (inbound, return) the hub may not know yet */
+  subject: WaitingFor | null,
+  apply: (deps: Dependencies) => Promise<boolean>,
+): Promise<QimenOutcome> => {
   const endpoint = `/api/qimen?method=${call.method}`;
   const outcome = await applyWarehouseReport(call.deps, { endpoint, body: call.request, messageId: call.messageId, deliveryKey }, apply);
   if ('applied' in outcome) return success(outcome.applied);
   const { reason, message } = outcome.refused;
+  if (subject !== null && reason === `${subject.kind.toUpperCase()}_NOT_FOUND`)
+    return {
+      flag: 'failure',
+      code: reason,
+      message: `${message}; the message was kept for a person to look at, and is applied once ${subject.kind} ${subject.no} is known`,
+      waitingFor: subject,
+    };
   return { flag: 'failure', code: reason, message: `${message}; the message was kept for a person to look at` };
 };
 
@@ -120,7 +145,7 @@ const confirmDelivery = async (call: QimenCall): Promise<QimenOutcome> => {
   const orderNo = deliveryOrder.deliveryOrderCode;
   await mayReportOnOrder(call, deliveryOrder.warehouseCode, orderNo, deliveryOrder.deliveryOrderId);
   const shippedAt = instantIn(call, deliveryOrder.orderConfirmTime, deliveryOrder.warehouseCode, 'deliveryOrder.orderConfirmTime');
-  return applying(call, `${orderNo}:${deliveryOrder.outBizCode}`, async (deps) => {
+  return applying(call, `${orderNo}:${deliveryOrder.outBizCode}`, { kind: 'order', no: orderNo }, async (deps) => {
     let changed = false;
     for (const [index, parcel] of packages.package.entries()) {
       const items = [...totalsBySku(parcel.items.item.map((item) => ({ sku: item.itemCode, quantity: item.quantity })))].map(
@@ -139,7 +164,7 @@ const confirmDelivery = async (call: QimenCall): Promise<QimenOutcome> => {
           final: last && deliveryOrder.confirmType === '0',
           messageId: index === 0 ? deliveryOrder.outBizCode : `${deliveryOrder.outBizCode}/${index + 1}`,
         },
-        `qimen:${call.messageId}:${index + 1}`,
+        flowOf(call, `:${index + 1}`),
       );
       changed ||= outcome.changed;
     }
@@ -151,17 +176,22 @@ const reportLack = async (call: QimenCall): Promise<QimenOutcome> => {
   const report = parsed(itemLackReport, call.request);
   await mayReportOnOrder(call, report.warehouseCode, report.deliveryOrderCode, report.deliveryOrderId);
   instantIn(call, report.createTime, report.warehouseCode, 'createTime');
-  return applying(call, `${report.deliveryOrderCode}:${report.outBizCode}`, async (deps) => {
-    const lines = [...totalsBySku(report.items.item.map((item) => ({ sku: item.itemCode, quantity: item.lackQty })))].map(
-      ([sku, quantity]) => ({ sku, quantity }),
-    );
-    const outcome = await recordShortage(
-      deps,
-      { orderNo: report.deliveryOrderCode, warehouseCode: report.warehouseCode, lines, messageId: report.outBizCode },
-      `qimen:${call.messageId}`,
-    );
-    return outcome.changed;
-  });
+  return applying(
+    call,
+    `${report.deliveryOrderCode}:${report.outBizCode}`,
+    { kind: 'order', no: report.deliveryOrderCode },
+    async (deps) => {
+      const lines = [...totalsBySku(report.items.item.map((item) => ({ sku: item.itemCode, quantity: item.lackQty })))].map(
+        ([sku, quantity]) => ({ sku, quantity }),
+      );
+      const outcome = await recordShortage(
+        deps,
+        { orderNo: report.deliveryOrderCode, warehouseCode: report.warehouseCode, lines, messageId: report.outBizCode },
+        flowOf(call),
+      );
+      return outcome.changed;
+    },
+  );
 };
 
 const reportProcess = async (call: QimenCall): Promise<QimenOutcome> => {
@@ -170,14 +200,19 @@ const reportProcess = async (call: QimenCall): Promise<QimenOutcome> => {
   const at = instantIn(call, process.operateTime, order.warehouseCode, 'process.operateTime');
   const stage = recordedStages[process.processStatus];
   if (stage === undefined) return { flag: 'success', code: '0', message: `${process.processStatus} noted (kept, changes nothing)` };
-  return applying(call, `${order.orderCode}:${process.processStatus}:${outBizCode ?? ''}`, async (deps) => {
-    const outcome = await recordProgress(
-      deps,
-      { orderNo: order.orderCode, warehouseCode: order.warehouseCode, stage, at, messageId: outBizCode },
-      `qimen:${call.messageId}`,
-    );
-    return outcome.changed;
-  });
+  return applying(
+    call,
+    `${order.orderCode}:${process.processStatus}:${outBizCode ?? ''}`,
+    { kind: 'order', no: order.orderCode },
+    async (deps) => {
+      const outcome = await recordProgress(
+        deps,
+        { orderNo: order.orderCode, warehouseCode: order.warehouseCode, stage, at, messageId: outBizCode },
+        flowOf(call),
+      );
+      return outcome.changed;
+    },
+  );
 };
 
 /** The dates of a batch, when the warehouse gives them. */
@@ -211,10 +246,10 @@ const confirmEntry = async (call: QimenCall): Promise<QimenOutcome> => {
   const receivedAt = instantIn(call, confirm.entryOrder.operateTime, warehouseCode, 'entryOrder.operateTime');
   const lines = receivedLines(confirm);
   if (lines.length === 0) return { flag: 'success', code: '0', message: 'nothing sellable received (kept, changes nothing)' };
-  return applying(call, `${inboundNo}:${outBizCode}`, async (deps) => {
+  return applying(call, `${inboundNo}:${outBizCode}`, { kind: 'inbound', no: inboundNo }, async (deps) => {
     if ((await loadState(deps, inboundOrders, inboundStreamName(inboundNo))).inbound === null)
       throw new Refused('INBOUND_NOT_FOUND', `no inbound ${inboundNo}`);
-    return (await recordReceipt(deps, { inboundNo, receiptNo: outBizCode, lines, receivedAt }, `qimen:${call.messageId}`)).changed;
+    return (await recordReceipt(deps, { inboundNo, receiptNo: outBizCode, lines, receivedAt }, flowOf(call))).changed;
   });
 };
 
@@ -238,9 +273,9 @@ const confirmReturn = async (call: QimenCall): Promise<QimenOutcome> => {
     bySkuAndBatch.set(key, counted);
   }
   const inspectionNo = outBizCode ?? `${returnNo}@${orderConfirmTime}`;
-  return applying(call, `${returnNo}:${inspectionNo}`, async (deps) => {
+  return applying(call, `${returnNo}:${inspectionNo}`, { kind: 'return', no: returnNo }, async (deps) => {
     const lines = [...bySkuAndBatch.values()];
-    return (await recordInspection(deps, { returnNo, inspectionNo, lines, inspectedAt }, `qimen:${call.messageId}`)).changed;
+    return (await recordInspection(deps, { returnNo, inspectionNo, lines, inspectedAt }, flowOf(call))).changed;
   });
 };
 
@@ -266,7 +301,7 @@ const reportStockChange = async (call: QimenCall): Promise<QimenOutcome> => {
       ],
     });
   }
-  return applying(call, [...changes.keys()].join(','), async (deps) => {
+  return applying(call, [...changes.keys()].join(','), null, async (deps) => {
     let changed = false;
     for (const change of changes.values()) changed = (await recordStockChange(deps, change)).changed || changed;
     return changed;

@@ -54,9 +54,14 @@ const checkHubSignatures = (secretOf: SecretOf, rawBodies: WeakMap<IncomingMessa
   };
 };
 
-/** An express app that reads JSON bodies, with its routes, answering unreadable bodies in the envelope; the hub's calls checked when `secretOf` knows a secret. */
-export const jsonApp = (routes: (app: Express) => void, secretOf: SecretOf = () => null): Express => {
+/**
+ * An express app that reads JSON bodies, with its routes, answering unreadable bodies in the
+ * envelope; the hub's calls checked when `secretOf` knows a secret. `rawRoutes` are served before
+ * any body is read (Qimen's, which read and check their own).
+ */
+export const jsonApp = (routes: (app: Express) => void, secretOf: SecretOf = () => null, rawRoutes?: (app: Express) => void): Express => {
   const app = express();
+  rawRoutes?.(app);
   const rawBodies = new WeakMap<IncomingMessage, Buffer>();
   // read as JSON whatever the Content-Type says, so that `curl -d` works on the sandbox (the hub itself asks for application/json)
   app.use(

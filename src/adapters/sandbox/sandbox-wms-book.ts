@@ -103,6 +103,35 @@ export class WmsBook {
     return this.cancelledUnseen.has(keyOf(key));
   }
 
+  /** Stop an order if it has not left: intercepted (one never received is refused if it comes), or too late. */
+  cancel(key: OrderKey): Readonly<{ intercepted: boolean; status: string; detail: string }> {
+    const { orderNo, warehouseCode } = key;
+    const order = this.outboundAt(key);
+    if (order === undefined) {
+      this.cancelUnseen(key);
+      return {
+        intercepted: true,
+        status: 'CANCELLED',
+        detail: `${warehouseCode} never received ${orderNo}; it will refuse it if it comes`,
+      };
+    }
+    if (hasShipped(order.status)) {
+      const waybills = order.waybills.map((waybill) => waybill.waybillNo).join(', ');
+      return {
+        intercepted: false,
+        status: order.status,
+        detail: `too late: ${orderNo} already left ${order.warehouseCode} under ${waybills}`,
+      };
+    }
+    order.status = 'CANCELLED';
+    return { intercepted: true, status: 'CANCELLED', detail: `${orderNo} intercepted at ${order.warehouseCode} before it shipped` };
+  }
+
+  /** The order that was given this outbound number. */
+  outboundNumbered(outboundNo: string): SandboxOutbound | undefined {
+    return [...this.outbound.values()].find((order) => order.outboundNo === outboundNo);
+  }
+
   /** A new outbound order, PENDING under its outboundNo. */
   addOutbound(request: OutboundRequest): SandboxOutbound {
     const order: SandboxOutbound = {

@@ -21,16 +21,16 @@ export class StepPlayer {
 
   constructor(private readonly options: StepPlayerOptions) {}
 
-  /** Each step after its share of the delay, while still wanted; every callback sent (twice when duplicating). */
-  play(steps: readonly Step[], stillWanted: () => boolean, duplicate: boolean): void {
+  /** Each step after its share of the delay, while still wanted; every callback sent (twice when duplicating), by `hub` (default: the JSON one). */
+  play(steps: readonly Step[], stillWanted: () => boolean, duplicate: boolean, hub: HubCaller = this.options.hub): void {
     const pause = this.options.delayMs / steps.length;
     const played = (async () => {
       for (const step of steps) {
         await this.options.wait(pause);
         if (this.stopped || !stillWanted()) return;
         const { path, body, what } = step.act();
-        await this.options.hub.deliver(path, body, what);
-        if (duplicate) await this.options.hub.deliver(path, body, `${what} (again: duplicateCallbacks)`);
+        await hub.deliver(path, body, what);
+        if (duplicate) await hub.deliver(path, body, `${what} (again: duplicateCallbacks)`);
       }
     })()
       .catch((error: unknown) => this.options.logger.error({ err: error }, 'the sandbox warehouse failed while playing an order'))

@@ -86,33 +86,7 @@ export class WmsRoutes {
     const request = validBody(outboundCancelRequest, raw, res);
     if (request === undefined) return;
     const { orderNo, warehouseCode } = request;
-    const order = this.options.book.outboundAt(request);
-    let data: { orderNo: string; intercepted: boolean; status: string; detail: string };
-    if (order === undefined) {
-      this.options.book.cancelUnseen(request);
-      data = {
-        orderNo,
-        intercepted: true,
-        status: 'CANCELLED',
-        detail: `${warehouseCode} never received ${orderNo}; it will refuse it if it comes`,
-      };
-    } else if (hasShipped(order.status)) {
-      const waybills = order.waybills.map((waybill) => waybill.waybillNo).join(', ');
-      data = {
-        orderNo,
-        intercepted: false,
-        status: order.status,
-        detail: `too late: ${orderNo} already left ${order.warehouseCode} under ${waybills}`,
-      };
-    } else {
-      order.status = 'CANCELLED';
-      data = {
-        orderNo,
-        intercepted: true,
-        status: 'CANCELLED',
-        detail: `${orderNo} intercepted at ${order.warehouseCode} before it shipped`,
-      };
-    }
+    const data = { orderNo, ...this.options.book.cancel(request) };
     this.options.logger.info(
       { orderNo, reason: request.reason },
       `${warehouseCode} ${data.intercepted ? 'cancelled' : 'could not cancel'} ${orderNo}: ${data.detail}`,
@@ -145,7 +119,7 @@ export class WmsRoutes {
     if (request === undefined) return;
     const page = this.options.stock.page(request);
     if (this.hangs(`stock query of ${request.warehouseCode}`)) return;
-    answer(res, 200, { warehouseCode: request.warehouseCode, pageNo: request.pageNo, ...page });
+    answer(res, 200, { warehouseCode: request.warehouseCode, pageNo: request.pageNo, items: page.items, hasMore: page.hasMore });
   }
 
   // ---- faults every call meets ----

@@ -14,6 +14,8 @@ export type Shelf = Readonly<{ warehouseCode: string; sku: string; sellable: num
 export type ShelfPage = Readonly<{
   items: readonly Readonly<{ sku: string; inventoryType: Condition; quantity: number }>[];
   hasMore: boolean;
+  /** lines in all pages */
+  total: number;
 }>;
 
 const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -60,7 +62,7 @@ export class ShelfStock {
         ...(shelf.defective > 0 ? [{ sku: shelf.sku, inventoryType: 'DEFECTIVE' as const, quantity: shelf.defective }] : []),
       ]);
     const from = (query.pageNo - 1) * query.pageSize;
-    return { items: lines.slice(from, from + query.pageSize), hasMore: lines.length > from + query.pageSize };
+    return { items: lines.slice(from, from + query.pageSize), hasMore: lines.length > from + query.pageSize, total: lines.length };
   }
 
   private heldAt(warehouseCode: string, sku: string): Record<Condition, number> {

@@ -15,12 +15,14 @@
  *   ./sandbox-wms-routes.ts   its HTTP routes, and the request faults they meet
  *   ./sandbox-wms-steps.ts    the steps an order is played in, and their callbacks
  *   ./sandbox-wms-player.ts   the steps played over time, the callbacks delivered
+ *   ./sandbox-qimen.ts        its Qimen side: the hub's Qimen calls, and its callbacks as Qimen messages
  */
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { Faults, type WmsFaultsInput, wmsFaults } from './sandbox-faults.ts';
-import type { HubCaller } from './sandbox-hub-caller.ts';
+import type { Encoding, HubCaller } from './sandbox-hub-caller.ts';
 import { jsonApp, type SecretOf } from './sandbox-http.ts';
+import { type SandboxQimenKey, qimenEncoding, serveQimen } from './sandbox-qimen.ts';
 import { type Schedule, waitOn } from './sandbox-time.ts';
 import { type InboundRequest, type OutboundRequest, type SandboxInbound, type SandboxOutbound, WmsBook } from './sandbox-wms-book.ts';
 import { StepPlayer } from './sandbox-wms-player.ts';
@@ -45,6 +47,8 @@ export type SandboxWmsOptions = Readonly<{
   secretOf?: SecretOf;
   /** its shelves at start (absent: empty) */
   stock?: readonly StockLine[];
+  /** its Qimen side (./sandbox-qimen.ts): the key shared with the hub, and how to make a caller of the hub that writes its callbacks so; absent: JSON only */
+  qimen?: Readonly<{ key: SandboxQimenKey; hubWith: (encoding: Encoding) => HubCaller }>;
 }>;
 
 export class SandboxWms {
@@ -72,7 +76,23 @@ export class SandboxWms {
       takeOutbound: (request) => this.takeOutbound(request),
       takeInbound: (request) => this.takeInbound(request),
     });
-    this.app = jsonApp((app) => routes.serve(app), options.secretOf);
+    const { qimen } = options;
+    const qimenHub = qimen?.hubWith(qimenEncoding(qimen.key, this.book));
+    this.app = jsonApp(
+      (app) => routes.serve(app),
+      options.secretOf,
+      qimen === undefined || qimenHub === undefined
+        ? undefined
+        : (app) =>
+            serveQimen(app, {
+              key: qimen.key,
+              book: this.book,
+              stock: this.stock,
+              logger: options.logger,
+              takeOutbound: (request) => this.takeOutbound(request, qimenHub),
+              takeInbound: (request) => this.takeInbound(request, qimenHub),
+            }),
+    );
   }
 
   orders(): readonly Readonly<SandboxOutbound>[] {
@@ -98,7 +118,8 @@ export class SandboxWms {
     this.player.stop();
   }
 
-  private takeOutbound(request: OutboundRequest): SandboxOutbound {
+  /** An order into the book, and into play in auto mode, its callbacks sent by `hub` (the JSON one, or the Qimen one). */
+  private takeOutbound(request: OutboundRequest, hub: HubCaller = this.options.hub): SandboxOutbound {
     const order = this.book.addOutbound(request);
     const faults = this.faults.current;
     this.options.logger.info(
@@ -106,18 +127,19 @@ export class SandboxWms {
       `${order.warehouseCode} took ${order.orderNo} as ${order.outboundNo} (${faults.mode})`,
     );
     if (faults.mode === 'auto')
-      this.player.play(outboundSteps(order, faults, this.stepContext), () => order.status !== 'CANCELLED', faults.duplicateCallbacks);
+      this.player.play(outboundSteps(order, faults, this.stepContext), () => order.status !== 'CANCELLED', faults.duplicateCallbacks, hub);
     return order;
   }
 
-  private takeInbound(request: InboundRequest): SandboxInbound {
+  private takeInbound(request: InboundRequest, hub: HubCaller = this.options.hub): SandboxInbound {
     const inbound = this.book.addInbound(request);
     const faults = this.faults.current;
     this.options.logger.info(
       { inboundNo: inbound.inboundNo },
       `${inbound.warehouseCode} expects ${inbound.type} ${inbound.inboundNo} as ${inbound.wmsInboundNo} (${faults.mode})`,
     );
-    if (faults.mode === 'auto') this.player.play(inboundSteps(inbound, faults, this.stepContext), () => true, faults.duplicateCallbacks);
+    if (faults.mode === 'auto')
+      this.player.play(inboundSteps(inbound, faults, this.stepContext), () => true, faults.duplicateCallbacks, hub);
     return inbound;
   }
 }

@@ -5,7 +5,8 @@
  */
 import { type Logger, pino } from 'pino';
 import type { TmsFaultsInput, WmsFaultsInput } from './sandbox-faults.ts';
-import { HubCaller } from './sandbox-hub-caller.ts';
+import { type Encoding, HubCaller, jsonEncoding } from './sandbox-hub-caller.ts';
+import type { SandboxQimenKey } from './sandbox-qimen.ts';
 import { type Listening, listenOnLoopback } from './sandbox-http.ts';
 import { type Schedule, timerSchedule } from './sandbox-time.ts';
 import { SandboxTms } from './sandbox-tms.ts';
@@ -21,6 +22,8 @@ export type SandboxOptions = Readonly<{
   /** default 0: any free port */
   wmsPort?: number;
   tmsPort?: number;
+  /** its WMS's Qimen side (./sandbox-qimen.ts): the app key and secret it shares with the hub; absent: JSON only */
+  qimen?: SandboxQimenKey;
   /** the WMS's shelves at start (default empty): give it the hub's opening stock, so that the two agree */
   stock?: readonly StockLine[];
   /** the WMS's faults at start (default none, mode auto) */
@@ -56,6 +59,8 @@ const warehouseOf = (body: unknown): string | null =>
 
 export type Sandbox = Readonly<{
   wmsUrl: string;
+  /** where its Qimen side takes the hub's Qimen calls (when it has one) */
+  qimenUrl: string;
   tmsUrl: string;
   wms: SandboxWms;
   tms: SandboxTms;
@@ -69,16 +74,21 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
   const schedule = options.schedule ?? timerSchedule;
   const now = options.now ?? Date.now;
   const zone = options.zone ?? 'Asia/Shanghai';
-  const hub = new HubCaller({
-    hubUrl: options.hubUrl,
-    apiKey: options.hubApiKey,
-    signingSecret: options.signing?.callbacks ?? undefined,
-    attempts: options.callbackAttempts ?? 4,
-    retryDelayMs: options.callbackRetryDelayMs ?? 200,
-    timeoutMs: options.callbackTimeoutMs ?? 5000,
-    schedule,
-    logger,
-  });
+  const hubCallers: HubCaller[] = [];
+  const hubCaller = (encoding: Encoding): HubCaller => {
+    const caller = new HubCaller({
+      hubUrl: options.hubUrl,
+      encoding,
+      attempts: options.callbackAttempts ?? 4,
+      retryDelayMs: options.callbackRetryDelayMs ?? 200,
+      timeoutMs: options.callbackTimeoutMs ?? 5000,
+      schedule,
+      logger,
+    });
+    hubCallers.push(caller);
+    return caller;
+  };
+  const hub = hubCaller(jsonEncoding(options.hubApiKey, options.signing?.callbacks ?? undefined));
   const wms = new SandboxWms({
     hub,
     faults: options.faults ?? {},
@@ -89,6 +99,7 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     now,
     logger: logger.child({ sandbox: 'wms' }),
     stock: options.stock ?? [],
+    ...(options.qimen === undefined ? {} : { qimen: { key: options.qimen, hubWith: hubCaller } }),
     secretOf: (body) => {
       const warehouseCode = warehouseOf(body);
       return warehouseCode === null ? null : (options.signing?.warehouse(warehouseCode) ?? null);
@@ -119,10 +130,13 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     tmsUrl: tmsServer.url,
     wms,
     tms,
-    setHubUrl: (url) => hub.setHubUrl(url),
+    qimenUrl: `${wmsServer.url}/qimen`,
+    setHubUrl: (url) => {
+      for (const caller of hubCallers) caller.setHubUrl(url);
+    },
     close: async () => {
       wms.stop();
-      hub.stop();
+      for (const caller of hubCallers) caller.stop();
       await Promise.all([wmsServer.close(), tmsServer.close()]);
     },
   };

@@ -10,6 +10,7 @@ import { type OrderState, orderStreamName, warehouseOfOutbound } from '../../../
 import type { Dependencies } from '../../../application/dependencies.ts';
 import { applyWarehouseReport } from '../apply-warehouse-report.ts';
 import { StampingStore } from '../stamping-store.ts';
+import { qimenMethodOf, replayQimen } from '../../qimen/qimen-replay.ts';
 import type { CallbackReplay, ReplayOutcome } from '../../../application/callbacks/parked-callbacks.ts';
 import type { Cause } from '../../../application/commands/handle-command.ts';
 import { newFlow } from '../../../application/commands/cause.ts';
@@ -318,7 +319,8 @@ const refusedWith = (error: unknown): ReplayOutcome | null => {
 };
 
 /**
- * The adapter of the `CallbackReplay` port: a parked message applied by its own route's handler,
+ * The adapter of the `CallbackReplay` port: a parked message applied by its own route's handler
+ * (a Qimen message by its method's, ../../qimen/qimen-replay.ts),
  * as its caller (as that caller is known now: its roles, its warehouses), its events stamped with
  * that caller and the message, as when it arrived. The signature was checked when it arrived.
  */
@@ -327,6 +329,8 @@ export const callbackReplay = (ctx: HttpContext, callerById: (id: string) => Cal
     const caller = callerById(message.caller);
     if (caller === undefined) return { kind: 'refused', status: 403, reason: `${message.caller} is no longer a caller of the hub` };
     const deps = { ...ctx.deps, store: new StampingStore(ctx.deps.store, () => ({ actor: caller.id })) };
+    const qimenMethod = qimenMethodOf(message.endpoint);
+    if (qimenMethod !== undefined) return replayQimen({ ...ctx, deps }, message, qimenMethod, caller, causationId);
     const route = callbackRoutesOf({ ...ctx, deps }).find((candidate) => candidate.path === message.endpoint);
     if (route === undefined) return { kind: 'refused', status: 404, reason: `no callback route ${message.endpoint}` };
     if (!actsAs(caller, route.roles)) return { kind: 'refused', status: 403, reason: `${caller.id} may no longer call ${route.path}` };
