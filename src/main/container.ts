@@ -69,6 +69,8 @@ export type Outside = Readonly<{
   secrets: OutgoingSecrets;
   /** the warehouses the hub calls in Qimen (their caller has a Qimen URL); null: the article's JSON at wmsUrl */
   qimenWarehouse: (warehouseCode: string) => QimenWarehouseKey | null;
+  /** a warehouse's own timeout, when its caller has one */
+  timeoutOf: (warehouseCode: string) => number | undefined;
 }>;
 
 /** `retryJitter`: where retries draw their jitter, instead of RETRY_JITTER's choice (a seeded source in tests). */
@@ -136,15 +138,18 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       }),
     [TYPES.EventDecoder, TYPES.Alerting, TYPES.Clock],
   );
-  container
-    .bind<Warehouse>(TYPES.Warehouse)
-    .toConstantValue(
-      new WarehouseByProtocol(
-        new WmsHttpClient({ baseUrl: outside.wmsUrl, timeoutMs: config.WMS_TIMEOUT_MS, signingSecret: outside.secrets.warehouse }),
-        outside.qimenWarehouse,
-        config.WMS_TIMEOUT_MS,
-      ),
-    );
+  container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(
+    new WarehouseByProtocol(
+      new WmsHttpClient({
+        baseUrl: outside.wmsUrl,
+        timeoutMs: config.WMS_TIMEOUT_MS,
+        timeoutOf: outside.timeoutOf,
+        signingSecret: outside.secrets.warehouse,
+      }),
+      outside.qimenWarehouse,
+      config.WMS_TIMEOUT_MS,
+    ),
+  );
   container
     .bind<Transport>(TYPES.Transport)
     .toConstantValue(new TmsHttpClient({ baseUrl: outside.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS, signingSecret: outside.secrets.tms }));

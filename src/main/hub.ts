@@ -116,20 +116,25 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     config.WMS_URL === undefined &&
     calledBack.qimen !== undefined &&
     config.SANDBOX_QIMEN_WAREHOUSES.includes(warehouseCode)
-      ? { url: sandbox.qimenUrl, ...calledBack.qimen, customerId: 'SANDBOX', ownerCode: 'SANDBOX' }
+      ? { url: sandbox.qimenUrl, ...calledBack.qimen, customerId: 'SANDBOX', ownerCode: 'SANDBOX', timeoutMs: null }
       : null;
   const outside = {
     wmsUrl: config.WMS_URL ?? sandbox?.wmsUrl ?? '',
     tmsUrl: config.TMS_URL ?? sandbox?.tmsUrl ?? '',
     secrets: { warehouse: callers.warehouse, tms: callers.tms },
     qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode) ?? sandboxQimen(warehouseCode),
+    timeoutOf: callers.timeoutOf,
   };
   const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections } = hubParts(
     buildHubContainer(config, logger, outside, overrides),
   );
   await inventory.start();
   if (withDemoStock) await receiveDemoStock(deps);
-  const routeContext = { deps, zoneOf: () => config.WAREHOUSE_ZONE };
+  // a warehouse's local times are read in its own zone (its caller's `zone`), else WAREHOUSE_ZONE
+  const routeContext = {
+    deps,
+    zoneOf: (warehouseCode: string | null) => (warehouseCode === null ? undefined : callers.zoneOf(warehouseCode)) ?? config.WAREHOUSE_ZONE,
+  };
   const work = await startHubWork(
     deps,
     checkpoints,

@@ -133,3 +133,17 @@ test('a reconciliation of the Qimen warehouse reads its stock.query and finds th
   expect(reconciled.body.data.variances).toEqual([]);
   expect(reconciled.body.data.skus).toBeGreaterThan(0);
 });
+
+test('a shortage at the Qimen warehouse is reported by itemlack.report: the order hears it and its policy decides', async () => {
+  t.hub.sandbox?.wms.faults.set({ shortage: { SKU004: 1 } });
+  expect(
+    (await t.post('/api/oms/orders', anOrder('SHORT-QIMEN', { warehouseCode: 'WH002', items: [{ sku: 'SKU004', quantity: 3 }] }))).status,
+  ).toBe(201);
+  const detected = await waitFor('the shortage', async () => {
+    const events = await t.hub.deps.store.readStream('order-SHORT-QIMEN');
+    return events.find((event) => event.type === 'StockShortageDetected' && (event.data as { source: string }).source === 'WMS');
+  });
+  t.hub.sandbox?.wms.faults.set({});
+  expect(detected.data).toMatchObject({ warehouseCode: 'WH002', lines: [{ sku: 'SKU004', quantity: 1 }] });
+  expect(await archived()).toContain('/api/qimen?method=taobao.qimen.itemlack.report');
+});

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { qimenSignHolds } from '../../src/adapters/qimen/qimen-signature.ts';
+import { qimenSign, qimenSignHolds } from '../../src/adapters/qimen/qimen-signature.ts';
+import { qimenTimestamp } from '../../src/adapters/qimen/qimen-call.ts';
 import { readXml, writeXml } from '../../src/adapters/qimen/qimen-xml.ts';
 import { credentialsEnv, credentialsFile, keys, writeCredentials } from '../support/credentials.ts';
 import { type TestHub, startTestHub, waitFor } from '../support/test-hub.ts';
@@ -75,7 +76,12 @@ beforeAll(async () => {
     ...credentialsFile,
     callers: credentialsFile.callers.map((caller) =>
       caller.id === 'wh-north'
-        ? { ...caller, qimen: { appKey: 'north-app', secret: QIMEN_SECRET, url, customerId: 'C-NORTH', ownerCode: 'OWNER01' } }
+        ? {
+            ...caller,
+            zone: 'Europe/Berlin',
+            timeoutMs: 2000,
+            qimen: { appKey: 'north-app', secret: QIMEN_SECRET, url, customerId: 'C-NORTH', ownerCode: 'OWNER01' },
+          }
         : caller,
     ),
   };
@@ -206,4 +212,43 @@ test('cancelling QW1 asks its Qimen WMS (order.cancel with the deliveryOrderId);
     orderType: 'JYCK',
     cancelReason: expect.any(String),
   });
+});
+
+test("WH003's confirmation is read in WH003's own zone (its caller's zone, Europe/Berlin), not the hub's default", async () => {
+  const placed = await fetch(`${t.hub.url}/api/oms/orders`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': keys.shop },
+    body: JSON.stringify(anOrder('QW5', { warehouseCode: 'WH003', items: [{ sku: 'SKU001', quantity: 1 }] })),
+  });
+  expect(placed.status).toBe(201);
+  await waitFor('QW5 pushed', async () => (await asOps('GET', '/api/oms/orders/QW5')).body.data?.outboundNo);
+  const content = {
+    deliveryOrder: {
+      deliveryOrderCode: 'QW5',
+      deliveryOrderId: 'QM-QW5',
+      warehouseCode: 'WH003',
+      outBizCode: 'QW5-1',
+      confirmType: '0',
+      orderConfirmTime: '2025-11-22 10:00:00',
+    },
+    packages: { package: [{ logisticsCode: 'SF', expressCode: 'SF555', items: { item: [{ itemCode: 'SKU001', quantity: '1' }] } }] },
+  };
+  const body = writeXml('request', content);
+  const parameters = {
+    method: 'taobao.qimen.deliveryorder.confirm',
+    timestamp: qimenTimestamp(Date.now()),
+    format: 'xml',
+    app_key: 'north-app',
+    v: '2.0',
+    sign_method: 'md5',
+  };
+  const sign = qimenSign('md5', QIMEN_SECRET, parameters, body);
+  const answer = await fetch(`${t.hub.url}/api/qimen?${new URLSearchParams({ ...parameters, sign }).toString()}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body,
+  });
+  expect(await answer.text()).toContain('<flag>success</flag>');
+  const order = (await asOps('GET', '/api/oms/orders/QW5')).body.data;
+  expect(order.shipments[0].shippedAt).toBe('2025-11-22T10:00:00.000+01:00');
 });

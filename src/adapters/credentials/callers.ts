@@ -28,6 +28,9 @@ export type Caller = Readonly<{
   signingSecret: string | null;
   /** a warehouse that speaks Qimen: its app key and the secret and method its messages are signed with (../qimen/qimen-signature.ts); null: does not */
   qimen: QimenKey | null;
+  /** a warehouse caller's warehouses: the zone of their local times, and how long a call to them may take (null: the hub's WAREHOUSE_ZONE, WMS_TIMEOUT_MS) */
+  zone: string | null;
+  timeoutMs: number | null;
 }>;
 
 export type QimenKey = Readonly<{
@@ -44,6 +47,8 @@ export type QimenKey = Readonly<{
 /** A warehouse the hub calls in Qimen: where, with what key, for whom. */
 export type QimenWarehouseKey = Readonly<{
   url: string;
+  /** null: WMS_TIMEOUT_MS */
+  timeoutMs: number | null;
   appKey: string;
   secret: string;
   signMethod: QimenSignMethod;
@@ -55,7 +60,7 @@ export type QimenWarehouseKey = Readonly<{
 export type KnownCaller = Caller & Readonly<{ keyDigest: Buffer }>;
 
 /** Every caller, when the hub runs without credentials (open, on loopback). */
-export const openCaller: Caller = { id: 'open', roles, warehouses: 'any', signingSecret: null, qimen: null };
+export const openCaller: Caller = { id: 'open', roles, warehouses: 'any', signingSecret: null, qimen: null, zone: null, timeoutMs: null };
 
 export const keyDigest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -66,6 +71,8 @@ export const fullAccessCaller = (key: string): KnownCaller => ({
   warehouses: 'any',
   signingSecret: null,
   qimen: null,
+  zone: null,
+  timeoutMs: null,
   keyDigest: keyDigest(key),
 });
 
@@ -122,13 +129,23 @@ export class Callers implements OutgoingSecrets {
     return this.book.callers.find((caller) => caller.qimen?.appKey === appKey);
   }
 
+  /** The warehouse caller of a warehouse code (undefined: none names it). */
+  private warehouseCaller(warehouseCode: string): KnownCaller | undefined {
+    return this.book.callers.find((candidate) => candidate.warehouses !== 'any' && candidate.warehouses.includes(warehouseCode));
+  }
+
+  /** The zone of a warehouse's local times, and how long a call to it may take, when its caller says (undefined: the hub's default). */
+  zoneOf = (warehouseCode: string): string | undefined => this.warehouseCaller(warehouseCode)?.zone ?? undefined;
+  timeoutOf = (warehouseCode: string): number | undefined => this.warehouseCaller(warehouseCode)?.timeoutMs ?? undefined;
+
   /** How the hub calls this warehouse in Qimen; null: in the article's JSON. */
   qimenWarehouse(warehouseCode: string): QimenWarehouseKey | null {
-    const caller = this.book.callers.find((candidate) => candidate.warehouses !== 'any' && candidate.warehouses.includes(warehouseCode));
+    const caller = this.warehouseCaller(warehouseCode);
     const key = caller?.qimen;
     if (key?.url === undefined) return null;
     return {
       url: key.url,
+      timeoutMs: caller?.timeoutMs ?? null,
       appKey: key.appKey,
       secret: key.secret,
       signMethod: key.signMethod,

@@ -10,6 +10,7 @@
  */
 import { readFileSync, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { identifierRule } from '../../domain/kernel/identifiers.ts';
 import { qimenSignMethods } from '../qimen/qimen-signature.ts';
@@ -29,6 +30,11 @@ const callerEntry = z
       .optional(),
     warehouses: z.array(warehouseCode).min(1).optional(),
     signingSecret: secret.optional(),
+    zone: z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone such as Asia/Shanghai')
+      .optional(),
+    timeoutMs: z.int('must be a whole number of milliseconds').min(100).max(120_000).optional(),
     qimen: z
       .strictObject({
         appKey: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or -'),
@@ -54,6 +60,8 @@ const callerEntry = z
         path: ['signingSecret'],
         message: 'a warehouse caller signs its callbacks: give it a signingSecret (JSON), a qimen key (Qimen), or both',
       });
+    if (!isWarehouse && (entry.zone !== undefined || entry.timeoutMs !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['zone'], message: 'only a warehouse caller has a zone and a timeout' });
     if (!isWarehouse && entry.qimen !== undefined)
       ctx.addIssue({ code: 'custom', path: ['qimen'], message: 'only a warehouse caller speaks Qimen' });
   });
@@ -128,6 +136,8 @@ export const parseCredentials = (text: string, path: string): CallerBook => {
     warehouses: entry.warehouses ?? [],
     signingSecret: entry.signingSecret ?? null,
     qimen: entry.qimen ?? null,
+    zone: entry.zone ?? null,
+    timeoutMs: entry.timeoutMs ?? null,
     keyDigest: digestOf(entry),
   }));
   return { callers, tmsSigningSecret: parsed.data.tms?.signingSecret ?? null };

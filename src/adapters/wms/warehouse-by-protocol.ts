@@ -21,12 +21,13 @@ export class WarehouseByProtocol implements Warehouse {
   constructor(
     private readonly json: Warehouse,
     private readonly qimenOf: (warehouseCode: string) => QimenWarehouseKey | null,
+    /** unless the warehouse's own says otherwise */
     private readonly timeoutMs: number,
   ) {}
 
   private of(warehouseCode: string): Warehouse {
     const key = this.qimenOf(warehouseCode);
-    return key === null ? this.json : new QimenWmsClient({ ...key, timeoutMs: this.timeoutMs });
+    return key === null ? this.json : new QimenWmsClient({ ...key, timeoutMs: key.timeoutMs ?? this.timeoutMs });
   }
 
   createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {

@@ -30,6 +30,8 @@ export type WmsHttpClientOptions = Readonly<{
   baseUrl: string;
   /** per call, answer included */
   timeoutMs: number;
+  /** a warehouse's own timeout, when it has one (undefined: timeoutMs) */
+  timeoutOf?: (warehouseCode: string) => number | undefined;
   /** the secret a warehouse's calls are signed with (../signature/hub-signature.ts); absent or null: unsigned */
   signingSecret?: (warehouseCode: string) => string | null;
 }>;
@@ -42,11 +44,13 @@ const itemOf = (line: Line) =>
 export class WmsHttpClient implements Warehouse {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
+  private readonly timeoutOf: (warehouseCode: string) => number | undefined;
   private readonly signingSecret: (warehouseCode: string) => string | null;
 
   constructor(options: WmsHttpClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs;
+    this.timeoutOf = options.timeoutOf ?? (() => undefined);
     this.signingSecret = options.signingSecret ?? (() => null);
   }
 
@@ -70,7 +74,7 @@ export class WmsHttpClient implements Warehouse {
       url: `${this.baseUrl}/api/wms/outbound/create`,
       body,
       answer: outboundCreateAnswer,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { outboundNo: outcome.value.outboundNo } } : outcome;
@@ -87,7 +91,7 @@ export class WmsHttpClient implements Warehouse {
       url: `${this.baseUrl}/api/wms/outbound/cancel`,
       body,
       answer: outboundCancelAnswer,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { intercepted: outcome.value.intercepted, detail: outcome.value.detail } } : outcome;
@@ -107,7 +111,7 @@ export class WmsHttpClient implements Warehouse {
       url: `${this.baseUrl}/api/wms/inbound/create`,
       body,
       answer: inboundCreateAnswer,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
     });
     return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
@@ -120,7 +124,7 @@ export class WmsHttpClient implements Warehouse {
       url,
       body,
       answer: stockQueryAnswer,
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
     });
     if (!outcome.ok) return outcome;

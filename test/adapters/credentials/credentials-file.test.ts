@@ -114,6 +114,50 @@ describe('reading the file', () => {
       /WH1 is also callers\.0's/,
     ],
     ['an unknown field', { callers: [{ id: 'a', roles: ['channel'], key: 'k'.repeat(16), admin: true }] }, /callers\.0: Unrecognized key/],
+    [
+      'a warehouse zone that is not a time zone',
+      {
+        callers: [
+          { id: 'w', roles: ['warehouse'], warehouses: ['WH1'], key: 'k'.repeat(16), signingSecret: 's'.repeat(32), zone: 'Mars/Olympus' },
+        ],
+      },
+      /callers\.0\.zone: must be an IANA time zone/,
+    ],
+    [
+      'a zone on a channel',
+      { callers: [{ id: 'c', roles: ['channel'], key: 'k'.repeat(16), zone: 'Asia/Shanghai' }] },
+      /only a warehouse caller has a zone and a timeout/,
+    ],
+    [
+      'a Qimen key on a channel',
+      { callers: [{ id: 'c', roles: ['channel'], key: 'k'.repeat(16), qimen: { appKey: 'a1', secret: 's'.repeat(32) } }] },
+      /callers\.0\.qimen: only a warehouse caller speaks Qimen/,
+    ],
+    [
+      'a Qimen URL that is not http',
+      {
+        callers: [
+          {
+            id: 'w',
+            roles: ['warehouse'],
+            warehouses: ['WH1'],
+            key: 'k'.repeat(16),
+            qimen: { appKey: 'a1', secret: 's'.repeat(32), url: 'ftp://x' },
+          },
+        ],
+      },
+      /callers\.0\.qimen\.url: must be an http\(s\) URL/,
+    ],
+    [
+      'one Qimen app key for two callers',
+      {
+        callers: [
+          { id: 'w1', roles: ['warehouse'], warehouses: ['WH1'], key: 'k'.repeat(16), qimen: { appKey: 'a1', secret: 's'.repeat(32) } },
+          { id: 'w2', roles: ['warehouse'], warehouses: ['WH2'], key: 'j'.repeat(16), qimen: { appKey: 'a1', secret: 't'.repeat(32) } },
+        ],
+      },
+      /callers\.1\.qimen\.appKey: the same appKey as callers\.0/,
+    ],
   ])('%s is refused, naming the field', (_what, content, problem) => {
     expect(problemsOf(content)).toMatch(problem);
   });
