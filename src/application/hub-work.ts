@@ -44,6 +44,8 @@ const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders, replay: 
 ];
 
 export type HubWork = Readonly<{
+  /** the reactions' names, which their checkpoints are saved under */
+  reactions: readonly string[];
   dueRetries: DueRetries;
   backorders: WaitingBackorders;
   subscriptions: readonly Subscription[];
@@ -61,11 +63,11 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
   const dueRetries = new DueRetries(deps);
   const backorders = new WaitingBackorders(deps);
   await Promise.all([dueRetries.start(), backorders.start()]);
-  const subscriptions = await Promise.all(
-    reactionsOf(deps, backorders, replay).map((reaction) => reaction.start({ ...deps, checkpoints })),
-  );
+  const reactions = reactionsOf(deps, backorders, replay);
+  const subscriptions = await Promise.all(reactions.map((reaction) => reaction.start({ ...deps, checkpoints })));
   const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
   return {
+    reactions: reactions.map((reaction) => reaction.name),
     dueRetries,
     backorders,
     subscriptions,

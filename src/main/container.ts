@@ -36,11 +36,15 @@ import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
 import { WarehouseByProtocol } from '../adapters/wms/warehouse-by-protocol.ts';
+import { HubMetrics } from '../adapters/metrics/hub-metrics.ts';
+import { MeasuredStore } from '../adapters/metrics/measured-store.ts';
+import { measuredTransport, measuredWarehouse } from '../adapters/metrics/measured-outside-calls.ts';
 import type { Config } from './config.ts';
 import { type OpenedEventStore, openEventStore } from './open-event-store.ts';
 
 export const TYPES = {
   Config: Symbol('Config'),
+  Metrics: Symbol('Metrics'),
   Logger: Symbol('Logger'),
   EventStore: Symbol('EventStore'),
   EventDecoder: Symbol('EventDecoder'),
@@ -138,21 +142,31 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       }),
     [TYPES.EventDecoder, TYPES.Alerting, TYPES.Clock],
   );
+  const metrics = new HubMetrics();
+  container.bind<HubMetrics>(TYPES.Metrics).toConstantValue(metrics);
   container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(
-    new WarehouseByProtocol(
-      new WmsHttpClient({
-        baseUrl: outside.wmsUrl,
-        timeoutMs: config.WMS_TIMEOUT_MS,
-        timeoutOf: outside.timeoutOf,
-        signingSecret: outside.secrets.warehouse,
-      }),
-      outside.qimenWarehouse,
-      config.WMS_TIMEOUT_MS,
+    measuredWarehouse(
+      new WarehouseByProtocol(
+        new WmsHttpClient({
+          baseUrl: outside.wmsUrl,
+          timeoutMs: config.WMS_TIMEOUT_MS,
+          timeoutOf: outside.timeoutOf,
+          signingSecret: outside.secrets.warehouse,
+        }),
+        outside.qimenWarehouse,
+        config.WMS_TIMEOUT_MS,
+      ),
+      metrics,
     ),
   );
   container
     .bind<Transport>(TYPES.Transport)
-    .toConstantValue(new TmsHttpClient({ baseUrl: outside.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS, signingSecret: outside.secrets.tms }));
+    .toConstantValue(
+      measuredTransport(
+        new TmsHttpClient({ baseUrl: outside.tmsUrl, timeoutMs: config.TMS_TIMEOUT_MS, signingSecret: outside.secrets.tms }),
+        metrics,
+      ),
+    );
   container.bind<Dependencies>(TYPES.Dependencies).toDynamicValue((ctx) => {
     const policy = {
       maxAttempts: config.RETRY_MAX_ATTEMPTS,
@@ -160,7 +174,8 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       maxDelayMs: config.RETRY_MAX_DELAY_MS,
     };
     return {
-      store: ctx.get<OpenedEventStore>(TYPES.EventStore),
+      // every append the hub makes is counted and timed (its reads, the projections' and the CLI's go to the store itself)
+      store: new MeasuredStore(ctx.get<OpenedEventStore>(TYPES.EventStore), metrics),
       events: ctx.get<EventReader>(TYPES.EventReader),
       stateCache: new StateCache(),
       ids: ctx.get<Ids>(TYPES.Ids),
@@ -188,6 +203,7 @@ export type HubParts = Readonly<{
   seenSignatures: SqliteSeenSignatures;
   inventory: EventStoreInventory;
   projections: SqliteProjections;
+  metrics: HubMetrics;
 }>;
 
 export const hubParts = (container: Container): HubParts => ({
@@ -199,6 +215,7 @@ export const hubParts = (container: Container): HubParts => ({
   seenSignatures: container.get<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures),
   inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
   projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
+  metrics: container.get<HubMetrics>(TYPES.Metrics),
 });
 
 /** What the `oms` CLI reads with: the existing store (never a new, empty one), decoded. */

@@ -125,7 +125,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode) ?? sandboxQimen(warehouseCode),
     timeoutOf: callers.timeoutOf,
   };
-  const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections } = hubParts(
+  const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections, metrics } = hubParts(
     buildHubContainer(config, logger, outside, overrides),
   );
   await inventory.start();
@@ -141,6 +141,14 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     callbackReplay(routeContext, (id) => callers.byId(id)),
   );
   const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
+  metrics.watch({
+    retriesPending: () => work.dueRetries.pending().length,
+    backordersWaiting: () => work.backorders.list().length,
+    openAlertKinds: async () => (await alerting.list({ acknowledged: false })).map((alert) => alert.kind),
+    projectionLag: () => projections.lag(store),
+    reactionPositions: async () =>
+      Object.fromEntries(await Promise.all(work.reactions.map(async (name) => [name, (await checkpoints.load(name))?.commit] as const))),
+  });
   await projections.start(store);
 
   const app = createHttpApp(routeContext, {
@@ -151,6 +159,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     seenSignatures,
     authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
     reports: projections,
+    metrics,
     logError: (error) => logger.error({ err: error }, 'request failed'),
     health: async () => ({
       store: config.EVENT_STORE,

@@ -17,6 +17,8 @@ import { inboundRoutes } from './routes/inbound-routes.ts';
 import { openApiDocument } from './openapi.ts';
 import { type IdempotencyKeys, bindIdempotencyKeys } from './idempotency-key.ts';
 import { readJsonBody } from './read-body.ts';
+import type { HubMetrics } from '../metrics/hub-metrics.ts';
+import { countRequests, serveMetrics } from '../metrics/http-metrics.ts';
 import { QIMEN_PATH, qimenEndpoint, qimenOpenApi } from '../qimen/qimen-endpoint.ts';
 import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
@@ -48,6 +50,8 @@ export type HttpAppOptions = Readonly<{
   wallClockMs?: () => number;
   /** the reporting read models (GET /api/oms/reports/…); absent: no report routes */
   reports?: ReportQueries;
+  /** the metrics (GET /metrics, and every answer counted); absent: none */
+  metrics?: HubMetrics;
 }>;
 
 /** Things a caller must know that the schemas do not say (served in /openapi.json). */
@@ -108,6 +112,7 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   );
   const app = express();
   app.disable('x-powered-by');
+  if (options.metrics !== undefined) app.use(countRequests(options.metrics));
   app.use(guardRequests({ ...options.guard, xmlPaths: [QIMEN_PATH] }));
   // Qimen's own transport (query-string parameters, an XML body, its own signature and answers): before the JSON body reader
   app.post(
@@ -131,6 +136,12 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     const detailed = identify(options.callers, req) !== undefined;
     send(res, 200, { status: 'ok', ...(detailed ? await options.health() : {}) });
   });
+  // like /health's details: for a caller the hub knows (anyone, open)
+  if (options.metrics !== undefined)
+    app.get(
+      '/metrics',
+      serveMetrics(options.metrics, (req) => identify(options.callers, req) !== undefined),
+    );
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
