@@ -3,6 +3,7 @@
  * through the hub and the sandbox: the counters moved by what happened, the gauges are there, and
  * the metrics are for a caller the hub knows (like /health's details).
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type TestHub, startTestHub, waitFor } from '../../support/test-hub.ts';
 import { anOrder } from '../../e2e/e2e-fixtures.ts';
@@ -67,4 +68,18 @@ test('two orders placed, pushed, shipped and handed off move the counters by as 
   expect(after).toContain('oms_retries_pending 0');
   expect(after).toContain('oms_process_resident_memory_bytes');
   expect(after).toContain('oms_nodejs_eventloop_lag_seconds');
+});
+
+test('the Grafana dashboard (ops/grafana/dashboards) asks only for metrics the hub serves', async () => {
+  const dashboard = JSON.parse(readFileSync(new URL('../../../ops/grafana/dashboards/fulfilment-hub.json', import.meta.url), 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
+  const asked = new Set(
+    dashboard.panels
+      .flatMap((panel) => panel.targets.flatMap((target) => target.expr.match(/oms_[a-z0-9_]+/g) ?? []))
+      .map((name) => name.replace(/_(bucket|count|sum)$/, '')),
+  );
+  expect(asked.size).toBeGreaterThan(10);
+  const served = new Set([...(await scrape()).matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
+  expect([...asked].filter((name) => !served.has(name))).toEqual([]);
 });
