@@ -13,6 +13,11 @@ export const eventMetadata = z.looseObject({
   causationId: code,
   recordedAt: instant,
   callback: z.strictObject({ endpoint: code, body: z.json(), messageId: code.optional() }).optional(),
+  // W3C trace context of the flow (../http/trace-context.ts)
+  traceparent: z
+    .string()
+    .regex(/^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/)
+    .optional(),
 });
 
 /** The metadata's problems, each as `metadata.<field>: <reason>`; [] when it is valid. */

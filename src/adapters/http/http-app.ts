@@ -6,6 +6,7 @@ import { alertRoutes } from './routes/alert-routes.ts';
 import { HttpProblem, answerErrors, send } from './answer.ts';
 import { actAsCaller, actorStamp } from './acting-credential.ts';
 import { StampingStore } from './stamping-store.ts';
+import { keepTraceContext, traceStamp } from './trace-context.ts';
 import { authenticate, callerOf, identify } from './authenticate.ts';
 import { requireSignature } from './require-signature.ts';
 import { warehouseMessages } from './warehouse-messages.ts';
@@ -92,7 +93,11 @@ const authorise = (route: Route, caller: Caller): void => {
 
 /** The REST adapter: the hub's routes, /openapi.json, /health, in the article's envelope. */
 export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Express => {
-  const ctx: HttpContext = { ...hub, deps: { ...hub.deps, store: new StampingStore(hub.deps.store, actorStamp) } };
+  // every event a request appends names its caller, and its trace context when it sent one
+  const ctx: HttpContext = {
+    ...hub,
+    deps: { ...hub.deps, store: new StampingStore(hub.deps.store, () => ({ ...actorStamp(), ...traceStamp() })) },
+  };
   const routes: readonly Route[] = [
     ...orderRoutes(ctx),
     ...callbackRoutes(ctx),
@@ -113,6 +118,7 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   const app = express();
   app.disable('x-powered-by');
   if (options.metrics !== undefined) app.use(countRequests(options.metrics));
+  app.use(keepTraceContext);
   app.use(guardRequests({ ...options.guard, xmlPaths: [QIMEN_PATH] }));
   // Qimen's own transport (query-string parameters, an XML body, its own signature and answers): before the JSON body reader
   app.post(

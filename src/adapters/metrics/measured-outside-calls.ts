@@ -21,12 +21,12 @@ const measure = async <T>(
 };
 
 export const measuredWarehouse = (warehouse: Warehouse, metrics: HubMetrics): Warehouse => ({
-  createOutbound: (instruction) => measure(metrics, 'wms', 'createOutbound', warehouse.createOutbound(instruction)),
-  cancelOutbound: (instruction) => measure(metrics, 'wms', 'cancelOutbound', warehouse.cancelOutbound(instruction)),
-  createInbound: (instruction) => measure(metrics, 'wms', 'createInbound', warehouse.createInbound(instruction)),
-  stockSnapshot: (query) => measure(metrics, 'wms', 'stockSnapshot', warehouse.stockSnapshot(query)),
+  createOutbound: (instruction, context) => measure(metrics, 'wms', 'createOutbound', warehouse.createOutbound(instruction, context)),
+  cancelOutbound: (instruction, context) => measure(metrics, 'wms', 'cancelOutbound', warehouse.cancelOutbound(instruction, context)),
+  createInbound: (instruction, context) => measure(metrics, 'wms', 'createInbound', warehouse.createInbound(instruction, context)),
+  stockSnapshot: (query, context) => measure(metrics, 'wms', 'stockSnapshot', warehouse.stockSnapshot(query, context)),
 });
 
 export const measuredTransport = (transport: Transport, metrics: HubMetrics): Transport => ({
-  pushShipment: (shipment) => measure(metrics, 'tms', 'pushShipment', transport.pushShipment(shipment)),
+  pushShipment: (shipment, context) => measure(metrics, 'tms', 'pushShipment', transport.pushShipment(shipment, context)),
 });

@@ -7,7 +7,7 @@
  * Every error names the endpoint and what came back. Signed when the peer shares a secret with the hub.
  */
 import type { z } from 'zod';
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
 import { signedHeaders } from '../signature/hub-signature.ts';
 
 type Envelope<T> = { code: number; message: string; data: T };
@@ -20,7 +20,13 @@ export type PostJson<T> = Readonly<{
   timeoutMs: number;
   /** the secret the call is signed with (../signature/hub-signature.ts); null: unsigned */
   signingSecret: string | null;
+  /** what the call carries besides its body: its trace context, as the `traceparent` header */
+  context?: CallContext | undefined;
 }>;
+
+/** The W3C trace context header of a call, when it has one. */
+export const traceHeaders = (context: CallContext | undefined): Record<string, string> =>
+  context?.traceparent === undefined ? {} : { traceparent: context.traceparent };
 
 const isRetryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
 
@@ -73,7 +79,7 @@ export const postJson = async <T>(call: PostJson<T>): Promise<CallOutcome<T>> =>
   try {
     response = await fetch(call.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...signature },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...signature, ...traceHeaders(call.context) },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(call.timeoutMs),

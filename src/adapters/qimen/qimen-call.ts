@@ -10,7 +10,8 @@
  * `<response>` → refused. Every error names the method, the URL and what came back.
  */
 import { DateTime } from 'luxon';
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
+import { traceHeaders } from '../outside-call/http-call.ts';
 import type { QimenKey } from '../credentials/callers.ts';
 import { qimenSign } from './qimen-signature.ts';
 import { readXml, writeXml } from './qimen-xml.ts';
@@ -45,6 +46,7 @@ export const callQimen = async (
   method: string,
   content: Readonly<Record<string, unknown>>,
   nowMs: number = Date.now(),
+  context?: CallContext,
 ): Promise<CallOutcome<Readonly<Record<string, unknown>>>> => {
   const body = writeXml('request', content);
   const parameters = {
@@ -64,7 +66,7 @@ export const callQimen = async (
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'text/xml;charset=utf-8', accept: 'text/xml' },
+      headers: { 'content-type': 'text/xml;charset=utf-8', accept: 'text/xml', ...traceHeaders(context) },
       body,
       redirect: 'manual',
       signal: AbortSignal.timeout(peer.timeoutMs),

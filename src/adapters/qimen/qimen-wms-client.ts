@@ -15,7 +15,7 @@
  *
  * Lines go as sellable (`inventoryType` ZP), numbered from 1, with the warehouse's owner code.
  */
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
 import type {
   CancelInstruction,
   InboundInstruction,
@@ -68,49 +68,60 @@ export class QimenWmsClient implements Warehouse {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  private call(method: string, content: Readonly<Record<string, unknown>>) {
-    return callQimen(this.warehouse, method, content, this.nowMs());
+  private call(method: string, content: Readonly<Record<string, unknown>>, context: CallContext | undefined) {
+    return callQimen(this.warehouse, method, content, this.nowMs(), context);
   }
 
-  async createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
+  async createOutbound(instruction: OutboundInstruction, context?: CallContext): Promise<CallOutcome<{ outboundNo: string }>> {
     const method = 'taobao.qimen.deliveryorder.create';
     const { consignee } = instruction;
-    const outcome = await this.call(method, {
-      deliveryOrder: {
-        deliveryOrderCode: instruction.orderNo,
-        orderType: 'JYCK',
-        warehouseCode: instruction.warehouseCode,
-        createTime: qimenTimestamp(this.nowMs()),
-        isUrgency: instruction.priority === 'HIGH' ? 'Y' : 'N',
-        receiverInfo: {
-          name: consignee.name,
-          mobile: consignee.phone,
-          province: consignee.province,
-          city: consignee.city,
-          area: consignee.district,
-          detailAddress: consignee.address,
+    const outcome = await this.call(
+      method,
+      {
+        deliveryOrder: {
+          deliveryOrderCode: instruction.orderNo,
+          orderType: 'JYCK',
+          warehouseCode: instruction.warehouseCode,
+          createTime: qimenTimestamp(this.nowMs()),
+          isUrgency: instruction.priority === 'HIGH' ? 'Y' : 'N',
+          receiverInfo: {
+            name: consignee.name,
+            mobile: consignee.phone,
+            province: consignee.province,
+            city: consignee.city,
+            area: consignee.district,
+            detailAddress: consignee.address,
+          },
         },
+        orderLines: linesOf(this.warehouse.ownerCode, instruction.items),
       },
-      orderLines: linesOf(this.warehouse.ownerCode, instruction.items),
-    });
+      context,
+    );
     const id = required(outcome, method, 'deliveryOrderId');
     return id.ok ? { ok: true, value: { outboundNo: id.value } } : id;
   }
 
-  async cancelOutbound(instruction: CancelInstruction): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
-    const outcome = await this.call('taobao.qimen.order.cancel', {
-      warehouseCode: instruction.warehouseCode,
-      ownerCode: this.warehouse.ownerCode,
-      orderCode: instruction.orderNo,
-      ...(instruction.outboundNo === null ? {} : { orderId: instruction.outboundNo }),
-      orderType: 'JYCK',
-      cancelReason: instruction.reason.slice(0, 500),
-    });
+  async cancelOutbound(
+    instruction: CancelInstruction,
+    context?: CallContext,
+  ): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
+    const outcome = await this.call(
+      'taobao.qimen.order.cancel',
+      {
+        warehouseCode: instruction.warehouseCode,
+        ownerCode: this.warehouse.ownerCode,
+        orderCode: instruction.orderNo,
+        ...(instruction.outboundNo === null ? {} : { orderId: instruction.outboundNo }),
+        orderType: 'JYCK',
+        cancelReason: instruction.reason.slice(0, 500),
+      },
+      context,
+    );
     if (outcome.ok) return { ok: true, value: { intercepted: true, detail: textOf(outcome.value.message) ?? 'cancelled' } };
     return outcome.retryable ? outcome : { ok: true, value: { intercepted: false, detail: outcome.error } };
   }
 
-  async createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>> {
+  async createInbound(instruction: InboundInstruction, context?: CallContext): Promise<CallOutcome<{ wmsInboundNo: string }>> {
     const { ownerCode } = this.warehouse;
     const purchase = instruction.kind === 'PURCHASE';
     const method = purchase ? 'taobao.qimen.entryorder.create' : 'taobao.qimen.returnorder.create';
@@ -141,19 +152,24 @@ export class QimenWmsClient implements Warehouse {
             },
             orderLines,
           },
+      context,
     );
     const id = required(outcome, method, purchase ? 'entryOrderId' : 'returnOrderId');
     return id.ok ? { ok: true, value: { wmsInboundNo: id.value } } : id;
   }
 
-  async stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>> {
+  async stockSnapshot(query: StockSnapshotQuery, context?: CallContext): Promise<CallOutcome<StockSnapshotPage>> {
     const method = 'taobao.qimen.stock.query';
-    const outcome = await this.call(method, {
-      warehouseCode: query.warehouseCode,
-      ownerCode: this.warehouse.ownerCode,
-      page: String(query.pageNo),
-      pageSize: String(Math.min(query.pageSize, 100)),
-    });
+    const outcome = await this.call(
+      method,
+      {
+        warehouseCode: query.warehouseCode,
+        ownerCode: this.warehouse.ownerCode,
+        page: String(query.pageNo),
+        pageSize: String(Math.min(query.pageSize, 100)),
+      },
+      context,
+    );
     if (!outcome.ok) return outcome;
     const items = outcome.value.items;
     const lines: ShelfLine[] = [];

@@ -3,7 +3,7 @@
  * contract of `tms-wire.ts`. The TMS is idempotent by carrier and waybillNo; this client keeps no
  * state of its own. Signed when the TMS shares a secret with the hub.
  */
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
 import type { Transport } from '../../application/ports/transport.ts';
 import type { ShipmentForTransport } from '../../domain/transport-handoff/index.ts';
 import { postJson } from '../outside-call/http-call.ts';
@@ -29,7 +29,7 @@ export class TmsHttpClient implements Transport {
     this.signingSecret = options.signingSecret ?? (() => null);
   }
 
-  async pushShipment(shipment: ShipmentForTransport): Promise<CallOutcome<{ transportRef: string }>> {
+  async pushShipment(shipment: ShipmentForTransport, context?: CallContext): Promise<CallOutcome<{ transportRef: string }>> {
     const body: ShipmentPushRequest = {
       waybillNo: shipment.waybillNo,
       orderNo: shipment.orderNo,
@@ -55,6 +55,7 @@ export class TmsHttpClient implements Transport {
       answer: shipmentPushAnswer,
       timeoutMs: this.timeoutMs,
       signingSecret: this.signingSecret(),
+      context,
     });
     return outcome.ok ? { ok: true, value: { transportRef: outcome.value.transportRef } } : outcome;
   }

@@ -5,7 +5,7 @@
  * call, so that a reloaded credentials file takes effect at once. The application does not know
  * which protocol a warehouse speaks.
  */
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
 import type {
   CancelInstruction,
   InboundInstruction,
@@ -30,19 +30,19 @@ export class WarehouseByProtocol implements Warehouse {
     return key === null ? this.json : new QimenWmsClient({ ...key, timeoutMs: key.timeoutMs ?? this.timeoutMs });
   }
 
-  createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
-    return this.of(instruction.warehouseCode).createOutbound(instruction);
+  createOutbound(instruction: OutboundInstruction, context?: CallContext): Promise<CallOutcome<{ outboundNo: string }>> {
+    return this.of(instruction.warehouseCode).createOutbound(instruction, context);
   }
 
-  cancelOutbound(instruction: CancelInstruction): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
-    return this.of(instruction.warehouseCode).cancelOutbound(instruction);
+  cancelOutbound(instruction: CancelInstruction, context?: CallContext): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
+    return this.of(instruction.warehouseCode).cancelOutbound(instruction, context);
   }
 
-  createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>> {
-    return this.of(instruction.warehouseCode).createInbound(instruction);
+  createInbound(instruction: InboundInstruction, context?: CallContext): Promise<CallOutcome<{ wmsInboundNo: string }>> {
+    return this.of(instruction.warehouseCode).createInbound(instruction, context);
   }
 
-  stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>> {
-    return this.of(query.warehouseCode).stockSnapshot(query);
+  stockSnapshot(query: StockSnapshotQuery, context?: CallContext): Promise<CallOutcome<StockSnapshotPage>> {
+    return this.of(query.warehouseCode).stockSnapshot(query, context);
   }
 }

@@ -3,7 +3,7 @@
  * (`wms-wire.ts`). The WMS is idempotent by orderNo / inboundNo; this client relies on nothing more
  * and keeps no state of its own.
  */
-import type { CallOutcome } from '../../application/ports/outside-call.ts';
+import type { CallContext, CallOutcome } from '../../application/ports/outside-call.ts';
 import type {
   CancelInstruction,
   InboundInstruction,
@@ -54,7 +54,7 @@ export class WmsHttpClient implements Warehouse {
     this.signingSecret = options.signingSecret ?? (() => null);
   }
 
-  async createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>> {
+  async createOutbound(instruction: OutboundInstruction, context?: CallContext): Promise<CallOutcome<{ outboundNo: string }>> {
     const body: OutboundCreateRequest = {
       orderNo: instruction.orderNo,
       warehouseCode: instruction.warehouseCode,
@@ -76,11 +76,15 @@ export class WmsHttpClient implements Warehouse {
       answer: outboundCreateAnswer,
       timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
+      context,
     });
     return outcome.ok ? { ok: true, value: { outboundNo: outcome.value.outboundNo } } : outcome;
   }
 
-  async cancelOutbound(instruction: CancelInstruction): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
+  async cancelOutbound(
+    instruction: CancelInstruction,
+    context?: CallContext,
+  ): Promise<CallOutcome<{ intercepted: boolean; detail: string }>> {
     const body: OutboundCancelRequest = {
       orderNo: instruction.orderNo,
       warehouseCode: instruction.warehouseCode,
@@ -93,11 +97,12 @@ export class WmsHttpClient implements Warehouse {
       answer: outboundCancelAnswer,
       timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
+      context,
     });
     return outcome.ok ? { ok: true, value: { intercepted: outcome.value.intercepted, detail: outcome.value.detail } } : outcome;
   }
 
-  async createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>> {
+  async createInbound(instruction: InboundInstruction, context?: CallContext): Promise<CallOutcome<{ wmsInboundNo: string }>> {
     const body: InboundCreateRequest = {
       inboundNo: instruction.inboundNo,
       warehouseCode: instruction.warehouseCode,
@@ -113,11 +118,12 @@ export class WmsHttpClient implements Warehouse {
       answer: inboundCreateAnswer,
       timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
+      context,
     });
     return outcome.ok ? { ok: true, value: { wmsInboundNo: outcome.value.wmsInboundNo } } : outcome;
   }
 
-  async stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>> {
+  async stockSnapshot(query: StockSnapshotQuery, context?: CallContext): Promise<CallOutcome<StockSnapshotPage>> {
     const body: StockQueryRequest = { warehouseCode: query.warehouseCode, pageNo: query.pageNo, pageSize: query.pageSize };
     const url = `${this.baseUrl}/api/wms/stock/query`;
     const outcome = await postJson({
@@ -126,6 +132,7 @@ export class WmsHttpClient implements Warehouse {
       answer: stockQueryAnswer,
       timeoutMs: this.timeoutOf(body.warehouseCode) ?? this.timeoutMs,
       signingSecret: this.signingSecret(body.warehouseCode),
+      context,
     });
     if (!outcome.ok) return outcome;
     const page = outcome.value;

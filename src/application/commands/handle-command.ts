@@ -7,7 +7,8 @@ import { StreamConflict } from '../ports/stream-conflict.ts';
 import type { StateCache } from './state-cache.ts';
 
 /** Why a command was sent: the flow it belongs to and the message that caused it (for the audit trail). */
-export type Cause = Readonly<{ correlationId: string; causationId: string; recordedAt: string }>;
+/** Why a command is handled: the flow it belongs to (correlation), what caused it, when; and the flow's W3C trace context when it came with one. */
+export type Cause = Readonly<{ correlationId: string; causationId: string; recordedAt: string; traceparent?: string }>;
 
 /** The state after the command, and the events it caused ([] when it decided nothing new). */
 export type Handled<S, E> = Readonly<{ state: S; events: readonly E[] }>;

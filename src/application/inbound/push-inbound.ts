@@ -1,6 +1,7 @@
 import { inboundStreamName, pushIsDue } from '../../domain/inbound-order/index.ts';
 import { inboundOrders, onInbound } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
+import { callContextOf } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
@@ -12,15 +13,18 @@ export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: 
   if (state.inbound === null || !pushIsDue(state, deps.clock.now())) return;
   const { inbound } = state;
   const attempt = state.push.total + 1;
-  const outcome = await deps.warehouse.createInbound({
-    inboundNo,
-    kind: inbound.kind,
-    warehouseCode: inbound.warehouseCode,
-    supplier: inbound.supplier,
-    poNumber: inbound.poNumber,
-    returnNo: inbound.returnNo,
-    lines: inbound.lines,
-  });
+  const outcome = await deps.warehouse.createInbound(
+    {
+      inboundNo,
+      kind: inbound.kind,
+      warehouseCode: inbound.warehouseCode,
+      supplier: inbound.supplier,
+      poNumber: inbound.poNumber,
+      returnNo: inbound.returnNo,
+      lines: inbound.lines,
+    },
+    callContextOf(cause),
+  );
   const now = deps.clock.now();
   await onInbound(
     deps,

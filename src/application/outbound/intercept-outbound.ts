@@ -2,6 +2,7 @@ import { orderStreamName } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
+import { callContextOf } from '../commands/cause.ts';
 import type { CancelInstruction } from '../ports/warehouse.ts';
 
 /**
@@ -12,12 +13,15 @@ import type { CancelInstruction } from '../ports/warehouse.ts';
 export const interceptOutbound = async (deps: Dependencies, orderNo: string, cancelRequestId: string, cause: Cause): Promise<void> => {
   const state = await loadState(deps, orders, orderStreamName(orderNo));
   if (state.status !== 'CANCEL_REQUESTED' || state.pendingCancel !== cancelRequestId) return;
-  const outcome = await deps.warehouse.cancelOutbound({
-    orderNo,
-    warehouseCode: state.warehouseCode,
-    outboundNo: state.outboundNo,
-    reason: 'cancellation requested',
-  });
+  const outcome = await deps.warehouse.cancelOutbound(
+    {
+      orderNo,
+      warehouseCode: state.warehouseCode,
+      outboundNo: state.outboundNo,
+      reason: 'cancellation requested',
+    },
+    callContextOf(cause),
+  );
   const now = deps.clock.now();
   if (!outcome.ok) {
     await deps.alerting.raise({

@@ -1,6 +1,7 @@
 import { type OrderState, openLines, orderStreamName, pushIsDue } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
+import { callContextOf } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { OutboundInstruction } from '../ports/warehouse.ts';
 
@@ -28,7 +29,7 @@ export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: C
   const state = await loadState(deps, orders, orderStreamName(orderNo));
   if (!pushIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
-  const outcome = await deps.warehouse.createOutbound(instructionFor(state));
+  const outcome = await deps.warehouse.createOutbound(instructionFor(state), callContextOf(cause));
   const now = deps.clock.now();
   await onOrder(
     deps,

@@ -1,7 +1,7 @@
 import type { ShipmentForTransport } from '../../domain/transport-handoff/index.ts';
-import type { CallOutcome } from './outside-call.ts';
+import type { CallContext, CallOutcome } from './outside-call.ts';
 
 /** The transport management system. Idempotent by carrier and waybillNo (a waybill number is unique per carrier only). */
 export interface Transport {
-  pushShipment(shipment: ShipmentForTransport): Promise<CallOutcome<{ transportRef: string }>>;
+  pushShipment(shipment: ShipmentForTransport, context?: CallContext): Promise<CallOutcome<{ transportRef: string }>>;
 }

@@ -1,7 +1,7 @@
 import type { Line } from '../../domain/kernel/lines.ts';
 import type { Consignee, Priority, TimeRequirement } from '../../domain/outbound-order/index.ts';
 import type { StockCondition } from '../../domain/stock-ledger/index.ts';
-import type { CallOutcome } from './outside-call.ts';
+import type { CallContext, CallOutcome } from './outside-call.ts';
 
 export type OutboundInstruction = Readonly<{
   orderNo: string;
@@ -37,10 +37,10 @@ export type StockSnapshotPage = Readonly<{ lines: readonly ShelfLine[]; hasMore:
  * again answers with the same number, which is all the hub relies on.
  */
 export interface Warehouse {
-  createOutbound(instruction: OutboundInstruction): Promise<CallOutcome<{ outboundNo: string }>>;
+  createOutbound(instruction: OutboundInstruction, context?: CallContext): Promise<CallOutcome<{ outboundNo: string }>>;
   /** Ask the warehouse to stop an outbound order: intercepted, or too late (already shipped). */
-  cancelOutbound(instruction: CancelInstruction): Promise<CallOutcome<{ intercepted: boolean; detail: string }>>;
-  createInbound(instruction: InboundInstruction): Promise<CallOutcome<{ wmsInboundNo: string }>>;
+  cancelOutbound(instruction: CancelInstruction, context?: CallContext): Promise<CallOutcome<{ intercepted: boolean; detail: string }>>;
+  createInbound(instruction: InboundInstruction, context?: CallContext): Promise<CallOutcome<{ wmsInboundNo: string }>>;
   /** What the warehouse's shelves hold, a page at a time: the hub reconciles its ledgers with it. */
-  stockSnapshot(query: StockSnapshotQuery): Promise<CallOutcome<StockSnapshotPage>>;
+  stockSnapshot(query: StockSnapshotQuery, context?: CallContext): Promise<CallOutcome<StockSnapshotPage>>;
 }

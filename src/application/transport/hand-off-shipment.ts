@@ -2,6 +2,7 @@ import { waybillOfId } from '../../domain/kernel/waybill.ts';
 import { handOffIsDue, shipmentStreamName } from '../../domain/transport-handoff/index.ts';
 import { handOffs, onShipment } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
+import { callContextOf } from '../commands/cause.ts';
 import type { Dependencies } from '../dependencies.ts';
 
 /**
@@ -17,7 +18,7 @@ export const handOffShipment = async (deps: Dependencies, shipmentId: string, ca
   const state = await loadState(deps, handOffs, shipmentStreamName(waybill));
   if (state.shipment === null || !handOffIsDue(state, deps.clock.now())) return;
   const attempt = state.push.total + 1;
-  const outcome = await deps.transport.pushShipment(state.shipment);
+  const outcome = await deps.transport.pushShipment(state.shipment, callContextOf(cause));
   const now = deps.clock.now();
   await onShipment(
     deps,
