@@ -139,7 +139,8 @@ const chinese = (n: number, from = 0): string => Array.from({ length: n }, (_, i
 /** an identifier (1–64 letters, digits, _ . -) at its longest */
 const longCode = (head: string): string => head.padEnd(64, '0');
 const skuOf = (i: number): string => longCode(`SKU-${String(i).padStart(4, '0')}-`);
-const batchOf = (i: number): string => `BATCH-${String(i).padStart(4, '0')}-`.padEnd(MAX_TEXT, 'B');
+/** a batch number: an identifier too (the SKU's rule), at its longest */
+const batchOf = (i: number): string => longCode(`BATCH-${String(i).padStart(4, '0')}-`);
 const orderNoOf = (group: string, n: number): string => longCode(`LOOP-${group}-${String(n).padStart(4, '0')}-`);
 const waybillOf = (group: string, n: number): string => longCode(`SF-LOOP-${group}-${String(n).padStart(4, '0')}-`);
 /**
@@ -153,8 +154,8 @@ const WARM_SKU = longCode('SKU-WARM-UP-');
 const warmLines = [{ sku: WARM_SKU, quantity: 1, batchNo: 'BATCH001' }];
 
 type Line = { sku: string; quantity: number; batchNo: string };
-const linesOf = (count: number, batchLength = MAX_TEXT): Line[] =>
-  Array.from({ length: count }, (_, i) => ({ sku: skuOf(i), quantity: MAX_QUANTITY, batchNo: batchOf(i).padEnd(batchLength, 'B') }));
+const linesOf = (count: number, batchLength = 64): Line[] =>
+  Array.from({ length: count }, (_, i) => ({ sku: skuOf(i), quantity: MAX_QUANTITY, batchNo: batchOf(i).padEnd(batchLength, '0') }));
 
 const orderOf = (orderNo: string, extra: Record<string, unknown> = {}, lines: unknown[] = linesOf(LINES)): Record<string, unknown> => ({
   orderNo,
