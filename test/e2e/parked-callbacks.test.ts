@@ -28,14 +28,17 @@ afterAll(async () => {
 
 type Reply = Readonly<{ status: number; messageId: string; body: { code: number; message: string; data: any } }>;
 
-let skew = 0;
-/** A warehouse message, signed by `who` (each with its own timestamp: a signature is taken once). */
+let lastSecond = 0;
+/**
+ * A warehouse message, signed by `who`, each with a timestamp of its own (a signature is taken once):
+ * the next whole second after the one before, however fast they are sent (well within the 300 s).
+ */
 const send = async (who: Who, path: string, payload: unknown): Promise<Reply> => {
   const body = JSON.stringify(payload);
-  skew += 1000;
+  lastSecond = Math.max(Math.floor(Date.now() / 1000), lastSecond + 1);
   const response = await fetch(`${t.hub.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headersOf(who, body, Date.now() - skew) },
+    headers: { 'content-type': 'application/json', ...headersOf(who, body, lastSecond * 1000) },
     body,
   });
   return { status: response.status, messageId: response.headers.get('x-hub-message-id') ?? '', body: (await response.json()) as any };

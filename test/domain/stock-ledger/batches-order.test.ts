@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Allocation,
-  type BatchDeduction,
   type BatchFigures,
   type StockAnomalyKind,
   type StockCommand,
@@ -20,36 +19,25 @@ import {
 } from '../../../src/domain/stock-ledger/index.ts';
 import { fold } from '../../../src/domain/kernel/decider.ts';
 import { specFor } from '../../support/decider-spec.ts';
+import {
+  count,
+  deduct,
+  deducted,
+  early,
+  late,
+  ledger,
+  now,
+  receive,
+  received,
+  release,
+  released,
+  reserve,
+  reserved,
+  twoBatches,
+} from './batch-messages.ts';
 
 const { given } = specFor(stockLedgerDecider);
 
-/** the day the commands are sent: 2025-11-22 as `now` writes it */
-const now = '2025-11-22T10:00:00.000+08:00';
-const ledger = { warehouseCode: 'WH001', sku: 'SKU001' };
-
-type Batch = Readonly<{ batchNo?: string; productionDate?: string; expiryDate?: string }>;
-type Condition = 'SELLABLE' | 'DEFECTIVE';
-
-const receive = (reference: string, quantity: number, batch: Batch = {}): StockCommand => ({
-  type: 'ReceiveStock',
-  data: { ...ledger, reference, quantity, condition: 'SELLABLE', now, ...batch },
-});
-const reserve = (reference: string, quantity: number, at: string = now): StockCommand => ({
-  type: 'ReserveStock',
-  data: { ...ledger, reference, quantity, now: at },
-});
-const release = (reference: string, reservation: string, quantity: number): StockCommand => ({
-  type: 'ReleaseStock',
-  data: { ...ledger, reference, reservation, quantity, now },
-});
-const deduct = (reference: string, quantity: number, reservation?: string): StockCommand => ({
-  type: 'DeductStock',
-  data: { ...ledger, reference, quantity, reservation, now },
-});
-const count = (reference: string, countedOnHand: number): StockCommand => ({
-  type: 'AdjustStock',
-  data: { ...ledger, reference, countedOnHand, now },
-});
 const defectiveChange = (reference: string, quantity: number): StockCommand => ({
   type: 'RecordVariance',
   data: {
@@ -64,29 +52,6 @@ const defectiveChange = (reference: string, quantity: number): StockCommand => (
     now,
   },
 });
-
-const received = (reference: string, quantity: number, batch: Batch = {}, condition: Condition = 'SELLABLE'): StockEvent => ({
-  type: 'StockReceived',
-  data: { ...ledger, reference, quantity, condition, receivedAt: now, ...batch },
-});
-const reserved = (reference: string, quantity: number, batches?: Allocation, at: string = now): StockEvent => ({
-  type: 'StockReserved',
-  data: { ...ledger, reference, quantity, reservedAt: at, ...(batches === undefined ? {} : { batches }) },
-});
-const released = (reference: string, reservation: string, quantity: number, batches?: Allocation): StockEvent => ({
-  type: 'StockReleased',
-  data: { ...ledger, reference, reservation, quantity, releasedAt: now, ...(batches === undefined ? {} : { batches }) },
-});
-const deducted = (
-  reference: string,
-  quantity: number,
-  reservation: string | null,
-  fromReservation: number,
-  batches?: readonly BatchDeduction[],
-): StockEvent => ({
-  type: 'StockDeducted',
-  data: { ...ledger, reference, reservation, quantity, fromReservation, deductedAt: now, ...(batches === undefined ? {} : { batches }) },
-});
 const counted = (reference: string, previousOnHand: number, countedOnHand: number, batches: Allocation): StockEvent => ({
   type: 'StockAdjusted',
   data: { ...ledger, reference, previousOnHand, countedOnHand, delta: countedOnHand - previousOnHand, countedAt: now, batches },
@@ -95,11 +60,6 @@ const anomaly = (reference: string, kind: StockAnomalyKind, onHand: number, held
   type: 'StockAnomalyDetected',
   data: { ...ledger, reference, kind, onHand, reserved: held, detail, detectedAt: now },
 });
-
-const early = { batchNo: 'Z-EARLY', productionDate: '2025-06-01', expiryDate: '2026-03-31' } as const;
-const late = { batchNo: 'B-LATE', productionDate: '2025-09-01', expiryDate: '2026-09-30' } as const;
-/** received first, expiring last */
-const twoBatches = [received('PO1/LATE', 10, late), received('PO2/EARLY', 10, early)];
 
 /** every order of `items` */
 const orders = <T>(items: readonly T[]): T[][] =>
@@ -210,20 +170,20 @@ describe('the first-expiry-first-out order, to the letter', () => {
       // late on May 1st far west of UTC: already May 2nd in UTC, still May 1st where it was sent
       const lateWest = '2026-05-01T23:30:00-12:00';
       given([lastDay])
-        .when(reserve('OMS1#1', 2, lateWest))
+        .when(reserve('OMS1#1', 2, undefined, lateWest))
         .then([reserved('OMS1#1', 2, [{ batchNo: 'B-MAY1', quantity: 2 }], lateWest)]);
       // early on May 1st far east of UTC: still April 30th in UTC, already May 1st where it was sent
       const earlyEast = '2026-05-01T00:30:00+14:00';
       given([dayBefore])
-        .when(reserve('OMS1#1', 2, earlyEast))
+        .when(reserve('OMS1#1', 2, undefined, earlyEast))
         .thenRefused('INSUFFICIENT_STOCK');
       given([dayBefore, lastDay])
-        .when(reserve('OMS1#1', 2, earlyEast))
+        .when(reserve('OMS1#1', 2, undefined, earlyEast))
         .then([reserved('OMS1#1', 2, [{ batchNo: 'B-MAY1', quantity: 2 }], earlyEast)]);
       // the ISO basic format
       const basic = '20260501T233000-0800';
       given([lastDay])
-        .when(reserve('OMS1#1', 2, basic))
+        .when(reserve('OMS1#1', 2, undefined, basic))
         .then([reserved('OMS1#1', 2, [{ batchNo: 'B-MAY1', quantity: 2 }], basic)]);
     });
   });

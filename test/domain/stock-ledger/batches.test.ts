@@ -3,7 +3,6 @@ import { fold } from '../../../src/domain/kernel/decider.ts';
 import { toRecord } from '../../../src/domain/kernel/persistent-map.ts';
 import {
   type Allocation,
-  type BatchDeduction,
   type StockCommand,
   type StockEvent,
   type StockLedgerState,
@@ -13,64 +12,25 @@ import {
   stockLedgerDecider,
 } from '../../../src/domain/stock-ledger/index.ts';
 import { specFor } from '../../support/decider-spec.ts';
+import {
+  type Condition,
+  count,
+  deduct,
+  deducted,
+  early,
+  late,
+  ledger,
+  now,
+  receive,
+  received,
+  release,
+  released,
+  reserve,
+  reserved,
+  twoBatches,
+} from './batch-messages.ts';
 
 const { given } = specFor(stockLedgerDecider);
-
-/** the day the commands are sent: 2025-11-22 as `now` writes it */
-const now = '2025-11-22T10:00:00.000+08:00';
-const ledger = { warehouseCode: 'WH001', sku: 'SKU001' };
-
-type Batch = Readonly<{ batchNo?: string; productionDate?: string; expiryDate?: string }>;
-type Condition = 'SELLABLE' | 'DEFECTIVE';
-
-const receive = (reference: string, quantity: number, batch: Batch = {}, condition: Condition = 'SELLABLE'): StockCommand => ({
-  type: 'ReceiveStock',
-  data: { ...ledger, reference, quantity, condition, now, ...batch },
-});
-const reserve = (reference: string, quantity: number, batchNo?: string, at: string = now): StockCommand => ({
-  type: 'ReserveStock',
-  data: { ...ledger, reference, quantity, now: at, ...(batchNo === undefined ? {} : { batchNo }) },
-});
-const release = (reference: string, reservation: string, quantity: number | 'ALL'): StockCommand => ({
-  type: 'ReleaseStock',
-  data: { ...ledger, reference, reservation, quantity, now },
-});
-const deduct = (reference: string, quantity: number, reservation?: string): StockCommand => ({
-  type: 'DeductStock',
-  data: { ...ledger, reference, quantity, reservation, now },
-});
-const count = (reference: string, countedOnHand: number): StockCommand => ({
-  type: 'AdjustStock',
-  data: { ...ledger, reference, countedOnHand, now },
-});
-
-const received = (reference: string, quantity: number, batch: Batch = {}, condition: Condition = 'SELLABLE'): StockEvent => ({
-  type: 'StockReceived',
-  data: { ...ledger, reference, quantity, condition, receivedAt: now, ...batch },
-});
-const reserved = (reference: string, quantity: number, batches?: Allocation): StockEvent => ({
-  type: 'StockReserved',
-  data: { ...ledger, reference, quantity, reservedAt: now, ...(batches === undefined ? {} : { batches }) },
-});
-const released = (reference: string, reservation: string, quantity: number, batches?: Allocation): StockEvent => ({
-  type: 'StockReleased',
-  data: { ...ledger, reference, reservation, quantity, releasedAt: now, ...(batches === undefined ? {} : { batches }) },
-});
-const deducted = (
-  reference: string,
-  quantity: number,
-  reservation: string | null,
-  fromReservation: number,
-  batches?: readonly BatchDeduction[],
-): StockEvent => ({
-  type: 'StockDeducted',
-  data: { ...ledger, reference, reservation, quantity, fromReservation, deductedAt: now, ...(batches === undefined ? {} : { batches }) },
-});
-
-const early = { batchNo: 'Z-EARLY', productionDate: '2025-06-01', expiryDate: '2026-03-31' } as const;
-const late = { batchNo: 'B-LATE', productionDate: '2025-09-01', expiryDate: '2026-09-30' } as const;
-/** received first, expiring last: FEFO must not go by arrival */
-const twoBatches = [received('PO1/LATE', 10, late), received('PO2/EARLY', 10, early)];
 
 const expectedVariance = (
   reference: string,
