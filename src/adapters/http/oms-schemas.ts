@@ -40,7 +40,8 @@ export const purchaseInboundBody = z.object({
 export const returnBody = z.object({
   returnNo: code('returnNo'),
   orderNo: text('orderNo'),
-  reason: freeText('reason').default(''),
+  // required, as the return decider requires it (it was optional here and refused there: a 422 from two places)
+  reason: text('reason').describe('why the customer sends the goods back'),
   items: linesOf(z.object({ sku: text('sku'), quantity }), 'items'),
   warehouseCode: text('warehouseCode').optional().describe("where the goods go back; default: the order's warehouse"),
 });

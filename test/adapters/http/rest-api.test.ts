@@ -334,6 +334,20 @@ describe('stock, alerts, inbound, returns, documents', () => {
     ).toBe(404);
   });
 
+  test('a return without a reason is refused by its schema, naming the field (nothing recorded)', async () => {
+    for (const reason of [undefined, '', '   ']) {
+      const refused = await t.post('/api/oms/returns', {
+        returnNo: 'RT0',
+        orderNo: 'OMS202511220001',
+        reason,
+        items: [{ sku: 'SKU001', quantity: 1 }],
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.data.errors).toEqual([expect.objectContaining({ path: 'body.reason' })]);
+    }
+    expect(await t.hub.deps.store.readStream('return-RT0')).toEqual([]);
+  });
+
   test('a return of more than shipped is refused; a good one is inspected back into stock, defective apart', async () => {
     const tooMany = await t.post('/api/oms/returns', {
       returnNo: 'RT1',
