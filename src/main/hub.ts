@@ -110,12 +110,11 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         logger: logger.child({ component: 'sandbox' }),
       })
     : null;
-  // the sandbox's Qimen warehouses, when the sandbox plays the WMS and has a Qimen key
+  // the sandbox's Qimen warehouses: when the sandbox plays the WMS and has a Qimen key
+  const sandboxQimenWarehouses =
+    sandbox !== null && calledBack.qimen !== undefined && config.WMS_URL === undefined ? config.SANDBOX_QIMEN_WAREHOUSES : [];
   const sandboxQimen = (warehouseCode: string) =>
-    sandbox !== null &&
-    config.WMS_URL === undefined &&
-    calledBack.qimen !== undefined &&
-    config.SANDBOX_QIMEN_WAREHOUSES.includes(warehouseCode)
+    sandbox !== null && calledBack.qimen !== undefined && sandboxQimenWarehouses.includes(warehouseCode)
       ? { url: sandbox.qimenUrl, ...calledBack.qimen, customerId: 'SANDBOX', ownerCode: 'SANDBOX', timeoutMs: null }
       : null;
   const outside = {
@@ -198,8 +197,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     reconciliations,
     projections,
     sandbox,
-    sandboxQimenWarehouses:
-      sandbox !== null && calledBack.qimen !== undefined && config.WMS_URL === undefined ? config.SANDBOX_QIMEN_WAREHOUSES : [],
+    sandboxQimenWarehouses,
     callers,
     credentials,
     stop: async () => {

@@ -154,10 +154,8 @@ export class Callers implements OutgoingSecrets {
     };
   }
 
-  warehouse = (warehouseCode: string): string | null =>
-    this.book.callers.find(
-      (caller) => caller.signingSecret !== null && caller.warehouses !== 'any' && caller.warehouses.includes(warehouseCode),
-    )?.signingSecret ?? null;
+  // a warehouse code has one caller (the credentials file says so)
+  warehouse = (warehouseCode: string): string | null => this.warehouseCaller(warehouseCode)?.signingSecret ?? null;
 
   tms = (): string | null => this.book.tmsSigningSecret;
 }

@@ -20,7 +20,8 @@ import { type IdempotencyKeys, bindIdempotencyKeys } from './idempotency-key.ts'
 import { readJsonBody } from './read-body.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { countRequests, serveMetrics } from '../metrics/http-metrics.ts';
-import { QIMEN_PATH, qimenEndpoint, qimenOpenApi } from '../qimen/qimen-endpoint.ts';
+import { qimenEndpoint, qimenOpenApi } from '../qimen/qimen-endpoint.ts';
+import { QIMEN_PATH } from '../qimen/qimen-wire.ts';
 import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
@@ -96,7 +97,15 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
   // every event a request appends names its caller, and its trace context when it sent one
   const ctx: HttpContext = {
     ...hub,
-    deps: { ...hub.deps, store: new StampingStore(hub.deps.store, () => ({ ...actorStamp(), ...traceStamp() })) },
+    deps: {
+      ...hub.deps,
+      store: new StampingStore(hub.deps.store, () => {
+        const actor = actorStamp();
+        const trace = traceStamp();
+        // nothing to add outside a request: the events go to the store as they are
+        return actor === undefined && trace === undefined ? undefined : { ...actor, ...trace };
+      }),
+    },
   };
   const routes: readonly Route[] = [
     ...orderRoutes(ctx),

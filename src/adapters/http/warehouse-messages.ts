@@ -19,7 +19,8 @@ type Arrival = Readonly<{ messageId: string; endpoint: string; receivedAt: strin
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-const bodyOf = (bytes: Buffer): Readonly<{ body: string; bodyEncoding: 'utf8' | 'base64' }> => {
+/** A message's bytes as the archive keeps them: its text when it is UTF-8, else base64. */
+export const archivedBody = (bytes: Buffer): Readonly<{ body: string; bodyEncoding: 'utf8' | 'base64' }> => {
   try {
     return { body: utf8.decode(bytes), bodyEncoding: 'utf8' };
   } catch {
@@ -65,7 +66,7 @@ export const warehouseMessages = (deps: Dependencies, endpoints: readonly string
           timestamp: signed.timestamp ?? null,
           signature: signed.signature ?? null,
           contentType: req.headers['content-type'] ?? null,
-          ...bodyOf(rawBodyOf(req)),
+          ...archivedBody(rawBodyOf(req)),
           status,
           answer,
         },

@@ -28,6 +28,26 @@ export type QimenPeer = QimenKey &
 /** Qimen's `timestamp`: Beijing time. */
 export const qimenTimestamp = (ms: number): string => DateTime.fromMillis(ms, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm:ss');
 
+/** The query string of a Qimen call: the common parameters (`timestamp` now, Beijing time) and their sign over `body`. */
+export const signedQuery = (
+  key: Pick<QimenKey, 'appKey' | 'secret' | 'signMethod'>,
+  customerId: string,
+  method: string,
+  body: string,
+  nowMs: number,
+): string => {
+  const parameters = {
+    method,
+    timestamp: qimenTimestamp(nowMs),
+    format: 'xml',
+    app_key: key.appKey,
+    v: '2.0',
+    sign_method: key.signMethod,
+    customerId,
+  };
+  return new URLSearchParams({ ...parameters, sign: qimenSign(key.signMethod, key.secret, parameters, body) }).toString();
+};
+
 const TRANSIENT = /^isp\.|system|timeout|busy|limit/i;
 
 const isRetryableStatus = (status: number): boolean => status >= 500 || status === 408 || status === 429;
@@ -49,17 +69,7 @@ export const callQimen = async (
   context?: CallContext,
 ): Promise<CallOutcome<Readonly<Record<string, unknown>>>> => {
   const body = writeXml('request', content);
-  const parameters = {
-    method,
-    timestamp: qimenTimestamp(nowMs),
-    format: 'xml',
-    app_key: peer.appKey,
-    v: '2.0',
-    sign_method: peer.signMethod,
-    customerId: peer.customerId,
-  };
-  const sign = qimenSign(peer.signMethod, peer.secret, parameters, body);
-  const url = `${peer.url}${peer.url.includes('?') ? '&' : '?'}${new URLSearchParams({ ...parameters, sign }).toString()}`;
+  const url = `${peer.url}${peer.url.includes('?') ? '&' : '?'}${signedQuery(peer, peer.customerId, method, body, nowMs)}`;
   const endpoint = `${method} at ${peer.url}`;
   let response: Response;
   let text: string;

@@ -28,12 +28,12 @@ import { DateTime } from 'luxon';
 import { keepWarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
 import { type Caller, type Callers, openCaller } from '../credentials/callers.ts';
 import type { HttpContext } from '../http/http-context.ts';
-import { MESSAGE_ID_HEADER } from '../http/warehouse-messages.ts';
+import { MESSAGE_ID_HEADER, archivedBody } from '../http/warehouse-messages.ts';
 import { type QimenOutcome, handleQimenMethod, handledMethods } from './qimen-methods.ts';
 import { qimenSignHolds } from './qimen-signature.ts';
 import { readXml, writeXml } from './qimen-xml.ts';
+import { qimenEndpointOf } from './qimen-wire.ts';
 
-export const QIMEN_PATH = '/api/qimen';
 /** How far a message's timestamp may be from the hub's clock, either way. */
 export const QIMEN_TOLERANCE_SECONDS = 300;
 /** The zone of Qimen's `timestamp` parameter (GMT+8). */
@@ -116,14 +116,6 @@ const requestOf = (parameters: Record<string, string>, body: Buffer): Readonly<{
   return { request: read.value ?? {} };
 };
 
-const bodyOf = (bytes: Buffer): Readonly<{ body: string; bodyEncoding: 'utf8' | 'base64' }> => {
-  try {
-    return { body: utf8.decode(bytes), bodyEncoding: 'utf8' };
-  } catch {
-    return { body: bytes.toString('base64'), bodyEncoding: 'base64' };
-  }
-};
-
 /** The handlers of `POST /api/qimen`: the raw body (never parsed as JSON), then the message. */
 export const qimenEndpoint = (ctx: HttpContext, options: QimenEndpointOptions): RequestHandler[] => {
   const raw = express.raw({ type: () => true, limit: options.bodyLimit });
@@ -162,13 +154,13 @@ export const qimenEndpoint = (ctx: HttpContext, options: QimenEndpointOptions): 
       deps,
       {
         messageId,
-        endpoint: `${QIMEN_PATH}?method=${method.slice(0, 100)}`,
+        endpoint: qimenEndpointOf(method),
         caller: caller.id,
         receivedAt,
         timestamp: parameters.timestamp ?? null,
         signature: parameters.sign ?? null,
         contentType: (req as IncomingMessage).headers['content-type'] ?? null,
-        ...bodyOf(body),
+        ...archivedBody(body),
         status: 200,
         answer: `${outcome.flag} ${outcome.code}: ${outcome.message}`,
       },

@@ -38,6 +38,7 @@ import { applyWarehouseReport } from '../http/apply-warehouse-report.ts';
 import { warehouseInstant } from '../http/warehouse-time.ts';
 import {
   type EntryOrderConfirm,
+  qimenEndpointOf,
   deliveryOrderConfirm,
   entryOrderConfirm,
   isSellable,
@@ -126,7 +127,7 @@ const applying = async (
   subject: WaitingFor | null,
   apply: (deps: Dependencies) => Promise<boolean>,
 ): Promise<QimenOutcome> => {
-  const endpoint = `/api/qimen?method=${call.method}`;
+  const endpoint = qimenEndpointOf(call.method);
   const outcome = await applyWarehouseReport(call.deps, { endpoint, body: call.request, messageId: call.messageId, deliveryKey }, apply);
   if ('applied' in outcome) return success(outcome.applied);
   const { reason, message } = outcome.refused;

@@ -9,13 +9,8 @@ import type { ReplayOutcome } from '../../application/callbacks/parked-callbacks
 import type { Dependencies } from '../../application/dependencies.ts';
 import type { WarehouseMessage } from '../../application/warehouse-messages/warehouse-message.ts';
 import type { Caller } from '../credentials/callers.ts';
-import { QIMEN_PATH } from './qimen-endpoint.ts';
 import { handleQimenMethod } from './qimen-methods.ts';
 import { readXml } from './qimen-xml.ts';
-
-/** The method of a message kept under `/api/qimen?method=…`; undefined for any other endpoint. */
-export const qimenMethodOf = (endpoint: string): string | undefined =>
-  endpoint.startsWith(`${QIMEN_PATH}?method=`) ? endpoint.slice(`${QIMEN_PATH}?method=`.length) : undefined;
 
 export const replayQimen = async (
   context: Readonly<{ deps: Dependencies; zoneOf: (warehouseCode: string | null) => string }>,

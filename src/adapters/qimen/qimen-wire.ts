@@ -10,6 +10,17 @@ import { z } from 'zod';
 import { MAX_QUANTITY } from '../../domain/kernel/lines.ts';
 import { carrier, linesOf, text } from '../wms/wms-wire.ts';
 
+/** Where a Qimen WMS calls the hub. */
+export const QIMEN_PATH = '/api/qimen';
+const ENDPOINT_PREFIX = `${QIMEN_PATH}?method=`;
+
+/** The endpoint a Qimen message is kept and stamped under (`/api/qimen?method=…`; a method is at most 100 characters there). */
+export const qimenEndpointOf = (method: string): string => `${ENDPOINT_PREFIX}${method.slice(0, 100)}`;
+
+/** The method of a message kept under `/api/qimen?method=…`; undefined for any other endpoint. */
+export const qimenMethodOf = (endpoint: string): string | undefined =>
+  endpoint.startsWith(ENDPOINT_PREFIX) ? endpoint.slice(ENDPOINT_PREFIX.length) : undefined;
+
 /** A whole number as Qimen writes it (text), at least `min`, at most MAX_QUANTITY. */
 const wholeNumber = (what: string, min: number) =>
   z

@@ -27,10 +27,9 @@ import type {
 } from '../../application/ports/warehouse.ts';
 import type { Line } from '../../domain/kernel/lines.ts';
 import { type QimenPeer, callQimen, qimenTimestamp } from './qimen-call.ts';
+import { listOf, textOf } from './qimen-xml.ts';
 
 export type QimenWarehouse = QimenPeer & Readonly<{ ownerCode: string }>;
-
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 const linesOf = (ownerCode: string, lines: readonly Line[]) => ({
   orderLine: lines.map((line, index) => ({
@@ -50,11 +49,7 @@ const required = (outcome: CallOutcome<Readonly<Record<string, unknown>>>, metho
   return value === undefined ? { ok: false, error: `${method}: success without ${field}`, retryable: false } : { ok: true, value };
 };
 
-const asArray = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-
-const shelfLineOf = (item: unknown): ShelfLine | string => {
-  if (typeof item !== 'object' || item === null) return 'an item that is not an element';
-  const fields = item as Record<string, unknown>;
+const shelfLineOf = (fields: Readonly<Record<string, unknown>>): ShelfLine | string => {
   const sku = textOf(fields.itemCode);
   const quantity = Number(textOf(fields.quantity));
   if (sku === undefined || !Number.isSafeInteger(quantity) || quantity < 0) return `an item without itemCode or a whole quantity`;
@@ -171,9 +166,8 @@ export class QimenWmsClient implements Warehouse {
       context,
     );
     if (!outcome.ok) return outcome;
-    const items = outcome.value.items;
     const lines: ShelfLine[] = [];
-    for (const item of asArray(typeof items === 'object' && items !== null ? (items as { item?: unknown }).item : undefined)) {
+    for (const item of listOf(outcome.value.items, 'item')) {
       const line = shelfLineOf(item);
       if (typeof line === 'string') return { ok: false, error: `${method}: ${line}`, retryable: false };
       lines.push(line);

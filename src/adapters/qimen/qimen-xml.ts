@@ -77,6 +77,19 @@ export const readXml = (text: string): XmlRead => {
   return { ok: true, root: root[0], value: root[1] };
 };
 
+/** A leaf's text, when it has some (an element read as a string, not empty). */
+export const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
+
+/** An element's children by name (none when it is not an element with children). */
+export const fieldsOf = (value: unknown): Readonly<Record<string, unknown>> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Readonly<Record<string, unknown>>) : {};
+
+/** The elements of a wrapped list (`<items><item>…</item></items>`: `listOf(items, 'item')`), each as its children. */
+export const listOf = (wrapper: unknown, element: string): Readonly<Record<string, unknown>>[] => {
+  const list = fieldsOf(wrapper)[element];
+  return Array.isArray(list) ? list.map(fieldsOf) : [];
+};
+
 /** A message as XML: the prolog, then `root` holding `content` (text escaped, lists as repeated elements). */
 export const writeXml = (root: string, content: Readonly<Record<string, unknown>>): string =>
   `${XML_PROLOG}${String(builder.build({ [root]: content }))}`;

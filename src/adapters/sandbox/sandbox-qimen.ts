@@ -16,9 +16,9 @@
 import express, { type Express, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { QimenSignMethod } from '../qimen/qimen-signature.ts';
-import { qimenSign, qimenSignHolds } from '../qimen/qimen-signature.ts';
-import { qimenTimestamp } from '../qimen/qimen-call.ts';
-import { readXml, writeXml } from '../qimen/qimen-xml.ts';
+import { qimenSignHolds } from '../qimen/qimen-signature.ts';
+import { signedQuery } from '../qimen/qimen-call.ts';
+import { fieldsOf, listOf, readXml, textOf, writeXml } from '../qimen/qimen-xml.ts';
 import { carrierCode } from '../wms/carrier-names.ts';
 import {
   type InboundCallback,
@@ -39,14 +39,6 @@ export type SandboxQimenKey = Readonly<{ appKey: string; secret: string; signMet
 type Fields = Readonly<Record<string, unknown>>;
 
 const OWNER = 'SANDBOX';
-
-const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
-const fieldsOf = (value: unknown): Fields =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : {};
-const listOf = (wrapper: unknown, element: string): Fields[] => {
-  const list = fieldsOf(wrapper)[element];
-  return Array.isArray(list) ? list.map(fieldsOf) : [];
-};
 
 /** The warehouse's local time as Qimen writes it. */
 const qimenTime = (localIso: string): string => localIso.replace('T', ' ').slice(0, 19);
@@ -284,18 +276,8 @@ export const qimenEncoding =
   (path, body) => {
     const { method, content } = qimenMessageOf(book, path, body);
     const xml = writeXml('request', content);
-    const parameters = {
-      method,
-      timestamp: qimenTimestamp(Date.now()),
-      format: 'xml',
-      app_key: key.appKey,
-      v: '2.0',
-      sign_method: key.signMethod,
-      customerId: 'SANDBOX',
-    };
-    const sign = qimenSign(key.signMethod, key.secret, parameters, xml);
     return {
-      path: `/api/qimen?${new URLSearchParams({ ...parameters, sign }).toString()}`,
+      path: `/api/qimen?${signedQuery(key, 'SANDBOX', method, xml, Date.now())}`,
       headers: { 'content-type': 'text/xml;charset=utf-8' },
       body: xml,
       accepted: (status, answer) => {

@@ -10,7 +10,8 @@ import { type OrderState, orderStreamName, warehouseOfOutbound } from '../../../
 import type { Dependencies } from '../../../application/dependencies.ts';
 import { applyWarehouseReport } from '../apply-warehouse-report.ts';
 import { StampingStore } from '../stamping-store.ts';
-import { qimenMethodOf, replayQimen } from '../../qimen/qimen-replay.ts';
+import { replayQimen } from '../../qimen/qimen-replay.ts';
+import { qimenMethodOf } from '../../qimen/qimen-wire.ts';
 import type { CallbackReplay, ReplayOutcome } from '../../../application/callbacks/parked-callbacks.ts';
 import type { Cause } from '../../../application/commands/handle-command.ts';
 import { newFlow } from '../../../application/commands/cause.ts';
