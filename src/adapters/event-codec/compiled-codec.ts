@@ -53,7 +53,19 @@ const withNullTypes = (schema: JsonSchema): JsonSchema => {
     : walked;
 };
 
-const walk = (value: unknown): unknown => (Array.isArray(value) ? value.map(walk) : isJsonObject(value) ? withNullTypes(value) : value);
+/**
+ * zod reads a record (`z.record`) without an own `__proto__` key: it drops that key, whatever its
+ * value (a guard against prototype pollution). The compiled check reads the key the same way (a
+ * pattern that takes anything, so that `additionalProperties` does not apply to it), so that the two
+ * accept the same events; the hub never writes such a key, only a tampered store holds one.
+ */
+const asZodReadsRecords = (schema: JsonSchema): JsonSchema =>
+  isJsonObject(schema.additionalProperties) && schema.patternProperties === undefined
+    ? { ...schema, patternProperties: { '^__proto__$': {} } }
+    : schema;
+
+const walk = (value: unknown): unknown =>
+  Array.isArray(value) ? value.map(walk) : isJsonObject(value) ? asZodReadsRecords(withNullTypes(value)) : value;
 
 const jsonSchemaOf = (codec: z.ZodType): JsonSchema => {
   const { $schema: _dialect, ...schema } = z.toJSONSchema(codec, {
