@@ -4,6 +4,7 @@
 //   only src/adapters and the composition root (src/main) import frameworks, drivers and clients.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 const infrastructure = [
   'express',
@@ -76,5 +77,11 @@ export default tseslint.config(
   {
     files: ['src/adapters/**/*.ts'],
     rules: restrict(['**/main/**'], 'Adapters do not import the composition root.'),
+  },
+  {
+    // the console's modules run in the browser: they reach the hub through its REST API only
+    files: ['src/adapters/console/public/**/*.js'],
+    languageOptions: { globals: globals.browser },
+    rules: restrict(['**/domain/**', '**/application/**', '**/adapters/**/*.ts', '**/main/**'], 'The console is a client of the REST API.'),
   },
 );

@@ -36,12 +36,12 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import Database from 'better-sqlite3';
 import express from 'express';
 import { pino } from 'pino';
 import { receiveStock } from '../src/application/stock/count-stock.ts';
 import { MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
+import { EventCounts } from './event-counts.ts';
 import { startHub } from '../src/main/hub.ts';
 
 const number = (name: string, fallback: number): number => {
@@ -260,34 +260,8 @@ const fire = async (
   };
 };
 
-/** The events the hub has stored, read from its file by a connection of our own (WAL: the hub's writers are not blocked). */
-class StoreWatch {
-  private readonly db: Database.Database;
-  private after = 0;
-  private readonly counts = new Map<string, number>();
-  private readonly since;
-
-  constructor(dataDir: string) {
-    this.db = new Database(join(dataDir, 'events.sqlite'), { readonly: true, fileMustExist: true });
-    this.since = this.db.prepare<[number], { category: string; type: string; n: number; last: number }>(
-      'SELECT category, type, COUNT(*) AS n, MAX(position) AS last FROM events WHERE position > ? GROUP BY category, type',
-    );
-  }
-
-  /** Counts per `category/type`, brought up to date (each event is counted once). */
-  refresh(): ReadonlyMap<string, number> {
-    for (const row of this.since.all(this.after)) {
-      const key = `${row.category}/${row.type}`;
-      this.counts.set(key, (this.counts.get(key) ?? 0) + row.n);
-      this.after = Math.max(this.after, row.last);
-    }
-    return this.counts;
-  }
-
-  count(key: string): number {
-    return this.refresh().get(key) ?? 0;
-  }
-
+/** The events the hub has stored (./event-counts.ts), and the orders it pushed. */
+class StoreWatch extends EventCounts {
   /** Orders pushed to the WMS, oldest first, with their outboundNo and SKU. */
   pushed(): Target[] {
     return this.db
@@ -311,10 +285,6 @@ class StoreWatch {
       )
       .all();
     return rows.map((row) => Date.parse(row.handedOffAt) - Date.parse(row.placedAt)).sort((a, b) => a - b);
-  }
-
-  close(): void {
-    this.db.close();
   }
 }
 

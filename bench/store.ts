@@ -1,11 +1,15 @@
 /**
  * SQLite event store throughput, on a real file in a temporary directory:
- *   appends of one event per transaction, durable (synchronous FULL) and relaxed (NORMAL);
+ *   appends of one event per transaction, durable (synchronous FULL) and relaxed (NORMAL); durable
+ *   appends from 16 writers at once, which the store group-commits;
  *   appends of 100 events per transaction;
  *   replay of everything in position order with the events parsed, against JSON.parse alone
  *   over the same stored payloads (the floor any replay pays);
  *   for the reader, the other part of a replay: the same rows read from SQLite into strings,
  *   not parsed (a replay costs about read + parse; the adapter's own work is the difference).
+ * Then the PostgreSQL event store on an embedded PostgreSQL it starts (test/support/postgres-server.ts,
+ * PostgreSQL's defaults: every commit flushed), over loopback: appends from one writer and from 16
+ * at once, 100 events per transaction, and a replay of $all. Figures only, no targets yet.
  * Run: npm run bench:store
  * Knobs: BENCH_SMOKE (1: a few thousand events, to check in seconds that every phase runs; its figures are not measurements)
  */
@@ -14,8 +18,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { PostgresEventStore } from '../src/adapters/event-store/postgres/postgres-event-store.ts';
 import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-event-store.ts';
-import type { EventToAppend, Position } from '../src/application/ports/event-store.ts';
+import type { EventStore, EventToAppend, Position } from '../src/application/ports/event-store.ts';
+import { freshDatabase, startPostgres } from '../test/support/postgres-server.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-bench-'));
 
@@ -53,6 +59,9 @@ const SMOKE = process.env.BENCH_SMOKE === '1';
 const SIZE = SMOKE
   ? { warmup: 200, durable: 200, relaxed: 1_000, batched: 2_000 }
   : { warmup: 2_000, durable: 4_000, relaxed: 20_000, batched: 100_000 };
+/** the PostgreSQL runs: one writer, `WRITERS` writers at once, batches of 100 */
+const PG_SIZE = SMOKE ? { single: 200, parallel: 400, batched: 1_000 } : { single: 4_000, parallel: 20_000, batched: 50_000 };
+const WRITERS = 16;
 
 type Row = Readonly<{ name: string; events: number; seconds: number; target?: string; verdict?: string }>;
 
@@ -72,6 +81,61 @@ const appendRun = async (file: string, synchronous: 'FULL' | 'NORMAL', total: nu
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await store.close();
   return seconds;
+};
+
+/** `total` events in appends of `perAppend` by `writers` writers at once, each on streams of its own (named after `run`); returns the seconds. */
+const appendEach = async (store: EventStore, run: string, total: number, perAppend: number, writers: number): Promise<number> => {
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      const last = new Map<string, bigint>();
+      for (let batch = writer; batch < total / perAppend; batch += writers) {
+        const stream = `order-${run}.W${writer}.OMS${batch % STREAMS}`;
+        const events = Array.from({ length: perAppend }, () => orderPlaced(stream));
+        last.set(stream, (await store.append(stream, events, last.get(stream) ?? 'no_stream')).nextExpectedRevision);
+      }
+    }),
+  );
+  return Number(process.hrtime.bigint() - started) / 1e9;
+};
+
+/** $all in pages of 1,000, events parsed. */
+const replayStore = async (store: EventStore): Promise<{ seconds: number; events: number }> => {
+  let events = 0;
+  let after: Position | undefined;
+  const started = process.hrtime.bigint();
+  for (;;) {
+    const page = await store.readAll(after === undefined ? { maxCount: 1_000 } : { after, maxCount: 1_000 });
+    if (page.length === 0) break;
+    events += page.length;
+    after = page[page.length - 1]?.position;
+  }
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, events };
+};
+
+const postgresRows = async (): Promise<Row[]> => {
+  const server = await startPostgres({ durable: true });
+  const store = PostgresEventStore.connect(await freshDatabase(server.url, 'bench'), { poolSize: WRITERS });
+  try {
+    await store.opened();
+    await appendEach(store, 'warmup', SIZE.warmup, 1, 1);
+    const single = { events: PG_SIZE.single, seconds: await appendEach(store, 'single', PG_SIZE.single, 1, 1) };
+    const parallel = { events: PG_SIZE.parallel, seconds: await appendEach(store, 'parallel', PG_SIZE.parallel, 1, WRITERS) };
+    const batched = { events: PG_SIZE.batched, seconds: await appendEach(store, 'batched', PG_SIZE.batched, 100, 1) };
+    const replays = [await replayStore(store), await replayStore(store), await replayStore(store)];
+    return [
+      { name: 'PostgreSQL: append, 1 event/transaction, one writer', ...single },
+      { name: `PostgreSQL: append, 1 event/transaction, ${WRITERS} writers at once`, ...parallel },
+      { name: 'PostgreSQL: append, 100 events/transaction, one writer', ...batched },
+      {
+        name: 'PostgreSQL: replay $all, events parsed (pages of 1,000, best of 3)',
+        ...replays.reduce((a, b) => (b.seconds < a.seconds ? b : a)),
+      },
+    ];
+  } finally {
+    await store.close();
+    await server.stop();
+  }
 };
 
 const replayRun = async (file: string): Promise<{ seconds: number; events: number }> => {
@@ -145,6 +209,17 @@ try {
     verdict: verdict(rate({ name: '', ...durable }), 4_000),
   });
 
+  // group commit: the appends asked for in one turn of the event loop share a transaction and its sync
+  const grouped = SqliteEventStore.open(join(directory, 'grouped.db'), { synchronous: 'FULL' });
+  const groupedRun = { events: SIZE.durable, seconds: await appendEach(grouped, 'G', SIZE.durable, 1, WRITERS) };
+  const transactions = grouped.committed;
+  await grouped.close();
+  rows.push({
+    name: `append, 1 event each, synchronous FULL, ${WRITERS} writers at once (group commit: ${(SIZE.durable / transactions).toFixed(1)} appends per transaction)`,
+    ...groupedRun,
+    target: `vs the durable row above: ${(rate({ name: '', ...groupedRun }) / rate({ name: '', ...durable })).toFixed(1)}×`,
+  });
+
   const relaxed = { events: SIZE.relaxed, seconds: await appendRun(join(directory, 'relaxed.db'), 'NORMAL', SIZE.relaxed, 1) };
   rows.push({
     name: 'append, 1 event/transaction, synchronous NORMAL (relaxed)',
@@ -195,6 +270,16 @@ try {
       'events/s': Math.round(rate(row)),
       target: row.target ?? '',
       verdict: row.verdict ?? '',
+    })),
+  );
+  const onPostgres = await postgresRows();
+  console.log(`PostgreSQL event store, embedded PostgreSQL 18 on loopback, every commit flushed (fsync on), pool of ${WRITERS}`);
+  console.table(
+    onPostgres.map((row) => ({
+      measurement: row.name,
+      events: row.events,
+      seconds: Number(row.seconds.toFixed(3)),
+      'events/s': Math.round(rate(row)),
     })),
   );
   if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs, not a measurement');

@@ -1,7 +1,7 @@
 /**
  * `oms`: the hub's replay and audit tool (bin/oms runs this file through tsx). It reads the same
  * environment as the hub (src/main/config.ts: EVENT_STORE, OMS_DATA_DIR, ESDB_CONNECTION_STRING,
- * WAREHOUSE_ZONE, …) and works against either event store.
+ * DATABASE_URL, WAREHOUSE_ZONE, …) and works against any of the event stores.
  *
  *   oms history <orderNo> [--at <time>]        the order as it stood then, and its events with their causes
  *   oms projections rebuild [name…]           replay every event into fresh tables, swap them in
@@ -42,7 +42,7 @@ export const buildProgram = (io: CliIo, status: { code: number }): Command => {
     };
   program
     .description(
-      "Replay and audit the fulfilment hub's events. Reads the hub's environment: EVENT_STORE (sqlite | eventstoredb), OMS_DATA_DIR, ESDB_CONNECTION_STRING, WAREHOUSE_ZONE (local times), …",
+      "Replay and audit the fulfilment hub's events. Reads the hub's environment: EVENT_STORE (sqlite | eventstoredb | postgres), OMS_DATA_DIR, ESDB_CONNECTION_STRING, DATABASE_URL, WAREHOUSE_ZONE (local times), …",
     )
     .version('0.1.0')
     .option('--data-dir <dir>', 'the data directory (overrides OMS_DATA_DIR)')

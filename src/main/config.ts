@@ -5,6 +5,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
+const isPostgresUrl = (value: string): boolean => URL.canParse(value) && ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
 const optionalUrl = z.url({ message: 'must be an http(s) URL' }).optional();
 const milliseconds = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 
@@ -32,11 +33,16 @@ const environment = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port of the hub'),
     HOST: z.string().default('127.0.0.1').describe('interface to listen on (0.0.0.0 in a container)'),
     OMS_DATA_DIR: z.string().min(1).default('./data').describe('where the embedded store, checkpoints and alerts live'),
-    EVENT_STORE: z.enum(['sqlite', 'eventstoredb']).default('sqlite'),
+    EVENT_STORE: z.enum(['sqlite', 'eventstoredb', 'postgres']).default('sqlite'),
     ESDB_CONNECTION_STRING: z
       .string()
       .regex(/^(esdb|esdb\+discover|kurrentdb):\/\//, 'must be an esdb:// connection string')
       .optional(),
+    DATABASE_URL: z
+      .string()
+      .refine(isPostgresUrl, 'must be a postgres:// (or postgresql://) connection string, e.g. postgres://hub:secret@db.internal:5432/hub')
+      .optional()
+      .describe('the PostgreSQL database of the event store when EVENT_STORE=postgres'),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
     WMS_URL: optionalUrl.describe('the WMS; absent: the sandbox WMS is started with the hub'),
     TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
@@ -47,9 +53,16 @@ const environment = z
     SANDBOX_QIMEN_WAREHOUSES: commaListOr('WH002').describe(
       'the warehouse codes the sandbox WMS runs in Qimen (the hub calls them at its Qimen side, it calls back in Qimen); none: every one in JSON',
     ),
+    SANDBOX_HUB_URL: optionalUrl.describe('`npm run sandbox` only: where the hub listens, for the sandbox WMS to call it back'),
     SANDBOX_WMS_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
     SANDBOX_TMS_PORT: z.coerce.number().int().min(0).max(65535).default(3102),
     DEMO_STOCK: z.enum(['true', 'false']).optional().describe('stock WH001 and WH002 at start; default: true with the sandbox'),
+    DEMO_ORDERS: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe(
+        'place four demo orders at start (src/main/demo-orders.ts), only with the sandbox; default: true with the sandbox and its demo stock',
+      ),
     WAREHOUSE_ZONE: z
       .string()
       .default('Asia/Shanghai')
@@ -75,6 +88,12 @@ const environment = z
       .default(10)
       .describe('a stock variance of more units than this raises an alert'),
     ALERT_WEBHOOK_URL: optionalUrl,
+    LIVE_KEEP_ALIVE_MS: z.coerce
+      .number()
+      .int()
+      .min(10)
+      .default(15_000)
+      .describe('how often GET /api/oms/live sends a keep-alive comment on a quiet stream'),
     OMS_API_KEYS: commaList.describe(
       'comma-separated keys accepted on /api/oms, each acting in every role; with neither these nor OMS_CREDENTIALS_FILE the API is open',
     ),
@@ -116,6 +135,10 @@ const environment = z
   .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {
     path: ['ESDB_CONNECTION_STRING'],
     message: 'is required when EVENT_STORE=eventstoredb',
+  })
+  .refine((env) => env.EVENT_STORE !== 'postgres' || env.DATABASE_URL !== undefined, {
+    path: ['DATABASE_URL'],
+    message: 'is required when EVENT_STORE=postgres (e.g. postgres://hub:secret@db.internal:5432/hub)',
   });
 
 export type Config = z.output<typeof environment>;

@@ -3,22 +3,24 @@
  * (reactions, due retries, backorders, reconciliations on a schedule), the REST API and, when no
  * WMS/TMS URL is configured, the sandbox warehouse and carrier on loopback.
  */
-import { randomBytes } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
 import { DueReconciliations } from '../application/stock/due-reconciliations.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
+import { LiveFeed } from '../adapters/http/live-feed.ts';
 import { callbackReplay } from '../adapters/http/routes/callback-routes.ts';
 import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
-import { type Sandbox, startSandbox } from '../adapters/sandbox/sandbox.ts';
-import type { SandboxQimenKey } from '../adapters/sandbox/sandbox-qimen.ts';
-import { type Config, ConfigError, allowedHostsOf } from './config.ts';
-import { type CallerBook, Callers, fullAccessCaller } from '../adapters/credentials/callers.ts';
-import { type CredentialsWatch, readCredentials, watchCredentials } from '../adapters/credentials/credentials-file.ts';
+import type { Sandbox } from '../adapters/sandbox/sandbox.ts';
+import { type Config, allowedHostsOf } from './config.ts';
+import type { Callers } from '../adapters/credentials/callers.ts';
+import type { CredentialsWatch } from '../adapters/credentials/credentials-file.ts';
+import { callersOf, watchCallers } from './callers-of-config.ts';
+import { sandboxCaller, startConfiguredSandbox } from './sandbox-of-config.ts';
 import { type Overrides, buildHubContainer, hubParts } from './container.ts';
-import { demoStock, receiveDemoStock } from './demo-stock.ts';
+import { receiveDemoStock } from './demo-stock.ts';
+import { placeDemoOrders } from './demo-orders.ts';
 
 export type RunningHub = Readonly<{
   url: string;
@@ -27,6 +29,8 @@ export type RunningHub = Readonly<{
   /** stock reconciliation every RECONCILE_EVERY_MS, by the clock; `runDue()` runs what is due now */
   reconciliations: DueReconciliations;
   projections: SqliteProjections;
+  /** the store's appends as they happen, for GET /api/oms/live (`listening`: its clients now) */
+  live: LiveFeed;
   sandbox: Sandbox | null;
   /** the sandbox's warehouses that speak Qimen (SANDBOX_QIMEN_WAREHOUSES, when the sandbox has a Qimen key) */
   sandboxQimenWarehouses: readonly string[];
@@ -46,70 +50,13 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
     });
   });
 
-const noFile: CallerBook = { callers: [], tmsSigningSecret: null };
-
-/** The callers: the credentials file's, and a full-access caller per key of OMS_API_KEYS. */
-const withKeys = (config: Config, file: CallerBook): CallerBook => ({
-  callers: [...file.callers, ...config.OMS_API_KEYS.map(fullAccessCaller)],
-  tmsSigningSecret: file.tmsSigningSecret,
-});
-
-/** Read the credentials file again whenever it changes (null: there is none). */
-const watchCallers = (config: Config, callers: Callers, logger: Logger): CredentialsWatch | null => {
-  const path = config.OMS_CREDENTIALS_FILE;
-  if (path === undefined) return null;
-  return watchCredentials(
-    path,
-    (file) => {
-      callers.replace(withKeys(config, file));
-      logger.info({ callers: callers.count }, `credentials reloaded from ${path}: ${callers.count} callers`);
-    },
-    (error) => logger.error(`${error.message}\nthe callers stay as they were`),
-  );
-};
-
-/** The key the sandbox WMS calls back with, the secret it signs with, and its Qimen key: a warehouse caller's (SANDBOX_WAREHOUSE_KEY), else the first of OMS_API_KEYS. */
-const sandboxCaller = (
-  config: Config,
-  callers: Callers,
-): Readonly<{ key?: string; secret: string | null; qimen: SandboxQimenKey | undefined }> => {
-  // open: a key of its own, the hub checking nothing (as for the JSON callbacks)
-  if (callers.open) return { secret: null, qimen: { appKey: 'sandbox-qimen', secret: randomBytes(24).toString('hex'), signMethod: 'md5' } };
-  const key = config.SANDBOX_WAREHOUSE_KEY ?? config.OMS_API_KEYS[0];
-  if (key === undefined)
-    throw new ConfigError(
-      'invalid configuration:\n  SANDBOX_WAREHOUSE_KEY: the sandbox WMS calls the hub back as a warehouse: set it to the key of a warehouse caller of OMS_CREDENTIALS_FILE (or set WMS_URL and TMS_URL)',
-    );
-  const caller = callers.identify(key);
-  if (caller === undefined)
-    throw new ConfigError('invalid configuration:\n  SANDBOX_WAREHOUSE_KEY: is not the key of any caller of OMS_CREDENTIALS_FILE');
-  const qimen =
-    caller.qimen === null ? undefined : { appKey: caller.qimen.appKey, secret: caller.qimen.secret, signMethod: caller.qimen.signMethod };
-  return { key, secret: caller.signingSecret, qimen };
-};
-
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
-  const path = config.OMS_CREDENTIALS_FILE;
-  const callers = new Callers(withKeys(config, path === undefined ? noFile : readCredentials(path)));
+  const callers = callersOf(config);
   const sandboxed = config.WMS_URL === undefined || config.TMS_URL === undefined;
   const withDemoStock = config.DEMO_STOCK === 'true' || (config.DEMO_STOCK === undefined && sandboxed);
   const calledBack = sandboxed ? sandboxCaller(config, callers) : { secret: null, qimen: undefined };
   const credentials = watchCallers(config, callers, logger);
-  const sandbox = sandboxed
-    ? await startSandbox({
-        wmsPort: config.SANDBOX_WMS_PORT,
-        tmsPort: config.SANDBOX_TMS_PORT,
-        delayMs: config.SANDBOX_DELAY_MS,
-        zone: config.WAREHOUSE_ZONE,
-        faults: { mode: config.SANDBOX_MODE },
-        // the sandbox's shelves start with what the hub's ledgers start with
-        stock: withDemoStock ? demoStock : [],
-        ...(calledBack.key === undefined ? {} : { hubApiKey: calledBack.key }),
-        ...(calledBack.qimen === undefined || config.SANDBOX_QIMEN_WAREHOUSES.length === 0 ? {} : { qimen: calledBack.qimen }),
-        signing: { callbacks: calledBack.secret, warehouse: callers.warehouse, tms: callers.tms },
-        logger: logger.child({ component: 'sandbox' }),
-      })
-    : null;
+  const sandbox = sandboxed ? await startConfiguredSandbox(config, callers, calledBack, withDemoStock, logger) : null;
   // the sandbox's Qimen warehouses: when the sandbox plays the WMS and has a Qimen key
   const sandboxQimenWarehouses =
     sandbox !== null && calledBack.qimen !== undefined && config.WMS_URL === undefined ? config.SANDBOX_QIMEN_WAREHOUSES : [];
@@ -149,6 +96,9 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       Object.fromEntries(await Promise.all(work.reactions.map(async (name) => [name, (await checkpoints.load(name))?.commit] as const))),
   });
   await projections.start(store);
+  // from where the projections caught up, the store's head: the history is not read again
+  const live = new LiveFeed(store, (error) => logger.error({ err: error }, 'the live feed stopped'));
+  await live.start(projections.reached() ?? undefined);
 
   const app = createHttpApp(routeContext, {
     bodyLimit: config.BODY_LIMIT,
@@ -159,6 +109,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     authFailures: { limit: config.AUTH_FAILURE_LIMIT, windowMs: 15 * 60_000 },
     reports: projections,
     metrics,
+    live: { feed: live, keepAliveMs: config.LIVE_KEEP_ALIVE_MS },
     logError: (error) => logger.error({ err: error }, 'request failed'),
     health: async () => ({
       store: config.EVENT_STORE,
@@ -172,6 +123,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   const port = await listen(server, config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   sandbox?.setHubUrl(url);
+  // with the sandbox only: demo orders never go to a real warehouse
+  if (sandbox !== null && withDemoStock && config.DEMO_ORDERS !== 'false') await placeDemoOrders(deps);
 
   let retrying: Promise<unknown> = Promise.resolve();
   let reconciling: Promise<unknown> = Promise.resolve();
@@ -196,6 +149,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     work,
     reconciliations,
     projections,
+    live,
     sandbox,
     sandboxQimenWarehouses,
     callers,
@@ -209,6 +163,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await retrying;
       await reconciling;
       await work.stop();
+      await live.stop();
       await projections.close();
       await inventory.stop();
       await sandbox?.close();

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { ConfigError, readConfig } from './config.ts';
 import { startHub } from './hub.ts';
 import { CredentialsFileError } from '../adapters/credentials/credentials-file.ts';
+import { PostgresEventStoreUnavailable } from '../adapters/event-store/postgres/postgres-event-store.ts';
 
 const articleOrder = JSON.stringify({
   orderNo: 'OMS202511220001',
@@ -30,7 +31,7 @@ const main = async (): Promise<void> => {
   try {
     hub = await startHub(config, logger);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof CredentialsFileError) {
+    if (error instanceof ConfigError || error instanceof CredentialsFileError || error instanceof PostgresEventStoreUnavailable) {
       console.error(error.message);
       process.exit(2);
     }

@@ -82,6 +82,19 @@ describe('configuration from the environment', () => {
     );
   });
 
+  test('PostgreSQL needs DATABASE_URL, a postgres:// connection string (the message does not repeat it: it holds a password)', () => {
+    expect(() => readConfig({ EVENT_STORE: 'postgres' })).toThrow('DATABASE_URL: is required when EVENT_STORE=postgres');
+    for (const bad of ['localhost:5432/hub', 'mysql://hub:pw@db/hub', 'postgres://hub:hunter2@[db/hub'])
+      expect(() => readConfig({ EVENT_STORE: 'postgres', DATABASE_URL: bad })).toThrow(
+        /DATABASE_URL: must be a postgres:\/\/ \(or postgresql:\/\/\) connection string/,
+      );
+    expect(() => readConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgres://hub:hunter2@[db/hub' })).not.toThrow(/hunter2/);
+    expect(readConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'postgresql://hub:pw@db.internal:5432/hub' })).toMatchObject({
+      EVENT_STORE: 'postgres',
+      DATABASE_URL: 'postgresql://hub:pw@db.internal:5432/hub',
+    });
+  });
+
   test('API keys are a comma-separated list; an empty value counts as unset', () => {
     expect(readConfig({ OMS_API_KEYS: ' k1, k2 ,,' }).OMS_API_KEYS).toEqual(['k1', 'k2']);
     expect(readConfig({ PORT: '' }).PORT).toBe(3000);

@@ -212,6 +212,12 @@ export const sendRaw = (base: string, raw: RawRequest, timeoutMs = 10_000): Prom
         headers: { ...raw.headers, ...(raw.body === null ? {} : { 'content-length': String(raw.body.length) }) },
       },
       (res) => {
+        // an event stream (GET /api/oms/live) answers for as long as its client stays: answered once it opened
+        if (res.headers['content-type']?.startsWith('text/event-stream') === true) {
+          res.destroy();
+          resolve({ status: res.statusCode ?? 0, body: '', ms: performance.now() - started });
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>

@@ -57,6 +57,7 @@ export const startTestHub = async (
     RETRY_JITTER: 'none',
     // the sandbox's warehouses all on the article's JSON, unless a test asks for Qimen ones
     SANDBOX_QIMEN_WAREHOUSES: 'none',
+    DEMO_ORDERS: 'false',
     ...options.env,
   });
   const hub = await startHub(

@@ -1,9 +1,16 @@
 import type { Position, StoredEvent, SubscribeOptions, Subscription } from '../../application/ports/event-store.ts';
 
-/** What a store that lives in this process offers a catch-up subscription. */
+/** What a store read by pages (SQLite in this process, PostgreSQL over a pool) offers a catch-up subscription. */
 export type PagedSource = Readonly<{
-  /** Events after `after` (exclusive), in position order, at most `limit`. Synchronous: nothing commits in between. */
-  readPage: (after: Position | undefined, category: string | undefined, limit: number) => readonly StoredEvent[];
+  /**
+   * Events after `after` (exclusive), in position order, at most `limit`, and at least every event
+   * committed before the call (SQLite: synchronous, nothing commits in between; PostgreSQL: see ./postgres).
+   */
+  readPage: (
+    after: Position | undefined,
+    category: string | undefined,
+    limit: number,
+  ) => readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
   /** Settles at the next commit (or poll tick); taken before a read so that no commit slips past unseen. */
   nextAppend: () => Promise<void>;
 }>;
@@ -14,7 +21,7 @@ const EVENTS_PER_TURN = 16;
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * A catch-up subscription over a store in this process: read a page after the last handled
+ * A catch-up subscription over a store read by pages: read a page after the last handled
  * position, hand each event to the subscriber in turn, and when a page comes back short
  * (nothing more stored) signal caught-up and wait for the next append. The position moves only
  * after the handler returned, so the seam between catch-up and live has no gap and no duplicate.
@@ -38,7 +45,7 @@ export const startCatchUpSubscription = (source: PagedSource, options: Subscribe
     let handledThisTurn = 0;
     while (!stopping) {
       const appended = source.nextAppend();
-      const page = source.readPage(after, options.category, PAGE_SIZE);
+      const page = await source.readPage(after, options.category, PAGE_SIZE);
       for (const event of page) {
         if (stopping) return;
         await options.onEvent(event);

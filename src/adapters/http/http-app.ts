@@ -3,6 +3,7 @@ import { type Caller, type Callers, actsAs } from '../credentials/callers.ts';
 import type { SeenSignatures } from '../signature/hub-signature.ts';
 import type { ReportQueries } from '../../application/projections/report-queries.ts';
 import { alertRoutes } from './routes/alert-routes.ts';
+import { callerRoutes } from './routes/caller-routes.ts';
 import { HttpProblem, answerErrors, send } from './answer.ts';
 import { actAsCaller, actorStamp } from './acting-credential.ts';
 import { StampingStore } from './stamping-store.ts';
@@ -15,18 +16,22 @@ import { ParkedProblem, callbackRoutes } from './routes/callback-routes.ts';
 import { messageRoutes } from './routes/message-routes.ts';
 import type { HttpContext } from './http-context.ts';
 import { inboundRoutes } from './routes/inbound-routes.ts';
-import { openApiDocument } from './openapi.ts';
+import { eventStreamPaths, openApiDocument } from './openapi.ts';
+import { serveEventStream } from './event-stream.ts';
+import type { LiveFeed } from './live-feed.ts';
+import { liveRoutes } from './routes/live-routes.ts';
 import { type IdempotencyKeys, bindIdempotencyKeys } from './idempotency-key.ts';
 import { readJsonBody } from './read-body.ts';
 import type { HubMetrics } from '../metrics/hub-metrics.ts';
 import { countRequests, serveMetrics } from '../metrics/http-metrics.ts';
+import { consoleRoutes } from '../console/console-routes.ts';
 import { qimenEndpoint, qimenOpenApi } from '../qimen/qimen-endpoint.ts';
 import { QIMEN_PATH } from '../qimen/qimen-wire.ts';
 import { type RequestGuardOptions, guardRequests } from './request-guard.ts';
 import { orderRoutes } from './routes/order-routes.ts';
 import { reportRoutes } from './routes/report-routes.ts';
 import { returnRoutes } from './routes/return-routes.ts';
-import { type Route, type RouteInput, expressPath } from './route.ts';
+import { type EventStreamRoute, type Route, type RouteInput, expressPath } from './route.ts';
 import { shipmentRoutes } from './routes/shipment-routes.ts';
 import { stockChangeRoutes } from './routes/stock-change-routes.ts';
 import { stockRoutes } from './routes/stock-routes.ts';
@@ -54,6 +59,8 @@ export type HttpAppOptions = Readonly<{
   reports?: ReportQueries;
   /** the metrics (GET /metrics, and every answer counted); absent: none */
   metrics?: HubMetrics;
+  /** the store's appends as they happen (GET /api/oms/live), and how often an idle stream sends a keep-alive comment; absent: no live route */
+  live?: Readonly<{ feed: LiveFeed; keepAliveMs: number }>;
 }>;
 
 /** Things a caller must know that the schemas do not say (served in /openapi.json). */
@@ -84,11 +91,11 @@ const inputOf = (req: Request, caller: Caller, messageId: string | undefined): R
 });
 
 /** A caller without one of the route's roles is refused (403), before anything is read or applied. */
-const authorise = (route: Route, caller: Caller): void => {
+const authorise = (route: Pick<Route, 'roles' | 'path'>, method: string, caller: Caller): void => {
   if (!actsAs(caller, route.roles))
     throw new HttpProblem(
       403,
-      `${caller.id} (${caller.roles.join(', ')}) may not call ${route.method.toUpperCase()} ${route.path}: it needs the role ${route.roles.join(' or ')}`,
+      `${caller.id} (${caller.roles.join(', ')}) may not call ${method.toUpperCase()} ${route.path}: it needs the role ${route.roles.join(' or ')}`,
     );
 };
 
@@ -108,6 +115,7 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     },
   };
   const routes: readonly Route[] = [
+    ...callerRoutes(),
     ...orderRoutes(ctx),
     ...callbackRoutes(ctx),
     ...inboundRoutes(ctx),
@@ -119,7 +127,9 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
     ...messageRoutes(ctx),
     ...(options.reports === undefined ? [] : reportRoutes(ctx, options.reports)),
   ];
-  const document = openApiDocument(routes, assumptions, { [QIMEN_PATH]: qimenOpenApi });
+  const live = options.live;
+  const streams: readonly EventStreamRoute[] = live === undefined ? [] : liveRoutes(live.feed);
+  const document = openApiDocument(routes, assumptions, { [QIMEN_PATH]: qimenOpenApi, ...eventStreamPaths(streams) });
   const messages = warehouseMessages(
     ctx.deps,
     routes.filter((route) => route.warehouseMessage === true).map((route) => route.path),
@@ -157,13 +167,15 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
       '/metrics',
       serveMetrics(options.metrics, (req) => identify(options.callers, req) !== undefined),
     );
+  // the operators' console: a browser client of the routes below (../console/console-routes.ts)
+  app.use(consoleRoutes());
   app.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
   for (const route of routes) {
     app[route.method](expressPath(route.path), async (req, res) => {
       const caller = callerOf(req);
-      authorise(route, caller);
+      authorise(route, route.method, caller);
       await requireSignature(req, caller, options.seenSignatures, (options.wallClockMs ?? Date.now)());
       const answer = await route.handle(inputOf(req, caller, messages.messageIdOf(req)));
       const message = answer.message ?? 'success';
@@ -171,6 +183,13 @@ export const createHttpApp = (hub: HttpContext, options: HttpAppOptions): Expres
       send(res, answer.status, answer.data, message);
     });
   }
+  // a stream holds its response open: authenticated and authorised as any route, then nothing waits on its end
+  if (live !== undefined)
+    for (const route of streams)
+      app.get(expressPath(route.path), (req, res) => {
+        authorise(route, 'get', callerOf(req));
+        serveEventStream(route, res, live.keepAliveMs);
+      });
   app.use((req, res) => send(res, 404, null, `no route ${req.method} ${req.path}; see /openapi.json`));
   app.use(
     answerErrors(options.logError, (req, answer, error) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Route } from './route.ts';
+import type { EventStreamRoute, Route } from './route.ts';
 
 const envelope = (data: object = {}) => ({
   type: 'object',
@@ -21,6 +21,37 @@ const schemaOf = (schema: z.ZodType) => {
   return json;
 };
 
+const refusals = (roles: readonly string[]) => ({
+  401: {
+    description: 'no API key (credentials configured), or a signing caller sent it unsigned, signed wrongly or out of time',
+    content: { 'application/json': { schema: problems } },
+  },
+  403: {
+    description: `an API key the hub does not know, or a caller without the role (${roles.join(', ')})`,
+    content: { 'application/json': { schema: problems } },
+  },
+});
+
+/** The paths of event-stream routes: a text/event-stream answer, its events named with what their data is. */
+export const eventStreamPaths = (routes: readonly EventStreamRoute[]): Record<string, Record<string, unknown>> =>
+  Object.fromEntries(
+    routes.map((route) => {
+      const responses: Record<string, unknown> = {
+        200: {
+          description: `Server-Sent Events: ${Object.entries(route.events)
+            .map(([name, data]) => `\`event: ${name}\` with \`data:\` ${data}`)
+            .join('; ')}`,
+          content: { 'text/event-stream': { schema: { type: 'string' } } },
+        },
+        ...refusals(route.roles),
+      };
+      for (const [status, description] of Object.entries(route.answers))
+        responses[status] = { description, content: { 'application/json': { schema: problems } } };
+      const operation = { tags: [route.tag], summary: route.summary, description: route.description, 'x-roles': route.roles, responses };
+      return [route.path, { get: operation }];
+    }),
+  );
+
 /**
  * The OpenAPI document of the routes, generated from the same zod schemas that validate them.
  * `assumptions` are the things a caller must know that no schema says.
@@ -28,7 +59,7 @@ const schemaOf = (schema: z.ZodType) => {
 export const openApiDocument = (
   routes: readonly Route[],
   assumptions: readonly string[],
-  /** endpoints served outside the routes (Qimen's), described by their adapter */
+  /** endpoints served outside the routes (Qimen's, the event streams), described by their adapter */
   otherPaths: Readonly<Record<string, Record<string, unknown>>> = {},
 ) => {
   const paths: Record<string, Record<string, unknown>> = { ...otherPaths };
@@ -50,14 +81,9 @@ export const openApiDocument = (
     }
     responses[400] ??= { description: 'the body is not JSON', content: { 'application/json': { schema: problems } } };
     responses[413] ??= { description: 'the body is over the size limit', content: { 'application/json': { schema: problems } } };
-    responses[401] ??= {
-      description: 'no API key (credentials configured), or a signing caller sent it unsigned, signed wrongly or out of time',
-      content: { 'application/json': { schema: problems } },
-    };
-    responses[403] ??= {
-      description: `an API key the hub does not know, or a caller without the role (${route.roles.join(', ')})`,
-      content: { 'application/json': { schema: problems } },
-    };
+    const refused = refusals(route.roles);
+    responses[401] ??= refused[401];
+    responses[403] ??= refused[403];
     paths[route.path] = {
       ...paths[route.path],
       [route.method]: {

@@ -38,3 +38,24 @@ export type Route = Readonly<{
 
 /** `{orderNo}` → `:orderNo` for express. */
 export const expressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
+
+/** What an event-stream route sends to its client: named events with JSON data, and the end of the stream. */
+export type EventSink = Readonly<{ send: (event: string, data: unknown) => void; end: () => void }>;
+
+/**
+ * A route that answers a stream of Server-Sent Events (text/event-stream) for as long as its
+ * client stays, instead of one JSON answer (./event-stream.ts). GET only.
+ */
+export type EventStreamRoute = Readonly<{
+  path: string;
+  summary: string;
+  description: string;
+  tag: string;
+  roles: readonly Role[];
+  /** each event the stream sends, by name: what its data is (for /openapi.json) */
+  events: Readonly<Record<string, string>>;
+  /** statuses this route answers besides 200, with what they mean */
+  answers: Readonly<Record<number, string>>;
+  /** starts sending to `sink` (may refuse first, with an HttpProblem); answers how to stop: the client went away */
+  follow: (sink: EventSink) => () => void;
+}>;

@@ -3,7 +3,7 @@
  * `/api/oms/orders/OMS1` and `/api/oms/orders/OMS2` are one series) and status; and `GET /metrics`,
  * which, like /health's details, needs a caller the hub knows once credentials are configured.
  */
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { HubMetrics } from './hub-metrics.ts';
 
 /** The route's pattern (`/api/oms/orders/:orderNo`), or `unmatched` for a request no route served (a 404, a refusal before routing). */
@@ -13,14 +13,28 @@ const routeOf = (req: Request): string => {
   return path === undefined ? 'unmatched' : `${req.baseUrl}${path}`;
 };
 
+/** An answer that streams events (GET /api/oms/live) for as long as its client stays. */
+const isEventStream = (res: Response): boolean => String(res.getHeader('content-type') ?? '').startsWith('text/event-stream');
+
+/**
+ * Every answer counted when it finishes, and timed. An event stream is counted once it closes
+ * (its client going away closes it without finishing it), and not timed: how long a console
+ * stayed is no request's duration.
+ */
 export const countRequests =
   (metrics: HubMetrics): RequestHandler =>
   (req, res, next) => {
     const timer = metrics.httpDuration.startTimer();
-    res.on('finish', () => {
+    const count = (timed: boolean): void => {
       const labels = { method: req.method, route: routeOf(req) };
-      timer(labels);
+      if (timed) timer(labels);
       metrics.httpRequests.inc({ ...labels, status: String(res.statusCode) });
+    };
+    res.on('finish', () => {
+      if (!isEventStream(res)) count(true);
+    });
+    res.on('close', () => {
+      if (isEventStream(res)) count(false);
     });
     next();
   };

@@ -3,6 +3,7 @@
  * lead times and shipped per day.
  */
 import { type OrderListRow, orderList } from '../../application/projections/order-list.ts';
+import { orderSearch } from '../../application/projections/order-search.ts';
 import type { TrackLine } from '../../application/projections/order-track.ts';
 import type {
   LeadTimesItem,
@@ -20,20 +21,35 @@ import { statusCounts } from '../../application/projections/status-counts.ts';
 import type { OrderStatus } from '../../domain/outbound-order/index.ts';
 import { type SqlReader, Where, decodeCursor, defined, encodeCursor, page, percentiles, q } from './report-sql.ts';
 
+/**
+ * The order list, newest placed first. With a term, the orders come through the search table's
+ * index (term, placedMs DESC, orderNo), which pages in the list's own order: a page reads its rows
+ * and stops, however many orders share the term (../../application/projections/order-search.ts).
+ */
 export const ordersReport = async (sql: SqlReader, query: OrderListQuery): Promise<Page<OrderListItem>> => {
   const after = decodeCursor(query.cursor, 'ns');
   const status = query.status ?? [];
+  const searched = defined(query.term);
+  /** a column of the order's row; `paged`: one the search table holds too, read from it to follow its index */
+  const column = (name: string, paged = false): string => (searched ? `${paged ? 's' : 'o'}.${q(name)}` : q(name));
+  const placed = column('placedMs', true);
+  const orderNo = column('orderNo', true);
   const where = new Where()
-    .when(status.length > 0, `${q('status')} IN (${status.map(() => '?').join(', ')})`, ...status)
-    .when(defined(query.warehouseCode), `${q('warehouseCode')} = ?`, query.warehouseCode)
-    .when(defined(query.priority), `${q('priority')} = ?`, query.priority)
-    .when(defined(query.placed?.from), `${q('placedMs')} >= ?`, query.placed?.from)
-    .when(defined(query.placed?.to), `${q('placedMs')} < ?`, query.placed?.to)
-    .when(defined(query.shipped?.from), `${q('shippedMs')} >= ?`, query.shipped?.from)
-    .when(defined(query.shipped?.to), `${q('shippedMs')} < ?`, query.shipped?.to)
-    .when(after !== null, `(${q('placedMs')} < ? OR (${q('placedMs')} = ? AND ${q('orderNo')} > ?))`, after?.[0], after?.[0], after?.[1]);
+    .when(searched, `s.${q('term')} = ?`, query.term)
+    .when(status.length > 0, `${column('status')} IN (${status.map(() => '?').join(', ')})`, ...status)
+    .when(defined(query.warehouseCode), `${column('warehouseCode')} = ?`, query.warehouseCode)
+    .when(defined(query.priority), `${column('priority')} = ?`, query.priority)
+    .when(defined(query.placed?.from), `${placed} >= ?`, query.placed?.from)
+    .when(defined(query.placed?.to), `${placed} < ?`, query.placed?.to)
+    .when(defined(query.shipped?.from), `${column('shippedMs')} >= ?`, query.shipped?.from)
+    .when(defined(query.shipped?.to), `${column('shippedMs')} < ?`, query.shipped?.to)
+    .when(after !== null, `(${placed} < ? OR (${placed} = ? AND ${orderNo} > ?))`, after?.[0], after?.[0], after?.[1]);
+  // CROSS JOIN: SQLite keeps the search table outside, as written
+  const from = searched
+    ? `${q(orderSearch.name)} AS s CROSS JOIN ${q(orderList.name)} AS o ON o.${q('orderNo')} = s.${q('orderNo')}`
+    : q(orderList.name);
   const rows = sql.all<OrderListRow>(
-    `SELECT * FROM ${q(orderList.name)} ${where} ORDER BY ${q('placedMs')} DESC, ${q('orderNo')} ASC LIMIT ?`,
+    `SELECT ${searched ? 'o.*' : '*'} FROM ${from} ${where} ORDER BY ${placed} DESC, ${orderNo} ASC LIMIT ?`,
     [...where.params, query.limit + 1],
   );
   return page(rows, query.limit, toOrderItem, (row) => [row.placedMs, row.orderNo]);

@@ -1,7 +1,7 @@
 /**
  * The event store, in the hub's own words. Adapters: SQLite (default, embedded), EventStoreDB
- * (production), memory (unit tests). One contract suite (test/contracts) holds them all to the
- * rules written here.
+ * (production), PostgreSQL (hubs sharing a database), memory (unit tests). One contract suite
+ * (test/contracts) holds them all to the rules written here.
  *
  * Numbers: stream revisions and positions are `bigint`, everywhere, never `number`: EventStoreDB
  * counts in unsigned 64-bit integers and a single representation keeps `===` honest.
@@ -24,7 +24,8 @@ export type ActualRevision = 'no_stream' | Revision;
 
 /**
  * A place in the store-wide order of events ("$all"). EventStoreDB gives a commit/prepare pair
- * (offsets in its log); SQLite gives one global sequence, carried as commit = prepare = sequence.
+ * (offsets in its log); SQLite gives one global sequence, carried as commit = prepare = sequence;
+ * PostgreSQL gives the appending transaction's id as commit and the row's identity as prepare.
  * Compare with {@link comparePositions}; persist with {@link positionToString} / {@link positionFromString}.
  */
 export type Position = Readonly<{ commit: bigint; prepare: bigint }>;

@@ -28,6 +28,8 @@ export type OrderListQuery = PageRequest &
     priority?: Priority | undefined;
     placed?: TimeRange | undefined;
     shipped?: TimeRange | undefined;
+    /** only the orders this is exactly the orderNo, an outboundNo, a waybill number or a SKU of (./order-search.ts) */
+    term?: string | undefined;
   }>;
 
 export type OrderListItem = Readonly<{

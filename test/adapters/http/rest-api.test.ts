@@ -204,6 +204,11 @@ describe('warehouse callbacks', () => {
         a.kind === 'UNAPPLIED_CALLBACK' && a.details.body.orderNo === 'OMS-UNKNOWN-1',
     );
     expect(kept.details.body).toEqual(JSON.parse(body));
+    // filed under the order it waits for, in the background: done before the next test counts events
+    await waitFor(
+      'the callback filed under OMS-UNKNOWN-1',
+      async () => (await t.hub.deps.store.readStream('parked-order-OMS-UNKNOWN-1')).length > 0,
+    );
   });
 
   test('a callback with a bad field → 422 naming it, nothing applied (the message itself is kept in the archive)', async () => {

@@ -33,6 +33,11 @@ const send = async (who: Who | null, method: string, path: string, body?: unknow
     headers: { 'content-type': 'application/json', ...(who === null ? {} : headersOf(who, text)) },
     ...(method === 'GET' ? {} : { body: text }),
   });
+  // an event stream (GET /api/oms/live) answers for as long as its client stays: let it go once it answered
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) {
+    await response.body?.cancel();
+    return { status: response.status, body: { message: '', data: null }, headers: response.headers };
+  }
   return { status: response.status, body: (await response.json()) as { message: string; data: any }, headers: response.headers };
 };
 

@@ -456,6 +456,7 @@ describe('the other reports', () => {
       'placedTo',
       'shippedFrom',
       'shippedTo',
+      'q',
       'limit',
       'cursor',
     ]);

@@ -397,6 +397,25 @@ describe('lag, verification, versions', () => {
     expect(dumpFile(file)).toEqual(expected);
   });
 
+  it('a projection new to an existing file (order-search, added after it was written) is built by start, the others kept as they were', async () => {
+    const store = await storeWith(sampleAppends(3));
+    const expected = dumpFile(await onePass(store));
+    const file = freshFile('before-search');
+    const without = allProjections.filter((p) => p.name !== 'order-search');
+    const before = SqliteProjections.open(file, { projections: without });
+    await before.start(store);
+    await before.close();
+    const orders = dumpFile(file, without).order_list;
+    const projections = SqliteProjections.open(file);
+    expect(projections.checkpoints()['order-search']).toBeNull();
+    expect(projections.checkpoints()['orders']).not.toBeNull();
+    await projections.start(store);
+    await projections.close();
+    expect(dumpFile(file)).toEqual(expected);
+    expect(dumpFile(file).order_list).toEqual(orders);
+    expect(dumpFile(file).order_search?.length).toBeGreaterThan(0);
+  });
+
   it('works over the SQLite event store too', async () => {
     const appends = sampleAppends(17);
     const store = SqliteEventStore.open(freshFile('events'));

@@ -79,6 +79,17 @@ const deepFrozen = <T>(value: T): T => {
   return value;
 };
 
+type WaitingAppend = Readonly<{
+  stream: string;
+  events: readonly EventToAppend[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}>;
+
+/** What came of one append of a group: its result, or why it was refused (the others stand). */
+type Outcome = Readonly<{ ok: true; result: AppendResult }> | Readonly<{ ok: false; error: unknown }>;
+
 const isIdTaken = (error: unknown): boolean =>
   error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.id');
 
@@ -97,9 +108,13 @@ export class SqliteEventStore implements EventStore {
   private readonly appended = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
   private readonly statements;
-  private readonly appendInTransaction;
+  private readonly appendInSavepoint;
+  private readonly commitGroup;
   /** rows inserted by the transaction under way; taken into the tail only once it has committed */
   private inserted: Row[] = [];
+  /** appends waiting for the next group commit (see `append`) */
+  private waiting: WaitingAppend[] = [];
+  private commits = 0;
   /**
    * The latest events appended by this process, decoded once: `tail[i]` is at position
    * `tailStart + i`, without gaps. Every subscription reads the events just appended (about 15 of
@@ -147,8 +162,20 @@ export class SqliteEventStore implements EventStore {
         .raw(),
       lastPosition: db.prepare<[], number | null>('SELECT MAX(position) FROM events').pluck(),
     };
-    this.appendInTransaction = db.transaction(
-      (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult => this.write(stream, events, expected),
+    // one append, inside the group's transaction: a savepoint, so that a refused one leaves the others whole
+    this.appendInSavepoint = db.transaction((stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): AppendResult =>
+      this.write(stream, events, expected),
+    );
+    this.commitGroup = db.transaction((group: readonly WaitingAppend[]): Outcome[] =>
+      group.map(({ stream, events, expected }) => {
+        const mark = this.inserted.length;
+        try {
+          return { ok: true, result: this.appendInSavepoint(stream, events, expected) };
+        } catch (error) {
+          this.inserted.length = mark;
+          return { ok: false, error };
+        }
+      }),
     ).immediate;
   }
 
@@ -157,15 +184,48 @@ export class SqliteEventStore implements EventStore {
     return new SqliteEventStore(new Database(path), options);
   }
 
-  async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
-    if (events.length === 0) throw new RangeError('append needs at least one event');
+  /**
+   * Group commit: an append waits for the next turn of the event loop, and every append asked for
+   * by then (concurrent requests, reactions) is written in one IMMEDIATE transaction, each in a
+   * savepoint of its own (a refused one, a conflict, takes nothing of the others with it), with one
+   * sync of the WAL for them all. It resolves once that transaction has committed: as durable as an
+   * append alone, for a fraction of the syncs under load.
+   */
+  append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) return Promise.reject(new RangeError('append needs at least one event'));
+    return new Promise((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => this.commitWaiting());
+      this.waiting.push({ stream, events, expected, resolve, reject });
+    });
+  }
+
+  /** Durable transactions committed so far (each holds one or more appends): for tests and metrics. */
+  get committed(): number {
+    return this.commits;
+  }
+
+  private commitWaiting(): void {
+    const group = this.waiting;
+    this.waiting = [];
     this.inserted = [];
-    const result = this.appendInTransaction(stream, events, expected);
-    this.remember(this.inserted, categoryOf(stream));
+    let outcomes: Outcome[];
+    try {
+      outcomes = this.commitGroup(group);
+      this.commits += 1;
+    } catch (error) {
+      // the transaction itself failed (the file is locked by another process, the disk is full): every append of it
+      this.inserted = [];
+      for (const waiting of group) waiting.reject(error);
+      return;
+    }
+    for (const row of this.inserted) this.remember(row, categoryOf(row[2]));
     this.inserted = [];
     this.appended.notify();
-    await aTurn();
-    return result;
+    group.forEach((waiting, i) => {
+      const outcome = outcomes[i] as Outcome;
+      if (outcome.ok) waiting.resolve(outcome.result);
+      else waiting.reject(outcome.error);
+    });
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
@@ -247,17 +307,15 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toStored);
   }
 
-  /** Takes the rows of a committed append into the tail (a gap, left by another process's append, restarts it). */
-  private remember(rows: readonly Row[], category: string): void {
-    for (const row of rows) {
-      if (this.tail.length === 0 || row[0] !== this.tailStart + this.tail.length) {
-        this.tail = [];
-        this.tailCategories = [];
-        this.tailStart = row[0];
-      }
-      this.tail.push(deepFrozen(toStored(row)));
-      this.tailCategories.push(category);
+  /** Takes a row of a committed append into the tail (a gap, left by another process's append, restarts it). */
+  private remember(row: Row, category: string): void {
+    if (this.tail.length === 0 || row[0] !== this.tailStart + this.tail.length) {
+      this.tail = [];
+      this.tailCategories = [];
+      this.tailStart = row[0];
     }
+    this.tail.push(deepFrozen(toStored(row)));
+    this.tailCategories.push(category);
     if (this.tail.length > TAIL_CAPACITY) {
       const dropped = this.tail.length - TAIL_CAPACITY / 2;
       this.tail = this.tail.slice(dropped);

@@ -91,6 +91,9 @@ export const reportQueries = (zone: string) => ({
     placedTo: bound(zone, 'to', 'placedTo'),
     shippedFrom: bound(zone, 'from', 'shippedFrom'),
     shippedTo: bound(zone, 'to', 'shippedTo'),
+    q: code('q')
+      .optional()
+      .describe('only the orders this is exactly (not a prefix, case-sensitive) the orderNo, an outboundNo, a waybill number or a SKU of'),
     limit,
     cursor,
   }),
@@ -169,8 +172,8 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
       path: '/api/oms/reports/orders',
       roles: ['operator', 'reporting'],
       tag: 'reports',
-      summary: 'Orders, newest placed first: filter by status, warehouse, priority, placed and shipped times',
-      description: `Days are read in ${zone}. shipped… filters on when goods of the order first left the warehouse.`,
+      summary: 'Orders, newest placed first: filter by status, warehouse, priority, placed and shipped times; find by number or SKU (q)',
+      description: `Days are read in ${zone}. shipped… filters on when goods of the order first left the warehouse. q is an exact match (1–64 characters, trimmed) on the orderNo, an outboundNo a warehouse gave the order, the waybill number of one of its shipments or a SKU of its lines; it combines with the other filters and the paging.`,
       query: schemas.orders,
       answers,
       handle: async (input) => {
@@ -182,6 +185,7 @@ export const reportRoutes = (ctx: HttpContext, reports: ReportQueries): readonly
             priority: f.priority,
             placed: range(f.placedFrom, f.placedTo),
             shipped: range(f.shippedFrom, f.shippedTo),
+            term: f.q,
             limit: f.limit,
             cursor: f.cursor,
           }),
