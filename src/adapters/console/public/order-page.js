@@ -7,72 +7,42 @@ import { when } from './format.js';
 import { html } from './html.js';
 import { useLive } from './live.js';
 import { OrderActions } from './order-actions.js';
+import { Table } from './table.js';
 import { useAction } from './use-action.js';
 
 // an order in one of these has ended: nothing to move or cancel
 const CLOSED = ['SHIPPED', 'CANCELLED', 'BACKORDERED'];
 
+const lineColumns = [
+  { title: 'SKU', cell: (line) => line.sku },
+  { title: 'Batch', cell: (line) => line.batchNo ?? '' },
+  { title: 'Ordered', cell: (line) => line.ordered },
+  { title: 'Shipped', cell: (line) => line.shipped },
+  { title: 'Backordered', cell: (line) => line.backordered },
+  { title: 'Cancelled', cell: (line) => line.cancelled },
+];
+
+const shipmentColumns = [
+  { title: 'Waybill', cell: (s) => s.waybillNo },
+  { title: 'Carrier', cell: (s) => s.carrier },
+  { title: 'Outbound', cell: (s) => s.outboundNo },
+  { title: 'Warehouse', cell: (s) => s.warehouseCode },
+  { title: 'Items', cell: (s) => s.items.map((i) => `${i.sku}×${i.quantity}`).join(', ') },
+  { title: 'Shipped', cell: (s) => when(s.shippedAt) },
+];
+
 const Lines = ({ order }) =>
-  html`<table>
-    <caption>
-      Lines
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">SKU</th>
-        <th scope="col">Batch</th>
-        <th scope="col">Ordered</th>
-        <th scope="col">Shipped</th>
-        <th scope="col">Backordered</th>
-        <th scope="col">Cancelled</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${order.lines.map(
-        (line) =>
-          html`<tr>
-            <th scope="row">${line.sku}</th>
-            <td>${line.batchNo ?? ''}</td>
-            <td>${line.ordered}</td>
-            <td>${line.shipped}</td>
-            <td>${line.backordered}</td>
-            <td>${line.cancelled}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  html`<${Table} caption="Lines" columns=${lineColumns} rows=${order.lines} rowKey=${(line) => `${line.sku}/${line.batchNo ?? ''}`} />`;
 
 const Shipments = ({ order }) =>
   order.shipments.length === 0
     ? html`<p>No shipment yet.</p>`
-    : html`<table>
-        <caption>
-          Shipments
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Waybill</th>
-            <th scope="col">Carrier</th>
-            <th scope="col">Outbound</th>
-            <th scope="col">Warehouse</th>
-            <th scope="col">Items</th>
-            <th scope="col">Shipped</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${order.shipments.map(
-            (s) =>
-              html`<tr>
-                <th scope="row">${s.waybillNo}</th>
-                <td>${s.carrier}</td>
-                <td>${s.outboundNo}</td>
-                <td>${s.warehouseCode}</td>
-                <td>${s.items.map((i) => `${i.sku}×${i.quantity}`).join(', ')}</td>
-                <td>${when(s.shippedAt)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>`;
+    : html`<${Table}
+        caption="Shipments"
+        columns=${shipmentColumns}
+        rows=${order.shipments}
+        rowKey=${(s) => `${s.carrier}/${s.waybillNo}`}
+      />`;
 
 const Summary = ({ order, consignee }) =>
   html`<dl class="summary">

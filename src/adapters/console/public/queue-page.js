@@ -9,6 +9,7 @@ import { html } from './html.js';
 import { useLive } from './live.js';
 import { OrderActions } from './order-actions.js';
 import { useAction } from './use-action.js';
+import { Table } from './table.js';
 
 const PAGE = 500;
 
@@ -84,6 +85,19 @@ const RowActions = ({ row, me, run, busy }) => {
   return acknowledge;
 };
 
+const queueColumns = (me, run, busy) => [
+  {
+    title: 'What',
+    cell: (row) =>
+      html`${row.kind} ${subjectLink(row)}${row.warehouseCode ? html` <span class="muted">at ${row.warehouseCode}</span>` : ''}`,
+  },
+  { title: 'Waiting for', cell: (row) => html`<span title=${row.since}>${age(row.ageSeconds ?? secondsSince(row.since))}</span>` },
+  { title: 'Reason', cell: (row) => row.reason },
+  { title: 'Attempts', cell: (row) => row.attempts ?? '' },
+  { title: 'Detail', className: 'detail', cell: (row) => row.lastError ?? row.detail },
+  { title: 'Actions', cell: (row) => html`<${RowActions} row=${row} me=${me} run=${run} busy=${busy} />` },
+];
+
 export const QueuePage = ({ me }) => {
   const [rows, setRows] = useState(null);
   const [problem, setProblem] = useState(null);
@@ -108,35 +122,11 @@ export const QueuePage = ({ me }) => {
         ? html`<p class="loading">Loading…</p>`
         : rows.length === 0
           ? html`<p>Nothing waits for a person.</p>`
-          : html`<table>
-              <caption>
-                ${rows.length} waiting, oldest first
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Waiting for</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Reason</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Detail</th>
-                  <th scope="col">Actions</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows.map(
-                  (row) =>
-                    html`<tr key=${row.subject + row.since}>
-                      <td title=${row.since}>${age(row.ageSeconds ?? secondsSince(row.since))}</td>
-                      <th scope="row">
-                        ${row.kind} ${subjectLink(row)}${row.warehouseCode ? html` <span class="muted">at ${row.warehouseCode}</span>` : ''}
-                      </th>
-                      <td>${row.reason}</td>
-                      <td>${row.attempts ?? ''}</td>
-                      <td class="detail">${row.lastError ?? row.detail}</td>
-                      <td><${RowActions} row=${row} me=${me} run=${run} busy=${busy} /></td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
+          : html`<${Table}
+              caption=${`${rows.length} waiting, oldest first`}
+              columns=${queueColumns(me, run, busy)}
+              rows=${rows}
+              rowKey=${(row) => row.subject + row.since}
+            />`
     }`;
 };

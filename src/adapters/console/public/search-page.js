@@ -5,6 +5,7 @@ import { api, query } from './api.js';
 import { orderLink, when } from './format.js';
 import { html } from './html.js';
 import { useLive } from './live.js';
+import { Table } from './table.js';
 
 // the statuses GET /api/oms/reports/orders filters by (/openapi.json)
 const STATUSES = [
@@ -19,6 +20,16 @@ const STATUSES = [
   'SHIPPED',
   'CANCELLED',
   'BACKORDERED',
+];
+
+const orderColumns = [
+  { title: 'Order', cell: (o) => html`<a href=${orderLink(o.orderNo)}>${o.orderNo}</a>` },
+  { title: 'Status', cell: (o) => o.status },
+  { title: 'Warehouse', cell: (o) => o.warehouseCode },
+  { title: 'Consignee', cell: (o) => o.consignee },
+  { title: 'WMS number', cell: (o) => o.outboundNo ?? '' },
+  { title: 'Placed', cell: (o) => when(o.placedAt) },
+  { title: 'Ordered / shipped', cell: (o) => `${o.quantities.ordered} / ${o.quantities.shipped}` },
 ];
 
 const filtersOf = (params) => ({
@@ -72,36 +83,12 @@ export const SearchPage = ({ params }) => {
     ${
       page === null
         ? html`<p class="loading">Loading…</p>`
-        : html`<table>
-              <caption>
-                ${page.items.length === 0 ? 'No order matches.' : `${page.items.length}${page.nextCursor ? '+' : ''} orders, newest first`}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Warehouse</th>
-                  <th scope="col">Consignee</th>
-                  <th scope="col">WMS number</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Ordered / shipped</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${page.items.map(
-                  (o) =>
-                    html`<tr key=${o.orderNo}>
-                      <th scope="row"><a href=${orderLink(o.orderNo)}>${o.orderNo}</a></th>
-                      <td>${o.status}</td>
-                      <td>${o.warehouseCode}</td>
-                      <td>${o.consignee}</td>
-                      <td>${o.outboundNo ?? ''}</td>
-                      <td>${when(o.placedAt)}</td>
-                      <td>${o.quantities.ordered} / ${o.quantities.shipped}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>
+        : html`<${Table}
+              caption=${page.items.length === 0 ? 'No order matches.' : `${page.items.length}${page.nextCursor ? '+' : ''} orders, newest first`}
+              columns=${orderColumns}
+              rows=${page.items}
+              rowKey=${(o) => o.orderNo}
+            />
             ${page.nextCursor && html`<button type="button" onClick=${() => load(page.nextCursor, page.items)}>More</button>`}`
     }`;
 };

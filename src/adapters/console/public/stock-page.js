@@ -5,6 +5,7 @@ import { api, query } from './api.js';
 import { when } from './format.js';
 import { html } from './html.js';
 import { useLive } from './live.js';
+import { Table } from './table.js';
 
 const varianceKey = (row) => `${row.warehouseCode}/${row.sku}`;
 
@@ -28,6 +29,17 @@ const Variance = ({ variance }) =>
         <span class="muted"
           >(hub ${variance.hubFigure}, warehouse ${variance.warehouseFigure}; ${variance.source}, ${when(variance.recordedAt)})</span
         >`;
+
+const stockColumns = (variances) => [
+  { title: 'Warehouse', cell: (r) => r.warehouseCode },
+  { title: 'SKU', cell: (r) => r.sku },
+  { title: 'On hand', cell: (r) => r.onHand },
+  { title: 'Reserved', cell: (r) => r.reserved },
+  { title: 'Available', cell: (r) => r.available },
+  { title: 'Defective', cell: (r) => r.defective },
+  { title: 'Batches', cell: (r) => html`<${Batches} batches=${r.batches} />` },
+  { title: 'Last variance', cell: (r) => html`<${Variance} variance=${variances.get(varianceKey(r))} />` },
+];
 
 export const StockPage = ({ params }) => {
   const [warehouseCode, setWarehouseCode] = useState(params.get('warehouseCode') ?? '');
@@ -63,37 +75,6 @@ export const StockPage = ({ params }) => {
     ${
       rows === null
         ? html`<p class="loading">Loading…</p>`
-        : html`<table>
-            <caption>
-              ${rows.length} SKUs
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Warehouse</th>
-                <th scope="col">SKU</th>
-                <th scope="col">On hand</th>
-                <th scope="col">Reserved</th>
-                <th scope="col">Available</th>
-                <th scope="col">Defective</th>
-                <th scope="col">Batches</th>
-                <th scope="col">Last variance</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rows.map(
-                (r) =>
-                  html`<tr key=${varianceKey(r)}>
-                    <td>${r.warehouseCode}</td>
-                    <th scope="row">${r.sku}</th>
-                    <td>${r.onHand}</td>
-                    <td>${r.reserved}</td>
-                    <td>${r.available}</td>
-                    <td>${r.defective}</td>
-                    <td><${Batches} batches=${r.batches} /></td>
-                    <td><${Variance} variance=${variances.get(varianceKey(r))} /></td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
+        : html`<${Table} caption=${`${rows.length} SKUs`} columns=${stockColumns(variances)} rows=${rows} rowKey=${varianceKey} />`
     }`;
 };
