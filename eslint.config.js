@@ -79,6 +79,11 @@ export default tseslint.config(
     rules: restrict(['**/main/**'], 'Adapters do not import the composition root.'),
   },
   {
+    // plain Node scripts (run on the compiled hub, after `npm run build`)
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     // the console's modules run in the browser: they reach the hub through its REST API only
     files: ['src/adapters/console/public/**/*.js'],
     languageOptions: { globals: globals.browser },

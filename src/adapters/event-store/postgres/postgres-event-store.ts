@@ -59,6 +59,7 @@ import { startCatchUpSubscription } from '../catch-up-subscription.ts';
 import { eventIdTaken } from '../event-id-taken.ts';
 import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
 import { LOCK_SPACE, NOTIFY_CHANNEL, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
+import { createUnderLock } from '../../postgres/create-under-lock.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
   /** connections of the pool (default 10); the listening connection is one more */
@@ -255,18 +256,7 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async setUp(): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [LOCK_SPACE, SCHEMA_LOCK]);
-      await client.query(SCHEMA);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    await createUnderLock(this.pool, [LOCK_SPACE, SCHEMA_LOCK], SCHEMA);
     await this.listen();
   }
 
