@@ -94,6 +94,13 @@ const environment = z
       .min(10)
       .default(15_000)
       .describe('how often GET /api/oms/live sends a keep-alive comment on a quiet stream'),
+    LIVE_MAX_STREAMS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100)
+      .describe('how many GET /api/oms/live streams may be open at once (each holds a connection); one more is answered 503'),
     OMS_API_KEYS: commaList.describe(
       'comma-separated keys accepted on /api/oms, each acting in every role; with neither these nor OMS_CREDENTIALS_FILE the API is open',
     ),

@@ -97,7 +97,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   });
   await projections.start(store);
   // from where the projections caught up, the store's head: the history is not read again
-  const live = new LiveFeed(store, (error) => logger.error({ err: error }, 'the live feed stopped'));
+  const live = new LiveFeed(store, (error) => logger.error({ err: error }, 'the live feed stopped'), config.LIVE_MAX_STREAMS);
   await live.start(projections.reached() ?? undefined);
 
   const app = createHttpApp(routeContext, {

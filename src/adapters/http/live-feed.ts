@@ -28,6 +28,8 @@ export class LiveFeed {
   constructor(
     private readonly store: EventStore,
     private readonly onError: (error: unknown) => void,
+    /** how many listeners at once: each holds a connection open; one more is refused (503) */
+    private readonly maxListeners = 100,
   ) {}
 
   /** Follows the store after `after` (undefined: from its first event); resolves once caught up: from then on, appends go to listeners. */
@@ -46,9 +48,11 @@ export class LiveFeed {
     await subscription.caughtUp;
   }
 
-  /** Listens from now on; answers how to stop listening. Refused (503) once the feed has stopped. */
+  /** Listens from now on; answers how to stop listening. Refused (503) once the feed has stopped, or while `maxListeners` listen. */
   listen(listener: LiveListener): () => void {
     if (this.stopped !== undefined) throw new HttpProblem(503, this.stopped);
+    if (this.listeners.size >= this.maxListeners)
+      throw new HttpProblem(503, `${this.maxListeners} live streams are open already (LIVE_MAX_STREAMS): try again later`);
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);

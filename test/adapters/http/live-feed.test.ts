@@ -64,6 +64,19 @@ describe('the live feed', () => {
     expect(() => feed.listen(listener().listener)).toThrow(HttpProblem);
   });
 
+  it('refuses one listener more than its most (503), and takes one again once another has gone', async () => {
+    const feed = new LiveFeed(new MemoryEventStore(), () => undefined, 2);
+    await feed.start(undefined);
+    feed.listen(listener().listener);
+    const stopSecond = feed.listen(listener().listener);
+    expect(() => feed.listen(listener().listener)).toThrow(expect.objectContaining({ status: 503 }));
+    expect(feed.listening).toBe(2);
+    stopSecond();
+    feed.listen(listener().listener);
+    expect(feed.listening).toBe(2);
+    await feed.stop();
+  });
+
   it('a subscription that fails ends every listener, says so, and refuses new ones with 503', async () => {
     let fail: (error: unknown) => void = () => undefined;
     const done = new Promise<void>((_resolve, reject) => {
