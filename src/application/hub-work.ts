@@ -19,6 +19,7 @@ import { reserveStockWhenRequested } from './reactions/reserve-stock-when-reques
 import { restockWhenReturnInspected } from './reactions/restock-when-return-inspected.ts';
 import { withdrawWhenCancelledOrMoved } from './reactions/withdraw-when-cancelled-or-moved.ts';
 import { DueRetries } from './retries/due-retries.ts';
+import { type ReactionLag, reactionLags } from './reactions/reaction-lag.ts';
 import { type CallbackReplay, applyParkedCallbacks } from './callbacks/parked-callbacks.ts';
 
 /** Every reaction of the hub (docs/architecture.md#reactions): what happens by itself after an event. */
@@ -46,6 +47,8 @@ const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders, replay: 
 export type HubWork = Readonly<{
   /** the reactions' names, which their checkpoints are saved under */
   reactions: readonly string[];
+  /** how far behind each reaction is (./reactions/reaction-lag.ts) */
+  lags: () => Promise<Record<string, ReactionLag>>;
   dueRetries: DueRetries;
   backorders: WaitingBackorders;
   subscriptions: readonly Subscription[];
@@ -68,6 +71,7 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
   const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
   return {
     reactions: reactions.map((reaction) => reaction.name),
+    lags: () => reactionLags(deps.store, checkpoints, reactions),
     dueRetries,
     backorders,
     subscriptions,

@@ -7,6 +7,7 @@ import { type Server, createServer } from 'node:http';
 import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
+import type { ReactionLag } from '../application/reactions/reaction-lag.ts';
 import { DueReconciliations } from '../application/stock/due-reconciliations.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import { LiveFeed } from '../adapters/http/live-feed.ts';
@@ -49,6 +50,19 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
+
+/** A reaction's lag as /health and the metrics show it: the events waiting for it, and for how many seconds the oldest has. */
+const waitingOf = (lags: Record<string, ReactionLag>, now: string) =>
+  Object.fromEntries(
+    Object.entries(lags).map(([name, lag]) => [
+      name,
+      {
+        position: lag.position,
+        behind: lag.behind,
+        waitingSeconds: lag.waitingSince === null ? 0 : Math.max(0, (Date.parse(now) - Date.parse(lag.waitingSince)) / 1000),
+      },
+    ]),
+  );
 
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
   const callers = callersOf(config);
@@ -94,6 +108,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     projectionLag: () => projections.lag(store),
     reactionPositions: async () =>
       Object.fromEntries(await Promise.all(work.reactions.map(async (name) => [name, (await checkpoints.load(name))?.commit] as const))),
+    reactionLags: async () => waitingOf(await work.lags(), deps.clock.now()),
   });
   await projections.start(store);
   // from where the projections caught up, the store's head: the history is not read again
@@ -117,6 +132,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       pendingRetries: work.dueRetries.pending().length,
       waitingBackorders: work.backorders.list().length,
       projectionLag: await projections.lag(deps.store),
+      reactions: waitingOf(await work.lags(), deps.clock.now()),
     }),
   });
   const server = createServer(app);

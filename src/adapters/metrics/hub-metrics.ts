@@ -12,12 +12,15 @@
  *   oms_alerts_open{kind}                                   alerts not acknowledged, by kind
  *   oms_projection_lag_events{projection}                   events a projection has not applied yet
  *   oms_reaction_position{reaction}                         the global position each reaction has handled
+ *   oms_reaction_lag_events{reaction}                       events waiting for each reaction (its categories and types)
+ *   oms_reaction_lag_seconds{reaction}                      how long the oldest of them has waited
  *   oms_store_position                                      the position of the last event this hub appended
  *
  * and Node's own (prom-client's defaults, prefixed `oms_`: CPU, memory, `oms_nodejs_eventloop_lag_seconds`, …).
  *
- * A reaction's lag is `oms_store_position - oms_reaction_position` (in events, on the embedded
- * store, whose positions are consecutive). The gauges are read from their sources at each scrape.
+ * A reaction's lag is `oms_reaction_lag_events`, not `oms_store_position - oms_reaction_position`:
+ * a reaction that follows one category keeps its checkpoint at that category's last event however
+ * far the store goes. The gauges are read from their sources at each scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
@@ -28,6 +31,7 @@ export type MetricSources = Readonly<{
   openAlertKinds: () => Promise<readonly string[]>;
   projectionLag: () => Promise<Readonly<Record<string, number>>>;
   reactionPositions: () => Promise<Readonly<Record<string, bigint | undefined>>>;
+  reactionLags: () => Promise<Readonly<Record<string, Readonly<{ behind: number; waitingSeconds: number }>>>>;
 }>;
 
 const SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -130,6 +134,24 @@ export class HubMetrics {
       async collect() {
         for (const [reaction, position] of Object.entries(await sources.reactionPositions()))
           this.set({ reaction }, Number(position ?? 0n));
+      },
+    });
+    new Gauge({
+      name: 'oms_reaction_lag_events',
+      help: 'events each reaction will handle that are stored after its checkpoint (of its categories and types)',
+      labelNames: ['reaction'] as const,
+      registers: [registry],
+      async collect() {
+        for (const [reaction, lag] of Object.entries(await sources.reactionLags())) this.set({ reaction }, lag.behind);
+      },
+    });
+    new Gauge({
+      name: 'oms_reaction_lag_seconds',
+      help: 'how long the oldest event waiting for each reaction has waited (0: none waits)',
+      labelNames: ['reaction'] as const,
+      registers: [registry],
+      async collect() {
+        for (const [reaction, lag] of Object.entries(await sources.reactionLags())) this.set({ reaction }, lag.waitingSeconds);
       },
     });
   }

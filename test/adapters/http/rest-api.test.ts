@@ -405,6 +405,18 @@ describe('stock, alerts, inbound, returns, documents', () => {
       status: 'ok',
       store: 'sqlite',
       projectionLag: { orders: expect.any(Number) },
+      reactions: expect.objectContaining({
+        'push-outbound-when-reserved': {
+          position: expect.stringMatching(/^\d+\/\d+$/),
+          behind: expect.any(Number),
+          waitingSeconds: expect.any(Number),
+        },
+      }),
+    });
+    // once the hub is quiet, nothing waits for any reaction
+    await waitFor('every reaction to be caught up', async () => {
+      const reactions = (await t.get('/health')).body.data.reactions as Record<string, { behind: number; waitingSeconds: number }>;
+      return Object.values(reactions).every((lag) => lag.behind === 0 && lag.waitingSeconds === 0);
     });
     const listed = await waitFor('the order list', async () => {
       const page = (await t.get('/api/oms/reports/orders?status=SHIPPED')).body.data;
