@@ -94,6 +94,13 @@ const environment = z
       .min(10)
       .default(15_000)
       .describe('how often GET /api/oms/live sends a keep-alive comment on a quiet stream'),
+    LAG_ALERT_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(300)
+      .describe('a reaction whose oldest waiting event has waited longer than this raises a LAGGING alert (checked every 15 s); 0: never'),
     LIVE_MAX_STREAMS: z.coerce
       .number()
       .int()

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, startHubWork } from '../application/hub-work.ts';
 import type { ReactionLag } from '../application/reactions/reaction-lag.ts';
+import { alertOnLag } from '../application/reactions/lag-alerts.ts';
 import { DueReconciliations } from '../application/stock/due-reconciliations.ts';
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import { LiveFeed } from '../adapters/http/live-feed.ts';
@@ -39,6 +40,8 @@ export type RunningHub = Readonly<{
   callers: Callers;
   /** the credentials file's watch (null: no file): `reload()` reads it now */
   credentials: CredentialsWatch | null;
+  /** alerts the reactions behind by more than LAG_ALERT_SECONDS now (the hub does every LAG_CHECK_MS); their names */
+  alertLagging(): Promise<readonly string[]>;
   stop(): Promise<void>;
 }>;
 
@@ -50,6 +53,9 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });
   });
+
+/** How often the reactions' lags are checked against LAG_ALERT_SECONDS. */
+const LAG_CHECK_MS = 15_000;
 
 /** A reaction's lag as /health and the metrics show it: the events waiting for it, and for how many seconds the oldest has. */
 const waitingOf = (lags: Record<string, ReactionLag>, now: string) =>
@@ -150,6 +156,12 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       else logger.warn({ warehouseCode }, `could not reconcile ${warehouseCode}: ${outcome.error}`);
     }
   };
+  // a reaction fallen behind by more than LAG_ALERT_SECONDS is alerted; checked every LAG_CHECK_MS
+  let lagChecking: Promise<unknown> = Promise.resolve();
+  const alertLagging = async () => alertOnLag(alerting, await work.lags(), config.LAG_ALERT_SECONDS, deps.clock.now());
+  const lagTicker = setInterval(() => {
+    lagChecking = lagChecking.then(alertLagging).catch((error: unknown) => logger.error({ err: error }, 'checking the lags failed'));
+  }, LAG_CHECK_MS);
   const ticker = setInterval(() => {
     retrying = retrying.then(() => work.dueRetries.runDue()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
     // a reconciliation that takes longer than a tick holds back the next check, never the retries
@@ -170,14 +182,17 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     sandboxQimenWarehouses,
     callers,
     credentials,
+    alertLagging,
     stop: async () => {
       clearInterval(ticker);
+      clearInterval(lagTicker);
       credentials?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
       await retrying;
       await reconciling;
+      await lagChecking;
       await work.stop();
       await live.stop();
       await projections.close();

@@ -58,6 +58,8 @@ export const startTestHub = async (
     // the sandbox's warehouses all on the article's JSON, unless a test asks for Qimen ones
     SANDBOX_QIMEN_WAREHOUSES: 'none',
     DEMO_ORDERS: 'false',
+    // no LAGGING alert from the clock the tests move, unless a test asks for one
+    LAG_ALERT_SECONDS: '0',
     ...options.env,
   });
   const hub = await startHub(

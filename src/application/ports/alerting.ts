@@ -1,8 +1,9 @@
 /**
- * Alerts ask a person to look: manual intervention, anomalies, callbacks the hub could not apply.
+ * Alerts ask a person to look: manual intervention, anomalies, callbacks the hub could not apply,
+ * a reaction that has fallen behind (LAGGING).
  * Raising is idempotent by `key`, so a redelivered event raises one alert.
  */
-export type AlertKind = 'MANUAL_INTERVENTION' | 'ANOMALY' | 'UNAPPLIED_CALLBACK';
+export type AlertKind = 'MANUAL_INTERVENTION' | 'ANOMALY' | 'UNAPPLIED_CALLBACK' | 'LAGGING';
 
 export type NewAlert = Readonly<{
   key: string;
