@@ -58,7 +58,17 @@ test('keys are told apart in full, whatever their length or shared start', () =>
 });
 
 test('every event a request appends names the credential it came with (its id, never the key); X-Operator is only an annotation', async () => {
+  // the warehouse takes the order and keeps it: the reactions have reserved and pushed it before the cancel
+  // (a cancel racing them could find nothing done by a reaction yet, or the order shipped)
+  t.hub.sandbox?.wms.faults.set({ mode: 'manual' });
   expect((await t.post('/api/oms/orders', anOrder('AUTH3'), { 'x-api-key': 'key-one' })).status).toBe(201);
+  await waitFor('AUTH3 pushed to the WMS', async () => {
+    const view = (await (await fetch(`${t.hub.url}/api/oms/orders/AUTH3`, { headers: { 'x-api-key': 'key-one' } })).json()) as {
+      data: { status: string };
+    };
+    return view.data.status === 'PUSHED_TO_WMS';
+  });
+  t.hub.sandbox?.wms.faults.set({});
   const cancel = await t.post(
     '/api/oms/orders/AUTH3/cancel',
     { reason: 'asked' },
