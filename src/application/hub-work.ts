@@ -44,6 +44,17 @@ const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders, replay: 
   ...(replay === undefined ? [] : [applyParkedCallbacks(deps, replay)]),
 ];
 
+/**
+ * The parts of the background work, not started: the retry index, the backorder book and every
+ * reaction. `startHubWork` starts them all in this process; hub processes sharing one database
+ * start each reaction only while they hold its lease (src/main/leased-hub-work.ts).
+ */
+export const backgroundWorkOf = (deps: Dependencies, replay: CallbackReplay | undefined) => {
+  const dueRetries = new DueRetries(deps);
+  const backorders = new WaitingBackorders(deps);
+  return { dueRetries, backorders, reactions: reactionsOf(deps, backorders, replay) };
+};
+
 export type HubWork = Readonly<{
   /** the reactions' names, which their checkpoints are saved under */
   reactions: readonly string[];
@@ -63,10 +74,8 @@ export type HubWork = Readonly<{
  * stock arrived while the hub was down.
  */
 export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointStore, replay?: CallbackReplay): Promise<HubWork> => {
-  const dueRetries = new DueRetries(deps);
-  const backorders = new WaitingBackorders(deps);
+  const { dueRetries, backorders, reactions } = backgroundWorkOf(deps, replay);
   await Promise.all([dueRetries.start(), backorders.start()]);
-  const reactions = reactionsOf(deps, backorders, replay);
   const subscriptions = await Promise.all(reactions.map((reaction) => reaction.start({ ...deps, checkpoints })));
   const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
   return {

@@ -44,6 +44,21 @@ const environment = z
       .optional()
       .describe('the PostgreSQL database of the event store when EVENT_STORE=postgres'),
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    HUB_ROLE: z
+      .enum(['all', 'api', 'worker'])
+      .default('all')
+      .describe(
+        'all: REST and the background work; api: REST only (no reactions, retries, backorder placing, reconciliations); worker: the background work (and /health, /metrics); api and worker need EVENT_STORE=postgres',
+      ),
+    LEASE_TTL_MS: z.coerce
+      .number()
+      .int()
+      .min(100)
+      .max(2_147_483_647)
+      .default(15_000)
+      .describe(
+        'EVENT_STORE=postgres: how long a worker holds a reaction (its lease) without renewing it; renewed every third of it; a dead holder is taken over after about this long',
+      ),
     WMS_URL: optionalUrl.describe('the WMS; absent: the sandbox WMS is started with the hub'),
     TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
     WMS_TIMEOUT_MS: milliseconds(5000),
@@ -149,6 +164,11 @@ const environment = z
   .refine((env) => env.EVENT_STORE !== 'eventstoredb' || env.ESDB_CONNECTION_STRING !== undefined, {
     path: ['ESDB_CONNECTION_STRING'],
     message: 'is required when EVENT_STORE=eventstoredb',
+  })
+  .refine((env) => env.HUB_ROLE === 'all' || env.EVENT_STORE === 'postgres', {
+    path: ['HUB_ROLE'],
+    message:
+      'api and worker need EVENT_STORE=postgres (hub processes sharing one database); with SQLite or EventStoreDB one process does everything (HUB_ROLE=all)',
   })
   .refine((env) => env.EVENT_STORE !== 'postgres' || env.DATABASE_URL !== undefined, {
     path: ['DATABASE_URL'],

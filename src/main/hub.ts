@@ -23,6 +23,11 @@ import { sandboxCaller, startConfiguredSandbox } from './sandbox-of-config.ts';
 import { type Overrides, buildHubContainer, hubParts } from './container.ts';
 import { receiveDemoStock } from './demo-stock.ts';
 import { placeDemoOrders } from './demo-orders.ts';
+import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
+import { PostgresCheckpointStore } from '../adapters/checkpoints/postgres-checkpoint-store.ts';
+import type { LeaseKeeper } from '../adapters/leases/lease-keeper.ts';
+import { PostgresLeases } from '../adapters/leases/postgres-leases.ts';
+import { DUE_RETRIES_LEASE, RECONCILIATIONS_LEASE, holderOfThisProcess, startLeasedHubWork } from './leased-hub-work.ts';
 
 export type RunningHub = Readonly<{
   url: string;
@@ -40,6 +45,8 @@ export type RunningHub = Readonly<{
   callers: Callers;
   /** the credentials file's watch (null: no file): `reload()` reads it now */
   credentials: CredentialsWatch | null;
+  /** EVENT_STORE=postgres: which work's lease this process holds (null with SQLite or EventStoreDB: one process, it runs everything) */
+  keeper: LeaseKeeper | null;
   /** alerts the reactions behind by more than LAG_ALERT_SECONDS now (the hub does every LAG_CHECK_MS); their names */
   alertLagging(): Promise<readonly string[]>;
   stop(): Promise<void>;
@@ -69,6 +76,28 @@ const waitingOf = (lags: Record<string, ReactionLag>, now: string) =>
       },
     ]),
   );
+
+/** A reaction's lag, and whether this process holds its lease (on PostgreSQL; with one process, no `held`). */
+const withHolding = <T extends object>(lags: Record<string, T>, holds: ((name: string) => boolean) | null) =>
+  holds === null ? lags : Object.fromEntries(Object.entries(lags).map(([name, lag]) => [name, { ...lag, held: holds(name) }]));
+
+/** The leases and the reactions' checkpoints in the event store's PostgreSQL database, for hub processes sharing it. */
+const openShared = async (databaseUrl: string, config: Config) => {
+  const leases = await PostgresLeases.open(databaseUrl, { ttlMs: config.LEASE_TTL_MS });
+  try {
+    const checkpoints = await PostgresCheckpointStore.open(databaseUrl);
+    return {
+      leases,
+      checkpoints,
+      close: async () => {
+        await Promise.all([leases.close(), checkpoints.close()]);
+      },
+    };
+  } catch (error) {
+    await leases.close();
+    throw error;
+  }
+};
 
 export const startHub = async (config: Config, logger: Logger, overrides: Overrides = {}): Promise<RunningHub> => {
   const callers = callersOf(config);
@@ -101,11 +130,27 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     deps,
     zoneOf: (warehouseCode: string | null) => (warehouseCode === null ? undefined : callers.zoneOf(warehouseCode)) ?? config.WAREHOUSE_ZONE,
   };
-  const work = await startHubWork(
-    deps,
-    checkpoints,
-    callbackReplay(routeContext, (id) => callers.byId(id)),
-  );
+  const replay = callbackReplay(routeContext, (id) => callers.byId(id));
+  // on PostgreSQL, hub processes share the work: each piece runs where its lease is held, its checkpoints in the database
+  const shared =
+    config.EVENT_STORE === 'postgres' && config.DATABASE_URL !== undefined ? await openShared(config.DATABASE_URL, config) : null;
+  const { work, keeper } =
+    shared === null
+      ? { work: await startHubWork(deps, checkpoints, replay), keeper: null }
+      : await startLeasedHubWork(deps, {
+          role: config.HUB_ROLE,
+          leases: shared.leases,
+          checkpoints: shared.checkpoints,
+          holder: holderOfThisProcess(),
+          ttlMs: config.LEASE_TTL_MS,
+          logger,
+          replay,
+          carriedOver: checkpoints,
+        });
+  const reactionCheckpoints: Pick<CheckpointStore, 'load'> = shared?.checkpoints ?? checkpoints;
+  /** whether this process runs `name`'s work now: always with one process; on PostgreSQL, while it holds the lease */
+  const runs = (name: string): boolean => (shared === null ? true : keeper?.held(name) === true);
+  const backgroundWork = config.HUB_ROLE !== 'api';
   const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
   metrics.watch({
     retriesPending: () => work.dueRetries.pending().length,
@@ -113,7 +158,9 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     openAlertKinds: async () => (await alerting.list({ acknowledged: false })).map((alert) => alert.kind),
     projectionLag: () => projections.lag(store),
     reactionPositions: async () =>
-      Object.fromEntries(await Promise.all(work.reactions.map(async (name) => [name, (await checkpoints.load(name))?.commit] as const))),
+      Object.fromEntries(
+        await Promise.all(work.reactions.map(async (name) => [name, (await reactionCheckpoints.load(name))?.commit] as const)),
+      ),
     reactionLags: async () => waitingOf(await work.lags(), deps.clock.now()),
   });
   await projections.start(store);
@@ -135,10 +182,10 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     health: async () => ({
       store: config.EVENT_STORE,
       warehouse: sandbox === null ? config.WMS_URL : `sandbox (${config.SANDBOX_MODE}) at ${sandbox.wmsUrl}`,
-      pendingRetries: work.dueRetries.pending().length,
-      waitingBackorders: work.backorders.list().length,
+      ...(shared === null ? {} : { role: config.HUB_ROLE, held: keeper?.names().filter(runs) ?? [] }),
+      ...(backgroundWork ? { pendingRetries: work.dueRetries.pending().length, waitingBackorders: work.backorders.list().length } : {}),
       projectionLag: await projections.lag(deps.store),
-      reactions: waitingOf(await work.lags(), deps.clock.now()),
+      reactions: withHolding(waitingOf(await work.lags(), deps.clock.now()), shared === null ? null : runs),
     }),
   });
   const server = createServer(app);
@@ -163,12 +210,15 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     lagChecking = lagChecking.then(alertLagging).catch((error: unknown) => logger.error({ err: error }, 'checking the lags failed'));
   }, LAG_CHECK_MS);
   const ticker = setInterval(() => {
-    retrying = retrying.then(() => work.dueRetries.runDue()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
+    if (!backgroundWork) return;
+    if (runs(DUE_RETRIES_LEASE))
+      retrying = retrying.then(() => work.dueRetries.runDue()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
     // a reconciliation that takes longer than a tick holds back the next check, never the retries
-    reconciling = reconciling
-      .then(() => reconciliations.runDue())
-      .then(reconciled)
-      .catch((error: unknown) => logger.error({ err: error }, 'reconciling failed'));
+    if (runs(RECONCILIATIONS_LEASE))
+      reconciling = reconciling
+        .then(() => reconciliations.runDue())
+        .then(reconciled)
+        .catch((error: unknown) => logger.error({ err: error }, 'reconciling failed'));
   }, config.RETRY_TICK_MS);
 
   return {
@@ -182,6 +232,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     sandboxQimenWarehouses,
     callers,
     credentials,
+    keeper,
     alertLagging,
     stop: async () => {
       clearInterval(ticker);
@@ -200,6 +251,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await sandbox?.close();
       await alerting.close();
       checkpoints.close();
+      await shared?.close();
       idempotencyKeys.close();
       seenSignatures.close();
       await store.close();

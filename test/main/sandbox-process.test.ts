@@ -4,19 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
 import { anOrder } from '../e2e/e2e-fixtures.ts';
 import { type TestHub, startTestHub } from '../support/test-hub.ts';
-
-const freePort = async (): Promise<number> => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-};
+import { freePort } from '../support/free-port.ts';
 
 const sandboxProcess = (env: Record<string, string>): ChildProcess =>
   spawn(process.execPath, ['--import', 'tsx', 'src/main/sandbox-start.ts'], {

@@ -2,7 +2,7 @@
  * Subscribers' checkpoints in PostgreSQL, saved compare-and-set against a lease
  * (../leases/postgres-leases.ts), for hub processes sharing one database: only the worker that
  * holds a reaction's lease, under its current fencing token, can move that reaction's
- * checkpoint. Not wired into the hub yet (README, "What is not built yet").
+ * checkpoint. Wired in by src/main/leased-hub-work.ts (EVENT_STORE=postgres).
  *
  * The table, `checkpoints`: `subscriber` (primary key), `position` (text, "commit/prepare", as in
  * SQLite: exact for any store), `lease_token` (the token of the lease it was saved under, to tell

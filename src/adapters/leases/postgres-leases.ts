@@ -1,7 +1,7 @@
 /**
  * Leases in PostgreSQL, for several hub processes sharing one database: each reaction is worked by
- * one process at a time, the holder of its lease. Not wired into the hub yet (README, "What is not
- * built yet").
+ * one process at a time, the holder of its lease (wired in by src/main/leased-hub-work.ts and
+ * ./lease-keeper.ts).
  *
  * Why a table with an expiry, and not advisory locks (what emmett and Marten's daemon use). A
  * session advisory lock belongs to a connection: behind a transaction pooler (PgBouncer in
@@ -35,7 +35,7 @@
  * refused). So a late holder can repeat work (delivery is at least once anyway) but never move
  * the checkpoint of the work it lost.
  *
- * Timing. The time to live is `ttlMs` (LEASE_TTL_MS once wired; default 15,000 ms); a holder
+ * Timing. The time to live is `ttlMs` (LEASE_TTL_MS; default 15,000 ms); a holder
  * renews every `renewEveryMs`, a third of it, and stops working on the first `lost` or when it has
  * not heard `held` for a whole time to live since it sent its last successful renewal. A holder
  * that dies is taken over once its lease has run out: within `ttlMs` plus the interval at which

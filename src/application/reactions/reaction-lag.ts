@@ -46,7 +46,7 @@ export const reactionLag = async (store: EventStore, checkpoint: Position | unde
 /** Every reaction's lag, by name. */
 export const reactionLags = async (
   store: EventStore,
-  checkpoints: CheckpointStore,
+  checkpoints: Pick<CheckpointStore, 'load'>,
   reactions: readonly Readonly<{ name: string; handles: FollowedEvents }>[],
 ): Promise<Record<string, ReactionLag>> =>
   Object.fromEntries(
