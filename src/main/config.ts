@@ -68,6 +68,11 @@ const environment = z
     SANDBOX_QIMEN_WAREHOUSES: commaListOr('WH002').describe(
       'the warehouse codes the sandbox WMS runs in Qimen (the hub calls them at its Qimen side, it calls back in Qimen); none: every one in JSON',
     ),
+    SANDBOX_HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]{1,253}$/, 'must be a host name or address, e.g. 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1')
+      .describe('where the sandbox WMS and TMS listen (0.0.0.0 in a container of their own)'),
     SANDBOX_HUB_URL: optionalUrl.describe('`npm run sandbox` only: where the hub listens, for the sandbox WMS to call it back'),
     SANDBOX_WMS_PORT: z.coerce.number().int().min(0).max(65535).default(3101),
     SANDBOX_TMS_PORT: z.coerce.number().int().min(0).max(65535).default(3102),

@@ -40,6 +40,7 @@ export const startConfiguredSandbox = (
   hubUrl?: string,
 ): Promise<Sandbox> =>
   startSandbox({
+    host: config.SANDBOX_HOST,
     wmsPort: config.SANDBOX_WMS_PORT,
     tmsPort: config.SANDBOX_TMS_PORT,
     delayMs: config.SANDBOX_DELAY_MS,

@@ -41,8 +41,10 @@ describe('npm run sandbox', () => {
 
   test('a hub calling the sandbox by URL: an order ships through it', async () => {
     const port = await freePort();
+    // on every interface, as in a container of its own (docker-compose.yml)
     child = sandboxProcess({
       SANDBOX_HUB_URL: `http://127.0.0.1:${port}`,
+      SANDBOX_HOST: '0.0.0.0',
       SANDBOX_WMS_PORT: '0',
       SANDBOX_TMS_PORT: '0',
       SANDBOX_DELAY_MS: '0',

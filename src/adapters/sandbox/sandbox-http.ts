@@ -81,15 +81,18 @@ export const jsonApp = (routes: (app: Express) => void, secretOf: SecretOf = () 
 
 export type Listening = Readonly<{ url: string; close: () => Promise<void> }>;
 
-/** Listen on 127.0.0.1 (port 0: any free port; the bound URL is returned). */
-export const listenOnLoopback = (app: Express, port: number): Promise<Listening> =>
+/**
+ * Listen on `host` (default 127.0.0.1; 0.0.0.0 in a container, where the hub is another host) on
+ * `port` (0: any free port); the bound URL is returned (named by 127.0.0.1 when every interface).
+ */
+export const listenOn = (app: Express, port: number, host = '127.0.0.1'): Promise<Listening> =>
   new Promise((resolve, reject) => {
-    const server = app.listen(port, '127.0.0.1');
+    const server = app.listen(port, host);
     server.once('error', reject);
     server.once('listening', () => {
       const { port: bound } = server.address() as AddressInfo;
       resolve({
-        url: `http://127.0.0.1:${bound}`,
+        url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${bound}`,
         close: () =>
           new Promise<void>((closed, failed) => {
             server.close((error) => (error === undefined ? closed() : failed(error)));

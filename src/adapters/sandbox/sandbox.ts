@@ -7,7 +7,7 @@ import { type Logger, pino } from 'pino';
 import type { TmsFaultsInput, WmsFaultsInput } from './sandbox-faults.ts';
 import { type Encoding, HubCaller, jsonEncoding } from './sandbox-hub-caller.ts';
 import type { SandboxQimenKey } from './sandbox-qimen.ts';
-import { type Listening, listenOnLoopback } from './sandbox-http.ts';
+import { type Listening, listenOn } from './sandbox-http.ts';
 import { type Schedule, timerSchedule } from './sandbox-time.ts';
 import { SandboxTms } from './sandbox-tms.ts';
 import { SandboxWms } from './sandbox-wms.ts';
@@ -20,6 +20,8 @@ export type SandboxOptions = Readonly<{
   /** the secrets it shares with the hub (../signature/hub-signature.ts): it signs its callbacks, and checks the hub's calls, as a real peer does */
   signing?: SandboxSigning;
   /** default 0: any free port */
+  /** where the WMS and TMS listen (default 127.0.0.1) */
+  host?: string;
   wmsPort?: number;
   tmsPort?: number;
   /** its WMS's Qimen side (./sandbox-qimen.ts): the app key and secret it shares with the hub; absent: JSON only */
@@ -115,10 +117,10 @@ export const startSandbox = async (options: SandboxOptions = {}): Promise<Sandbo
     secretOf: () => options.signing?.tms() ?? null,
   });
 
-  const wmsServer = await listenOnLoopback(wms.app, options.wmsPort ?? 0);
+  const wmsServer = await listenOn(wms.app, options.wmsPort ?? 0, options.host);
   let tmsServer: Listening;
   try {
-    tmsServer = await listenOnLoopback(tms.app, options.tmsPort ?? 0);
+    tmsServer = await listenOn(tms.app, options.tmsPort ?? 0, options.host);
   } catch (error) {
     await wmsServer.close();
     throw error;

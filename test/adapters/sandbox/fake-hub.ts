@@ -4,7 +4,7 @@
  * callbacks arrived, without sleeping: the wait resolves on arrival.
  */
 import express from 'express';
-import { type Listening, listenOnLoopback } from '../../../src/adapters/sandbox/sandbox-http.ts';
+import { type Listening, listenOn } from '../../../src/adapters/sandbox/sandbox-http.ts';
 
 export type Received = Readonly<{ path: string; body: Record<string, unknown> }>;
 
@@ -33,7 +33,7 @@ export const startFakeHub = async (): Promise<FakeHub> => {
       waiter.resolve();
     }
   });
-  const server: Listening = await listenOnLoopback(app, 0);
+  const server: Listening = await listenOn(app, 0);
   return {
     url: server.url,
     received,

@@ -1,6 +1,6 @@
 import express from 'express';
 import { afterEach, describe, expect, test } from 'vitest';
-import { type Listening, listenOnLoopback } from '../../../src/adapters/sandbox/sandbox-http.ts';
+import { type Listening, listenOn } from '../../../src/adapters/sandbox/sandbox-http.ts';
 import { type Sandbox, startSandbox } from '../../../src/adapters/sandbox/sandbox.ts';
 import { TmsHttpClient } from '../../../src/adapters/tms/tms-http-client.ts';
 import { shipmentPushRequest } from '../../../src/adapters/tms/tms-wire.ts';
@@ -29,7 +29,7 @@ describe('TmsHttpClient', () => {
       bodies.push(req.body);
       res.json({ code: 200, message: 'success', data: { transportRef: 'TR-1', status: 'ACCEPTED' } });
     });
-    const fake = await listenOnLoopback(app, 0);
+    const fake = await listenOn(app, 0);
     open.push(fake);
 
     const outcome = await new TmsHttpClient({ baseUrl: fake.url, timeoutMs: 2000 }).pushShipment(shipment);

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { OutboundInstruction } from '../../../src/application/ports/warehouse.ts';
-import { type Listening, listenOnLoopback } from '../../../src/adapters/sandbox/sandbox-http.ts';
+import { type Listening, listenOn } from '../../../src/adapters/sandbox/sandbox-http.ts';
 import { WmsHttpClient } from '../../../src/adapters/wms/wms-http-client.ts';
 import { inboundCreateRequest, outboundCancelRequest, outboundCreateRequest } from '../../../src/adapters/wms/wms-wire.ts';
 
@@ -17,7 +17,7 @@ beforeAll(async () => {
     bodies.push(req.body);
     return answerWith(req, res, next);
   });
-  fake = await listenOnLoopback(app, 0);
+  fake = await listenOn(app, 0);
 });
 afterAll(() => fake.close());
 beforeEach(() => {
@@ -128,7 +128,7 @@ describe('WmsHttpClient against a fake WMS', () => {
   });
 
   test('a refused connection is retryable', async () => {
-    const gone = await listenOnLoopback(express(), 0);
+    const gone = await listenOn(express(), 0);
     await gone.close();
     const outcome = await new WmsHttpClient({ baseUrl: gone.url, timeoutMs: 2000 }).createOutbound(instruction);
     expect(outcome.ok).toBe(false);
