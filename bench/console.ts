@@ -78,6 +78,7 @@ import { type Config, readConfig } from '../src/main/config.ts';
 import { type RunningHub, startHub } from '../src/main/hub.ts';
 import { openEventStore } from '../src/main/open-event-store.ts';
 import { EventCounts } from './event-counts.ts';
+import { stopWhenAsked } from './stop-when-asked.ts';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -227,17 +228,7 @@ const serveHub = async (): Promise<void> => {
   const templates = Math.min(orders, Number(process.env.BENCH_SEED_TEMPLATES ?? orders));
   const config = readConfig(env);
   let hub = await startHub(config, pino({ level: 'silent' }));
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await hub.stop();
-    process.exit(0);
-  };
-  process.on('message', (message) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
+  stopWhenAsked(() => hub);
   const say = (message: ChildMessage) => process.send?.(message);
   const progress = (line: string) => say({ type: 'progress', line });
   try {

@@ -43,6 +43,7 @@ import { MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
 import { EventCounts } from './event-counts.ts';
 import { startHub } from '../src/main/hub.ts';
+import { stopWhenAsked } from './stop-when-asked.ts';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -113,17 +114,7 @@ const serveHub = async (): Promise<void> => {
         condition: 'SELLABLE',
       });
   await hub.work.caughtUp;
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await hub.stop();
-    process.exit(0);
-  };
-  process.on('message', (message) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
+  stopWhenAsked(() => hub);
   process.send?.({ url: hub.url });
 };
 

@@ -86,6 +86,7 @@ import { receiveStock } from '../src/application/stock/count-stock.ts';
 import { MAX_LINES, MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
 import { startHub } from '../src/main/hub.ts';
+import { stopWhenAsked } from './stop-when-asked.ts';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -336,17 +337,7 @@ const serveHub = async (): Promise<void> => {
   });
   await hub.work.caughtUp;
   const stockSeconds = (performance.now() - started) / 1000;
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await hub.stop();
-    process.exit(0);
-  };
-  process.on('message', (message) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
+  stopWhenAsked(() => hub);
   watchLoop();
   process.send?.({ type: 'ready', url: hub.url, stockSeconds });
 };

@@ -152,6 +152,12 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   const runs = (name: string): boolean => (shared === null ? true : keeper?.held(name) === true);
   const backgroundWork = config.HUB_ROLE !== 'api';
   const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
+  // the reactions' lags read once for whoever asks meanwhile (the two lag gauges of a scrape, /health, the lag check)
+  let lagsUnderWay: Promise<Record<string, ReactionLag>> | undefined;
+  const lags = (): Promise<Record<string, ReactionLag>> =>
+    (lagsUnderWay ??= work.lags().finally(() => {
+      lagsUnderWay = undefined;
+    }));
   metrics.watch({
     retriesPending: () => work.dueRetries.pending().length,
     backordersWaiting: () => work.backorders.list().length,
@@ -161,7 +167,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       Object.fromEntries(
         await Promise.all(work.reactions.map(async (name) => [name, (await reactionCheckpoints.load(name))?.commit] as const)),
       ),
-    reactionLags: async () => waitingOf(await work.lags(), deps.clock.now()),
+    reactionLags: async () => waitingOf(await lags(), deps.clock.now()),
   });
   await projections.start(store);
   // from where the projections caught up, the store's head: the history is not read again
@@ -185,7 +191,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       ...(shared === null ? {} : { role: config.HUB_ROLE, held: keeper?.names().filter(runs) ?? [] }),
       ...(backgroundWork ? { pendingRetries: work.dueRetries.pending().length, waitingBackorders: work.backorders.list().length } : {}),
       projectionLag: await projections.lag(deps.store),
-      reactions: withHolding(waitingOf(await work.lags(), deps.clock.now()), shared === null ? null : runs),
+      reactions: withHolding(waitingOf(await lags(), deps.clock.now()), shared === null ? null : runs),
     }),
   });
   const server = createServer(app);
@@ -205,7 +211,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   };
   // a reaction fallen behind by more than LAG_ALERT_SECONDS is alerted; checked every LAG_CHECK_MS
   let lagChecking: Promise<unknown> = Promise.resolve();
-  const alertLagging = async () => alertOnLag(alerting, await work.lags(), config.LAG_ALERT_SECONDS, deps.clock.now());
+  const alertLagging = async () => alertOnLag(alerting, await lags(), config.LAG_ALERT_SECONDS, deps.clock.now());
   const lagTicker = setInterval(() => {
     lagChecking = lagChecking.then(alertLagging).catch((error: unknown) => logger.error({ err: error }, 'checking the lags failed'));
   }, LAG_CHECK_MS);

@@ -10,9 +10,6 @@ import { OrderActions } from './order-actions.js';
 import { Table } from './table.js';
 import { useAction } from './use-action.js';
 
-// an order in one of these has ended: nothing to move or cancel
-const CLOSED = ['SHIPPED', 'CANCELLED', 'BACKORDERED'];
-
 const lineColumns = [
   { title: 'SKU', cell: (line) => line.sku },
   { title: 'Batch', cell: (line) => line.batchNo ?? '' },
@@ -165,7 +162,7 @@ export const OrderPage = ({ me, orderNo }) => {
             <${OrderActions}
               orderNo=${orderNo}
               waiting=${order.status === 'MANUAL_INTERVENTION'}
-              closed=${CLOSED.includes(order.status)}
+              closed=${order.closedAt !== null}
               run=${run}
               busy=${busy}
             />

@@ -6,21 +6,7 @@ import { orderLink, when } from './format.js';
 import { html } from './html.js';
 import { useLive } from './live.js';
 import { Table } from './table.js';
-
-// the statuses GET /api/oms/reports/orders filters by (/openapi.json)
-const STATUSES = [
-  'CREATED',
-  'RESERVED',
-  'PUSH_FAILED',
-  'PUSHED_TO_WMS',
-  'IN_PROGRESS',
-  'PARTIALLY_SHIPPED',
-  'CANCEL_REQUESTED',
-  'MANUAL_INTERVENTION',
-  'SHIPPED',
-  'CANCELLED',
-  'BACKORDERED',
-];
+import { ORDER_STATUSES } from './order-statuses.js';
 
 const orderColumns = [
   { title: 'Order', cell: (o) => html`<a href=${orderLink(o.orderNo)}>${o.orderNo}</a>` },
@@ -73,7 +59,7 @@ export const SearchPage = ({ params }) => {
         >Status
         <select value=${form.status} onChange=${field('status')}>
           <option value="">any</option>
-          ${STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
+          ${ORDER_STATUSES.map((s) => html`<option value=${s}>${s}</option>`)}
         </select></label
       >
       <label>Warehouse <input value=${form.warehouseCode} size="8" onInput=${field('warehouseCode')} /></label>

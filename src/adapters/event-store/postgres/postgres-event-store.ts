@@ -30,13 +30,8 @@
  * (so the expected-revision check and the inserts see the same stream); appends to different
  * streams run in parallel. One append is one transaction.
  *
- * Live delivery. Each insert statement NOTIFYs (a trigger; PostgreSQL delivers it once the
- * transaction has committed); one dedicated connection LISTENs and wakes this process's
- * subscriptions, which then read from their last position (./catch-up-subscription.ts: the wake-up
- * is taken before each read, so no commit slips past unseen). If that connection drops it is
- * opened again (every second until it is back), and wakes everyone once it is. A safety net
- * wakes the subscriptions every `safetyPollMs` (5 s): a notification lost while the listening
- * connection was down is then noticed within that time; in normal running it finds nothing new.
+ * Live delivery: each insert NOTIFYs, one connection per store LISTENs and wakes this process's
+ * subscriptions (./postgres-append-listener.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -58,7 +53,8 @@ import { AppendSignal } from '../append-signal.ts';
 import { startCatchUpSubscription } from '../catch-up-subscription.ts';
 import { eventIdTaken } from '../event-id-taken.ts';
 import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
-import { LOCK_SPACE, NOTIFY_CHANNEL, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
+import { LOCK_SPACE, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
+import { AppendListener } from './postgres-append-listener.ts';
 import { createUnderLock } from '../../postgres/create-under-lock.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
@@ -82,7 +78,6 @@ type EventRow = Readonly<{
 
 const COLUMNS = 'position::text, transaction_id::text, id, stream, revision::text, type, data, metadata';
 const IN_ORDER = 'ORDER BY events.transaction_id, events.position'; // qualified: the bare names are the text columns of COLUMNS
-const RECONNECT_MS = 1_000;
 const FIRST_WAIT_MS = 1;
 const LONGEST_WAIT_MS = 100;
 const UNIQUE_VIOLATION = '23505';
@@ -117,17 +112,17 @@ export class PostgresEventStore implements EventStore {
   private readonly appended = new AppendSignal();
   private readonly subscriptions = new Set<Subscription>();
   private readonly ready: Promise<void>;
-  private listener: pg.Client | undefined;
+  private readonly listener: AppendListener;
   private closing = false;
-  private readonly safetyNet: NodeJS.Timeout;
 
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly connectionString: string,
+    connectionString: string,
     options: PostgresEventStoreOptions,
   ) {
     // an idle pooled connection that breaks is dropped by the pool; the next query opens another
     pool.on('error', () => undefined);
+    this.listener = new AppendListener(connectionString, () => this.appended.notify(), options.safetyPollMs ?? 5_000);
     this.ready = this.setUp().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
       throw new PostgresEventStoreUnavailable(
@@ -138,8 +133,6 @@ export class PostgresEventStore implements EventStore {
       );
     });
     this.ready.catch(() => undefined); // reported by every call that awaits it
-    this.safetyNet = setInterval(() => this.appended.notify(), options.safetyPollMs ?? 5_000);
-    this.safetyNet.unref();
   }
 
   /**
@@ -248,46 +241,16 @@ export class PostgresEventStore implements EventStore {
   /** Stops the subscriptions still running, then closes the listening connection and the pool. */
   async close(): Promise<void> {
     this.closing = true;
-    clearInterval(this.safetyNet);
+    const listenerClosed = this.listener.close();
     await Promise.all([...this.subscriptions].map((subscription) => subscription.stop()));
     await this.ready.catch(() => undefined);
-    await this.listener?.end().catch(() => undefined);
+    await listenerClosed;
     await this.pool.end();
   }
 
   private async setUp(): Promise<void> {
     await createUnderLock(this.pool, [LOCK_SPACE, SCHEMA_LOCK], SCHEMA);
-    await this.listen();
-  }
-
-  /** Opens the listening connection; when it breaks, opens it again until the store closes. */
-  private async listen(): Promise<void> {
-    const listener = new pg.Client({ connectionString: this.connectionString });
-    listener.on('notification', () => this.appended.notify());
-    listener.on('error', () => {
-      if (this.listener !== listener) return; // not listening yet: the caller of listen() sees the failure
-      this.listener = undefined;
-      void listener.end().catch(() => undefined);
-      void this.listenAgain();
-    });
-    await listener.connect();
-    await listener.query(`LISTEN ${NOTIFY_CHANNEL}`);
-    this.listener = listener;
-    if (this.closing) await listener.end();
-  }
-
-  private async listenAgain(): Promise<void> {
-    while (!this.closing) {
-      await sleep(RECONNECT_MS, undefined, { ref: false });
-      if (this.closing) return;
-      try {
-        await this.listen();
-        this.appended.notify(); // what was appended while nobody listened
-        return;
-      } catch {
-        // the database is still away: the next attempt in a second
-      }
-    }
+    await this.listener.listen();
   }
 
   /**
