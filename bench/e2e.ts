@@ -14,6 +14,16 @@
  *      orders placed through the API at 50 connections, timed until every one is SHIPPED, its
  *      stock deducted and its shipment handed off to the TMS (counted in the store). With SQLite
  *      synchronous FULL (durable, the default) and NORMAL (relaxed).
+ *   4. complete order lives by topology (`processes`): the same lives with the sandbox WMS/TMS in a
+ *      process of its own (src/main/sandbox-start.ts, auto, no delay), against
+ *        - one hub process (HUB_ROLE=all) on SQLite FULL: the baseline of the SQLite vs PostgreSQL row;
+ *        - one hub process (HUB_ROLE=all) on PostgreSQL: the baseline of the api + worker row;
+ *        - an HUB_ROLE=api process taking the orders and BENCH_WORKERS (1) HUB_ROLE=worker processes
+ *          doing the reactions, on the same PostgreSQL;
+ *      PostgreSQL an embedded server started for the phase (test/support/postgres-server.ts,
+ *      PostgreSQL's defaults: every commit flushed), a fresh database per run. Counted in the store
+ *      the hubs write (./event-counts.ts, ./postgres-event-counts.ts). Target: api + worker ≥ 1.7×
+ *      one process (issue 13).
  *
  * The hub (and the bare app) run in a child process, autocannon and the store polling in this
  * one, so the load generator does not share the hub's event loop. Each hub has its own data
@@ -24,14 +34,17 @@
  *        in seconds that every phase runs end to end: it fails when one did not; its figures are not measurements)
  *        BENCH_SECONDS (10) BENCH_WARMUP (2) BENCH_CONNECTIONS (50) BENCH_ORDERS (2000)
  *        BENCH_SKUS (1: every order is the article's SKU001; n: spread over SKU001..n)
- *        BENCH_ONLY (intake,callback,lives,normal: a subset) BENCH_CPU_PROF (a directory:
+ *        BENCH_ONLY (intake,callback,lives,normal,processes: a subset) BENCH_WORKERS (1: worker processes
+ *        of the api + worker run) BENCH_PROCESS_ORDERS (the lives of each run of 4: BENCH_ORDERS; 30 at smoke size) BENCH_CPU_PROF (a directory:
  *        the hub processes write V8 CPU profiles there) BENCH_DRAIN_TIMEOUT (30 s: waiting for
  *        the intake backlog) BENCH_LIVES_TIMEOUT (40 s: placing and completing the lives, each run)
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +55,8 @@ import { receiveStock } from '../src/application/stock/count-stock.ts';
 import { MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
 import { EventCounts } from './event-counts.ts';
+import { PostgresEventCounts } from './postgres-event-counts.ts';
+import { freshDatabase, startPostgres } from '../test/support/postgres-server.ts';
 import { startHub } from '../src/main/hub.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
 
@@ -57,7 +72,10 @@ const WARMUP = number('BENCH_WARMUP', SMOKE ? 1 : 2);
 const CONNECTIONS = number('BENCH_CONNECTIONS', 50);
 const ORDERS = number('BENCH_ORDERS', SMOKE ? 100 : 2000);
 const SKUS = number('BENCH_SKUS', 1);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal').split(',').map((part) => part.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal,processes').split(',').map((part) => part.trim()));
+const WORKERS = number('BENCH_WORKERS', 1);
+/** the lives of each run of phase 4 (three runs, each with processes to start: fewer at smoke size) */
+const PROCESS_ORDERS = number('BENCH_PROCESS_ORDERS', SMOKE ? 30 : ORDERS);
 const PROFILE_DIR =
   process.env.BENCH_CPU_PROF === undefined || process.env.BENCH_CPU_PROF === '' ? undefined : resolve(process.env.BENCH_CPU_PROF);
 /** bounded waits, so that a stuck hub cannot hold the run for ever */
@@ -102,7 +120,8 @@ type Target = Readonly<{ orderNo: string; outboundNo: string; sku: string }>;
 const serveHub = async (): Promise<void> => {
   const config = readConfig(JSON.parse(process.env.BENCH_HUB_ENV ?? '{}') as Record<string, string>);
   const hub = await startHub(config, pino({ level: 'silent' }));
-  const skus = new Set(Array.from({ length: SKUS }, (_, n) => skuOf(n)));
+  // a worker's stock is the api's, read from the shared store
+  const skus = new Set(config.HUB_ROLE === 'worker' ? [] : Array.from({ length: SKUS }, (_, n) => skuOf(n)));
   // 100,000,000 of each SKU, in receipts of the most one stock movement may name
   for (const sku of skus)
     for (let receipt = 0; receipt < 100_000_000 / MAX_QUANTITY; receipt += 1)
@@ -192,6 +211,55 @@ const hubEnv = (dataDir: string, mode: 'manual' | 'auto', synchronous: 'FULL' | 
   DEMO_STOCK: 'false',
   LOG_LEVEL: 'silent',
 });
+
+/** The sandbox WMS and TMS in a process of their own (src/main/sandbox-start.ts), auto, no delay, calling back `hubUrl`. */
+const startSandbox = async (hubUrl: string): Promise<Readonly<{ wmsUrl: string; tmsUrl: string; stop: () => Promise<void> }>> => {
+  const child = fork(fileURLToPath(new URL('../src/main/sandbox-start.ts', import.meta.url)), [], {
+    execArgv: process.execArgv,
+    env: {
+      ...process.env,
+      SANDBOX_HUB_URL: hubUrl,
+      SANDBOX_MODE: 'auto',
+      SANDBOX_DELAY_MS: '0',
+      SANDBOX_WMS_PORT: '0',
+      SANDBOX_TMS_PORT: '0',
+      DEMO_STOCK: 'false',
+      LOG_LEVEL: 'silent',
+    },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  const exited = once(child, 'exit');
+  void exited.then(() => children.delete(child));
+  let said = '';
+  const urls = await new Promise<RegExpExecArray>((done, fail) => {
+    child.stdout?.on('data', (chunk) => {
+      said += String(chunk);
+      const found = /WMS_URL=(\S+) TMS_URL=(\S+)/.exec(said);
+      if (found !== null) done(found);
+    });
+    child.once('exit', (code) => fail(new Error(`the sandbox process exited (${String(code)}) before it was ready: ${said}`)));
+  });
+  return {
+    wmsUrl: urls[1] ?? '',
+    tmsUrl: urls[2] ?? '',
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+};
+
+/** A TCP port free on loopback now (the hub's, which the sandbox must know before the hub starts). */
+const freePort = async (): Promise<number> => {
+  const server = createNetServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((done) => server.close(done));
+  return port;
+};
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
@@ -488,6 +556,112 @@ const drive = async (): Promise<void> => {
     if (ONLY.has('lives')) await lives('FULL');
     if (ONLY.has('normal')) await lives('NORMAL');
 
+    // ---- 4: complete order lives by topology: one process on SQLite and on PostgreSQL, api + worker processes ----
+    type Topology = Readonly<{ name: string; store: 'sqlite' | 'postgres'; roles: readonly ('all' | 'api' | 'worker')[] }>;
+    type Lived = Readonly<{ rate: number; p99: number | undefined; complete: boolean }>;
+    const topologyLives = async (topology: Topology, databaseUrl: string | undefined): Promise<Lived> => {
+      const port = await freePort();
+      const hubUrl = `http://127.0.0.1:${port}`;
+      const sandbox = await startSandbox(hubUrl);
+      const hubs: Child[] = [];
+      const dataDirOf = (role: string, n: number) =>
+        join(directory, `processes-${topology.store}-${topology.roles.join('-')}-${role}-${n}`);
+      let counts: Readonly<{
+        counts: () => Promise<ReadonlyMap<string, number>>;
+        lifetimes: () => Promise<number[]>;
+        close: () => Promise<void>;
+      }>;
+      try {
+        // the process that takes the orders first (it receives the stock), then the workers
+        for (const [n, role] of topology.roles.entries())
+          hubs.push(
+            await startChild('hub', {
+              ...hubEnv(dataDirOf(role, n), 'auto', 'FULL'),
+              PORT: role === 'worker' ? '0' : String(port),
+              HUB_ROLE: role,
+              WMS_URL: sandbox.wmsUrl,
+              TMS_URL: sandbox.tmsUrl,
+              ...(databaseUrl === undefined ? {} : { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl }),
+            }),
+          );
+        if (databaseUrl === undefined) {
+          const watch = new StoreWatch(dataDirOf('all', 0));
+          counts = { counts: async () => watch.refresh(), lifetimes: async () => watch.lifetimes(), close: async () => watch.close() };
+        } else counts = await PostgresEventCounts.open(databaseUrl);
+        try {
+          const livesOf = orderNo(`P${topology.store[0]}${topology.roles.length}`);
+          const started = performance.now();
+          const intake = await fire(hubUrl, '/api/oms/orders', (n) => intakeBody(livesOf(n), n), {
+            amount: PROCESS_ORDERS,
+            connections: Math.min(CONNECTIONS, PROCESS_ORDERS), // autocannon wants no more connections than requests
+            maxSeconds: LIVES_TIMEOUT_S,
+          });
+          const placedIn = (performance.now() - started) / 1000;
+          let now = await counts.counts();
+          const of = (key: string) => now.get(key) ?? 0;
+          const placed = of('order/OrderPlaced');
+          const complete = () =>
+            ['order/ShipmentRecorded', 'stock/StockDeducted', 'shipment/PushSucceeded'].every((key) => of(key) >= placed);
+          const deadline = started + LIVES_TIMEOUT_S * 1000;
+          while (!complete() && performance.now() < deadline) {
+            await sleep(100);
+            now = await counts.counts();
+          }
+          const seconds = (performance.now() - started) / 1000;
+          const done = complete();
+          const lifetimes = await counts.lifetimes();
+          if (placed < PROCESS_ORDERS || !done)
+            unfinished.push(`lives on ${topology.name}: ${placed} of ${PROCESS_ORDERS} placed, ${of('shipment/PushSucceeded')} complete`);
+          notes.push(
+            `lives on ${topology.name}: ${placed} orders placed in ${placedIn.toFixed(1)} s (p99 ${intake.p99} ms, [${intake.statuses}]); ` +
+              `${done ? 'all' : 'NOT all'} SHIPPED + deducted + HANDED_OFF after ${seconds.toFixed(1)} s; life p50 ${ms(percentile(lifetimes, 50))}, p99 ${ms(percentile(lifetimes, 99))}; ` +
+              `${of('order/PushSucceeded')} pushed, ${of('stock/StockDeducted')} deductions, ${of('shipment/PushSucceeded')} hand-offs, ` +
+              `${of('order/StockShortageDetected')} shortages, ${of('order/PushFailed') + of('shipment/PushFailed')} push failures`,
+          );
+          return { rate: (done ? placed : of('shipment/PushSucceeded')) / seconds, p99: percentile(lifetimes, 99), complete: done };
+        } finally {
+          await counts.close();
+        }
+      } finally {
+        for (const hub of hubs.reverse()) await hub.stop();
+        await sandbox.stop();
+      }
+    };
+    if (ONLY.has('processes')) {
+      const postgres = await startPostgres({ durable: true });
+      try {
+        const workers = Array.from({ length: WORKERS }, () => 'worker' as const);
+        const sqlite = await topologyLives({ name: 'one process, SQLite FULL', store: 'sqlite', roles: ['all'] }, undefined);
+        const single = await topologyLives(
+          { name: 'one process, PostgreSQL', store: 'postgres', roles: ['all'] },
+          await freshDatabase(postgres.url, 'bench'),
+        );
+        const split = await topologyLives(
+          { name: `api + ${WORKERS} worker${WORKERS === 1 ? '' : 's'}, PostgreSQL`, store: 'postgres', roles: ['api', ...workers] },
+          await freshDatabase(postgres.url, 'bench'),
+        );
+        const row = (measurement: string, run: Lived, baseline: Lived | undefined, target: number | undefined): Row => {
+          const ratio = baseline === undefined ? undefined : run.rate / baseline.rate;
+          return {
+            measurement,
+            'requests/s or lives/s': Math.round(run.rate),
+            'p99 ms': run.p99 === undefined ? '' : Math.round(run.p99),
+            baseline: baseline === undefined ? '' : Math.round(baseline.rate),
+            ratio: ratio === undefined ? '' : `${ratio.toFixed(2)}×`,
+            target: target === undefined ? '' : `≥ ${target}× one process`,
+            verdict: ratio === undefined || target === undefined ? '' : ratio >= target ? 'met' : missedBy((target - ratio) / target),
+          };
+        };
+        rows.push(row('lives, one process (HUB_ROLE=all), SQLite FULL, sandbox apart (baseline)', sqlite, undefined, undefined));
+        rows.push(row('lives, one process (HUB_ROLE=all), PostgreSQL, sandbox apart: vs SQLite', single, sqlite, undefined));
+        rows.push(
+          row(`lives, api + ${WORKERS} worker process${WORKERS === 1 ? '' : 'es'}, PostgreSQL: vs one process on it`, split, single, 1.7),
+        );
+      } finally {
+        await postgres.stop();
+      }
+    }
+
     console.log(
       `Hub end to end over HTTP, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}); autocannon in this process, the hub (with its sandbox WMS/TMS) in a child; ` +
         `${CONNECTIONS} connections, ${SECONDS} s per rate (after ${WARMUP} s warm-up), ${ORDERS} order lives, ${SKUS} SKU${SKUS === 1 ? '' : 's'}`,
@@ -496,7 +670,7 @@ const drive = async (): Promise<void> => {
     for (const note of notes) console.log(`- ${note}`);
     if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs end to end, not a measurement');
     console.log(
-      `reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:e2e   (knobs: BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_ORDERS=${ORDERS} BENCH_SKUS=${SKUS} BENCH_ONLY=${[...ONLY].join(',')} BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=${DRAIN_TIMEOUT_S} BENCH_LIVES_TIMEOUT=${LIVES_TIMEOUT_S})`,
+      `reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:e2e   (knobs: BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_ORDERS=${ORDERS} BENCH_SKUS=${SKUS} BENCH_ONLY=${[...ONLY].join(',')} BENCH_WORKERS=${WORKERS} BENCH_PROCESS_ORDERS=${PROCESS_ORDERS} BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=${DRAIN_TIMEOUT_S} BENCH_LIVES_TIMEOUT=${LIVES_TIMEOUT_S})`,
     );
     if (SMOKE && unfinished.length > 0) {
       console.error(`smoke: not every phase ran to its end: ${unfinished.join('; ')}`);

@@ -52,7 +52,9 @@ const reactionsOf = (deps: Dependencies, backorders: WaitingBackorders, replay: 
 export const backgroundWorkOf = (deps: Dependencies, replay: CallbackReplay | undefined) => {
   const dueRetries = new DueRetries(deps);
   const backorders = new WaitingBackorders(deps);
-  return { dueRetries, backorders, reactions: reactionsOf(deps, backorders, replay) };
+  /** the reactions, calling out through `calling` (a worker's WMS and TMS, fenced by a lease) */
+  const reactionsWith = (calling: Dependencies) => reactionsOf(calling, backorders, replay);
+  return { dueRetries, backorders, reactions: reactionsWith(deps), reactionsWith };
 };
 
 export type HubWork = Readonly<{
@@ -61,6 +63,8 @@ export type HubWork = Readonly<{
   /** how far behind each reaction is (./reactions/reaction-lag.ts) */
   lags: () => Promise<Record<string, ReactionLag>>;
   dueRetries: DueRetries;
+  /** make the retries that are due (`dueRetries.runDue`), as this process may: with hub processes sharing one database, under the due retries' lease */
+  runDueRetries: () => Promise<number>;
   backorders: WaitingBackorders;
   subscriptions: readonly Subscription[];
   /** resolves once every reaction has handled every event stored before start */
@@ -82,6 +86,7 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
     reactions: reactions.map((reaction) => reaction.name),
     lags: () => reactionLags(deps.store, checkpoints, reactions),
     dueRetries,
+    runDueRetries: () => dueRetries.runDue(),
     backorders,
     subscriptions,
     caughtUp,

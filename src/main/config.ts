@@ -63,6 +63,9 @@ const environment = z
     TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
     WMS_TIMEOUT_MS: milliseconds(5000),
     TMS_TIMEOUT_MS: milliseconds(5000),
+    CALL_CLAIM_MS: milliseconds(30_000).describe(
+      'how long a call to the WMS or TMS, claimed in its stream before it is made, stands without an outcome before it is presumed lost (the caller died) and is made again under the same attempt; longer than WMS_TIMEOUT_MS and TMS_TIMEOUT_MS',
+    ),
     SANDBOX_MODE: z.enum(['auto', 'manual']).default('auto').describe('manual: the sandbox WMS takes orders but never calls back'),
     SANDBOX_DELAY_MS: milliseconds(1500).describe('how long the sandbox WMS takes to pick, pack and ship'),
     SANDBOX_QIMEN_WAREHOUSES: commaListOr('WH002').describe(
@@ -108,6 +111,12 @@ const environment = z
       .default(10)
       .describe('a stock variance of more units than this raises an alert'),
     ALERT_WEBHOOK_URL: optionalUrl,
+    SNAPSHOT_EVERY: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(500)
+      .describe("a stock ledger's state is kept in a snapshot every this many events, so a restart folds only what came after (0: never)"),
     LIVE_KEEP_ALIVE_MS: z.coerce
       .number()
       .int()
@@ -174,6 +183,11 @@ const environment = z
     path: ['HUB_ROLE'],
     message:
       'api and worker need EVENT_STORE=postgres (hub processes sharing one database); with SQLite or EventStoreDB one process does everything (HUB_ROLE=all)',
+  })
+  .refine((env) => env.CALL_CLAIM_MS > Math.max(env.WMS_TIMEOUT_MS, env.TMS_TIMEOUT_MS), {
+    path: ['CALL_CLAIM_MS'],
+    message:
+      'must be longer than WMS_TIMEOUT_MS and TMS_TIMEOUT_MS: a claim that ran out while its call was still waiting for an answer would let another process make the call again',
   })
   .refine((env) => env.EVENT_STORE !== 'postgres' || env.DATABASE_URL !== undefined, {
     path: ['DATABASE_URL'],

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Container } from 'inversify';
 import type { Logger } from 'pino';
+import type { Snapshots } from '../application/commands/snapshots.ts';
 import { StateCache } from '../application/commands/state-cache.ts';
 import type { Dependencies } from '../application/dependencies.ts';
 import { EventReader } from '../application/events/event-reader.ts';
@@ -20,6 +21,7 @@ import type { EventDecoder } from '../application/ports/event-decoder.ts';
 import type { Ids } from '../application/ports/ids.ts';
 import type { Inventory } from '../application/ports/inventory.ts';
 import type { Random } from '../application/ports/random.ts';
+import type { SnapshotStore } from '../application/ports/snapshot-store.ts';
 import type { Transport } from '../application/ports/transport.ts';
 import type { Warehouse } from '../application/ports/warehouse.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
@@ -28,9 +30,13 @@ import { SqliteSeenSignatures } from '../adapters/signature/sqlite-seen-signatur
 import type { OutgoingSecrets, QimenWarehouseKey } from '../adapters/credentials/callers.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
 import { SystemClock } from '../adapters/clock/system-clock.ts';
+import { PostgresSnapshotStore } from '../adapters/snapshots/postgres-snapshot-store.ts';
+import { SqliteSnapshotStore } from '../adapters/snapshots/sqlite-snapshot-store.ts';
 import { ZodEventDecoder } from '../adapters/event-codec/zod-event-decoder.ts';
 import { RandomIds } from '../adapters/ids/random-ids.ts';
-import { EventStoreInventory } from '../adapters/inventory/event-store-inventory.ts';
+import { EventStoreInventory, INVENTORY_MODEL } from '../adapters/inventory/event-store-inventory.ts';
+import { stockLevelCodec } from '../adapters/inventory/stock-level-codec.ts';
+import { SqliteKeptReadModels } from '../adapters/projections/sqlite-kept-read-models.ts';
 import { PlatformRandom } from '../adapters/random/platform-random.ts';
 import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
@@ -64,6 +70,8 @@ export const TYPES = {
   SqliteSeenSignatures: Symbol('SqliteSeenSignatures'),
   EventStoreInventory: Symbol('EventStoreInventory'),
   SqliteProjections: Symbol('SqliteProjections'),
+  SqliteKeptReadModels: Symbol('SqliteKeptReadModels'),
+  SnapshotStore: Symbol('SnapshotStore'),
 } as const;
 
 /** Where the WMS and TMS are (the configured URLs, or the sandbox's when none is configured), and what the hub signs its calls to them with. */
@@ -85,6 +93,18 @@ const dataFile = (config: Config, name: string): string => {
   return join(config.OMS_DATA_DIR, name);
 };
 
+/** A snapshot store the opener owns: close it when done. */
+export type OpenedSnapshotStore = SnapshotStore & Readonly<{ close(): Promise<void> }>;
+
+/**
+ * Where snapshots are kept: beside the events when they are in PostgreSQL (the hubs sharing the
+ * database share them too), else in `snapshots.sqlite` in the data directory (one hub's own).
+ */
+const openSnapshotStore = (config: Config): OpenedSnapshotStore => {
+  if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL !== undefined) return PostgresSnapshotStore.connect(config.DATABASE_URL);
+  return SqliteSnapshotStore.open(dataFile(config, 'snapshots.sqlite'));
+};
+
 /** The event store and how its events are read: what the hub and the CLI share. */
 const bindEvents = (container: Container, config: Config, options: Readonly<{ mustExist?: boolean }>): void => {
   container.bind<Config>(TYPES.Config).toConstantValue(config);
@@ -97,6 +117,16 @@ const bindEvents = (container: Container, config: Config, options: Readonly<{ mu
       [TYPES.EventStore, TYPES.EventDecoder],
     );
 };
+
+/** SNAPSHOT_EVERY: how often a stock ledger is snapshotted; 0, never (every restart folds whole ledgers). */
+const snapshotsOf = (config: Config, store: SnapshotStore, logger: Logger): Snapshots | undefined =>
+  config.SNAPSHOT_EVERY === 0
+    ? undefined
+    : {
+        store,
+        every: config.SNAPSHOT_EVERY,
+        onError: (error, stream) => logger.warn({ err: error, stream }, 'snapshot passed over: the stream is folded from its events'),
+      };
 
 /** Every part of a running hub. */
 export const buildHubContainer = (config: Config, logger: Logger, outside: Outside, overrides: Overrides = {}): Container => {
@@ -122,13 +152,18 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
     }),
   );
   container.bind<Alerting>(TYPES.Alerting).toService(TYPES.SqliteAlerting);
+  // the retry index, the backorder book and the inventory view, kept between runs (whatever the event store)
   container
-    .bind<EventStoreInventory>(TYPES.EventStoreInventory)
-    .toResolvedValue(
-      (events: EventReader, alerting: Alerting, clock: Clock) =>
-        new EventStoreInventory(events, { onUndecodable: (problem) => alerting.raise(undecodableAlert(problem, clock.now())) }),
-      [TYPES.EventReader, TYPES.Alerting, TYPES.Clock],
-    );
+    .bind<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels)
+    .toDynamicValue(() => SqliteKeptReadModels.open(dataFile(config, 'read-models.sqlite')));
+  container.bind<EventStoreInventory>(TYPES.EventStoreInventory).toResolvedValue(
+    (events: EventReader, alerting: Alerting, clock: Clock, kept: SqliteKeptReadModels) =>
+      new EventStoreInventory(events, {
+        onUndecodable: (problem) => alerting.raise(undecodableAlert(problem, clock.now())),
+        kept: kept.model(INVENTORY_MODEL, stockLevelCodec),
+      }),
+    [TYPES.EventReader, TYPES.Alerting, TYPES.Clock, TYPES.SqliteKeptReadModels],
+  );
   container.bind<Inventory>(TYPES.Inventory).toService(TYPES.EventStoreInventory);
   container.bind<SqliteProjections>(TYPES.SqliteProjections).toResolvedValue(
     (decoder: EventDecoder, alerting: Alerting, clock: Clock) =>
@@ -142,6 +177,7 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       }),
     [TYPES.EventDecoder, TYPES.Alerting, TYPES.Clock],
   );
+  container.bind<OpenedSnapshotStore>(TYPES.SnapshotStore).toDynamicValue(() => openSnapshotStore(config));
   const metrics = new HubMetrics();
   container.bind<HubMetrics>(TYPES.Metrics).toConstantValue(metrics);
   container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(
@@ -178,16 +214,19 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       store: new MeasuredStore(ctx.get<OpenedEventStore>(TYPES.EventStore), metrics),
       events: ctx.get<EventReader>(TYPES.EventReader),
       stateCache: new StateCache(),
+      snapshots: snapshotsOf(config, ctx.get<OpenedSnapshotStore>(TYPES.SnapshotStore), logger),
       ids: ctx.get<Ids>(TYPES.Ids),
       clock: ctx.get<Clock>(TYPES.Clock),
       warehouse: ctx.get<Warehouse>(TYPES.Warehouse),
       transport: ctx.get<Transport>(TYPES.Transport),
       inventory: ctx.get<Inventory>(TYPES.Inventory),
       alerting: ctx.get<Alerting>(TYPES.Alerting),
+      keptReadModels: ctx.get<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels),
       wmsRetryPolicy: policy,
       tmsRetryPolicy: policy,
       retryJitter: overrides.retryJitter ?? (config.RETRY_JITTER === 'full' ? new PlatformRandom() : undefined),
       varianceAlertUnits: config.VARIANCE_ALERT_UNITS,
+      callClaimMs: config.CALL_CLAIM_MS,
     };
   });
   return container;
@@ -203,7 +242,9 @@ export type HubParts = Readonly<{
   seenSignatures: SqliteSeenSignatures;
   inventory: EventStoreInventory;
   projections: SqliteProjections;
+  keptReadModels: SqliteKeptReadModels;
   metrics: HubMetrics;
+  snapshots: OpenedSnapshotStore;
 }>;
 
 export const hubParts = (container: Container): HubParts => ({
@@ -215,7 +256,9 @@ export const hubParts = (container: Container): HubParts => ({
   seenSignatures: container.get<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures),
   inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
   projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
+  keptReadModels: container.get<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels),
   metrics: container.get<HubMetrics>(TYPES.Metrics),
+  snapshots: container.get<OpenedSnapshotStore>(TYPES.SnapshotStore),
 });
 
 /** What the `oms` CLI reads with: the existing store (never a new, empty one), decoded. */

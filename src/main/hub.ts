@@ -120,10 +120,25 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     qimenWarehouse: (warehouseCode: string) => callers.qimenWarehouse(warehouseCode) ?? sandboxQimen(warehouseCode),
     timeoutOf: callers.timeoutOf,
   };
-  const { deps, store, checkpoints, alerting, idempotencyKeys, seenSignatures, inventory, projections, metrics } = hubParts(
-    buildHubContainer(config, logger, outside, overrides),
-  );
-  await inventory.start();
+  const {
+    deps,
+    store,
+    checkpoints,
+    alerting,
+    idempotencyKeys,
+    seenSignatures,
+    inventory,
+    projections,
+    metrics,
+    snapshots,
+    keptReadModels,
+  } = hubParts(buildHubContainer(config, logger, outside, overrides));
+  // the inventory view resumes from its kept ledgers; what it still has to read, it reads while the hub serves
+  const catchingUp = new Set(['inventory', 'projections']);
+  inventory
+    .start()
+    .then(() => catchingUp.delete('inventory'))
+    .catch((error: unknown) => logger.error({ err: error }, 'the inventory view could not catch up'));
   if (withDemoStock) await receiveDemoStock(deps);
   // a warehouse's local times are read in its own zone (its caller's `zone`), else WAREHOUSE_ZONE
   const routeContext = {
@@ -134,10 +149,14 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   // on PostgreSQL, hub processes share the work: each piece runs where its lease is held, its checkpoints in the database
   const shared =
     config.EVENT_STORE === 'postgres' && config.DATABASE_URL !== undefined ? await openShared(config.DATABASE_URL, config) : null;
-  const { work, keeper } =
+  // The background work resumes while the hub starts to serve: the retry index and the backorder
+  // book read what came since they were kept (everything, the first time), and /health says so
+  // meanwhile. Orders taken before the reactions run wait for them in the store.
+  catchingUp.add('background work');
+  const workStarting: Promise<Readonly<{ work: HubWork; keeper: LeaseKeeper | null }>> =
     shared === null
-      ? { work: await startHubWork(deps, checkpoints, replay), keeper: null }
-      : await startLeasedHubWork(deps, {
+      ? startHubWork(deps, checkpoints, replay).then((work) => ({ work, keeper: null }))
+      : startLeasedHubWork(deps, {
           role: config.HUB_ROLE,
           leases: shared.leases,
           checkpoints: shared.checkpoints,
@@ -147,32 +166,52 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
           replay,
           carriedOver: checkpoints,
         });
+  let started: Awaited<typeof workStarting> | undefined;
+  workStarting
+    .then((running) => {
+      started = running;
+      catchingUp.delete('background work');
+    })
+    // a failure is the start's own, below
+    .catch(() => undefined);
   const reactionCheckpoints: Pick<CheckpointStore, 'load'> = shared?.checkpoints ?? checkpoints;
   /** whether this process runs `name`'s work now: always with one process; on PostgreSQL, while it holds the lease */
-  const runs = (name: string): boolean => (shared === null ? true : keeper?.held(name) === true);
+  const runs = (name: string): boolean => (shared === null ? true : started?.keeper?.held(name) === true);
   const backgroundWork = config.HUB_ROLE !== 'api';
   const reconciliations = new DueReconciliations(deps, config.RECONCILE_EVERY_MS);
   // the reactions' lags read once for whoever asks meanwhile (the two lag gauges of a scrape, /health, the lag check)
   let lagsUnderWay: Promise<Record<string, ReactionLag>> | undefined;
   const lags = (): Promise<Record<string, ReactionLag>> =>
-    (lagsUnderWay ??= work.lags().finally(() => {
-      lagsUnderWay = undefined;
-    }));
+    started === undefined
+      ? Promise.resolve({})
+      : (lagsUnderWay ??= started.work.lags().finally(() => {
+          lagsUnderWay = undefined;
+        }));
   metrics.watch({
-    retriesPending: () => work.dueRetries.pending().length,
-    backordersWaiting: () => work.backorders.list().length,
+    retriesPending: () => started?.work.dueRetries.pending().length ?? 0,
+    backordersWaiting: () => started?.work.backorders.list().length ?? 0,
     openAlertKinds: async () => (await alerting.list({ acknowledged: false })).map((alert) => alert.kind),
-    projectionLag: () => projections.lag(store),
+    // counting what a catching-up projection has still to read would read it all again, at every scrape
+    projectionLag: async () => (catchingUp.has('projections') ? {} : projections.lag(store)),
     reactionPositions: async () =>
       Object.fromEntries(
-        await Promise.all(work.reactions.map(async (name) => [name, (await reactionCheckpoints.load(name))?.commit] as const)),
+        await Promise.all(
+          (started?.work.reactions ?? []).map(async (name) => [name, (await reactionCheckpoints.load(name))?.commit] as const),
+        ),
       ),
     reactionLags: async () => waitingOf(await lags(), deps.clock.now()),
   });
-  await projections.start(store);
-  // from where the projections caught up, the store's head: the history is not read again
   const live = new LiveFeed(store, (error) => logger.error({ err: error }, 'the live feed stopped'), config.LIVE_MAX_STREAMS);
-  await live.start(projections.reached() ?? undefined);
+  // The live feed follows the store from where the projections stood when the hub last ran (its
+  // head then, unless the hub is far behind: a client listening meanwhile hears the backlog too),
+  // started before the hub listens so that no append made after a client connects is missed.
+  live.start(projections.furthest() ?? undefined).catch((error: unknown) => logger.error({ err: error }, 'the live feed could not start'));
+  // The projections catch up while the hub serves: a hub far behind the store answers /health
+  // (which says so) and takes orders at once, instead of reading its backlog first.
+  const projectionsFollowing = projections
+    .start(store)
+    .then(() => catchingUp.delete('projections'))
+    .catch((error: unknown) => logger.error({ err: error }, 'the projections could not catch up'));
 
   const app = createHttpApp(routeContext, {
     bodyLimit: config.BODY_LIMIT,
@@ -188,9 +227,12 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     health: async () => ({
       store: config.EVENT_STORE,
       warehouse: sandbox === null ? config.WMS_URL : `sandbox (${config.SANDBOX_MODE}) at ${sandbox.wmsUrl}`,
-      ...(shared === null ? {} : { role: config.HUB_ROLE, held: keeper?.names().filter(runs) ?? [] }),
-      ...(backgroundWork ? { pendingRetries: work.dueRetries.pending().length, waitingBackorders: work.backorders.list().length } : {}),
-      projectionLag: await projections.lag(deps.store),
+      ...(shared === null ? {} : { role: config.HUB_ROLE, held: started?.keeper?.names().filter(runs) ?? [] }),
+      ...(backgroundWork && started !== undefined
+        ? { pendingRetries: started.work.dueRetries.pending().length, waitingBackorders: started.work.backorders.list().length }
+        : {}),
+      catchingUp: [...catchingUp],
+      projectionLag: catchingUp.has('projections') ? 'catching up' : await projections.lag(deps.store),
       reactions: withHolding(waitingOf(await lags(), deps.clock.now()), shared === null ? null : runs),
     }),
   });
@@ -198,6 +240,14 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   const port = await listen(server, config.PORT, config.HOST);
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
   sandbox?.setHubUrl(url);
+  let work: HubWork;
+  let keeper: LeaseKeeper | null;
+  try {
+    ({ work, keeper } = await workStarting);
+  } catch (error) {
+    await new Promise((resolve) => server.close(resolve));
+    throw error;
+  }
   // with the sandbox only: demo orders never go to a real warehouse
   if (sandbox !== null && withDemoStock && config.DEMO_ORDERS !== 'false') await placeDemoOrders(deps);
 
@@ -218,7 +268,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   const ticker = setInterval(() => {
     if (!backgroundWork) return;
     if (runs(DUE_RETRIES_LEASE))
-      retrying = retrying.then(() => work.dueRetries.runDue()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
+      retrying = retrying.then(() => work.runDueRetries()).catch((error: unknown) => logger.error({ err: error }, 'retrying failed'));
     // a reconciliation that takes longer than a tick holds back the next check, never the retries
     if (runs(RECONCILIATIONS_LEASE))
       reconciling = reconciling
@@ -251,15 +301,20 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await reconciling;
       await lagChecking;
       await work.stop();
+      // a catch-up under way ends here, with what it has applied (a rebuild of a new projection runs to its end first)
+      await projections.stop();
+      await projectionsFollowing;
       await live.stop();
       await projections.close();
       await inventory.stop();
+      keptReadModels.close();
       await sandbox?.close();
       await alerting.close();
       checkpoints.close();
       await shared?.close();
       idempotencyKeys.close();
       seenSignatures.close();
+      await snapshots.close();
       await store.close();
     },
   };

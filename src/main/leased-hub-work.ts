@@ -30,10 +30,11 @@ import type { Dependencies } from '../application/dependencies.ts';
 import { type HubWork, backgroundWorkOf } from '../application/hub-work.ts';
 import type { CallbackReplay } from '../application/callbacks/parked-callbacks.ts';
 import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
-import type { Leases } from '../application/ports/lease.ts';
+import type { Lease, Leases } from '../application/ports/lease.ts';
 import { reactionLags } from '../application/reactions/reaction-lag.ts';
 import type { PostgresCheckpointStore } from '../adapters/checkpoints/postgres-checkpoint-store.ts';
-import { type LeasedWork, LeaseKeeper } from '../adapters/leases/lease-keeper.ts';
+import { leaseFencedTransport, leaseFencedWarehouse } from '../adapters/outside-call/lease-fenced-calls.ts';
+import { HEARTBEAT, type LeasedWork, LeaseKeeper } from '../adapters/leases/lease-keeper.ts';
 
 export const DUE_RETRIES_LEASE = 'due-retries';
 export const RECONCILIATIONS_LEASE = 'scheduled-reconciliations';
@@ -64,14 +65,30 @@ const noWork = { stop: async () => undefined };
 
 export const startLeasedHubWork = async (deps: Dependencies, options: LeasedHubWorkOptions): Promise<LeasedHubWork> => {
   const { checkpoints, logger } = options;
-  const { dueRetries, backorders, reactions } = backgroundWorkOf(deps, options.replay);
+  const { dueRetries, backorders, reactions, reactionsWith } = backgroundWorkOf(deps, options.replay);
   const lags = () => reactionLags(deps.store, checkpoints, reactions);
   const names = reactions.map((reaction) => reaction.name);
   // the reactions' subscriptions come and go with their leases: none to hand out, nothing to wait for
+  // set once the keeper exists: the works it starts ask it whether their lease is still theirs
+  const holding: { keeper?: LeaseKeeper } = {};
+  /** The dependencies a work calls out through under `lease`: no call once the lease is not this process's by its own clock. */
+  const callingUnder = (lease: Lease): Dependencies => {
+    const stillHeld = () => holding.keeper?.stillHolds(lease) ?? false;
+    return {
+      ...deps,
+      warehouse: leaseFencedWarehouse(deps.warehouse, lease, stillHeld),
+      transport: leaseFencedTransport(deps.transport, lease, stillHeld),
+    };
+  };
+  const runDueRetries = async (): Promise<number> => {
+    const lease = holding.keeper?.leaseOf(DUE_RETRIES_LEASE);
+    return lease === undefined ? 0 : dueRetries.runDue(callingUnder(lease));
+  };
   const workWith = (stop: () => Promise<void>): HubWork => ({
     reactions: names,
     lags,
     dueRetries,
+    runDueRetries,
     backorders,
     subscriptions: [],
     caughtUp: Promise.resolve(),
@@ -79,12 +96,15 @@ export const startLeasedHubWork = async (deps: Dependencies, options: LeasedHubW
   });
   if (options.role === 'api') return { work: workWith(async () => undefined), keeper: null };
   await Promise.all([dueRetries.start(), backorders.start()]);
-  const leased: LeasedWork[] = reactions.map((reaction) => ({
-    name: reaction.name,
+  const leased: LeasedWork[] = names.map((name) => ({
+    name,
     start: async (lease) => {
+      // this lease's own reaction: its checkpoints and its calls to the WMS and TMS fenced by the lease
+      const reaction = reactionsWith(callingUnder(lease)).find((candidate) => candidate.name === name);
+      if (reaction === undefined) throw new Error(`no reaction ${name}`);
       const fenced = checkpoints.fencedBy(lease);
       const { carriedOver } = options;
-      const load = async (name: string) => (await fenced.load(name)) ?? (await carriedOver?.load(name));
+      const load = async (checkpoint: string) => (await fenced.load(checkpoint)) ?? (await carriedOver?.load(checkpoint));
       const subscription = await reaction.start({ ...deps, checkpoints: { load, save: fenced.save } });
       if (reaction.name === PLACE_BACKORDERS)
         subscription.caughtUp
@@ -93,21 +113,25 @@ export const startLeasedHubWork = async (deps: Dependencies, options: LeasedHubW
       return subscription;
     },
   }));
-  const keeper = new LeaseKeeper(
+  const started = new LeaseKeeper(
     options.leases,
     [...leased, { name: DUE_RETRIES_LEASE, start: async () => noWork }, { name: RECONCILIATIONS_LEASE, start: async () => noWork }],
     {
       holder: options.holder,
       ttlMs: options.ttlMs,
-      onError: (error, name) => logger.error({ err: error, lease: name }, `the work of lease ${name} failed`),
+      onError: (error, name) =>
+        name === HEARTBEAT
+          ? logger.error({ err: error }, 'the heartbeat to the other workers failed')
+          : logger.error({ err: error, lease: name }, `the work of lease ${name} failed`),
       onChange: (name, held, why) =>
         logger.info({ lease: name, holder: options.holder, held, why }, held ? `holding ${name}` : `no longer holding ${name} (${why})`),
     },
   );
-  await keeper.start();
+  holding.keeper = started;
+  await started.start();
   const work = workWith(async () => {
-    await keeper.stop();
+    await started.stop();
     await Promise.all([dueRetries.stop(), backorders.stop()]);
   });
-  return { work, keeper };
+  return { work, keeper: started };
 };

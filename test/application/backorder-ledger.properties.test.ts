@@ -69,6 +69,7 @@ const start = async (stock: readonly Readonly<{ warehouseCode: string; sku: stri
     wmsRetryPolicy: policy,
     tmsRetryPolicy: policy,
     varianceAlertUnits: 1_000_000,
+    callClaimMs: 30_000,
   };
   for (const { warehouseCode, sku, quantity } of stock) {
     if (quantity === 0) continue;

@@ -120,6 +120,7 @@ const startReal = async (stock: InitialStock): Promise<Real & { stop: () => Prom
     wmsRetryPolicy: policy,
     tmsRetryPolicy: policy,
     varianceAlertUnits: 10,
+    callClaimMs: 30_000,
   };
   for (const { warehouseCode, sku, quantity } of stock) {
     if (quantity === 0) continue;

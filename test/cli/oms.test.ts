@@ -119,6 +119,7 @@ describe('oms history', () => {
       'OrderPlaced',
       'ReservationRequested',
       'StockReserved',
+      'PushStarted',
       'PushSucceeded',
     ]);
     expect(answer.events[2].causedBy).toEqual({ stream: 'order-OMS202511220001', revision: '1', type: 'ReservationRequested' });

@@ -30,6 +30,8 @@ test("the article's order, verbatim: pushed once, picked, packed, shipped, stock
     'OrderPlaced',
     'ReservationRequested',
     'StockReserved',
+    // the push claimed before the WMS was called (no two processes make the same call)
+    'PushStarted',
     'PushSucceeded',
     'WmsProgressRecorded',
     'WmsProgressRecorded',

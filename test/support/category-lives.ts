@@ -42,10 +42,13 @@ export const inboundLife = eventsOf(
         now: at(0),
       },
     },
+    // each push claimed before the call, as src/application/inbound/push-inbound.ts does
+    { type: 'StartInboundPush', data: { inboundNo: 'IN1', attempt: 1, claimMs: 30_000, now: at(1) } },
     {
       type: 'RecordInboundPushFailed',
       data: { inboundNo: 'IN1', attempt: 1, error: 'HTTP 503', retryable: true, policy: policy3, now: at(1) },
     },
+    { type: 'StartInboundPush', data: { inboundNo: 'IN1', attempt: 2, claimMs: 30_000, now: at(3) } },
     { type: 'RecordInboundPushSucceeded', data: { inboundNo: 'IN1', attempt: 2, wmsInboundNo: 'W1', now: at(3) } },
     {
       type: 'RecordReceipt',
@@ -134,7 +137,10 @@ const registered = (waybillNo: string): HandOffCommand => ({
 export const handOffLife = eventsOf(
   run<unknown, HandOffCommand, { type: string; data: object }>(transportHandOff as never, [
     registered('SF1'),
+    // each hand-off claimed before the call, as src/application/transport/hand-off-shipment.ts does
+    { type: 'StartHandOff', data: { attempt: 1, claimMs: 30_000, now: at(62) } },
     { type: 'RecordHandOffFailed', data: { attempt: 1, error: 'timeout', retryable: true, policy: policy3, now: at(62) } },
+    { type: 'StartHandOff', data: { attempt: 2, claimMs: 30_000, now: at(64) } },
     { type: 'RecordHandOffSucceeded', data: { attempt: 2, transportRef: 'TMS1', now: at(64) } },
   ]),
 );

@@ -24,4 +24,5 @@ export const depsOver = (store: EventStore, clock = new ManualClock()): Dependen
   wmsRetryPolicy: policy,
   tmsRetryPolicy: policy,
   varianceAlertUnits: 10,
+  callClaimMs: 30_000,
 });

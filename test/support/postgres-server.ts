@@ -28,6 +28,15 @@ export type PostgresServer = Readonly<{
   stop(): Promise<void>;
 }>;
 
+/** A server that can be stopped and started again on the same files and port (`restartable: true`). */
+export type RestartablePostgresServer = PostgresServer &
+  Readonly<{
+    /** stops the server the fast way (SIGINT: sessions cut, open transactions rolled back), its files kept */
+    halt(): Promise<void>;
+    /** starts it again, on the same files and port; resolves once it accepts connections */
+    resume(): Promise<void>;
+  }>;
+
 const USER = 'hub';
 const PASSWORD = 'hub-test-password';
 
@@ -89,8 +98,13 @@ const embeddedPostgres = async (): Promise<Readonly<{ Server: typeof EmbeddedPos
 /**
  * `durable: false` (the tests): no fsync, asynchronous commit, so a test pays no disk flush;
  * `durable: true` (the benchmark): PostgreSQL's defaults, every commit flushed.
+ * `restartable: true`: the server can be halted and resumed (test/e2e/postgres-restart.test.ts).
  */
-export const startPostgres = async (options: Readonly<{ durable?: boolean }> = {}): Promise<PostgresServer> => {
+export function startPostgres(options: Readonly<{ durable?: boolean; restartable: true }>): Promise<RestartablePostgresServer>;
+export function startPostgres(options?: Readonly<{ durable?: boolean; restartable?: false }>): Promise<PostgresServer>;
+export async function startPostgres(
+  options: Readonly<{ durable?: boolean; restartable?: boolean }> = {},
+): Promise<RestartablePostgresServer> {
   const directory = mkdtempSync(join(tmpdir(), 'hub-postgres-'));
   const port = await freePort();
   const log: string[] = [];
@@ -101,7 +115,7 @@ export const startPostgres = async (options: Readonly<{ durable?: boolean }> = {
     user: USER,
     password: PASSWORD,
     authMethod: 'password', // loopback only: no SCRAM rounds at each connection
-    persistent: false,
+    persistent: options.restartable === true, // kept across halt() and resume(); removed by stop() then
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'], // a throwaway cluster: no need to flush initdb's files
     postgresFlags: [
@@ -128,10 +142,19 @@ export const startPostgres = async (options: Readonly<{ durable?: boolean }> = {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
     stop: async () => {
       await server.stop();
+      if (options.restartable === true) rmSync(directory, { recursive: true, force: true });
       removeCopy();
     },
+    halt: () => server.stop(),
+    resume: async () => {
+      try {
+        await server.start();
+      } catch (error) {
+        throw new Error(`embedded PostgreSQL did not start again: ${String(error)}\n${log.join('')}`);
+      }
+    },
   };
-};
+}
 
 /** A new, empty database on the server at `serverUrl`; returns its connection string. */
 export const freshDatabase = async (serverUrl: string, prefix = 'hub'): Promise<string> => {

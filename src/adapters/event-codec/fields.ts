@@ -61,6 +61,7 @@ export const lines = z.array(line);
 export const consignee = z.strictObject({ name: text, phone: text, province: text, city: text, district: text, address: text });
 export const pushFailed = z.strictObject({ attempt, error: text, retryable: z.boolean(), failedAt: instant });
 /** `jitter` (a fraction in [0, 1)) since retries have jitter; an event written before has none, and reads as it was. */
+export const pushStarted = z.strictObject({ attempt, target: code, startedAt: instant, expiresAt: instant });
 export const pushRetryScheduled = z.strictObject({ attempt, dueAt: instant, jitter: z.number().min(0).lt(1).optional() });
 export const manualReason = z.enum(['PUSH_ATTEMPTS_EXHAUSTED', 'PUSH_REJECTED']);
 

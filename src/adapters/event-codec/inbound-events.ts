@@ -11,6 +11,7 @@ import {
   manualReason,
   pushFailed,
   pushRetryScheduled,
+  pushStarted,
   receivedLine,
   text,
 } from './fields.ts';
@@ -40,6 +41,7 @@ export const inboundEvent: z.ZodType<InboundEvent> = z.discriminatedUnion('type'
       createdAt: instant,
     }),
   ),
+  eventOf('PushStarted', pushStarted),
   eventOf('PushSucceeded', z.strictObject({ attempt, wmsInboundNo: code, pushedAt: instant })),
   eventOf('PushFailed', pushFailed),
   eventOf('PushRetryScheduled', pushRetryScheduled),

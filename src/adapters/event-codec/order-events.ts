@@ -1,7 +1,20 @@
 /** The outbound order's events (`order-{orderNo}` streams), and the older shapes still read. */
 import { z } from 'zod';
 import type { OrderEvent } from '../../domain/outbound-order/index.ts';
-import { attempt, code, consignee, count, eventOf, instant, lines, positive, pushFailed, pushRetryScheduled, text } from './fields.ts';
+import {
+  attempt,
+  code,
+  consignee,
+  count,
+  eventOf,
+  instant,
+  lines,
+  positive,
+  pushFailed,
+  pushRetryScheduled,
+  pushStarted,
+  text,
+} from './fields.ts';
 
 const reportedShipment = z.strictObject({ outboundNo: text, waybillNo: code, carrier: code, items: lines, shippedAt: instant });
 const shipmentContext = { warehouseCode: code, reservationNo: count, consignee: consignee.nullable() };
@@ -128,6 +141,7 @@ export const orderEvent: z.ZodType<OrderEvent> = z.discriminatedUnion('type', [
     z.strictObject({ backorderNo: code, lines, requestId: code, reason: text, cancelledBy: text, cancelledAt: instant }),
   ),
   eventOf('OrderRerouted', orderRerouted.extend({ skus, withdrawFrom: withdrawal.nullable() })),
+  eventOf('PushStarted', pushStarted),
   eventOf('PushSucceeded', z.strictObject({ attempt, warehouseCode: code, outboundNo: code, pushedAt: instant })),
   eventOf('PushFailed', pushFailed),
   eventOf('PushRetryScheduled', pushRetryScheduled),

@@ -4,7 +4,19 @@
  */
 import { z } from 'zod';
 import type { HandOffEvent } from '../../domain/transport-handoff/index.ts';
-import { attempt, code, consignee, eventOf, instant, lines, manualReason, pushFailed, pushRetryScheduled, text } from './fields.ts';
+import {
+  attempt,
+  code,
+  consignee,
+  eventOf,
+  instant,
+  lines,
+  manualReason,
+  pushFailed,
+  pushRetryScheduled,
+  pushStarted,
+  text,
+} from './fields.ts';
 
 export const shipmentEvent: z.ZodType<HandOffEvent> = z.discriminatedUnion('type', [
   eventOf(
@@ -19,6 +31,7 @@ export const shipmentEvent: z.ZodType<HandOffEvent> = z.discriminatedUnion('type
       registeredAt: instant,
     }),
   ),
+  eventOf('PushStarted', pushStarted),
   eventOf('PushSucceeded', z.strictObject({ attempt, transportRef: code, pushedAt: instant })),
   eventOf('PushFailed', pushFailed),
   eventOf('PushRetryScheduled', pushRetryScheduled),

@@ -5,11 +5,13 @@ export type PagedSource = Readonly<{
   /**
    * Events after `after` (exclusive), in position order, at most `limit`, and at least every event
    * committed before the call (SQLite: synchronous, nothing commits in between; PostgreSQL: see ./postgres).
+   * `stopped` is aborted when the subscription stops: a read that waits (PostgreSQL out of reach) may give up then.
    */
   readPage: (
     after: Position | undefined,
     category: string | undefined,
     limit: number,
+    stopped: AbortSignal,
   ) => readonly StoredEvent[] | Promise<readonly StoredEvent[]>;
   /** Settles at the next commit (or poll tick); taken before a read so that no commit slips past unseen. */
   nextAppend: () => Promise<void>;
@@ -28,6 +30,7 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  */
 export const startCatchUpSubscription = (source: PagedSource, options: SubscribeOptions): Subscription => {
   let stopping = false;
+  const stopped = new AbortController();
   let requestStop: () => void = () => undefined;
   const stopRequested = new Promise<void>((resolve) => {
     requestStop = resolve;
@@ -45,7 +48,7 @@ export const startCatchUpSubscription = (source: PagedSource, options: Subscribe
     let handledThisTurn = 0;
     while (!stopping) {
       const appended = source.nextAppend();
-      const page = await source.readPage(after, options.category, PAGE_SIZE);
+      const page = await source.readPage(after, options.category, PAGE_SIZE, stopped.signal);
       for (const event of page) {
         if (stopping) return;
         await options.onEvent(event);
@@ -71,6 +74,7 @@ export const startCatchUpSubscription = (source: PagedSource, options: Subscribe
     stop: async () => {
       stopping = true;
       requestStop();
+      stopped.abort();
       await done.catch(() => undefined);
     },
   };

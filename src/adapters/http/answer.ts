@@ -5,6 +5,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { z } from 'zod';
 import { Refused } from '../../domain/kernel/refused.ts';
+import { StoreUnavailable } from '../../application/ports/store-unavailable.ts';
 
 export type Problem = Readonly<{ path: string; message: string }>;
 
@@ -45,6 +46,14 @@ export const answerOf = (error: unknown, log: (error: unknown) => void): Answer 
   if (error instanceof Refused)
     return { status: statusOfRefusal(error.reason), data: { reason: error.reason, errors: error.details }, message: error.message };
   if (isClientError(error)) return { status: error.status, data: null, message: error.message };
+  // the store's database out of reach (restarting): nothing the caller did wrong, nothing for the log per request
+  if (error instanceof StoreUnavailable)
+    return {
+      status: 503,
+      data: null,
+      message:
+        'the event store cannot be reached now: try again shortly (the request may not have been applied; it is safe to send it again)',
+    };
   log(error);
   return { status: 500, data: null, message: 'internal error; the request may not have been applied, it is safe to send it again' };
 };

@@ -1,7 +1,10 @@
 import type { EventReader } from '../../application/events/event-reader.ts';
-import type { UndecodableEvent } from '../../application/events/undecodable-event.ts';
+import { KeptRows } from '../../application/events/kept-rows.ts';
+import type { RecordedEvent } from '../../application/events/recorded-event.ts';
+import { UndecodableEvent } from '../../application/events/undecodable-event.ts';
 import type { Subscription } from '../../application/ports/event-store.ts';
 import type { Inventory, StockLevel } from '../../application/ports/inventory.ts';
+import type { KeptReadModel } from '../../application/ports/kept-read-model.ts';
 import { type Line, totalsBySku } from '../../domain/kernel/lines.ts';
 import {
   type StockEvent,
@@ -21,7 +24,12 @@ export type EventStoreInventoryOptions = Readonly<{
   knownWarehouses?: readonly string[];
   /** a stock event that does not decode: reported here and left out of the view; without it, the view stops with that error */
   onUndecodable?: (problem: UndecodableEvent) => Promise<void>;
+  /** where the view is kept between runs (./stock-level-codec.ts); absent: in memory, rebuilt from the events at start */
+  kept?: KeptReadModel<StockLevel>;
 }>;
+
+/** The name the view is kept under. */
+export const INVENTORY_MODEL = 'inventory';
 
 /** The batches of a ledger that has met one, first expiry first; none for a ledger that never has. */
 const batchLevels = (state: StockLedgerState): Pick<StockLevel, 'batches'> => {
@@ -61,19 +69,30 @@ const evolveFigures = (state: StockLedgerState, event: StockEvent): StockLedgerS
   handled: initialStockLedgerState.handled,
 });
 
+/** A ledger as the view last folded it: its figures, up to this revision of its stream. */
+type Folded = Readonly<{ revision: bigint; state: StockLedgerState }>;
+
 /**
  * The `Inventory` port over the stock ledgers (`stock-{warehouseCode}.{sku}`) of any event store.
  * `level` folds the one ledger's stream, so it sees every append already made (read-your-writes).
- * `levels` and `warehouseCovering` answer from a view of every ledger held in memory, rebuilt
- * from the events by `start()` and kept current by a catch-up subscription to category `stock`:
- * they may trail the latest appends by the moment the subscription needs to hear of them.
+ * `levels` and `warehouseCovering` answer from a view of every ledger's level, kept current by a
+ * catch-up subscription to category `stock`: they may trail the latest appends by the moment the
+ * subscription needs to hear of them. The view is kept (`kept`) with the position of the last
+ * stock event it has taken in, and `start()` resumes it there: a restart reads only what came
+ * since, never the whole history. A ledger is folded in memory once it moves again: from its first
+ * event when the view sees that, else from its stream, read once.
  */
 export class EventStoreInventory implements Inventory {
-  /** stream name → the ledger's figures, its identity included */
-  private readonly view = new Map<string, StockLedgerState>();
+  /** stream name → the ledger's level, as kept */
+  private readonly view: KeptRows<StockLevel>;
+  /** stream name → the ledger's figures, for the ledgers that moved since start */
+  private readonly folded = new Map<string, Folded>();
   private readonly knownWarehouses: readonly string[];
   private readonly onUndecodable: (problem: UndecodableEvent) => Promise<void>;
   private subscription: Subscription | undefined;
+  /** following since `start()`, caught up once it resolves */
+  private starting: Promise<void> | undefined;
+  private stopped = false;
   private failure: Readonly<{ error: unknown }> | null = null;
 
   constructor(
@@ -81,6 +100,7 @@ export class EventStoreInventory implements Inventory {
     options: EventStoreInventoryOptions = {},
   ) {
     this.knownWarehouses = options.knownWarehouses ?? [];
+    this.view = new KeptRows(options.kept);
     this.onUndecodable =
       options.onUndecodable ??
       ((problem) => {
@@ -88,26 +108,62 @@ export class EventStoreInventory implements Inventory {
       });
   }
 
-  /** Builds the view from the events; resolves once it has caught up with the store. Once is enough. */
+  /** Resumes the view where it was kept, and follows the ledgers from there; resolves once it has caught up with the store. Once is enough. */
   start(): Promise<void> {
-    if (this.subscription === undefined) {
-      this.subscription = this.events.subscribe({
-        category: 'stock',
-        onEvent: (event) => {
-          if (event.category === 'stock')
-            this.view.set(event.stream, evolveFigures(this.view.get(event.stream) ?? initialStockLedgerState, event));
-        },
-        onUndecodable: (problem) => this.onUndecodable(problem),
-      });
-      this.subscription.done.catch((error: unknown) => {
-        this.failure = { error };
-      });
-    }
-    return this.subscription.caughtUp;
+    this.starting ??= this.follow();
+    return this.starting;
   }
 
+  /** Stops following (a catch-up under way ends where it got to) and saves what the view has taken in. */
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.subscription?.stop();
+    await this.view.flush();
+  }
+
+  private async follow(): Promise<void> {
+    const after = await this.view.load();
+    if (this.stopped) return;
+    this.subscription = this.events.subscribe({
+      ...(after === undefined ? {} : { after }),
+      category: 'stock',
+      onEvent: async (event) => {
+        if (event.category === 'stock') await this.take(event);
+        this.view.reached(event.position);
+      },
+      onUndecodable: async (problem) => {
+        await this.onUndecodable(problem);
+        this.view.reached(problem.stored.position);
+      },
+    });
+    this.subscription.done.catch((error: unknown) => {
+      this.failure = { error };
+    });
+    await this.subscription.caughtUp;
+  }
+
+  /** One ledger event into the view: the ledger folded on, and its level kept. */
+  private async take(event: RecordedEvent<'stock'>): Promise<void> {
+    let folded = this.folded.get(event.stream);
+    try {
+      folded ??= await this.foldedBefore(event);
+    } catch (error) {
+      // a ledger whose stream cannot be folded keeps its last level; the other ledgers go on
+      if (!(error instanceof UndecodableEvent)) throw error;
+      return this.onUndecodable(error);
+    }
+    // a ledger read from its stream may be ahead of the event: the stream had it already
+    const now = event.revision > folded.revision ? { revision: event.revision, state: evolveFigures(folded.state, event) } : folded;
+    this.folded.set(event.stream, now);
+    const { warehouseCode, sku } = now.state;
+    if (warehouseCode !== null && sku !== null) this.view.set(event.stream, toLevel(warehouseCode, sku, now.state));
+  }
+
+  /** A ledger the view has not folded since start: nothing before its first event, else its stream as it stands. */
+  private async foldedBefore(event: RecordedEvent<'stock'>): Promise<Folded> {
+    if (event.revision === 0n) return { revision: -1n, state: initialStockLedgerState };
+    const events = await this.events.readStream('stock', event.stream);
+    return { revision: events.at(-1)?.revision ?? -1n, state: events.reduce(evolveFigures, initialStockLedgerState) };
   }
 
   async level(warehouseCode: string, sku: string): Promise<StockLevel> {
@@ -144,12 +200,10 @@ export class EventStoreInventory implements Inventory {
 
   /** Every ledger the view holds, once it has caught up; a view that stopped on a failure answers with that failure. */
   private async ledgers(): Promise<StockLevel[]> {
-    if (this.subscription === undefined) throw new Error('EventStoreInventory: call start() before asking the view');
-    await this.subscription.caughtUp;
+    if (this.starting === undefined) throw new Error('EventStoreInventory: call start() before asking the view');
+    await this.starting;
     if (this.failure !== null)
       throw new Error('EventStoreInventory: the view stopped following the ledgers', { cause: this.failure.error });
-    return [...this.view.values()].flatMap((state) =>
-      state.warehouseCode === null || state.sku === null ? [] : [toLevel(state.warehouseCode, state.sku, state)],
-    );
+    return [...this.view.values()];
   }
 }

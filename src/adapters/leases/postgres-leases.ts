@@ -26,6 +26,15 @@
  * - release: sets `expires_at` to `-infinity` (never deletes the row: the next holder's token
  *   must still be above this one's), so another worker may acquire it at once.
  *
+ * The members, `lease_members`: `holder` (primary key), `expires_at`, by the same server clock and
+ * time to live. A worker's heartbeat (every `renewEveryMs`, with its renewals) is one statement:
+ * it upserts its own row until `now() + ttl`, counts the others' rows that have not run out, and
+ * answers that count plus itself; on the way it deletes rows that ran out (a worker killed
+ * without leaving), skipping any row another statement has locked, so two heartbeats never wait
+ * on each other. A worker that stops leaves: its row is deleted, and the others' share grows at
+ * their next heartbeat rather than a time to live later. A worker killed is counted out when its
+ * row runs out, as its leases do.
+ *
  * The fencing token. A holder that pauses past its lease (GC, a stalled network, a suspended VM)
  * wakes believing it still holds it; another worker has taken over meanwhile. Every write made
  * under the lease carries its token, and the store refuses a write whose token is not the
@@ -59,6 +68,10 @@ export const LEASE_SCHEMA = `
     token      bigint      NOT NULL,
     expires_at timestamptz NOT NULL
   );
+  CREATE TABLE IF NOT EXISTS lease_members (
+    holder     text        PRIMARY KEY,
+    expires_at timestamptz NOT NULL
+  );
 `;
 
 /** Creates `schema` under the lock that every table of this file and of the PostgreSQL checkpoint store share (it creates `leases` too). */
@@ -80,6 +93,20 @@ const RENEW = `
 
 const RELEASE = `UPDATE leases SET expires_at = '-infinity' WHERE name = $1 AND holder = $2 AND token = $3::bigint`;
 
+// the CTEs' changes are not seen by the count (one snapshot): hence the others' rows, plus this one
+const HEARTBEAT = `
+  WITH beat AS (
+    INSERT INTO lease_members (holder, expires_at)
+    VALUES ($1, now() + $2::integer * interval '1 millisecond')
+    ON CONFLICT (holder) DO UPDATE SET expires_at = excluded.expires_at
+  ), gone AS (
+    DELETE FROM lease_members
+     WHERE holder IN (SELECT holder FROM lease_members WHERE expires_at <= now() AND holder <> $1 FOR UPDATE SKIP LOCKED)
+  )
+  SELECT 1 + count(*)::integer AS members FROM lease_members WHERE expires_at > now() AND holder <> $1`;
+
+const LEAVE = 'DELETE FROM lease_members WHERE holder = $1';
+
 export type PostgresLeasesOptions = Readonly<{
   /** how long a lease lasts without renewal, by the database server's clock (default 15,000 ms) */
   ttlMs?: number;
@@ -99,7 +126,7 @@ export class PostgresLeases implements Leases {
     this.renewEveryMs = Math.max(1, Math.floor(ttlMs / 3));
   }
 
-  /** Leases in the database at `connectionString` (postgres://…); creates the `leases` table if it is not there. */
+  /** Leases in the database at `connectionString` (postgres://…); creates the `leases` and `lease_members` tables if they are not there. */
   static async open(connectionString: string, options: PostgresLeasesOptions = {}): Promise<PostgresLeases> {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > LONGEST_TTL_MS)
@@ -128,6 +155,15 @@ export class PostgresLeases implements Leases {
 
   async release(lease: Lease): Promise<void> {
     await this.pool.query(RELEASE, [lease.name, lease.holder, lease.token.toString()]);
+  }
+
+  async heartbeat(holder: string): Promise<number> {
+    const result = await this.pool.query<Readonly<{ members: number }>>(HEARTBEAT, [holder, this.ttlMs]);
+    return result.rows[0]?.members ?? 1;
+  }
+
+  async leave(holder: string): Promise<void> {
+    await this.pool.query(LEAVE, [holder]);
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,7 @@ import type {
   StockQuery,
   StockVarianceQuery,
 } from '../../application/projections/report-queries.ts';
-import { type Checkpoint, formatCheckpoint, lowestOf } from './checkpoint.ts';
+import { type Checkpoint, formatCheckpoint, highestOf, lowestOf } from './checkpoint.ts';
 import { CheckpointedRunner } from './checkpointed-runner.ts';
 import { ZodEventDecoder } from '../event-codec/zod-event-decoder.ts';
 import { EventSource, type OnUndecodable } from './event-source.ts';
@@ -148,6 +148,11 @@ export class SqliteProjections implements ReportQueries {
   /** The position every projection has reached (null: none has applied an event): the store's head once `start` has resolved. */
   reached(): Checkpoint {
     return lowestOf(this.tables.checkpoints().values()) ?? null;
+  }
+
+  /** The position the furthest projection has reached (null: none has applied an event): where the store's head stood when they last ran. */
+  furthest(): Checkpoint {
+    return highestOf(this.tables.checkpoints().values());
   }
 
   /** The checkpoint of each projection ("commit/prepare", null when nothing was applied). */

@@ -1,6 +1,9 @@
 import type { Line } from '../../domain/kernel/lines.ts';
 import { type Position, comparePositions } from '../ports/event-store.ts';
 
+/** One report still in force: this warehouse said it has none of this SKU, at this position. */
+export type ShortReport = Readonly<{ warehouseCode: string; sku: string; position: Position }>;
+
 /**
  * Which warehouses reported a family's SKUs short (a WMS shortage, or a final shipment that left
  * them unshipped), until their stock of that SKU is replenished after the report: a receipt, a return
@@ -25,8 +28,9 @@ export class ReportedShort {
     this.byFamily.set(originalOrderNo, family);
   }
 
-  /** Stock of this SKU arrived at this warehouse at `position`: no report made before keeps a backorder of it away. */
-  replenished(warehouseCode: string, sku: string, position: Position): void {
+  /** Stock of this SKU arrived at this warehouse at `position`: no report made before keeps a backorder of it away. Answers the families it cleared. */
+  replenished(warehouseCode: string, sku: string, position: Position): string[] {
+    const cleared: string[] = [];
     for (const [originalOrderNo, family] of this.byFamily) {
       const skus = family.get(warehouseCode);
       const reported = skus?.get(sku);
@@ -34,7 +38,16 @@ export class ReportedShort {
       skus.delete(sku);
       if (skus.size === 0) family.delete(warehouseCode);
       if (family.size === 0) this.byFamily.delete(originalOrderNo);
+      cleared.push(originalOrderNo);
     }
+    return cleared;
+  }
+
+  /** The reports in force for a family (none: it may go anywhere). */
+  reportsOf(originalOrderNo: string): ShortReport[] {
+    return [...(this.byFamily.get(originalOrderNo) ?? [])].flatMap(([warehouseCode, skus]) =>
+      [...skus].map(([sku, position]) => ({ warehouseCode, sku, position })),
+    );
   }
 
   /** The warehouses a backorder of this family with these lines must not go to. */

@@ -1,27 +1,27 @@
-import type { Line } from '../../domain/kernel/lines.ts';
 import { Refused } from '../../domain/kernel/refused.ts';
 import { orderStreamName } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
 import { causedBy } from '../commands/cause.ts';
 import { loadState } from '../commands/handle-command.ts';
 import type { Dependencies } from '../dependencies.ts';
-import type { HubEvent, RecordedOf } from '../events/recorded-event.ts';
+import { KeptRows } from '../events/kept-rows.ts';
+import type { HubEvent } from '../events/recorded-event.ts';
 import type { Subscription } from '../ports/event-store.ts';
+import type { KeptReadModel } from '../ports/kept-read-model.ts';
 import { undecodableAlert } from '../events/undecodable-event.ts';
+import { type BookRow, type Owed, bookRowCodec, owedKey, shortKey } from './book-row.ts';
 import { dropBackorderOfCancelledOrder } from './drop-backorder.ts';
 import { ReportedShort } from './reported-short.ts';
 import { type StockArrival, stockArrival } from './stock-arrival.ts';
 
-type Waiting = Readonly<{
-  backorderNo: string;
-  /** the original order: the one that numbered it, whose consignee and policy it takes */
-  orderNo: string;
-  warehouseCode: string;
-  lines: readonly Line[];
-  /** why it could not be placed (it waits for a person), or null while it waits for stock */
-  blocked: string | null;
-  event: RecordedOf<'order', 'BackorderCreated' | 'BackorderCarriedOver'>;
-}>;
+type Waiting = Omit<Owed, 'kind'> &
+  Readonly<{
+    /** why it could not be placed (it waits for a person), or null while it waits for stock */
+    blocked: string | null;
+  }>;
+
+/** The name the book is kept under. */
+export const BACKORDER_BOOK_MODEL = 'backorder-book';
 
 /**
  * Partial shipment and backorder (部分发货 + 缺货单, docs/architecture.md#backorders): what an order
@@ -33,19 +33,39 @@ type Waiting = Readonly<{
  * Nothing owed leaves the book unrecorded: a backorder leaves it when it is placed (`OrderPlaced`) or
  * cancelled on its original (`BackorderCancelled`: the original was cancelled, or a person said so).
  * One that cannot be placed (refused) stays in the book, blocked, and is raised for a person. The
- * book is rebuilt from the events at start; `placeCovered` runs after start and whenever stock arrives.
+ * book is kept (`deps.keptReadModels`: a table in the hub's data directory) with the position of
+ * the last event it has taken in, and resumed there at start (without a place to keep it, it is
+ * rebuilt from the events); `placeCovered` runs after start and whenever stock arrives.
  */
 export class WaitingBackorders {
   private readonly waiting = new Map<string, Waiting>();
   private readonly reportedShort = new ReportedShort();
   /** being placed now (looked for a warehouse, placed): a second pass leaves them alone */
   private readonly placing = new Set<string>();
+  /** what is owed and the reports in force, as kept */
+  private readonly book: KeptRows<BookRow>;
   private subscription: Subscription | undefined;
 
-  constructor(private readonly deps: Dependencies) {}
+  constructor(
+    private readonly deps: Dependencies,
+    kept: KeptReadModel<BookRow> | undefined = deps.keptReadModels?.model(BACKORDER_BOOK_MODEL, bookRowCodec),
+  ) {
+    this.book = new KeptRows(kept);
+  }
 
   async start(): Promise<void> {
+    const after = await this.book.load();
+    this.waiting.clear();
+    for (const row of this.book.values()) {
+      if (row.kind === 'owed') {
+        const { kind: _kind, ...owed } = row;
+        this.waiting.set(row.backorderNo, { ...owed, blocked: null });
+      } else
+        for (const { warehouseCode, sku, position } of row.reports)
+          this.reportedShort.report(row.orderNo, warehouseCode, [{ sku, quantity: 1 }], position);
+    }
     this.subscription = this.deps.events.subscribe({
+      ...(after === undefined ? {} : { after }),
       types: [
         'BackorderCreated',
         'BackorderCarriedOver',
@@ -55,24 +75,33 @@ export class WaitingBackorders {
         'StockAdjusted',
         'StockVarianceRecorded',
       ],
-      onEvent: (event) => this.observe(event),
-      onUndecodable: (problem) => this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now())),
+      onEvent: (event) => {
+        this.observe(event);
+        this.book.reached(event.position);
+      },
+      // the book stands at every event it has looked at, so that a restart starts after them
+      onPassedOver: (position) => this.book.reached(position),
+      onUndecodable: async (problem) => {
+        await this.deps.alerting.raise(undecodableAlert(problem, this.deps.clock.now()));
+        this.book.reached(problem.stored.position);
+      },
     });
     await this.subscription.caughtUp;
   }
 
   async stop(): Promise<void> {
     await this.subscription?.stop();
+    await this.book.flush();
   }
 
   /** Every backorder owed and not yet placed, blocked ones included. */
-  list(): readonly Omit<Waiting, 'event'>[] {
-    return [...this.waiting.values()].map(({ event: _event, ...waiting }) => waiting);
+  list(): readonly Omit<Waiting, 'cause'>[] {
+    return [...this.waiting.values()].map(({ cause: _cause, ...waiting }) => waiting);
   }
 
   /** Stock arrived: a warehouse that reported it short before may have backorders again; place what it now covers. */
   async stockArrived(arrival: StockArrival): Promise<void> {
-    if (arrival.replenished) this.reportedShort.replenished(arrival.warehouseCode, arrival.sku, arrival.position);
+    if (arrival.replenished) this.replenished(arrival);
     await this.placeCovered(arrival);
   }
 
@@ -107,12 +136,12 @@ export class WaitingBackorders {
     try {
       const original = await loadState(this.deps, orders, orderStreamName(orderNo));
       const now = this.deps.clock.now();
-      const cause = causedBy(waiting.event, now);
+      const cause = { ...waiting.cause, recordedAt: now };
       if (!original.issuedBackorders.some((issued) => issued.backorderNo === backorderNo)) {
-        this.waiting.delete(backorderNo); // cancelled meanwhile: its BackorderCancelled is on its way to the book
+        this.owedNoMore(backorderNo); // cancelled meanwhile: its BackorderCancelled is on its way to the book
       } else if (original.status === 'CANCELLED') {
         await dropBackorderOfCancelledOrder(this.deps, orderNo, backorderNo, cause);
-        this.waiting.delete(backorderNo);
+        this.owedNoMore(backorderNo);
       } else if (original.consignee === null) {
         await this.block(waiting, `order ${orderNo} is not known`);
       } else {
@@ -136,7 +165,7 @@ export class WaitingBackorders {
           },
           cause,
         );
-        this.waiting.delete(backorderNo);
+        this.owedNoMore(backorderNo);
       }
     } catch (error) {
       if (!(error instanceof Refused)) throw error;
@@ -160,25 +189,54 @@ export class WaitingBackorders {
 
   private observe(event: HubEvent): void {
     const arrival = stockArrival(event);
-    if (arrival?.replenished === true) this.reportedShort.replenished(arrival.warehouseCode, arrival.sku, arrival.position);
+    if (arrival?.replenished === true) this.replenished(arrival);
     if (event.category !== 'order') return;
     switch (event.type) {
       case 'BackorderCreated':
       case 'BackorderCarriedOver': {
         const { backorderNo, warehouseCode, lines, reportedShortBy } = event.data;
-        if (reportedShortBy !== null) this.reportedShort.report(event.streamId, reportedShortBy, lines, event.position);
-        this.waiting.set(backorderNo, { backorderNo, orderNo: event.streamId, warehouseCode, lines, blocked: null, event });
+        if (reportedShortBy !== null) {
+          this.reportedShort.report(event.streamId, reportedShortBy, lines, event.position);
+          this.keepReports(event.streamId);
+        }
+        const owed: Owed = {
+          kind: 'owed',
+          backorderNo,
+          orderNo: event.streamId,
+          warehouseCode,
+          lines,
+          cause: causedBy(event, event.metadata.recordedAt),
+        };
+        this.book.set(owedKey(backorderNo), owed);
+        const { kind: _kind, ...waiting } = owed;
+        this.waiting.set(backorderNo, { ...waiting, blocked: null });
         return;
       }
       case 'BackorderCancelled':
-        this.waiting.delete(event.data.backorderNo);
+        this.owedNoMore(event.data.backorderNo);
         return;
       case 'OrderPlaced':
         // placed as a backorder; an order a channel placed under the same number does not pay what is owed
-        if (event.data.backorderOf !== undefined) this.waiting.delete(event.data.orderNo);
+        if (event.data.backorderOf !== undefined) this.owedNoMore(event.data.orderNo);
         return;
       default:
         return;
     }
+  }
+
+  private owedNoMore(backorderNo: string): void {
+    this.waiting.delete(backorderNo);
+    this.book.delete(owedKey(backorderNo));
+  }
+
+  private replenished(arrival: StockArrival): void {
+    for (const orderNo of this.reportedShort.replenished(arrival.warehouseCode, arrival.sku, arrival.position)) this.keepReports(orderNo);
+  }
+
+  /** The family's reports in force, as kept (none left: its row goes). */
+  private keepReports(orderNo: string): void {
+    const reports = this.reportedShort.reportsOf(orderNo);
+    if (reports.length === 0) this.book.delete(shortKey(orderNo));
+    else this.book.set(shortKey(orderNo), { kind: 'short', orderNo, reports });
   }
 }

@@ -7,12 +7,35 @@ import { type StockCommand, type StockLedgerState, stockLedgerDecider, stockStre
 import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHandOff } from '../../domain/transport-handoff/index.ts';
 import type { Waybill } from '../../domain/kernel/waybill.ts';
 import { type Aggregate, type Cause, type CommandDeps, handleCommand } from './handle-command.ts';
+import { stockLedgerStateCodec } from './stock-ledger-state-codec.ts';
 
-export const orders: Aggregate<'order', OrderState, OrderCommand> = { category: 'order', decider: outboundOrder };
-export const stockLedgers: Aggregate<'stock', StockLedgerState, StockCommand> = { category: 'stock', decider: stockLedgerDecider };
-export const inboundOrders: Aggregate<'inbound', InboundState, InboundCommand> = { category: 'inbound', decider: inboundOrderDecider };
-export const returnOrders: Aggregate<'return', ReturnState, ReturnCommand> = { category: 'return', decider: returnOrderDecider };
-export const handOffs: Aggregate<'shipment', HandOffState, HandOffCommand> = { category: 'shipment', decider: transportHandOff };
+export const orders: Aggregate<'order', OrderState, OrderCommand> = {
+  category: 'order',
+  decider: outboundOrder,
+  evolve: (state, event) => outboundOrder.evolve(state, event),
+};
+// a stock ledger never ends: its state is snapshotted; the other streams end, and are folded whole
+export const stockLedgers: Aggregate<'stock', StockLedgerState, StockCommand> = {
+  category: 'stock',
+  decider: stockLedgerDecider,
+  evolve: (state, event) => stockLedgerDecider.evolve(state, event),
+  snapshots: stockLedgerStateCodec,
+};
+export const inboundOrders: Aggregate<'inbound', InboundState, InboundCommand> = {
+  category: 'inbound',
+  decider: inboundOrderDecider,
+  evolve: (state, event) => inboundOrderDecider.evolve(state, event),
+};
+export const returnOrders: Aggregate<'return', ReturnState, ReturnCommand> = {
+  category: 'return',
+  decider: returnOrderDecider,
+  evolve: (state, event) => returnOrderDecider.evolve(state, event),
+};
+export const handOffs: Aggregate<'shipment', HandOffState, HandOffCommand> = {
+  category: 'shipment',
+  decider: transportHandOff,
+  evolve: (state, event) => transportHandOff.evolve(state, event),
+};
 
 export const onOrder = (deps: CommandDeps, orderNo: string, command: OrderCommand, cause: Cause) =>
   handleCommand(deps, orders, orderStreamName(orderNo), command, cause);

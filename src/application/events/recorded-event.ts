@@ -49,25 +49,22 @@ export type Envelope = Readonly<{
 }>;
 
 /** One decoded event of category C: its category, its domain type and data, its envelope. */
-export type RecordedEvent<C extends Category = Category> = C extends Category
-  ? CategoryEvents[C] extends infer E
+export type RecordedEvent<C extends Category = Category> = Extract<HubEvent, Readonly<{ category: C }>>;
+
+/** Any event the hub stores: each category's events, decoded. */
+export type HubEvent = {
+  [C in Category]: CategoryEvents[C] extends infer E
     ? E extends CategoryEvents[C]
       ? Readonly<{ category: C }> & E & Envelope
       : never
-    : never
-  : never;
-
-/** Any event the hub stores. */
-export type HubEvent = RecordedEvent;
+    : never;
+}[Category];
 
 /** The event types of a category: `'OrderPlaced' | 'StockReserved' | …` for `order`. */
 export type EventType<C extends Category> = CategoryEvents[C]['type'];
 
 /** The decoded events of category C whose type is one of T. */
-export type RecordedOf<C extends Category, T extends EventType<C> = EventType<C>> = Extract<RecordedEvent<C>, Readonly<{ type: T }>>;
+export type RecordedOf<C extends Category, T extends EventType<C> = EventType<C>> = Extract<HubEvent, Readonly<{ category: C; type: T }>>;
 
 /** Narrow a decoded event to one category. */
 export const isOfCategory = <C extends Category>(event: HubEvent, category: C): event is RecordedEvent<C> => event.category === category;
-
-/** The domain's own message (type and data) of a decoded event: what a decider's evolve takes. */
-export const domainEventOf = <C extends Category>(event: RecordedEvent<C>): CategoryEvents[C] => event;

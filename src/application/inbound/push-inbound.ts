@@ -1,3 +1,4 @@
+import { nextAttempt } from '../../domain/kernel/push-attempts.ts';
 import { inboundStreamName, pushIsDue } from '../../domain/inbound-order/index.ts';
 import { inboundOrders, onInbound } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
@@ -9,10 +10,17 @@ import type { Dependencies } from '../dependencies.ts';
  * created, retried by a person, or its retry is due; record the outcome under the next attempt.
  */
 export const pushInbound = async (deps: Dependencies, inboundNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, inboundOrders, inboundStreamName(inboundNo));
-  if (state.inbound === null || !pushIsDue(state, deps.clock.now())) return;
-  const { inbound } = state;
-  const attempt = state.push.total + 1;
+  const found = await loadState(deps, inboundOrders, inboundStreamName(inboundNo));
+  if (!pushIsDue(found, deps.clock.now())) return;
+  const attempt = nextAttempt(found.push);
+  // claimed first, as an outbound push is (../outbound/push-outbound.ts): whoever loses the append calls nothing
+  const claimed = await onInbound(
+    deps,
+    { type: 'StartInboundPush', data: { inboundNo, attempt, claimMs: deps.callClaimMs, now: deps.clock.now() } },
+    cause,
+  );
+  const { inbound } = claimed.state;
+  if (claimed.events.length === 0 || inbound === null) return;
   const outcome = await deps.warehouse.createInbound(
     {
       inboundNo,

@@ -1,3 +1,4 @@
+import { nextAttempt } from '../../domain/kernel/push-attempts.ts';
 import { type OrderState, openLines, orderStreamName, pushIsDue } from '../../domain/outbound-order/index.ts';
 import { onOrder, orders } from '../commands/aggregates.ts';
 import { type Cause, loadState } from '../commands/handle-command.ts';
@@ -24,11 +25,21 @@ const instructionFor = (state: OrderState): OutboundInstruction => {
  * docs/contracts.md#outbound-instruction and docs/architecture.md#retries: send the outbound instruction when the order is reserved or its retry is
  * due, and record the outcome under the next attempt number (the order's retry policy decides
  * what a failure leads to). Safe to call at any time: an order that is not waiting is left alone.
+ * The attempt is claimed in the order's stream first (`PushStarted`, appended at the revision read):
+ * of two processes that both found the push due, the one whose claim lost the append calls nothing.
  */
 export const pushOutbound = async (deps: Dependencies, orderNo: string, cause: Cause): Promise<void> => {
-  const state = await loadState(deps, orders, orderStreamName(orderNo));
-  if (!pushIsDue(state, deps.clock.now())) return;
-  const attempt = state.push.total + 1;
+  const found = await loadState(deps, orders, orderStreamName(orderNo));
+  if (!pushIsDue(found, deps.clock.now())) return;
+  const attempt = nextAttempt(found.push);
+  const claimed = await onOrder(
+    deps,
+    orderNo,
+    { type: 'StartPush', data: { attempt, claimMs: deps.callClaimMs, now: deps.clock.now() } },
+    cause,
+  );
+  if (claimed.events.length === 0) return;
+  const { state } = claimed;
   const outcome = await deps.warehouse.createOutbound(instructionFor(state), callContextOf(cause));
   const now = deps.clock.now();
   await onOrder(

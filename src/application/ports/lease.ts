@@ -10,6 +10,11 @@
  * holder makes under the lease. A store that checks it (a checkpoint saved compare-and-set, see
  * `CheckpointStore`'s fenced adapters) refuses a write under any token but the current one with
  * {@link LeaseLost}, so the old holder's late write changes nothing.
+ *
+ * The members. Leases alone say nothing of how many workers share them: the first worker up would
+ * take every lease it can and the others would only stand by. So every worker also says it is
+ * alive (`heartbeat`, as often as it renews, by the same clock and time to live as the leases) and
+ * learns how many are alive, so that it can hold its fair share and leave the rest to the others.
  */
 
 /** A lease granted: `name` (the work), `holder` (the worker), `token` (the fencing token). */
@@ -31,6 +36,14 @@ export interface Leases {
   renew(lease: Lease): Promise<Renewal>;
   /** Gives the lease up at once (nothing if it was already lost), so that another holder may take it. */
   release(lease: Lease): Promise<void>;
+  /**
+   * `holder` is alive for another time to live (the leases' own); answers how many holders are
+   * alive now, `holder` included (at least 1). A holder that stops calling this is no longer
+   * counted once its time to live has run out.
+   */
+  heartbeat(holder: string): Promise<number>;
+  /** `holder` is no longer alive, at once (a stop): the others count it out at their next heartbeat. */
+  leave(holder: string): Promise<void>;
 }
 
 /** A write under a lease that is no longer the current one for its name; nothing was written. */

@@ -1,6 +1,8 @@
 import type { Alerting } from '../ports/alerting.ts';
 import type { CheckpointStore } from '../ports/checkpoint-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import { LeaseLost } from '../ports/lease.ts';
+import { StoreUnavailable } from '../ports/store-unavailable.ts';
 import type { Subscription } from '../ports/event-store.ts';
 import type { EventReader } from '../events/event-reader.ts';
 import type { Category, EventType, HubEvent, RecordedOf } from '../events/recorded-event.ts';
@@ -63,7 +65,9 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * keeps refusing) does not stop every order behind it: after a few tries it becomes an alert
  * naming the reaction, the event and the error, and the reaction goes on with the next event.
  * An event that does not decode becomes an alert too (one per event, whichever reaction meets
- * it first); it stays in the store.
+ * it first); it stays in the store. A handler that finds the reaction's lease lost (`LeaseLost`,
+ * hub processes sharing one database) or the database out of reach (`StoreUnavailable`) ends the
+ * subscription at once: the event is not passed over, and the lease keeper starts the reaction again.
  */
 export const startReaction = async <E extends HubEvent>(deps: ReactionDeps, reaction: Reaction<E>): Promise<Subscription> => {
   const after = await deps.checkpoints.load(reaction.name);
@@ -73,6 +77,9 @@ export const startReaction = async <E extends HubEvent>(deps: ReactionDeps, reac
       try {
         return await reaction.handle(event);
       } catch (error) {
+        // no longer this process's work, or no database to work with: the reaction stops here without
+        // passing the event over; whoever holds its lease next (this process, once the database is back) handles it
+        if (error instanceof LeaseLost || error instanceof StoreUnavailable) throw error;
         if (attempt < attemptsPerEvent) continue;
         return deps.alerting.raise({
           key: `reaction:${reaction.name}:${event.id}`,

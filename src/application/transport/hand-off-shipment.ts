@@ -1,3 +1,4 @@
+import { nextAttempt } from '../../domain/kernel/push-attempts.ts';
 import { waybillOfId } from '../../domain/kernel/waybill.ts';
 import { handOffIsDue, shipmentStreamName } from '../../domain/transport-handoff/index.ts';
 import { handOffs, onShipment } from '../commands/aggregates.ts';
@@ -15,10 +16,19 @@ import type { Dependencies } from '../dependencies.ts';
 export const handOffShipment = async (deps: Dependencies, shipmentId: string, cause: Cause): Promise<void> => {
   const waybill = waybillOfId(shipmentId);
   if (waybill === null) return;
-  const state = await loadState(deps, handOffs, shipmentStreamName(waybill));
-  if (state.shipment === null || !handOffIsDue(state, deps.clock.now())) return;
-  const attempt = state.push.total + 1;
-  const outcome = await deps.transport.pushShipment(state.shipment, callContextOf(cause));
+  const found = await loadState(deps, handOffs, shipmentStreamName(waybill));
+  if (!handOffIsDue(found, deps.clock.now())) return;
+  const attempt = nextAttempt(found.push);
+  // claimed first, as an outbound push is (../outbound/push-outbound.ts): whoever loses the append calls nothing
+  const claimed = await onShipment(
+    deps,
+    waybill,
+    { type: 'StartHandOff', data: { attempt, claimMs: deps.callClaimMs, now: deps.clock.now() } },
+    cause,
+  );
+  const { shipment } = claimed.state;
+  if (claimed.events.length === 0 || shipment === null) return;
+  const outcome = await deps.transport.pushShipment(shipment, callContextOf(cause));
   const now = deps.clock.now();
   await onShipment(
     deps,

@@ -1,4 +1,5 @@
 import type { Message } from '../kernel/decider.ts';
+import type { PushStart } from '../kernel/push-attempts.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
 import type { RetryPolicy } from '../kernel/retry-policy.ts';
@@ -55,4 +56,8 @@ export type RecordReceipt = Message<
   Readonly<{ inboundNo: string; receiptNo: string; lines: readonly Line[]; receivedAt: Instant; now: Instant }>
 >;
 
-export type InboundCommand = CreateInbound | RecordInboundPushSucceeded | RecordInboundPushFailed | RetryInboundPush | RecordReceipt;
+/** Claim push attempt N before calling the WMS (../kernel/push-attempts.ts `PushClaim`): decided only while the push is due. */
+export type StartInboundPush = Message<'StartInboundPush', PushStart & Readonly<{ inboundNo: string }>>;
+
+export type InboundCommand =
+  CreateInbound | StartInboundPush | RecordInboundPushSucceeded | RecordInboundPushFailed | RetryInboundPush | RecordReceipt;

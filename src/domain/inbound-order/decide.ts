@@ -24,7 +24,7 @@ import {
   quantityProblems,
   totalsBySku,
 } from '../kernel/lines.ts';
-import { isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
+import { claimFor, isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
 import { refuse } from '../kernel/refused.ts';
 import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
 import { identifierProblems } from '../kernel/identifiers.ts';
@@ -35,9 +35,10 @@ import type {
   RecordInboundPushSucceeded,
   RecordReceipt,
   RetryInboundPush,
+  StartInboundPush,
 } from './commands.ts';
 import type { DiscrepancyRecorded, InboundCreatedData, InboundEvent } from './events.ts';
-import { type InboundState, isReceived, receiptDestination } from './state.ts';
+import { type InboundState, isReceived, pushIsDue, receiptDestination } from './state.ts';
 
 const blank = (value: string | undefined | null): boolean => value === undefined || value === null || value.trim() === '';
 const required = (path: string, value: string | undefined): Problem[] => (blank(value) ? [{ path, message: 'must not be blank' }] : []);
@@ -204,10 +205,19 @@ const receipt = (command: RecordReceipt, state: InboundState): InboundEvent[] =>
   ];
 };
 
+/** A push is claimed only while it is due and the attempt is the next one; otherwise nothing (another caller got there first). */
+const startPush = (command: StartInboundPush, state: InboundState): InboundEvent[] => {
+  if (state.inbound === null || !pushIsDue(state, command.data.now)) return [];
+  const claim = claimFor(state.push, state.inbound.warehouseCode, command.data);
+  return claim === null ? [] : [{ type: 'PushStarted', data: claim }];
+};
+
 export const decide = (command: InboundCommand, state: InboundState): InboundEvent[] => {
   switch (command.type) {
     case 'CreateInbound':
       return create(command, state);
+    case 'StartInboundPush':
+      return startPush(command, state);
     case 'RecordInboundPushSucceeded':
       return pushSucceeded(command, state);
     case 'RecordInboundPushFailed':

@@ -1,7 +1,7 @@
 import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
-import type { PushFailedData, PushRetryScheduledData } from '../kernel/push-attempts.ts';
+import type { PushFailedData, PushRetryScheduledData, PushStartedData } from '../kernel/push-attempts.ts';
 import type { InboundKind } from './commands.ts';
 
 export type InboundCreatedData = Readonly<{
@@ -19,6 +19,8 @@ export type InboundCreatedData = Readonly<{
 export type InboundCreated = Message<'InboundCreated', InboundCreatedData>;
 
 // Push outcomes: the same events, with the same data, as the outbound order's.
+/** The push attempt claimed before the call; `target` is the warehouse called. */
+export type PushStarted = Message<'PushStarted', PushStartedData>;
 export type PushSucceeded = Message<'PushSucceeded', Readonly<{ attempt: number; wmsInboundNo: string; pushedAt: Instant }>>;
 export type PushFailed = Message<'PushFailed', PushFailedData>;
 export type PushRetryScheduled = Message<'PushRetryScheduled', PushRetryScheduledData>;
@@ -65,6 +67,7 @@ export type AnomalyDetected = Message<
 
 export type InboundEvent =
   | InboundCreated
+  | PushStarted
   | PushSucceeded
   | PushFailed
   | PushRetryScheduled

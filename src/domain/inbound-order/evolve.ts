@@ -1,5 +1,5 @@
 import { totalsBySku } from '../kernel/lines.ts';
-import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
+import { afterPushFailed, afterPushStarted, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { InboundEvent } from './events.ts';
 import type { InboundState, InboundStatus } from './state.ts';
 
@@ -10,6 +10,8 @@ export const evolve = (state: InboundState, event: InboundEvent): InboundState =
   switch (event.type) {
     case 'InboundCreated':
       return state.inbound === null ? { ...state, inbound: event.data, status: state.status ?? 'CREATED' } : state;
+    case 'PushStarted':
+      return { ...state, push: afterPushStarted(state.push, event.data) };
     case 'PushSucceeded':
       return {
         ...state,

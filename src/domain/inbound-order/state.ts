@@ -1,6 +1,6 @@
 import type { Instant } from '../kernel/instant.ts';
 import type { PushAttempts } from '../kernel/push-attempts.ts';
-import { noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
+import { claimStands, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
 import type { InboundCreatedData, ReceiptContext } from './events.ts';
 
 export type InboundStatus = 'CREATED' | 'PUSHED_TO_WMS' | 'PUSH_FAILED' | 'MANUAL_INTERVENTION' | 'RETRY_REQUESTED' | 'RECEIVED';
@@ -39,7 +39,11 @@ export const receiptDestination = (inbound: InboundCreatedData): ReceiptContext 
   kind: inbound.kind,
 });
 
-/** The inbound order should go to the WMS now: just created, retried by a person, or a retry has come due. */
+/**
+ * The inbound order should go to the WMS now: just created, retried by a person, or a retry has
+ * come due; and no claimed push stands (another caller is making it).
+ */
 export const pushIsDue = (state: InboundState, now: Instant): boolean =>
   state.inbound !== null &&
-  (state.status === 'CREATED' || state.status === 'RETRY_REQUESTED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now)));
+  (state.status === 'CREATED' || state.status === 'RETRY_REQUESTED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now))) &&
+  !claimStands(state.push, state.inbound.warehouseCode, now);

@@ -149,3 +149,75 @@ export const toRecord = <V>(map: PersistentMap<V>): Record<string, V> => Object.
 
 /** The set with `key` in it. */
 export const addKey = (set: PersistentSet, key: string): PersistentSet => setValue(set, key, true);
+
+/**
+ * A key's place in the trie's own order (the order `entriesOf` walks): its hash read 5 bits at a
+ * time from the lowest, the first slot most significant. Below 2^35, so exact in a number.
+ */
+const trieOrder = (hash: number): number => {
+  let order = 0;
+  for (let shift = 0; shift < 32; shift += BITS) order = order * WIDTH + slot(hash, shift);
+  return order;
+};
+
+/** Entries with their hashes and places in the trie's order, side by side (no object per entry: a snapshot holds 100,000). */
+type Hashed<V> = Readonly<{ hashes: number[]; orders: number[]; entries: Entry<V>[] }>;
+
+const compare = <V>(items: Hashed<V>, a: number, b: number): number => {
+  const ka = items.entries[a]?.[0] ?? '';
+  const kb = items.entries[b]?.[0] ?? '';
+  return (items.orders[a] ?? 0) - (items.orders[b] ?? 0) || (ka < kb ? -1 : ka > kb ? 1 : 0);
+};
+
+/** The node of entries [lo, hi) (in trie order, one per key) at `shift`, as `put` and `take` would leave it. */
+const nodeOf = <V>(items: Hashed<V>, lo: number, hi: number, shift: number): Node<V> | null => {
+  if (lo >= hi) return null;
+  const hash = items.hashes[lo] ?? 0;
+  if (hash === items.hashes[hi - 1]) return { hash, entries: items.entries.slice(lo, hi) };
+  const children = new Array<Node<V> | null>(WIDTH).fill(null);
+  for (let start = lo; start < hi;) {
+    const index = slot(items.hashes[start] ?? 0, shift);
+    let end = start + 1;
+    while (end < hi && slot(items.hashes[end] ?? 0, shift) === index) end += 1;
+    children[index] = nodeOf(items, start, end, shift + BITS);
+    start = end;
+  }
+  return { children };
+};
+
+/** The entries in trie order, one per key (of a key given twice, the later value). */
+const inTrieOrder = <V>(given: Hashed<V>): Hashed<V> => {
+  let ordered = true;
+  for (let i = 1; i < given.entries.length && ordered; i += 1) ordered = compare(given, i - 1, i) < 0;
+  if (ordered) return given;
+  // a stable sort keeps a key's entries in the order given: the last of each run is the later value
+  const sorted = given.entries.map((_, i) => i).sort((a, b) => compare(given, a, b));
+  const kept: Hashed<V> = { hashes: [], orders: [], entries: [] };
+  sorted.forEach((at, i) => {
+    const entry = given.entries[at];
+    if (entry === undefined || given.entries[sorted[i + 1] ?? -1]?.[0] === entry[0]) return;
+    kept.hashes.push(given.hashes[at] ?? 0);
+    kept.orders.push(given.orders[at] ?? 0);
+    kept.entries.push(entry);
+  });
+  return kept;
+};
+
+/**
+ * The map of these entries (of a key given twice, the later value), built at once: the same map
+ * as setting them one by one, without copying a path per entry. Reading a ledger's 100,000
+ * references back from a snapshot one `setValue` at a time costs several times more. Entries
+ * already in `entriesOf` order (as a map's own entries are) are taken in one pass; others are
+ * sorted first.
+ */
+export const mapOf = <V>(entries: Iterable<Entry<V>>): PersistentMap<V> => {
+  const given: Hashed<V> = { hashes: [], orders: [], entries: [] };
+  for (const entry of entries) {
+    const hash = hashOf(entry[0]);
+    given.hashes.push(hash);
+    given.orders.push(trieOrder(hash));
+    given.entries.push(entry);
+  }
+  const items = inTrieOrder(given);
+  return { size: items.entries.length, root: nodeOf(items, 0, items.entries.length, 0) };
+};

@@ -1,5 +1,5 @@
 import { refuse } from './refused.ts';
-import { type Instant, millis } from './instant.ts';
+import { type Instant, addMillis, millis } from './instant.ts';
 import { type FailureVerdict, type RetryPolicy, judgeFailure } from './retry-policy.ts';
 
 /**
@@ -16,9 +16,55 @@ export type PushAttempts = Readonly<{
   /** the latest deadline ever scheduled: a new one is always later, across rounds too */
   lastDueAt: Instant | null;
   lastError: string | null;
+  /** the call under way, claimed before it was made; null when none is (outcome recorded, or never claimed) */
+  claim: PushClaim | null;
 }>;
 
-export const noPushAttempts: PushAttempts = { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null };
+/**
+ * A call claimed before it is made (the `PushStarted` event): attempt `attempt` to `target` (a
+ * warehouse, a carrier). Whoever records the claim first makes the call; another caller that finds
+ * it standing does not. A claim stands until its outcome is recorded or until `expiresAt`: a caller
+ * that died between the claim and the outcome leaves it, and once it has expired the same attempt
+ * may be claimed and made again (the outside system knows the order by its number, so a call that
+ * did go through before the crash is not doubled there).
+ */
+export type PushClaim = Readonly<{ attempt: number; target: string; expiresAt: Instant }>;
+
+export const noPushAttempts: PushAttempts = {
+  total: 0,
+  roundStart: 0,
+  nextAttemptAt: null,
+  lastDueAt: null,
+  lastError: null,
+  claim: null,
+};
+
+/** A claim on a call to this target stands at `now`: another call must not be made. */
+export const claimStands = (attempts: PushAttempts, target: string, now: Instant): boolean =>
+  attempts.claim !== null && attempts.claim.target === target && millis(attempts.claim.expiresAt) > millis(now);
+
+export type PushStartedData = Readonly<{ attempt: number; target: string; startedAt: Instant; expiresAt: Instant }>;
+
+/** What a caller asks before it calls: to claim `attempt` for `claimMs` milliseconds. */
+export type PushStart = Readonly<{ attempt: number; claimMs: number; now: Instant }>;
+
+/**
+ * The claim to record before calling `target`, or null when the attempt is not the next one
+ * (another caller's outcome came first). The aggregate decides first that the call is due by its
+ * own rule, which includes that no claim stands (`claimStands`).
+ */
+export const claimFor = (attempts: PushAttempts, target: string, start: PushStart): PushStartedData | null => {
+  if (!Number.isSafeInteger(start.claimMs) || start.claimMs <= 0) {
+    return refuse('INVALID_COMMAND', `claimMs must be a positive whole number of milliseconds, not ${start.claimMs}`);
+  }
+  if (start.attempt !== nextAttempt(attempts)) return null;
+  return { attempt: start.attempt, target, startedAt: start.now, expiresAt: addMillis(start.now, start.claimMs) };
+};
+
+export const afterPushStarted = (attempts: PushAttempts, data: PushStartedData): PushAttempts => ({
+  ...attempts,
+  claim: { attempt: data.attempt, target: data.target, expiresAt: data.expiresAt },
+});
 
 /** A retry is waiting and its deadline has come. */
 export const retryIsDue = (attempts: PushAttempts, now: Instant): boolean =>
@@ -73,6 +119,7 @@ export const afterPushFailed = (attempts: PushAttempts, data: PushFailedData): P
   ...attempts,
   total: Math.max(attempts.total, data.attempt),
   lastError: data.error,
+  claim: null,
 });
 
 export const afterRetryScheduled = (attempts: PushAttempts, data: PushRetryScheduledData): PushAttempts => ({
@@ -85,6 +132,7 @@ export const afterPushSucceeded = (attempts: PushAttempts, attempt: number): Pus
   ...attempts,
   total: Math.max(attempts.total, attempt),
   lastError: null,
+  claim: null,
 });
 
 /** A manual retry or a reroute: a fresh round of attempts under the policy. */

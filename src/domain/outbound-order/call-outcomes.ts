@@ -3,13 +3,13 @@
  * reservation round held or short, a push to the WMS accepted or failed (docs/architecture.md#retries).
  */
 import { refuse } from '../kernel/refused.ts';
-import { judgePushFailure, nextAttempt, retryScheduledData } from '../kernel/push-attempts.ts';
+import { claimFor, judgePushFailure, nextAttempt, retryScheduledData } from '../kernel/push-attempts.ts';
 import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
-import type { RecordPushFailed, RecordPushSucceeded, RecordStockReserved, RecordStockShort } from './commands.ts';
+import type { RecordPushFailed, RecordPushSucceeded, RecordStockReserved, RecordStockShort, StartPush } from './commands.ts';
 import type { OrderEvent } from './events.ts';
 import { anomaly } from './anomaly.ts';
 import { applyShortagePolicy } from './shortage-policy.ts';
-import { alreadyApplied, fact, isTerminalOrder, openQuantity, type OrderState } from './state.ts';
+import { alreadyApplied, fact, isTerminalOrder, openQuantity, type OrderState, pushIsDue } from './state.ts';
 
 /** The order waits for this round's outcome: it is the current round and nothing was reserved yet (older rounds are superseded). */
 const awaitsRound = (state: OrderState, reservationNo: number): boolean =>
@@ -55,6 +55,12 @@ const attemptPassed = (state: OrderState, attempt: number): boolean => attempt <
 
 const notTheNextAttempt = (state: OrderState, attempt: number): string =>
   `attempt ${attempt} reported, but the next attempt is ${nextAttempt(state.push)}`;
+
+/** A push is claimed only while it is due and the attempt is the next one; otherwise nothing (another caller got there first). */
+export const startPush = (command: StartPush, state: OrderState): OrderEvent[] => {
+  const claim = claimFor(state.push, state.warehouseCode, command.data);
+  return claim === null || !pushIsDue(state, command.data.now) ? [] : [{ type: 'PushStarted', data: claim }];
+};
 
 export const recordPushSucceeded = (command: RecordPushSucceeded, state: OrderState): OrderEvent[] => {
   const d = command.data;

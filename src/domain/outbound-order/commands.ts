@@ -1,6 +1,7 @@
 import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
+import type { PushStart } from '../kernel/push-attempts.ts';
 import type { RetryPolicy } from '../kernel/retry-policy.ts';
 
 export type Priority = 'HIGH' | 'NORMAL' | 'LOW';
@@ -70,6 +71,8 @@ export type RecordStockShort = Message<
     now: Instant;
   }
 >;
+/** Claim push attempt N before calling the WMS (../kernel/push-attempts.ts `PushClaim`): decided only while the push is due. */
+export type StartPush = Message<'StartPush', PushStart>;
 export type RecordPushSucceeded = Message<
   'RecordPushSucceeded',
   { attempt: number; warehouseCode: string; outboundNo: string; now: Instant }
@@ -150,6 +153,7 @@ export type OrderCommand =
   | ResolveManually
   | RecordStockReserved
   | RecordStockShort
+  | StartPush
   | RecordPushSucceeded
   | RecordPushFailed
   | RecordWmsProgress

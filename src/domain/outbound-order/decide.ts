@@ -14,7 +14,7 @@
  * back there. Backorders are numbered by the original order, for its whole family.
  */
 import { refuse } from '../kernel/refused.ts';
-import { recordPushFailed, recordPushSucceeded, recordStockReserved, recordStockShort } from './call-outcomes.ts';
+import { recordPushFailed, recordPushSucceeded, recordStockReserved, recordStockShort, startPush } from './call-outcomes.ts';
 import type { OrderCommand } from './commands.ts';
 import type { OrderEvent } from './events.ts';
 import { cancel, place, reroute, resolve, retryNow } from './requests.ts';
@@ -49,6 +49,8 @@ export const decideOrder = (command: OrderCommand, state: OrderState): readonly 
       return recordStockReserved(command, state);
     case 'RecordStockShort':
       return recordStockShort(command, state);
+    case 'StartPush':
+      return startPush(command, state);
     case 'RecordPushSucceeded':
       return recordPushSucceeded(command, state);
     case 'RecordPushFailed':

@@ -1,7 +1,7 @@
 import type { Message } from '../kernel/decider.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
-import type { PushFailedData, PushRetryScheduledData } from '../kernel/push-attempts.ts';
+import type { PushFailedData, PushRetryScheduledData, PushStartedData } from '../kernel/push-attempts.ts';
 import type { Consignee, Placement, WmsStage } from './commands.ts';
 
 /**
@@ -150,6 +150,8 @@ export type OrderRerouted = Message<
     reroutedAt: Instant;
   }
 >;
+/** The push attempt claimed before the call; `target` is the warehouse called. */
+export type PushStarted = Message<'PushStarted', PushStartedData>;
 export type PushSucceeded = Message<'PushSucceeded', { attempt: number; warehouseCode: string; outboundNo: string; pushedAt: Instant }>;
 export type PushFailed = Message<'PushFailed', PushFailedData>;
 export type PushRetryScheduled = Message<'PushRetryScheduled', PushRetryScheduledData>;
@@ -225,6 +227,7 @@ export type OrderEvent =
   | BackorderCarriedOver
   | BackorderCancelled
   | OrderRerouted
+  | PushStarted
   | PushSucceeded
   | PushFailed
   | PushRetryScheduled

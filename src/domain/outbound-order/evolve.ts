@@ -1,5 +1,5 @@
 import { type Line, totalsBySku } from '../kernel/lines.ts';
-import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
+import { afterPushFailed, afterPushStarted, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { OrderEvent } from './events.ts';
 import {
   type OrderLine,
@@ -114,6 +114,8 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         push: { ...startNewRound(state.push), nextAttemptAt: null },
         applied: withApplied(state, event.data.requestId === null ? null : fact.request(event.data.requestId)),
       };
+    case 'PushStarted':
+      return { ...state, push: afterPushStarted(state.push, event.data) };
     case 'PushSucceeded': {
       const pushable = ['RESERVED', 'PUSH_FAILED'].includes(state.status);
       return {

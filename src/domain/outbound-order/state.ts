@@ -1,7 +1,7 @@
 import type { Instant } from '../kernel/instant.ts';
 import { type Line, linesKey } from '../kernel/lines.ts';
 import { type PersistentSet, addKey, emptyMap, hasKey } from '../kernel/persistent-map.ts';
-import { type PushAttempts, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
+import { type PushAttempts, claimStands, noPushAttempts, retryIsDue } from '../kernel/push-attempts.ts';
 import { type Waybill, waybillId } from '../kernel/waybill.ts';
 import type { Consignee, Placement, Priority, ShortagePolicy, TimeRequirement } from './commands.ts';
 import type { ManualReason, ShipmentContext, Withdrawal } from './events.ts';
@@ -221,6 +221,10 @@ export const withApplied = (state: OrderState, ...keys: readonly (string | null)
 /** The n-th backorder of an original order's family: numbered from the original, never from a backorder, so numbers never nest. */
 export const backorderNo = (originalOrderNo: string, n: number): string => `${originalOrderNo}-BO${n}`;
 
-/** The outbound instruction should go to the WMS now: stock was just reserved, or a retry has come due. */
+/**
+ * The outbound instruction should go to the WMS now: stock was just reserved, or a retry has come
+ * due; and no claimed push to this warehouse stands (another caller is making it).
+ */
 export const pushIsDue = (state: OrderState, now: Instant): boolean =>
-  state.status === 'RESERVED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now));
+  (state.status === 'RESERVED' || (state.status === 'PUSH_FAILED' && retryIsDue(state.push, now))) &&
+  !claimStands(state.push, state.warehouseCode, now);

@@ -1,4 +1,5 @@
 import type { Message } from '../kernel/decider.ts';
+import type { PushStart } from '../kernel/push-attempts.ts';
 import type { Instant } from '../kernel/instant.ts';
 import type { Line } from '../kernel/lines.ts';
 import type { RetryPolicy } from '../kernel/retry-policy.ts';
@@ -31,4 +32,7 @@ export type RecordHandOffFailed = Message<
 >;
 export type RetryHandOff = Message<'RetryHandOff', { requestId: string; requestedBy: string; now: Instant }>;
 
-export type HandOffCommand = RegisterShipment | RecordHandOffSucceeded | RecordHandOffFailed | RetryHandOff;
+/** Claim hand-off attempt N before calling the TMS (../kernel/push-attempts.ts `PushClaim`): decided only while the hand-off is due. */
+export type StartHandOff = Message<'StartHandOff', PushStart>;
+
+export type HandOffCommand = RegisterShipment | StartHandOff | RecordHandOffSucceeded | RecordHandOffFailed | RetryHandOff;

@@ -6,11 +6,11 @@
 import { identifierProblems } from '../kernel/identifiers.ts';
 import type { Problem } from '../kernel/lines.ts';
 import { refuse } from '../kernel/refused.ts';
-import { isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
+import { claimFor, isRedeliveredAttempt, judgePushFailure, retryScheduledData } from '../kernel/push-attempts.ts';
 import { jitterProblems, retryPolicyProblems } from '../kernel/retry-policy.ts';
 import type { HandOffCommand, ShipmentForTransport } from './commands.ts';
 import type { HandOffEvent } from './events.ts';
-import { type HandOffState, shipmentForTransportKey } from './state.ts';
+import { type HandOffState, handOffIsDue, shipmentForTransportKey } from './state.ts';
 
 /** The carrier and the waybill number name the stream (`shipment-{carrier}.{waybillNo}`): each must be an identifier of its kind. */
 const registrationProblems = (shipment: ShipmentForTransport): Problem[] => [
@@ -29,6 +29,12 @@ export const decideHandOff = (command: HandOffCommand, state: HandOffState): rea
   }
   if (state.status === 'NONE') return refuse('SHIPMENT_NOT_FOUND', 'no such shipment');
   switch (command.type) {
+    case 'StartHandOff': {
+      // claimed only while the hand-off is due and the attempt is the next one; otherwise nothing (another caller got there first)
+      if (state.shipment === null || !handOffIsDue(state, command.data.now)) return [];
+      const claim = claimFor(state.push, state.shipment.carrier, command.data);
+      return claim === null ? [] : [{ type: 'PushStarted', data: claim }];
+    }
     case 'RecordHandOffSucceeded': {
       const d = command.data;
       if (state.status === 'HANDED_OFF' || isRedeliveredAttempt(state.push, d.attempt)) return [];

@@ -1,4 +1,4 @@
-import { afterPushFailed, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
+import { afterPushFailed, afterPushStarted, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { HandOffEvent } from './events.ts';
 import { type HandOffState, shipmentForTransportKey } from './state.ts';
 
@@ -8,6 +8,8 @@ export const evolveHandOff = (state: HandOffState, event: HandOffEvent): HandOff
       const { registeredAt: _registeredAt, ...shipment } = event.data;
       return { ...state, status: 'AWAITING_HANDOFF', shipment, shipmentKey: shipmentForTransportKey(shipment) };
     }
+    case 'PushStarted':
+      return { ...state, push: afterPushStarted(state.push, event.data) };
     case 'PushSucceeded':
       return {
         ...state,

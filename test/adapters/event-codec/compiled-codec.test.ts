@@ -76,6 +76,7 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
     ...shortBackorderLife,
     ...orderCommands(placeOrder(), stockReserved(), pushFailed(1, at(2), false), resolve('WMS1')),
     ...orderCommands(placeOrder(), stockReserved(), pushFailed(1, at(2))),
+    ...orderCommands(placeOrder(), stockReserved(), { type: 'StartPush', data: { attempt: 1, claimMs: 30_000, now: at(2) } }, pushOk()),
     ...orderCommands(placeOrder(), stockReserved(), pushOk(), cancelOrder(), intercept('cancel-1', false)),
     ...fc
       .sample(life, { numRuns: 300, seed: 20261126 })

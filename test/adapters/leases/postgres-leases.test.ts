@@ -9,7 +9,6 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { LocalLeases } from '../../../src/adapters/leases/local-leases.ts';
 import { DEFAULT_LEASE_TTL_MS, PostgresLeases } from '../../../src/adapters/leases/postgres-leases.ts';
 import type { Lease } from '../../../src/application/ports/lease.ts';
 import { testDatabase } from '../../support/test-database.ts';
@@ -180,18 +179,51 @@ describe('PostgresLeases', () => {
   });
 });
 
-describe('LocalLeases (one process)', () => {
-  test('every acquire is granted under a higher token, and takes the lease over from the one before', async () => {
-    const local = new LocalLeases();
-    const first = await local.acquire('reaction', 'hub');
-    const second = await local.acquire('reaction', 'other');
-    expect([first.token, second.token]).toEqual([1n, 2n]);
-    expect(await local.renew(first)).toBe('lost');
-    expect(await local.renew(second)).toBe('held');
-    await local.release(first); // already lost: changes nothing
-    expect(await local.renew(second)).toBe('held');
-    await local.release(second);
-    expect(await local.renew(second)).toBe('lost');
-    expect((await local.acquire('reaction', 'hub')).token).toBe(3n);
+describe('PostgresLeases members', () => {
+  const holdersAlive = async (): Promise<string[]> =>
+    (await probe.query<{ holder: string }>('SELECT holder FROM lease_members ORDER BY holder')).rows.map((row) => row.holder);
+
+  test('a heartbeat counts the holders alive, itself once; one that leaves is counted out at once, one that stops beating once it has run out (server clock), and its row goes', async () => {
+    const [short, long] = [await leases(SHORT_TTL_MS), await leases()];
+    const [a, b, c] = [`a-${randomUUID()}`, `b-${randomUUID()}`, `c-${randomUUID()}`];
+    expect(await long.heartbeat(b)).toBe(1);
+    expect(await long.heartbeat(c)).toBe(2);
+    expect(await long.heartbeat(b)).toBe(2);
+    await long.leave(c);
+    expect(await long.heartbeat(b)).toBe(1);
+    const start = performance.now();
+    expect(await short.heartbeat(a)).toBe(2);
+    expect(await long.heartbeat(b)).toBe(2);
+    // a beats no more: b counts it out once a's row has run out by the server's clock (watched without a heartbeat)
+    await vi.waitFor(
+      async () => {
+        const row = await probe.query<{ expired: boolean }>('SELECT expires_at <= now() AS expired FROM lease_members WHERE holder = $1', [
+          a,
+        ]);
+        if (row.rows[0]?.expired !== true) throw new Error(`${a} has not run out yet`);
+      },
+      { timeout: SHORT_TTL_MS + TAKE_OVER_BOUND_MS, interval: 10 },
+    );
+    expect(performance.now() - start).toBeGreaterThanOrEqual(SHORT_TTL_MS);
+    expect(await long.heartbeat(b)).toBe(1);
+    expect(await holdersAlive()).toEqual([b]); // the heartbeat that counted a out deleted its row
+    expect(await short.heartbeat(a)).toBe(2); // a that wakes is counted in again
+    await Promise.all([short.leave(a), long.leave(b)]);
+    expect(await holdersAlive()).toEqual([]);
+  });
+
+  test('heartbeats racing, on their own pools, while rows that ran out are deleted: none fails or waits for another', async () => {
+    const [one, two] = [await leases(), await leases()];
+    const holders = Array.from({ length: 8 }, (_, i) => `racer-${i}`);
+    for (const holder of holders) await one.heartbeat(holder);
+    await probe.query(
+      "INSERT INTO lease_members (holder, expires_at) SELECT 'gone-' || i, now() - interval '1 second' FROM generate_series(1, 50) AS i",
+    );
+    for (let round = 0; round < 5; round++) {
+      const counts = await Promise.all(holders.map((holder, i) => (i % 2 === 0 ? one : two).heartbeat(holder)));
+      expect(counts).toEqual(Array(8).fill(8));
+    }
+    expect(await holdersAlive()).toEqual([...holders].sort());
+    await Promise.all(holders.map((holder) => one.leave(holder)));
   });
 });

@@ -16,6 +16,8 @@ let file = '';
 
 beforeAll(async () => {
   t = await startTestHub();
+  // the hub's own projections catch up while it serves: this second reader of their file starts once they have
+  await waitFor("the hub's projections", async () => (await t.get('/health')).body.data.catchingUp.length === 0);
   file = join(t.dataDir, 'projections.sqlite');
   projections = SqliteProjections.open(file, { zone: 'Asia/Shanghai' });
   await projections.start(t.hub.deps.store);

@@ -649,11 +649,54 @@ describe('a fresh inbound stream', () => {
       inbound: null,
       status: null,
       wmsInboundNo: null,
-      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null },
+      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null, claim: null },
       received: {},
       receipts: [],
       requests: [],
       anomalies: 0,
     });
+  });
+});
+
+describe('claiming a push before the WMS is called (docs/architecture.md#claimed-calls)', () => {
+  const claimMs = 30_000;
+  const startPush = (attempt: number, at: string): InboundCommand => ({
+    type: 'StartInboundPush',
+    data: { inboundNo, attempt, claimMs, now: at },
+  });
+  const started = (attempt: number, at: string): InboundEvent => ({
+    type: 'PushStarted',
+    data: { attempt, target: 'WH001', startedAt: at, expiresAt: new Date(Date.parse(at) + claimMs).toISOString() },
+  });
+  const later = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
+
+  it('claims the next attempt at the inbound’s warehouse while the push is due; none while it stands; the same attempt once it ran out', () => {
+    given([created])
+      .when(startPush(1, now))
+      .then([started(1, now)]);
+    given([created, started(1, now)])
+      .when(startPush(1, later(now, claimMs - 1)))
+      .thenNothing();
+    given([created, started(1, now)])
+      .when(startPush(1, later(now, claimMs)))
+      .then([started(1, later(now, claimMs))]);
+  });
+
+  it('claims nothing for an attempt out of turn, once pushed, or before a retry is due', () => {
+    given([created]).when(startPush(2, now)).thenNothing();
+    given([created, started(1, now), pushed(1)])
+      .when(startPush(2, t1))
+      .thenNothing();
+    given([created, failed(1, now), scheduled(2, t1)])
+      .when(startPush(2, now))
+      .thenNothing();
+    given([created, failed(1, now), scheduled(2, t1)])
+      .when(startPush(2, t1))
+      .then([started(2, t1)]);
+  });
+
+  it('closes the claim with the outcome', () => {
+    expect(fold(inboundOrderDecider, [created, started(1, now), pushed(1)]).push.claim).toBeNull();
+    expect(fold(inboundOrderDecider, [created, started(1, now), failed(1, now)]).push.claim).toBeNull();
   });
 });

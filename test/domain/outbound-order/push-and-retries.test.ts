@@ -215,3 +215,79 @@ describe('jitter on a retry (docs/architecture.md#retries): drawn by the applica
     }
   });
 });
+
+describe('claiming a push before the WMS is called (docs/architecture.md#claimed-calls)', () => {
+  const claimMs = 30_000;
+  const startPush = (attempt: number, now: string): OrderCommand => ({ type: 'StartPush', data: { attempt, claimMs, now } });
+  const started = (attempt: number, now: string, target = 'WH001'): OrderEvent => ({
+    type: 'PushStarted',
+    data: { attempt, target, startedAt: now, expiresAt: new Date(Date.parse(now) + claimMs).toISOString() },
+  });
+
+  it('claims the next attempt for the warehouse while the push is due', () => {
+    const state = given(placedAndReserved())
+      .when(startPush(1, at(2)))
+      .then([started(1, at(2))]);
+    expect(state.push.claim).toEqual({ attempt: 1, target: 'WH001', expiresAt: new Date(Date.parse(at(2)) + claimMs).toISOString() });
+    expect(pushIsDue(state, at(2))).toBe(false);
+  });
+
+  it('claims nothing while another caller’s claim stands, up to the millisecond it runs out; then claims the same attempt again', () => {
+    const claimed = [...placedAndReserved(), started(1, at(2))];
+    given(claimed)
+      .when(startPush(1, at(2)))
+      .thenNothing();
+    const lastMoment = new Date(Date.parse(at(2)) + claimMs - 1).toISOString();
+    given(claimed).when(startPush(1, lastMoment)).thenNothing();
+    const expiry = new Date(Date.parse(at(2)) + claimMs).toISOString();
+    given(claimed)
+      .when(startPush(1, expiry))
+      .then([started(1, expiry)]);
+  });
+
+  it('claims nothing for an attempt that is not the next one, nor when no push is due', () => {
+    given(placedAndReserved())
+      .when(startPush(2, at(2)))
+      .thenNothing();
+    given(atTheWms())
+      .when(startPush(2, at(3)))
+      .thenNothing();
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(startPush(2, at(2)))
+      .thenNothing();
+    given([...placedAndReserved(), failed(1, at(2)), retryScheduled(2, at(3))])
+      .when(startPush(2, at(3)))
+      .then([started(2, at(3))]);
+  });
+
+  it('lets the outcome close the claim: a success or a failure records it as before, and a due retry can be claimed at once', () => {
+    const afterSuccess = given([...placedAndReserved(), started(1, at(2))])
+      .when(pushOk(1))
+      .then([pushed(1)]);
+    expect(afterSuccess.push.claim).toBeNull();
+    const afterFailure = given([...placedAndReserved(), started(1, at(2))])
+      .when(pushFailed(1, at(2)))
+      .then([failed(1, at(2)), retryScheduled(2, at(3))]);
+    expect(afterFailure.push.claim).toBeNull();
+    expect(pushIsDue(afterFailure, at(3))).toBe(true);
+  });
+
+  it('does not let a claim on the warehouse the order left hold up the push to the new one', () => {
+    const moved = fold(outboundOrder, [
+      ...placedAndReserved(),
+      started(1, at(2)),
+      failed(1, at(2)),
+      { type: 'PushStarted', data: { attempt: 2, target: 'WH001', startedAt: at(3), expiresAt: at(60) } },
+    ]);
+    expect(pushIsDue({ ...moved, status: 'RESERVED', warehouseCode: 'WH002' }, at(4))).toBe(true);
+    expect(pushIsDue({ ...moved, status: 'RESERVED' }, at(4))).toBe(false);
+  });
+
+  it('refuses a claim of no positive whole length', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      given(placedAndReserved())
+        .when({ type: 'StartPush', data: { attempt: 1, claimMs: bad, now: at(2) } })
+        .thenRefused('INVALID_COMMAND');
+    }
+  });
+});

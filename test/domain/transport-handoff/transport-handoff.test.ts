@@ -223,7 +223,7 @@ describe('a fresh waybill stream', () => {
       shipment: null,
       shipmentKey: '',
       transportRef: null,
-      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null },
+      push: { total: 0, roundStart: 0, nextAttemptAt: null, lastDueAt: null, lastError: null, claim: null },
       handledRequests: [],
     });
   });
@@ -345,5 +345,43 @@ describe('a person retrying the hand-off', () => {
       message: 'shipment is HANDED_OFF: there is nothing to retry',
       details: [],
     });
+  });
+});
+
+describe('claiming a hand-off before the TMS is called (docs/architecture.md#claimed-calls)', () => {
+  const claimMs = 30_000;
+  const t = '2025-11-22T02:10:00.000Z';
+  const later = (ms: number) => new Date(Date.parse(t) + ms).toISOString();
+  const startHandOff = (attempt: number, now: string): HandOffCommand => ({ type: 'StartHandOff', data: { attempt, claimMs, now } });
+  const started = (attempt: number, now: string): HandOffEvent => ({
+    type: 'PushStarted',
+    data: { attempt, target: shipment.carrier, startedAt: now, expiresAt: new Date(Date.parse(now) + claimMs).toISOString() },
+  });
+
+  it('claims the next attempt for the carrier while the hand-off is due; none while it stands; the same attempt once it ran out', () => {
+    given([registered])
+      .when(startHandOff(1, t))
+      .then([started(1, t)]);
+    given([registered, started(1, t)])
+      .when(startHandOff(1, later(claimMs - 1)))
+      .thenNothing();
+    given([registered, started(1, t)])
+      .when(startHandOff(1, later(claimMs)))
+      .then([started(1, later(claimMs))]);
+  });
+
+  it('claims nothing for an attempt out of turn or once handed off; closes the claim with the outcome', () => {
+    given([registered]).when(startHandOff(2, t)).thenNothing();
+    given([registered, started(1, t), handedOff])
+      .when(startHandOff(2, later(1)))
+      .thenNothing();
+    expect(fold(transportHandOff, [registered, started(1, t), handedOff]).push.claim).toBeNull();
+    expect(fold(transportHandOff, [registered, started(1, t), failedAttempt(1)]).push.claim).toBeNull();
+  });
+
+  it('refuses a claim of no positive whole length', () => {
+    given([registered])
+      .when({ type: 'StartHandOff', data: { attempt: 1, claimMs: 0, now: t } })
+      .thenRefused('INVALID_COMMAND');
   });
 });

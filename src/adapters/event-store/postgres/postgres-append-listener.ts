@@ -13,6 +13,8 @@ import pg from 'pg';
 import { NOTIFY_CHANNEL } from './postgres-schema.ts';
 
 const RECONNECT_MS = 1_000;
+/** a connection not made within this counts as failed (the next attempt a second later) */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 export class AppendListener {
   private client: pg.Client | undefined;
@@ -30,7 +32,7 @@ export class AppendListener {
 
   /** Opens the listening connection (rejects if it cannot); when it breaks later, opens it again until closed. */
   async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString });
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     client.on('notification', () => this.heard());
     client.on('error', () => {
       if (this.client !== client) return; // not listening yet: the caller of listen() sees the failure
@@ -38,8 +40,13 @@ export class AppendListener {
       void client.end().catch(() => undefined);
       void this.listenAgain();
     });
-    await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined); // connected but not listening (the server going away meanwhile): not kept open
+      throw error;
+    }
     this.client = client;
     if (this.closing) await client.end();
   }

@@ -32,6 +32,16 @@
  *
  * Live delivery: each insert NOTIFYs, one connection per store LISTENs and wakes this process's
  * subscriptions (./postgres-append-listener.ts).
+ *
+ * The database out of reach (restarting, a connection cut; ./postgres-unreachable.ts tells which
+ * errors): appends and reads fail at once with the port's StoreUnavailable (the HTTP layer answers
+ * 503), never with the driver's errors, and a connection that breaks while an append holds it
+ * neither crashes the process (node-postgres emits 'error' on a client checked out of the pool, an
+ * uncaught exception if nobody listens) nor goes back to the pool. Subscriptions ride an outage
+ * out: a page read that finds the database away is tried again every OUTAGE_RETRY_MS until it is
+ * back (or the subscription stops), so that every follower of the store (reactions, projections,
+ * inventory, the live feed) carries on from where it was once the database is back. A connection
+ * that cannot be made within `connectTimeoutMs` counts as away, so that nothing waits for ever.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -47,6 +57,7 @@ import {
   type SubscribeOptions,
   type Subscription,
   categoryOf,
+  comparePositions,
 } from '../../../application/ports/event-store.ts';
 import { StreamConflict } from '../../../application/ports/stream-conflict.ts';
 import { AppendSignal } from '../append-signal.ts';
@@ -56,12 +67,17 @@ import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUp
 import { LOCK_SPACE, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
 import { AppendListener } from './postgres-append-listener.ts';
 import { createUnderLock } from '../../postgres/create-under-lock.ts';
+import { StoreUnavailable } from '../../../application/ports/store-unavailable.ts';
+import { unavailableOr } from './postgres-unreachable.ts';
+import { StoreTail } from './postgres-tail.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
   /** connections of the pool (default 10); the listening connection is one more */
   poolSize?: number;
   /** how often subscriptions read again even without a notification (default 5,000 ms): the safety net, not the delivery */
   safetyPollMs?: number;
+  /** how long a new connection may take before the database counts as out of reach (default 5,000 ms) */
+  connectTimeoutMs?: number;
 }>;
 
 /** A row as the queries return it: bigint and xid8 as decimal text, json columns parsed by the driver. */
@@ -81,6 +97,8 @@ const IN_ORDER = 'ORDER BY events.transaction_id, events.position'; // qualified
 const FIRST_WAIT_MS = 1;
 const LONGEST_WAIT_MS = 100;
 const UNIQUE_VIOLATION = '23505';
+/** how often a subscription tries its read again while the database is out of reach */
+const OUTAGE_RETRY_MS = 250;
 
 const positionOf = (transactionId: string, position: string): Position => ({ commit: BigInt(transactionId), prepare: BigInt(position) });
 
@@ -113,6 +131,7 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly ready: Promise<void>;
   private readonly listener: AppendListener;
+  private readonly tail = new StoreTail({ head: () => this.head(), read: (after, limit) => this.readCommitted(after, undefined, limit) });
   private closing = false;
 
   private constructor(
@@ -142,7 +161,8 @@ export class PostgresEventStore implements EventStore {
    * `opened()` waits for them.
    */
   static connect(connectionString: string, options: PostgresEventStoreOptions = {}): PostgresEventStore {
-    return new PostgresEventStore(new pg.Pool({ connectionString, max: options.poolSize ?? 10 }), connectionString, options);
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
+    return new PostgresEventStore(pool, connectionString, options);
   }
 
   /** Resolves once the schema is there and the store listens for appends; rejects if it cannot. */
@@ -153,7 +173,15 @@ export class PostgresEventStore implements EventStore {
   async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     await this.ready;
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
+    // while checked out, the pool does not listen to the client: a connection that breaks would be an uncaught 'error'
+    let broken = false;
+    const onBroken = () => {
+      broken = true;
+    };
+    client.on('error', onBroken);
     let last: LastRevision = NO_EVENTS;
     try {
       await client.query('BEGIN');
@@ -195,37 +223,46 @@ export class PostgresEventStore implements EventStore {
       return { nextExpectedRevision: last + BigInt(events.length), position: positionOf(lastRow.transaction_id, lastRow.position) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      throw await this.explained(error, stream, events, expected, last);
+      throw unavailableOr(await this.explained(error, stream, events, expected, last).catch((failure: unknown) => failure));
     } finally {
-      client.release();
+      client.off('error', onBroken);
+      client.release(broken); // a broken connection is destroyed, not handed out again
     }
   }
 
   async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
-    await this.ready;
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? null : 0n);
-    const result = await this.pool.query<EventRow>(
-      backwards
-        ? `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND ($2::bigint IS NULL OR revision <= $2) ORDER BY events.revision DESC LIMIT $3`
-        : `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND revision >= $2 ORDER BY events.revision LIMIT $3`,
-      [stream, from?.toString() ?? null, options.maxCount ?? null],
-    );
-    return result.rows.map(toStored);
+    return this.reached(async () => {
+      const result = await this.pool.query<EventRow>(
+        backwards
+          ? `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND ($2::bigint IS NULL OR revision <= $2) ORDER BY events.revision DESC LIMIT $3`
+          : `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND revision >= $2 ORDER BY events.revision LIMIT $3`,
+        [stream, from?.toString() ?? null, options.maxCount ?? null],
+      );
+      return result.rows.map(toStored);
+    });
   }
 
-  async readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
-    await this.ready;
-    return this.readCommitted(options.after, options.category, options.maxCount);
+  readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
+    return this.reached(() => this.readCommitted(options.after, options.category, options.maxCount));
   }
 
   subscribe(options: SubscribeOptions): Subscription {
+    // no event of the subscription's category between its position and `floor`: its own short read said so
+    let floor: Position | undefined;
+    const readPage = async (after: Position | undefined, category: string | undefined, limit: number): Promise<readonly StoredEvent[]> => {
+      const from = floor !== undefined && (after === undefined || comparePositions(after, floor) < 0) ? floor : after;
+      const shared = await this.tail.page(from, category, limit);
+      if (shared !== undefined) return shared;
+      const tailStart = this.tail.start(); // every event up to it committed before the read below
+      const page = await this.readCommitted(after, category, limit);
+      if (page.length < limit && tailStart !== null) floor = tailStart;
+      return page;
+    };
     const subscription = startCatchUpSubscription(
       {
-        readPage: async (after, category, limit) => {
-          await this.ready;
-          return this.readCommitted(after, category, limit);
-        },
+        readPage: (after, category, limit, stopped) => this.readThroughOutages(() => readPage(after, category, limit), stopped),
         nextAppend: () => this.appended.next(),
       },
       options,
@@ -248,6 +285,29 @@ export class PostgresEventStore implements EventStore {
     await this.pool.end();
   }
 
+  /** `read` once the store is set up, the database's connection errors as StoreUnavailable. */
+  private async reached<T>(read: () => Promise<T>): Promise<T> {
+    await this.ready;
+    try {
+      return await read();
+    } catch (error) {
+      throw unavailableOr(error);
+    }
+  }
+
+  /** `read`, tried again every OUTAGE_RETRY_MS while the database is out of reach; nothing once `stopped` (the subscription is stopping). */
+  private async readThroughOutages(read: () => Promise<readonly StoredEvent[]>, stopped: AbortSignal): Promise<readonly StoredEvent[]> {
+    for (;;) {
+      try {
+        return await this.reached(read);
+      } catch (error) {
+        if (!(error instanceof StoreUnavailable) || this.closing) throw error;
+      }
+      const stoppedMeanwhile = await sleep(OUTAGE_RETRY_MS, false, { signal: stopped, ref: false }).catch(() => true);
+      if (stoppedMeanwhile) return [];
+    }
+  }
+
   private async setUp(): Promise<void> {
     await createUnderLock(this.pool, [LOCK_SPACE, SCHEMA_LOCK], SCHEMA);
     await this.listener.listen();
@@ -267,6 +327,16 @@ export class PostgresEventStore implements EventStore {
     if (first.heldBack === null || (limit !== undefined && first.events.length >= limit)) return first.events;
     await this.horizonPassing(first.heldBack);
     return (await this.readBelowHorizon(after, category, limit)).events;
+  }
+
+  /** The position of the last event below the horizon: every event up to it has committed, any still to come is after it. */
+  private async head(): Promise<Position | undefined> {
+    const result = await this.pool.query<Readonly<{ position: string; transaction_id: string }>>(
+      `SELECT position::text, transaction_id::text FROM events
+        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
+    );
+    const row = result.rows[0];
+    return row === undefined ? undefined : positionOf(row.transaction_id, row.position);
   }
 
   /** One read of the rows below the horizon, and the highest transaction id of the committed rows held back above it (null: none). */

@@ -1,0 +1,174 @@
+/**
+ * No outside call twice (docs/architecture.md#claimed-calls): a push to the WMS and a hand-off to
+ * the TMS are claimed in their stream (`PushStarted`, appended at the revision the caller read)
+ * before the call is made. Several callers that all found the call due (processes racing, a
+ * standby taking over from a holder that was only slow) make it once: whoever loses the append
+ * calls nothing. A caller that died between its claim and the outcome leaves a claim that runs
+ * out; the due retries then make the call again under the same attempt.
+ *
+ * The callers here are separate "processes" over one real SQLite store: each has its own reader
+ * and state cache, so each decides from what it read itself.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { SqliteEventStore } from '../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
+import { StateCache } from '../../src/application/commands/state-cache.ts';
+import { onOrder, onShipment } from '../../src/application/commands/aggregates.ts';
+import type { Dependencies } from '../../src/application/dependencies.ts';
+import type { EventStore, EventToAppend, ExpectedRevision, ReadStreamOptions } from '../../src/application/ports/event-store.ts';
+import { pushOutbound } from '../../src/application/outbound/push-outbound.ts';
+import { DueRetries } from '../../src/application/retries/due-retries.ts';
+import { handOffShipment } from '../../src/application/transport/hand-off-shipment.ts';
+import { waybillId } from '../../src/domain/kernel/waybill.ts';
+import { readerOf } from '../support/decode.ts';
+import { FaultyWarehouse } from '../support/faulty-warehouse.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+import { depsOver } from '../support/memory-deps.ts';
+import { RecordingTransport } from '../support/recording-transport.ts';
+
+const consignee = { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园路1号' };
+const claimMs = 30_000;
+
+let dir: string;
+let store: SqliteEventStore;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'claimed-calls-'));
+  store = SqliteEventStore.open(join(dir, 'events.sqlite'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** One hub process: its own reader and state cache over the shared store, the shared outside systems and clock. */
+const processOver = (shared: EventStore, clock: ManualClock, warehouse: FaultyWarehouse, transport: RecordingTransport): Dependencies => ({
+  ...depsOver(shared, clock),
+  events: readerOf(shared),
+  stateCache: new StateCache(),
+  warehouse,
+  transport,
+  callClaimMs: claimMs,
+});
+
+const cause = (clock: ManualClock) => ({ correlationId: 'test', causationId: 'test', recordedAt: clock.now() });
+
+/** An order reserved at WH1, waiting for its push. */
+const reservedOrder = async (deps: Dependencies, orderNo: string, clock: ManualClock): Promise<void> => {
+  const placement = {
+    orderNo,
+    warehouseCode: 'WH1',
+    priority: 'NORMAL' as const,
+    timeRequirement: 'STANDARD' as const,
+    items: [{ sku: 'SKU1', quantity: 1 }],
+    consignee,
+    policy: { allowPartialShip: false, allowCancel: false },
+  };
+  await onOrder(deps, orderNo, { type: 'PlaceOrder', data: { ...placement, now: clock.now() } }, cause(clock));
+  await onOrder(deps, orderNo, { type: 'RecordStockReserved', data: { reservationNo: 1, now: clock.now() } }, cause(clock));
+};
+
+const typesOf = async (stream: string): Promise<string[]> => (await store.readStream(stream)).map((event) => event.type);
+
+describe('a push to the WMS', () => {
+  test('two processes that both find it due push it once: the one whose claim lost the append calls nothing', async () => {
+    const clock = new ManualClock();
+    const warehouse = new FaultyWarehouse();
+    const transport = new RecordingTransport();
+    const [a, b] = [processOver(store, clock, warehouse, transport), processOver(store, clock, warehouse, transport)];
+    await reservedOrder(a, 'OMS1', clock);
+    await Promise.all([pushOutbound(a, 'OMS1', cause(clock)), pushOutbound(b, 'OMS1', cause(clock))]);
+    expect(warehouse.createCalls.map((call) => call.orderNo)).toEqual(['OMS1']);
+    expect(await typesOf('order-OMS1')).toEqual(['OrderPlaced', 'ReservationRequested', 'StockReserved', 'PushStarted', 'PushSucceeded']);
+  });
+
+  test('any number of processes, in any order of their reads and appends, push it once (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 5 }), fc.scheduler(), async (processes, s) => {
+        const clock = new ManualClock();
+        const warehouse = new FaultyWarehouse();
+        const transport = new RecordingTransport();
+        const setup = processOver(store, clock, warehouse, transport);
+        const orderNo = `OMS-P${Math.random().toString(36).slice(2, 10)}`;
+        await reservedOrder(setup, orderNo, clock);
+        // every process's reads and appends go ahead in the order the scheduler picks
+        const turn = (): Promise<void> => s.schedule(Promise.resolve());
+        const scheduled = (): EventStore => ({
+          readStream: async (stream: string, options?: ReadStreamOptions) => {
+            await turn();
+            return store.readStream(stream, options);
+          },
+          append: async (stream: string, events: readonly EventToAppend[], expected: ExpectedRevision) => {
+            await turn();
+            return store.append(stream, events, expected);
+          },
+          readAll: (options) => store.readAll(options),
+          subscribe: (options) => store.subscribe(options),
+        });
+        const callers = Array.from({ length: processes }, () => processOver(scheduled(), clock, warehouse, transport));
+        const pushes = Promise.all(callers.map((deps) => pushOutbound(deps, orderNo, cause(clock))));
+        await s.waitFor(pushes);
+        expect(warehouse.createCalls.filter((call) => call.orderNo === orderNo)).toHaveLength(1);
+        expect((await typesOf(`order-${orderNo}`)).filter((type) => type === 'PushStarted')).toHaveLength(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  test('a claim whose caller died stands until it runs out; then the due retries make the call again, under the same attempt', async () => {
+    const clock = new ManualClock();
+    const warehouse = new FaultyWarehouse();
+    const transport = new RecordingTransport();
+    const dead = processOver(store, clock, warehouse, transport);
+    await reservedOrder(dead, 'OMS2', clock);
+    // the caller claims attempt 1 and dies before it calls
+    await onOrder(dead, 'OMS2', { type: 'StartPush', data: { attempt: 1, claimMs, now: clock.now() } }, cause(clock));
+    const standby = processOver(store, clock, warehouse, transport);
+    const retries = new DueRetries(standby);
+    await retries.start();
+    // the reaction handling StockReserved again on the standby: the claim stands, no call
+    await pushOutbound(standby, 'OMS2', cause(clock));
+    await retries.runDue();
+    expect(warehouse.createCalls).toEqual([]);
+    clock.advance({ milliseconds: claimMs - 1 });
+    await retries.runDue();
+    expect(warehouse.createCalls).toEqual([]);
+    clock.advance({ milliseconds: 1 });
+    await retries.runDue();
+    expect(warehouse.createCalls.map((call) => call.orderNo)).toEqual(['OMS2']);
+    const pushes = (await store.readStream('order-OMS2')).filter((event) => event.type.startsWith('Push'));
+    expect(pushes.map((event) => [event.type, event.data])).toEqual([
+      ['PushStarted', expect.objectContaining({ attempt: 1, target: 'WH1' })],
+      ['PushStarted', expect.objectContaining({ attempt: 1, target: 'WH1' })],
+      ['PushSucceeded', expect.objectContaining({ attempt: 1, warehouseCode: 'WH1' })],
+    ]);
+    // the claim's watch is gone with its outcome: nothing more is due, nothing counts as a pending retry
+    clock.advance({ milliseconds: claimMs });
+    expect(await retries.runDue()).toBe(0);
+    expect(retries.pending()).toEqual([]);
+    await retries.stop();
+  });
+});
+
+describe('a hand-off to the TMS', () => {
+  test('two processes that both find it due hand it off once', async () => {
+    const clock = new ManualClock();
+    const warehouse = new FaultyWarehouse();
+    const transport = new RecordingTransport();
+    const [a, b] = [processOver(store, clock, warehouse, transport), processOver(store, clock, warehouse, transport)];
+    const waybill = { carrier: 'SF', waybillNo: 'SF100' };
+    const shipment = {
+      ...waybill,
+      orderNo: 'OMS3',
+      items: [{ sku: 'SKU1', quantity: 1 }],
+      shippedAt: clock.now(),
+      consignee,
+    };
+    await onShipment(a, waybill, { type: 'RegisterShipment', data: { ...shipment, now: clock.now() } }, cause(clock));
+    await Promise.all([handOffShipment(a, waybillId(waybill), cause(clock)), handOffShipment(b, waybillId(waybill), cause(clock))]);
+    expect(transport.calls.map((call) => call.waybillNo)).toEqual(['SF100']);
+    expect(await typesOf('shipment-SF.SF100')).toEqual(['ShipmentRegistered', 'PushStarted', 'PushSucceeded']);
+  });
+});
