@@ -79,6 +79,7 @@ import { type RunningHub, startHub } from '../src/main/hub.ts';
 import { openEventStore } from '../src/main/open-event-store.ts';
 import { EventCounts } from './event-counts.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
+import { quietHubEnv } from './quiet-hub-env.ts';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -534,21 +535,7 @@ type Child = Readonly<{ seeded: Seeded; stop: () => Promise<void> }>;
 const children = new Set<ChildProcess>();
 
 const startSeededHub = async (dataDir: string, orders: number, templates: number, label: string): Promise<Child> => {
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    OMS_DATA_DIR: dataDir,
-    SQLITE_SYNCHRONOUS: 'NORMAL',
-    SANDBOX_MODE: 'auto',
-    SANDBOX_DELAY_MS: '0',
-    SANDBOX_WMS_PORT: '0',
-    SANDBOX_TMS_PORT: '0',
-    DEMO_STOCK: 'false',
-    DEMO_ORDERS: 'false',
-    RETRY_MAX_ATTEMPTS: '1',
-    RECONCILE_EVERY_MS: '0',
-    LOG_LEVEL: 'silent',
-  };
+  const env = quietHubEnv(dataDir, 0);
   const child = fork(fileURLToPath(import.meta.url), ['hub'], {
     env: { ...process.env, BENCH_HUB_ENV: JSON.stringify(env), BENCH_SEED_ORDERS: String(orders), BENCH_SEED_TEMPLATES: String(templates) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -36,7 +36,6 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +44,8 @@ import { readConfig } from '../src/main/config.ts';
 import { type RunningHub, startHub } from '../src/main/hub.ts';
 import { EventCounts } from './event-counts.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
+import { freePort } from '../test/support/free-port.ts';
+import { quietHubEnv } from './quiet-hub-env.ts';
 
 const number = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -68,34 +69,6 @@ const RSS_TARGET_MB = 300;
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const secondsSince = (started: number): number => (performance.now() - started) / 1000;
-
-/** the hub's environment: everything in `dataDir`, the sandbox shipping at once */
-const hubEnv = (dataDir: string, port: number): Record<string, string> => ({
-  PORT: String(port),
-  HOST: '127.0.0.1',
-  OMS_DATA_DIR: dataDir,
-  SQLITE_SYNCHRONOUS: 'NORMAL',
-  SANDBOX_MODE: 'auto',
-  SANDBOX_DELAY_MS: '0',
-  SANDBOX_WMS_PORT: '0',
-  SANDBOX_TMS_PORT: '0',
-  DEMO_STOCK: 'false',
-  DEMO_ORDERS: 'false',
-  RETRY_MAX_ATTEMPTS: '1',
-  RECONCILE_EVERY_MS: '0',
-  LOG_LEVEL: 'silent',
-});
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 const children = new Set<ChildProcess>();
 
@@ -168,7 +141,7 @@ const cachedStore = async (orders: number, templates: number, label: string): Pr
   console.log(`${label}: building a store of ${orders} orders (${templates} lived, the rest copies) in ${dir}…`);
   const started = performance.now();
   const builder = forkChild(consoleScript, ['hub'], {
-    BENCH_HUB_ENV: JSON.stringify(hubEnv(dir, 0)),
+    BENCH_HUB_ENV: JSON.stringify(quietHubEnv(dir, 0)),
     BENCH_SEED_ORDERS: String(orders),
     BENCH_SEED_TEMPLATES: String(templates),
     BENCH_SEED_TIMEOUT: String(BUILD_TIMEOUT_S),
@@ -237,7 +210,7 @@ const startOnce = async (dataDir: string, orderNo: string): Promise<Start> => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const forked = performance.now();
-  const hub = forkChild(fileURLToPath(import.meta.url), ['hub'], { BENCH_HUB_ENV: JSON.stringify(hubEnv(dataDir, port)) });
+  const hub = forkChild(fileURLToPath(import.meta.url), ['hub'], { BENCH_HUB_ENV: JSON.stringify(quietHubEnv(dataDir, port)) });
   let starting: number | undefined;
   let started: number | undefined;
   hub.child.on('message', (message: HubMessage) => {

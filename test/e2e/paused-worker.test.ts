@@ -138,7 +138,7 @@ test('a worker stopped past its lease and resumed calls neither the WMS nor the 
   paused.child.process.kill('SIGSTOP');
   await placing;
   await waitFor('the other worker to take the push over', async () => (await pushHolders([other])).join() === String(other), 15_000);
-  await shippedOnceEach(during, 30_000);
+  await shippedOnceEach(during, 60_000);
 
   // resumed: its clock says its leases ran out long ago
   const saidBefore = paused.child.said().length;
@@ -152,7 +152,7 @@ test('a worker stopped past its lease and resumed calls neither the WMS nor the 
   });
   const after = Array.from({ length: 10 }, (_, i) => `PAUSE-C${i + 1}`);
   await place(after);
-  await shippedOnceEach([...before, ...during, ...after], 30_000);
+  await shippedOnceEach([...before, ...during, ...after], 60_000);
   expect(processes.crashed(), 'a child process ended by itself').toEqual([]);
   expect(paused.child.process.exitCode).toBeNull();
   paused.child.process.kill('SIGTERM');

@@ -4,24 +4,15 @@
  * instead of a count that would read the whole backlog), and orders are taken and shipped.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { SqliteEventStore } from '../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import type { EventToAppend } from '../../src/application/ports/event-store.ts';
 import { type TestHub, startTestHub, waitFor } from '../support/test-hub.ts';
 import { anOrder } from './e2e-fixtures.ts';
+import { freePort } from '../support/free-port.ts';
 
 const running: TestHub[] = [];
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 afterAll(async () => {
   for (const hub of running) await hub.stop().catch(() => undefined);
 });

