@@ -73,15 +73,20 @@ export type HubWork = Readonly<{
 }>;
 
 /**
- * Start the hub's background work: the retry index and the backorder book (rebuilt from the
- * events), then every reaction from its checkpoint, then one pass over the backorders in case
- * stock arrived while the hub was down.
+ * Start the hub's background work: the retry index and the backorder book (resumed where they
+ * were kept, or built from the events), every reaction from its checkpoint beside them, and, once
+ * all have caught up, one pass over the backorders in case stock arrived while the hub was down.
+ * The reactions do not wait for the index and the book: built from a long history (a first start,
+ * a lost read-models file) they would keep a new order waiting behind it. Meanwhile a due retry
+ * the index has not read yet waits for it, and the book places what it knows.
  */
 export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointStore, replay?: CallbackReplay): Promise<HubWork> => {
   const { dueRetries, backorders, reactions } = backgroundWorkOf(deps, replay);
-  await Promise.all([dueRetries.start(), backorders.start()]);
+  const indexes = Promise.all([dueRetries.start(), backorders.start()]);
+  // its failure is caughtUp's; a stop waits for it before stopping them
+  indexes.catch(() => undefined);
   const subscriptions = await Promise.all(reactions.map((reaction) => reaction.start({ ...deps, checkpoints })));
-  const caughtUp = Promise.all(subscriptions.map((s) => s.caughtUp)).then(() => backorders.placeCovered());
+  const caughtUp = Promise.all([indexes, ...subscriptions.map((s) => s.caughtUp)]).then(() => backorders.placeCovered());
   return {
     reactions: reactions.map((reaction) => reaction.name),
     lags: () => reactionLags(deps.store, checkpoints, reactions),
@@ -91,7 +96,10 @@ export const startHubWork = async (deps: Dependencies, checkpoints: CheckpointSt
     subscriptions,
     caughtUp,
     stop: async () => {
-      await Promise.all([...subscriptions.map((s) => s.stop()), dueRetries.stop(), backorders.stop()]);
+      await Promise.all(subscriptions.map((s) => s.stop()));
+      // an index still starting has no subscription to stop yet
+      await indexes.catch(() => undefined);
+      await Promise.all([dueRetries.stop(), backorders.stop()]);
     },
   };
 };

@@ -168,8 +168,10 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         });
   let started: Awaited<typeof workStarting> | undefined;
   workStarting
-    .then((running) => {
+    .then(async (running) => {
       started = running;
+      // caught up: every reaction, and the retry index and the backorder book they no longer wait for
+      await running.work.caughtUp.catch((error: unknown) => logger.error({ err: error }, 'the background work could not catch up'));
       catchingUp.delete('background work');
     })
     // a failure is the start's own, below
