@@ -2,30 +2,7 @@
  * The event store on PostgreSQL (EVENT_STORE=postgres, DATABASE_URL), for hubs that share one
  * database. Schema: ./postgres-schema.ts.
  *
- * Positions. An identity column gives each event a number at insert, but transactions commit in
- * any order: A takes 10, B takes 11 and commits first; a reader that saw 11 and saved it as its
- * checkpoint would skip 10 for ever. Two ways out: serialise every append behind one lock held to
- * commit (positions then commit in order, but appends, their round trips and their fsyncs queue
- * one by one, across all hubs: measured with PostgreSQL's durable defaults on a 2-core machine,
- * about 1,050 appends/s whether 1 or 16 writers, with a one-off variant of this file), or let
- * appends run in parallel and make readers wait for the transactions in flight (2,040/s with 16
- * writers on the same machine, bench/store.ts).
- * This store does the second, with a transaction-id horizon (Marten's daemon instead waits out
- * holes in the sequence with a timeout, which can skip an event that commits after it):
- * - every row keeps the id of the transaction that wrote it (`transaction_id`, xid8), and the
- *   store-wide order is (transaction_id, position): the Position is { commit: transaction id,
- *   prepare: identity }, compared as any Position is (commit first);
- * - readers of $all and of categories read only the rows of transactions below the horizon,
- *   `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction still in flight. Every
- *   transaction below it has ended, and any transaction that ends later has an id at or above it,
- *   so a row read has no row before it in that order that can still appear: no reader skips one;
- * - a read that finds committed rows held back above the horizon (a transaction with a lower id
- *   still open) waits until the horizon has passed them and reads once more, so that a read returns
- *   at least every event committed before it began (what SQLite's reads give: an append is then
- *   seen by the next readAll, and a subscription is caught up only with everything stored before
- *   it). The wait polls the horizon, 1 ms doubling to 100 ms: appends are short transactions.
- *   Its cost: a long transaction that holds an id, in any database of the cluster, holds every
- *   reader of $all back until it ends (readers of one stream never wait).
+ * Positions: a transaction-id horizon keeps them gap-free for readers (./postgres-reads.ts).
  * Appends to one stream are serialised by a transaction-level advisory lock on the stream's name
  * (so the expected-revision check and the inserts see the same stream); appends to different
  * streams run in parallel. One append is one transaction.
@@ -70,6 +47,7 @@ import { createUnderLock } from '../../postgres/create-under-lock.ts';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.ts';
 import { unavailableOr } from './postgres-unreachable.ts';
 import { StoreTail } from './postgres-tail.ts';
+import { PostgresReads, positionOf } from './postgres-reads.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
   /** connections of the pool (default 10); the listening connection is one more */
@@ -80,45 +58,17 @@ export type PostgresEventStoreOptions = Readonly<{
   connectTimeoutMs?: number;
 }>;
 
-/** A row as the queries return it: bigint and xid8 as decimal text, json columns parsed by the driver. */
-type EventRow = Readonly<{
-  position: string;
-  transaction_id: string;
-  id: string;
-  stream: string;
-  revision: string;
-  type: string;
-  data: object;
-  metadata: StoredEvent['metadata'];
-}>;
-
-const COLUMNS = 'position::text, transaction_id::text, id, stream, revision::text, type, data, metadata';
-const IN_ORDER = 'ORDER BY events.transaction_id, events.position'; // qualified: the bare names are the text columns of COLUMNS
-const FIRST_WAIT_MS = 1;
-const LONGEST_WAIT_MS = 100;
 const UNIQUE_VIOLATION = '23505';
 /** how often a subscription tries its read again while the database is out of reach */
 const OUTAGE_RETRY_MS = 250;
 
-const positionOf = (transactionId: string, position: string): Position => ({ commit: BigInt(transactionId), prepare: BigInt(position) });
-
-const toStored = (row: EventRow): StoredEvent => ({
-  id: row.id,
-  type: row.type,
-  data: row.data,
-  metadata: row.metadata,
-  stream: row.stream,
-  revision: BigInt(row.revision),
-  position: positionOf(row.transaction_id, row.position),
-});
-
 const constraintOf = (error: unknown): string | undefined =>
   error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION ? error.constraint : undefined;
 
-/** The database cannot be reached or used (refused, unknown, no right to create the schema): the store's calls all fail with this. */
 /** How long an append's transaction may sit idle (its process stopped) before the server ends it; appends take milliseconds. */
 const ABANDONED_APPEND_MS = 5_000;
 
+/** The database cannot be reached or used (refused, unknown, no right to create the schema): the store's calls all fail with this. */
 export class PostgresEventStoreUnavailable extends Error {}
 
 /** A connection string fit to be shown: its password replaced. */
@@ -134,7 +84,11 @@ export class PostgresEventStore implements EventStore {
   private readonly subscriptions = new Set<Subscription>();
   private readonly ready: Promise<void>;
   private readonly listener: AppendListener;
-  private readonly tail = new StoreTail({ head: () => this.head(), read: (after, limit) => this.readCommitted(after, undefined, limit) });
+  private readonly reads: PostgresReads;
+  private readonly tail = new StoreTail({
+    head: () => this.reads.head(),
+    read: (after, limit) => this.reads.readCommitted(after, undefined, limit),
+  });
   private closing = false;
 
   private constructor(
@@ -144,6 +98,7 @@ export class PostgresEventStore implements EventStore {
   ) {
     // an idle pooled connection that breaks is dropped by the pool; the next query opens another
     pool.on('error', () => undefined);
+    this.reads = new PostgresReads(pool, () => this.closing);
     this.listener = new AppendListener(connectionString, () => this.appended.notify(), options.safetyPollMs ?? 5_000);
     this.ready = this.setUp().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
@@ -242,22 +197,12 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  async readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
-    const backwards = options.direction === 'backwards';
-    const from = options.fromRevision ?? (backwards ? null : 0n);
-    return this.reached(async () => {
-      const result = await this.pool.query<EventRow>(
-        backwards
-          ? `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND ($2::bigint IS NULL OR revision <= $2) ORDER BY events.revision DESC LIMIT $3`
-          : `SELECT ${COLUMNS} FROM events WHERE stream = $1 AND revision >= $2 ORDER BY events.revision LIMIT $3`,
-        [stream, from?.toString() ?? null, options.maxCount ?? null],
-      );
-      return result.rows.map(toStored);
-    });
+  readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
+    return this.reached(() => this.reads.readStream(stream, options));
   }
 
   readAll(options: ReadAllOptions = {}): Promise<readonly StoredEvent[]> {
-    return this.reached(() => this.readCommitted(options.after, options.category, options.maxCount));
+    return this.reached(() => this.reads.readCommitted(options.after, options.category, options.maxCount));
   }
 
   subscribe(options: SubscribeOptions): Subscription {
@@ -268,7 +213,7 @@ export class PostgresEventStore implements EventStore {
       const shared = await this.tail.page(from, category, limit);
       if (shared !== undefined) return shared;
       const tailStart = this.tail.start(); // every event up to it committed before the read below
-      const page = await this.readCommitted(after, category, limit);
+      const page = await this.reads.readCommitted(after, category, limit);
       if (page.length < limit && tailStart !== null) floor = tailStart;
       return page;
     };
@@ -323,71 +268,6 @@ export class PostgresEventStore implements EventStore {
   private async setUp(): Promise<void> {
     await createUnderLock(this.pool, [LOCK_SPACE, SCHEMA_LOCK], SCHEMA);
     await this.listener.listen();
-  }
-
-  /**
-   * The events after `after` in store order, up to `limit`: every event committed before the call
-   * (above the horizon too, once the transactions below them have ended), none that could be
-   * followed by an event of a lower position still to commit.
-   */
-  private async readCommitted(
-    after: Position | undefined,
-    category: string | undefined,
-    limit: number | undefined,
-  ): Promise<StoredEvent[]> {
-    const first = await this.readBelowHorizon(after, category, limit);
-    if (first.heldBack === null || (limit !== undefined && first.events.length >= limit)) return first.events;
-    await this.horizonPassing(first.heldBack);
-    return (await this.readBelowHorizon(after, category, limit)).events;
-  }
-
-  /** The position of the last event below the horizon: every event up to it has committed, any still to come is after it. */
-  private async head(): Promise<Position | undefined> {
-    const result = await this.pool.query<Readonly<{ position: string; transaction_id: string }>>(
-      `SELECT position::text, transaction_id::text FROM events
-        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
-    );
-    const row = result.rows[0];
-    return row === undefined ? undefined : positionOf(row.transaction_id, row.position);
-  }
-
-  /** One read of the rows below the horizon, and the highest transaction id of the committed rows held back above it (null: none). */
-  private async readBelowHorizon(
-    after: Position | undefined,
-    category: string | undefined,
-    limit: number | undefined,
-  ): Promise<Readonly<{ events: StoredEvent[]; heldBack: string | null }>> {
-    const horizon = await this.pool.query<Readonly<{ horizon: string; held_back: string | null }>>(
-      `SELECT h.xmin::text AS horizon,
-              (SELECT transaction_id FROM events WHERE transaction_id >= h.xmin ${category === undefined ? '' : 'AND category = $1'}
-                ORDER BY transaction_id DESC LIMIT 1)::text AS held_back
-         FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) AS h`,
-      category === undefined ? [] : [category],
-    );
-    const { horizon: below, held_back: heldBack } = horizon.rows[0] ?? { horizon: '0', held_back: null };
-    const from = [after?.commit.toString() ?? '0', after?.prepare.toString() ?? '0'];
-    const page = await this.pool.query<EventRow>(
-      category === undefined
-        ? `SELECT ${COLUMNS} FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $3::xid8 ${IN_ORDER} LIMIT $4`
-        : `SELECT ${COLUMNS} FROM events WHERE category = $5 AND (transaction_id, position) > ($1::xid8, $2::bigint) AND transaction_id < $3::xid8 ${IN_ORDER} LIMIT $4`,
-      category === undefined ? [...from, below, limit ?? null] : [...from, below, limit ?? null, category],
-    );
-    return { events: page.rows.map(toStored), heldBack };
-  }
-
-  /** Waits until every transaction up to `transactionId` has ended (the horizon is above it). */
-  private async horizonPassing(transactionId: string): Promise<void> {
-    let wait = FIRST_WAIT_MS;
-    for (;;) {
-      const result = await this.pool.query<Readonly<{ passed: boolean }>>(
-        'SELECT pg_snapshot_xmin(pg_current_snapshot()) > $1::xid8 AS passed',
-        [transactionId],
-      );
-      if (result.rows[0]?.passed === true) return;
-      if (this.closing) throw new Error('the event store is closing');
-      await sleep(wait);
-      wait = Math.min(wait * 2, LONGEST_WAIT_MS);
-    }
   }
 
   /** The revision the batch's last event was stored at, when the batch is a replay of an append already stored; else undefined. */
