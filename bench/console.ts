@@ -80,12 +80,7 @@ import { openEventStore } from '../src/main/open-event-store.ts';
 import { EventCounts } from './event-counts.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
 import { quietHubEnv } from './quiet-hub-env.ts';
-
-const number = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
+import { number } from './env-number.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ORDERS = Math.round(number('BENCH_ORDERS', SMOKE ? 500 : 100_000));

@@ -59,12 +59,7 @@ import { PostgresEventCounts } from './postgres-event-counts.ts';
 import { freshDatabase, startPostgres } from '../test/support/postgres-server.ts';
 import { startHub } from '../src/main/hub.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
-
-const number = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
+import { number } from './env-number.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const SECONDS = number('BENCH_SECONDS', SMOKE ? 2 : 10);

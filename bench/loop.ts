@@ -87,12 +87,7 @@ import { MAX_LINES, MAX_QUANTITY } from '../src/domain/kernel/lines.ts';
 import { readConfig } from '../src/main/config.ts';
 import { startHub } from '../src/main/hub.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
-
-const number = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
+import { number } from './env-number.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const LINES = Math.min(number('BENCH_LINES', SMOKE ? 20 : MAX_LINES), MAX_LINES);

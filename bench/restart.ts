@@ -46,12 +46,7 @@ import { EventCounts } from './event-counts.ts';
 import { stopWhenAsked } from './stop-when-asked.ts';
 import { freePort } from '../test/support/free-port.ts';
 import { quietHubEnv } from './quiet-hub-env.ts';
-
-const number = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
-  return value;
-};
+import { number } from './env-number.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const ORDERS = Math.round(number('BENCH_ORDERS', SMOKE ? 150 : 59_000));

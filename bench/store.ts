@@ -140,18 +140,9 @@ const postgresRows = async (): Promise<Row[]> => {
 
 const replayRun = async (file: string): Promise<{ seconds: number; events: number }> => {
   const store = SqliteEventStore.open(file);
-  let events = 0;
-  let after: Position | undefined;
-  const started = process.hrtime.bigint();
-  for (;;) {
-    const page = await store.readAll(after === undefined ? { maxCount: 1_000 } : { after, maxCount: 1_000 });
-    if (page.length === 0) break;
-    events += page.length;
-    after = page[page.length - 1]?.position;
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const run = await replayStore(store);
   await store.close();
-  return { seconds, events };
+  return run;
 };
 
 const parseOnlyRun = (file: string): { seconds: number; events: number } => {
