@@ -28,8 +28,9 @@ import { FaultyWarehouse } from '../support/faulty-warehouse.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 import { depsOver } from '../support/memory-deps.ts';
 import { RecordingTransport } from '../support/recording-transport.ts';
+import { articleOrder } from '../domain/outbound-order/order-fixtures.ts';
 
-const consignee = { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园路1号' };
+const { consignee } = articleOrder();
 const claimMs = 30_000;
 
 let dir: string;
@@ -57,15 +58,7 @@ const cause = (clock: ManualClock) => ({ correlationId: 'test', causationId: 'te
 
 /** An order reserved at WH1, waiting for its push. */
 const reservedOrder = async (deps: Dependencies, orderNo: string, clock: ManualClock): Promise<void> => {
-  const placement = {
-    orderNo,
-    warehouseCode: 'WH1',
-    priority: 'NORMAL' as const,
-    timeRequirement: 'STANDARD' as const,
-    items: [{ sku: 'SKU1', quantity: 1 }],
-    consignee,
-    policy: { allowPartialShip: false, allowCancel: false },
-  };
+  const placement = articleOrder({ orderNo, warehouseCode: 'WH1', items: [{ sku: 'SKU1', quantity: 1 }] });
   await onOrder(deps, orderNo, { type: 'PlaceOrder', data: { ...placement, now: clock.now() } }, cause(clock));
   await onOrder(deps, orderNo, { type: 'RecordStockReserved', data: { reservationNo: 1, now: clock.now() } }, cause(clock));
 };

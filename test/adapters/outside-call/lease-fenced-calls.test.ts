@@ -11,16 +11,10 @@ import { leaseFencedTransport, leaseFencedWarehouse } from '../../../src/adapter
 import { LeaseLost } from '../../../src/application/ports/lease.ts';
 import { FaultyWarehouse } from '../../support/faulty-warehouse.ts';
 import { RecordingTransport } from '../../support/recording-transport.ts';
+import { articleOrder } from '../../domain/outbound-order/order-fixtures.ts';
 
-const consignee = { name: '张三', phone: '13800138000', province: '广东省', city: '深圳市', district: '南山区', address: '科技园路1号' };
-const instruction = (orderNo: string) => ({
-  orderNo,
-  warehouseCode: 'WH1',
-  priority: 'NORMAL' as const,
-  timeRequirement: 'STANDARD' as const,
-  items: [{ sku: 'SKU1', quantity: 1 }],
-  consignee,
-});
+const { consignee, policy: _policy, ...article } = articleOrder({ warehouseCode: 'WH1', items: [{ sku: 'SKU1', quantity: 1 }] });
+const instruction = (orderNo: string) => ({ ...article, orderNo, consignee });
 const shipment = {
   waybillNo: 'SF1',
   orderNo: 'OMS1',
