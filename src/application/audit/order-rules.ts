@@ -7,8 +7,18 @@ import { type Excusable, type StreamRules, describeTotals, pushAttemptFindings, 
 type Finding = Readonly<{ rule: string; message: string }>;
 type OrderEventRecorded = RecordedEvent<'order'>;
 
-/** What a closed order may still record: none of them changes its lines or status. */
-const afterClose: readonly string[] = ['AnomalyDetected', 'BackorderCarriedOver', 'BackorderCancelled', 'WarehouseMessageApplied'];
+/**
+ * What a closed order may still record: none of them changes its lines or status. A warehouse that
+ * may still hold it is told to drop it, a claimed call with its answer.
+ */
+const afterClose: readonly string[] = [
+  'AnomalyDetected',
+  'BackorderCarriedOver',
+  'BackorderCancelled',
+  'WarehouseMessageApplied',
+  'CancelCallStarted',
+  'WithdrawalAnswered',
+];
 
 /** The order rules also say how the order stands after the events stepped so far (what an older shipment is completed from). */
 export type OrderRules = StreamRules<OrderEventRecorded> & Readonly<{ state: () => OrderState }>;
@@ -18,9 +28,9 @@ export type OrderRules = StreamRules<OrderEventRecorded> & Readonly<{ state: () 
  * test/domain/outbound-order/properties.test.ts), checked after every event of an `order-…` stream:
  * per line shipped ≤ ordered and shipped + backordered + cancelled ≤ ordered, = ordered once the
  * order is closed; closed exactly when nothing is open; a closed order records nothing but
- * anomalies, the book of its family's backorders and the ids of warehouse messages; each
- * reservation round asks for what is open; a shipment of more than was open (or of a SKU never
- * ordered) is followed by its anomaly; push attempts in sequence, retry deadlines strictly
+ * anomalies, the book of its family's backorders, the ids of warehouse messages and the
+ * withdrawals it sends; each reservation round asks for what is open; a shipment of more than was
+ * open (or of a SKU never ordered) is followed by its anomaly; push attempts in sequence, retry deadlines strictly
  * increasing; the stream starts with its order's placement.
  */
 export const orderRules = (stream: string): OrderRules => {

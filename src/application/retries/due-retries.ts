@@ -8,6 +8,7 @@ import { undecodableAlert } from '../events/undecodable-event.ts';
 import type { Subscription } from '../ports/event-store.ts';
 import type { KeptReadModel } from '../ports/kept-read-model.ts';
 import { pushInbound } from '../inbound/push-inbound.ts';
+import { remakeCancelCalls } from '../outbound/intercept-outbound.ts';
 import { pushOutbound } from '../outbound/push-outbound.ts';
 import { handOffShipment } from '../transport/hand-off-shipment.ts';
 import { type DueRetry, dueRetryCodec } from './due-retry.ts';
@@ -20,6 +21,9 @@ const retries: Readonly<Partial<Record<Category, Retry>>> = {
   inbound: pushInbound,
   shipment: handOffShipment,
 };
+
+/** The row watching a claimed cancel call, beside the stream's own row (an order may push to one warehouse while withdrawing from another). */
+const cancelClaimKey = (stream: string, kind: string, id: string): string => `${stream}#${kind}:${id}`;
 
 /** The name the index is kept under. */
 export const DUE_RETRIES_MODEL = 'due-retries';
@@ -36,7 +40,7 @@ export const DUE_RETRIES_MODEL = 'due-retries';
  * a place to keep it, it lives in memory and is rebuilt from the events at start.
  */
 export class DueRetries {
-  /** stream → the retry its latest PushRetryScheduled set */
+  /** stream → the retry its latest PushRetryScheduled or PushStarted set; `{stream}#{kind}:{id}` → a claimed cancel call's watch */
   private readonly due: KeptRows<DueRetry>;
   private subscription: Subscription | undefined;
 
@@ -52,7 +56,16 @@ export class DueRetries {
     const after = await this.due.load();
     this.subscription = this.deps.events.subscribe({
       ...(after === undefined ? {} : { after }),
-      types: ['PushRetryScheduled', 'PushStarted', 'PushSucceeded', 'PushFailed'],
+      types: [
+        'PushRetryScheduled',
+        'PushStarted',
+        'PushSucceeded',
+        'PushFailed',
+        'CancelCallStarted',
+        'WithdrawalAnswered',
+        'InterceptFailed',
+        'OrderCancelled',
+      ],
       onEvent: (event) => {
         const row = { category: event.category, streamId: event.streamId, cause: causedBy(event, event.metadata.recordedAt) };
         if (event.type === 'PushRetryScheduled') this.due.set(event.stream, { ...row, kind: 'retry', dueAt: event.data.dueAt });
@@ -60,6 +73,14 @@ export class DueRetries {
         if (event.type === 'PushStarted') this.due.set(event.stream, { ...row, kind: 'claim', dueAt: event.data.expiresAt });
         if ((event.type === 'PushSucceeded' || event.type === 'PushFailed') && this.due.get(event.stream)?.kind === 'claim')
           this.due.delete(event.stream);
+        if (event.type === 'CancelCallStarted') {
+          const key = cancelClaimKey(event.stream, event.data.kind, event.data.id);
+          this.due.set(key, { ...row, kind: 'cancel-claim', dueAt: event.data.expiresAt });
+        }
+        if (event.type === 'WithdrawalAnswered') this.due.delete(cancelClaimKey(event.stream, 'WITHDRAW', event.data.withdrawalId));
+        if (event.type === 'InterceptFailed') this.due.delete(cancelClaimKey(event.stream, 'INTERCEPT', event.data.cancelRequestId));
+        if (event.type === 'OrderCancelled' && event.data.requestId !== null)
+          this.due.delete(cancelClaimKey(event.stream, 'INTERCEPT', event.data.requestId));
         this.due.reached(event.position);
       },
       // the index stands at every event it has looked at, so that a restart starts after them
@@ -89,9 +110,10 @@ export class DueRetries {
   }
 
   /**
-   * Retry everything due now, and make again the claimed calls whose claim ran out with no outcome;
-   * returns how many retries were attempted. `calling`: the dependencies the retries call out
-   * through (a worker's, whose WMS and TMS are fenced by its lease on the due retries).
+   * Retry everything due now, and make again the claimed calls (pushes, hand-offs, cancels sent to
+   * a warehouse) whose claim ran out with no outcome; returns how many retries were attempted.
+   * `calling`: the dependencies the retries call out through (a worker's, whose WMS and TMS are
+   * fenced by its lease on the due retries).
    */
   async runDue(calling: Dependencies = this.deps): Promise<number> {
     const now = millis(this.deps.clock.now());
@@ -99,7 +121,8 @@ export class DueRetries {
     for (const { stream, dueAt, kind } of this.soonestFirst()) {
       if (millis(dueAt) > now) break;
       const scheduled = this.due.get(stream);
-      const retry = scheduled === undefined ? undefined : retries[scheduled.category];
+      const retry =
+        scheduled === undefined ? undefined : scheduled.kind === 'cancel-claim' ? remakeCancelCalls : retries[scheduled.category];
       if (retry !== undefined && scheduled !== undefined)
         await retry(calling, scheduled.streamId, { ...scheduled.cause, recordedAt: this.deps.clock.now() });
       if (kind === 'retry') attempted += 1;

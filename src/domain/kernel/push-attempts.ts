@@ -39,9 +39,23 @@ export const noPushAttempts: PushAttempts = {
   claim: null,
 };
 
+/** A claim (on a push, or on any other call claimed the same way) has not run out at `now`. */
+export const claimHolds = (claim: Readonly<{ expiresAt: Instant }>, now: Instant): boolean => millis(claim.expiresAt) > millis(now);
+
 /** A claim on a call to this target stands at `now`: another call must not be made. */
 export const claimStands = (attempts: PushAttempts, target: string, now: Instant): boolean =>
-  attempts.claim !== null && attempts.claim.target === target && millis(attempts.claim.expiresAt) > millis(now);
+  attempts.claim !== null && attempts.claim.target === target && claimHolds(attempts.claim, now);
+
+/**
+ * When a claim made `now` for `claimMs` milliseconds starts and runs out; refuses a period that is
+ * not a positive whole number of milliseconds.
+ */
+export const claimPeriod = (claimMs: number, now: Instant): Readonly<{ startedAt: Instant; expiresAt: Instant }> => {
+  if (!Number.isSafeInteger(claimMs) || claimMs <= 0) {
+    return refuse('INVALID_COMMAND', `claimMs must be a positive whole number of milliseconds, not ${claimMs}`);
+  }
+  return { startedAt: now, expiresAt: addMillis(now, claimMs) };
+};
 
 export type PushStartedData = Readonly<{ attempt: number; target: string; startedAt: Instant; expiresAt: Instant }>;
 
@@ -54,11 +68,9 @@ export type PushStart = Readonly<{ attempt: number; claimMs: number; now: Instan
  * own rule, which includes that no claim stands (`claimStands`).
  */
 export const claimFor = (attempts: PushAttempts, target: string, start: PushStart): PushStartedData | null => {
-  if (!Number.isSafeInteger(start.claimMs) || start.claimMs <= 0) {
-    return refuse('INVALID_COMMAND', `claimMs must be a positive whole number of milliseconds, not ${start.claimMs}`);
-  }
+  const period = claimPeriod(start.claimMs, start.now);
   if (start.attempt !== nextAttempt(attempts)) return null;
-  return { attempt: start.attempt, target, startedAt: start.now, expiresAt: addMillis(start.now, start.claimMs) };
+  return { attempt: start.attempt, target, ...period };
 };
 
 export const afterPushStarted = (attempts: PushAttempts, data: PushStartedData): PushAttempts => ({

@@ -121,6 +121,21 @@ export type RecordShipment = Message<
     now: Instant;
   } & WarehouseMessageId
 >;
+/**
+ * A cancel to send to a warehouse (docs/architecture.md#claimed-calls): the intercept a
+ * cancellation asks for (`id`: its request), or telling a warehouse to drop an order it may hold
+ * (`id`: the withdrawal's own, given by the application; the event that called for it).
+ */
+export type CancelCall =
+  | Readonly<{ kind: 'INTERCEPT'; id: string }>
+  | Readonly<{ kind: 'WITHDRAW'; id: string; warehouseCode: string; outboundNo: string | null; reason: string }>;
+/** Claim a cancel call before making it (cancel-calls.ts): decided only while the call is due and no claim on it stands. */
+export type StartCancelCall = Message<'StartCancelCall', { call: CancelCall; claimMs: number; now: Instant }>;
+/** The warehouse's answer to a withdrawal (`withdrawn`: it dropped the order), or that it could not be reached. */
+export type RecordWithdrawalOutcome = Message<
+  'RecordWithdrawalOutcome',
+  { withdrawalId: string; withdrawn: boolean; detail: string; now: Instant }
+>;
 export type RecordInterceptOutcome = Message<
   'RecordInterceptOutcome',
   { cancelRequestId: string; intercepted: boolean; detail: string; now: Instant }
@@ -160,5 +175,7 @@ export type OrderCommand =
   | RecordWmsShortage
   | RecordShipment
   | RecordInterceptOutcome
+  | StartCancelCall
+  | RecordWithdrawalOutcome
   | CarryOverBackorder
   | CancelBackorder;

@@ -22,6 +22,7 @@ import type { OrderState } from './state.ts';
 import { recordIntercept, recordProgress, recordShipment, recordWmsShortage } from './warehouse-reports.ts';
 import { cancelBackorder, carryOverBackorder } from './backorder-family.ts';
 import { oncePerMessageId } from './message-ids.ts';
+import { recordWithdrawal, startCancelCall } from './cancel-calls.ts';
 
 // Every refusal here is written one way, `return refuse(reason, message, problems?)`; a request
 // that is not valid names its problems, found by one of the `…Problems` checks in validation.ts.
@@ -29,7 +30,8 @@ import { oncePerMessageId } from './message-ids.ts';
 // or push attempt is current is a separate rule (`awaitsRound`, `attemptPassed` in call-outcomes.ts).
 //
 // The handlers, by concern: requests.ts (what people and channels ask), call-outcomes.ts (outcomes
-// of the hub's own calls: reservation, push), warehouse-reports.ts (facts the warehouse reports,
+// of the hub's own calls: reservation, push), cancel-calls.ts (the cancels sent to a warehouse,
+// claimed before they are made), warehouse-reports.ts (facts the warehouse reports,
 // each once per message id: message-ids.ts), backorder-family.ts (the original order's book of
 // its family's backorders); both kinds of shortage go through shortage-policy.ts.
 
@@ -63,6 +65,10 @@ export const decideOrder = (command: OrderCommand, state: OrderState): readonly 
       return oncePerMessageId(command, state, () => recordShipment(command, state));
     case 'RecordInterceptOutcome':
       return recordIntercept(command, state);
+    case 'StartCancelCall':
+      return startCancelCall(command, state);
+    case 'RecordWithdrawalOutcome':
+      return recordWithdrawal(command, state);
     case 'CarryOverBackorder':
       return carryOverBackorder(command, state);
     case 'CancelBackorder':

@@ -174,6 +174,26 @@ export type CancellationRequested = Message<
   { requestId: string; reason: string; requestedBy: string; outboundNo: string | null; requestedAt: Instant }
 >;
 export type InterceptFailed = Message<'InterceptFailed', { cancelRequestId: string; detail: string; at: Instant }>;
+/**
+ * A cancel call claimed before it is made (commands.ts `CancelCall`; ../kernel/push-attempts.ts
+ * `claimPeriod`): what is sent to which warehouse. The claim stands until the call's outcome
+ * (`OrderCancelled` or `InterceptFailed` for an intercept, `WithdrawalAnswered` for a withdrawal)
+ * or until `expiresAt`.
+ */
+export type CancelCallStarted = Message<
+  'CancelCallStarted',
+  {
+    kind: 'INTERCEPT' | 'WITHDRAW';
+    id: string;
+    warehouseCode: string;
+    outboundNo: string | null;
+    reason: string;
+    startedAt: Instant;
+    expiresAt: Instant;
+  }
+>;
+/** A warehouse's answer to a withdrawal: it dropped the order (`withdrawn`), or not (too late, or not reached: a person is told). */
+export type WithdrawalAnswered = Message<'WithdrawalAnswered', { withdrawalId: string; withdrawn: boolean; detail: string; at: Instant }>;
 export type OrderCancelled = Message<
   'OrderCancelled',
   {
@@ -238,6 +258,8 @@ export type OrderEvent =
   | ShipmentRecorded
   | CancellationRequested
   | InterceptFailed
+  | CancelCallStarted
+  | WithdrawalAnswered
   | OrderCancelled
   | WarehouseMessageApplied
   | AnomalyDetected;

@@ -1,6 +1,7 @@
 import { type Line, totalsBySku } from '../kernel/lines.ts';
 import { afterPushFailed, afterPushStarted, afterPushSucceeded, afterRetryScheduled, startNewRound } from '../kernel/push-attempts.ts';
 import type { OrderEvent } from './events.ts';
+import { withoutCancelCall } from './cancel-calls.ts';
 import {
   type OrderLine,
   type OrderState,
@@ -185,6 +186,9 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         manual: null,
         pendingCancel: null,
         statusBeforeCancel: null,
+        // an intercept no longer wanted: the order shipped under it
+        cancelCalls:
+          state.pendingCancel === null ? state.cancelCalls : withoutCancelCall(state, { kind: 'INTERCEPT', id: state.pendingCancel }),
         push: { ...state.push, nextAttemptAt: null },
         applied: withApplied(state, fact.waybill(event.data), fact.shipment(event.data, event.data.items)),
       };
@@ -204,13 +208,29 @@ export const evolveOrder = (state: OrderState, event: OrderEvent): OrderState =>
         status: state.status === 'CANCEL_REQUESTED' ? (state.statusBeforeCancel ?? holdingStatus(state)) : state.status,
         statusBeforeCancel: null,
         pendingCancel: null,
+        cancelCalls: withoutCancelCall(state, { kind: 'INTERCEPT', id: event.data.cancelRequestId }),
         applied: withApplied(state, fact.interceptOutcome(event.data.cancelRequestId)),
+      };
+    case 'CancelCallStarted': {
+      const { kind, id, warehouseCode, outboundNo, reason, expiresAt } = event.data;
+      return {
+        ...state,
+        cancelCalls: [...withoutCancelCall(state, event.data), { kind, id, warehouseCode, outboundNo, reason, expiresAt }],
+      };
+    }
+    case 'WithdrawalAnswered':
+      return {
+        ...state,
+        cancelCalls: withoutCancelCall(state, { kind: 'WITHDRAW', id: event.data.withdrawalId }),
+        applied: withApplied(state, fact.withdrawalOutcome(event.data.withdrawalId)),
       };
     case 'OrderCancelled': {
       const cancelled: OrderState = {
         ...state,
         lines: addTo(state.lines, 'cancelled', totalsBySku(event.data.lines)),
         push: { ...state.push, nextAttemptAt: null },
+        cancelCalls:
+          state.pendingCancel === null ? state.cancelCalls : withoutCancelCall(state, { kind: 'INTERCEPT', id: state.pendingCancel }),
         applied: withApplied(
           state,
           event.data.requestId === null ? null : fact.request(event.data.requestId),

@@ -32,6 +32,16 @@ export type OrderLine = Readonly<{
   cancelled: number;
 }>;
 
+/** A cancel call claimed and not answered yet (events.ts `CancelCallStarted`): it stands until `expiresAt`. */
+export type CancelCallClaim = Readonly<{
+  kind: 'INTERCEPT' | 'WITHDRAW';
+  id: string;
+  warehouseCode: string;
+  outboundNo: string | null;
+  reason: string;
+  expiresAt: Instant;
+}>;
+
 /** An outbound order a warehouse's WMS gave this order: a shipment naming it left from that warehouse. */
 export type OutboundAt = Readonly<{ outboundNo: string; warehouseCode: string }>;
 
@@ -68,6 +78,8 @@ export type OrderState = Readonly<{
   /** where a cancellation that the WMS refuses returns to */
   statusBeforeCancel: OrderStatus | null;
   pendingCancel: string | null;
+  /** the cancel calls to warehouses claimed and not answered (cancel-calls.ts) */
+  cancelCalls: readonly CancelCallClaim[];
   /** backorders numbered here (an original's own and carried over), or owed back to the original (a backorder's) */
   backorders: number;
   issuedBackorders: readonly IssuedBackorder[];
@@ -103,6 +115,7 @@ export const initialOrderState: OrderState = {
   manual: null,
   statusBeforeCancel: null,
   pendingCancel: null,
+  cancelCalls: [],
   backorders: 0,
   issuedBackorders: [],
   anomalies: 0,
@@ -195,6 +208,8 @@ export const fact = {
   reservationOutcome: (reservationNo: number): string => `reservation:${reservationNo}`,
   /** the warehouse's answer to a cancellation's intercept */
   interceptOutcome: (cancelRequestId: string): string => `intercept:${cancelRequestId}`,
+  /** the warehouse's answer to a withdrawal, by the withdrawal's id */
+  withdrawalOutcome: (withdrawalId: string): string => `withdraw:${withdrawalId}`,
   progress: (warehouseCode: string, stage: string): string => `progress:${warehouseCode}:${stage}`,
   wmsShortage: (warehouseCode: string, lines: readonly Line[]): string => `shortage:${warehouseCode}:${linesKey(lines)}`,
   /** some shipment under this carrier's waybill */

@@ -78,6 +78,23 @@ const corpus: ReadonlyArray<Readonly<{ category: Category; message: Message }>> 
     ...orderCommands(placeOrder(), stockReserved(), pushFailed(1, at(2))),
     ...orderCommands(placeOrder(), stockReserved(), { type: 'StartPush', data: { attempt: 1, claimMs: 30_000, now: at(2) } }, pushOk()),
     ...orderCommands(placeOrder(), stockReserved(), pushOk(), cancelOrder(), intercept('cancel-1', false)),
+    ...orderCommands(
+      placeOrder(),
+      stockReserved(),
+      pushOk(),
+      cancelOrder(),
+      { type: 'StartCancelCall', data: { call: { kind: 'INTERCEPT', id: 'cancel-1' }, claimMs: 30_000, now: at(3) } },
+      intercept('cancel-1', true),
+      {
+        type: 'StartCancelCall',
+        data: {
+          call: { kind: 'WITHDRAW', id: 'e1', warehouseCode: 'WH001', outboundNo: null, reason: 'accepted after close' },
+          claimMs: 30_000,
+          now: at(5),
+        },
+      },
+      { type: 'RecordWithdrawalOutcome', data: { withdrawalId: 'e1', withdrawn: false, detail: 'too late', now: at(6) } },
+    ),
     ...fc
       .sample(life, { numRuns: 300, seed: 20261126 })
       .flatMap((lived) => play(lived).flatMap((turn) => (accepted(turn) ? turn.events : []))),
