@@ -55,6 +55,7 @@ import {
 import { type HandOffCommand, type HandOffState, shipmentStreamName, transportHandOff } from '../src/domain/transport-handoff/index.ts';
 import { checkStore, historyOf } from '../src/main/cli.ts';
 import { readConfig } from '../src/main/config.ts';
+import { projectionNames } from '../src/adapters/projections/projections.ts';
 
 const SMOKE = process.env.BENCH_SMOKE === '1';
 const TARGET_EVENTS = Number(process.env.BENCH_EVENTS ?? (SMOKE ? 5_000 : 1_000_000));
@@ -585,7 +586,7 @@ try {
     const result = await rebuild(projections);
     const ratio = result.events / result.seconds / parseRate;
     rows.push({
-      measurement: `2. oms projections rebuild: ${projections.projectionNames.length} projections (${projections.projectionNames.join(', ')})`,
+      measurement: `2. oms projections rebuild: ${projectionNames.length} projections (${projectionNames.join(', ')})`,
       events: result.events,
       seconds: result.seconds,
       rate: rate(result.events, result.seconds),

@@ -24,8 +24,14 @@ import type { Random } from '../application/ports/random.ts';
 import type { SnapshotStore } from '../application/ports/snapshot-store.ts';
 import type { Transport } from '../application/ports/transport.ts';
 import type { Warehouse } from '../application/ports/warehouse.ts';
+import type { AlertingOptions } from '../adapters/alerting/alert-announcer.ts';
+import { PostgresAlerting } from '../adapters/alerting/postgres-alerting.ts';
 import { SqliteAlerting } from '../adapters/alerting/sqlite-alerting.ts';
+import type { IdempotencyKeys } from '../adapters/http/idempotency-key.ts';
+import { PostgresIdempotencyKeys } from '../adapters/idempotency/postgres-idempotency-keys.ts';
 import { SqliteIdempotencyKeys } from '../adapters/idempotency/sqlite-idempotency-keys.ts';
+import type { SeenSignatures } from '../adapters/signature/hub-signature.ts';
+import { PostgresSeenSignatures } from '../adapters/signature/postgres-seen-signatures.ts';
 import { SqliteSeenSignatures } from '../adapters/signature/sqlite-seen-signatures.ts';
 import type { OutgoingSecrets, QimenWarehouseKey } from '../adapters/credentials/callers.ts';
 import { SqliteCheckpointStore } from '../adapters/checkpoints/sqlite-checkpoint-store.ts';
@@ -38,7 +44,8 @@ import { EventStoreInventory, INVENTORY_MODEL } from '../adapters/inventory/even
 import { stockLevelCodec } from '../adapters/inventory/stock-level-codec.ts';
 import { SqliteKeptReadModels } from '../adapters/projections/sqlite-kept-read-models.ts';
 import { PlatformRandom } from '../adapters/random/platform-random.ts';
-import { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
+import type { Projections } from '../adapters/projections/projections.ts';
+import { openProjections } from './open-projections.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
 import { WarehouseByProtocol } from '../adapters/wms/warehouse-by-protocol.ts';
@@ -63,13 +70,13 @@ export const TYPES = {
   Warehouse: Symbol('Warehouse'),
   Transport: Symbol('Transport'),
   Dependencies: Symbol('Dependencies'),
-  // the adapters a caller must close, as their own classes (their ports resolve to the same instance)
+  // the adapters a caller must close, as their own classes or closable types (their ports resolve to the same instance)
   SqliteCheckpointStore: Symbol('SqliteCheckpointStore'),
-  SqliteAlerting: Symbol('SqliteAlerting'),
-  SqliteIdempotencyKeys: Symbol('SqliteIdempotencyKeys'),
-  SqliteSeenSignatures: Symbol('SqliteSeenSignatures'),
+  OpenedAlerting: Symbol('OpenedAlerting'),
+  OpenedIdempotencyKeys: Symbol('OpenedIdempotencyKeys'),
+  OpenedSeenSignatures: Symbol('OpenedSeenSignatures'),
   EventStoreInventory: Symbol('EventStoreInventory'),
-  SqliteProjections: Symbol('SqliteProjections'),
+  Projections: Symbol('Projections'),
   SqliteKeptReadModels: Symbol('SqliteKeptReadModels'),
   SnapshotStore: Symbol('SnapshotStore'),
 } as const;
@@ -103,6 +110,41 @@ export type OpenedSnapshotStore = SnapshotStore & Readonly<{ close(): Promise<vo
 const openSnapshotStore = (config: Config): OpenedSnapshotStore => {
   if (config.EVENT_STORE === 'postgres' && config.DATABASE_URL !== undefined) return PostgresSnapshotStore.connect(config.DATABASE_URL);
   return SqliteSnapshotStore.open(dataFile(config, 'snapshots.sqlite'));
+};
+
+/** The PostgreSQL database of the event store, when it is there (EVENT_STORE=postgres): what the hubs on it share. */
+const sharedDatabase = (config: Config): string | undefined => (config.EVENT_STORE === 'postgres' ? config.DATABASE_URL : undefined);
+
+/** Alerts, idempotency keys and seen signatures the opener owns (in SQLite or PostgreSQL): close each when done. */
+export type OpenedAlerting = Alerting & Readonly<{ close(): Promise<void> }>;
+export type OpenedIdempotencyKeys = IdempotencyKeys & Readonly<{ close(): Promise<void> }>;
+export type OpenedSeenSignatures = SeenSignatures & Readonly<{ close(): Promise<void> }>;
+
+/**
+ * Where alerts, idempotency keys and seen signatures are kept: beside the events when they are in
+ * PostgreSQL (the hubs sharing the database share them too, so that an alert is raised once, a
+ * key is bound once and a signature is seen once across the hubs), else in SQLite files in the
+ * data directory (one hub's own).
+ */
+const openAlerting = (config: Config, options: AlertingOptions): OpenedAlerting => {
+  const database = sharedDatabase(config);
+  return database === undefined
+    ? SqliteAlerting.open(dataFile(config, 'alerts.sqlite'), options)
+    : PostgresAlerting.connect(database, options);
+};
+
+const openIdempotencyKeys = (config: Config): OpenedIdempotencyKeys => {
+  const database = sharedDatabase(config);
+  return database === undefined
+    ? SqliteIdempotencyKeys.open(dataFile(config, 'idempotency-keys.sqlite'))
+    : PostgresIdempotencyKeys.connect(database);
+};
+
+const openSeenSignatures = (config: Config): OpenedSeenSignatures => {
+  const database = sharedDatabase(config);
+  return database === undefined
+    ? SqliteSeenSignatures.open(dataFile(config, 'seen-signatures.sqlite'))
+    : PostgresSeenSignatures.connect(database);
 };
 
 /** The event store and how its events are read: what the hub and the CLI share. */
@@ -139,19 +181,15 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
     .bind<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore)
     .toDynamicValue(() => SqliteCheckpointStore.open(dataFile(config, 'checkpoints.sqlite')));
   container.bind<CheckpointStore>(TYPES.CheckpointStore).toService(TYPES.SqliteCheckpointStore);
-  container
-    .bind<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys)
-    .toDynamicValue(() => SqliteIdempotencyKeys.open(dataFile(config, 'idempotency-keys.sqlite')));
-  container
-    .bind<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures)
-    .toDynamicValue(() => SqliteSeenSignatures.open(dataFile(config, 'seen-signatures.sqlite')));
-  container.bind<SqliteAlerting>(TYPES.SqliteAlerting).toDynamicValue(() =>
-    SqliteAlerting.open(dataFile(config, 'alerts.sqlite'), {
+  container.bind<OpenedIdempotencyKeys>(TYPES.OpenedIdempotencyKeys).toDynamicValue(() => openIdempotencyKeys(config));
+  container.bind<OpenedSeenSignatures>(TYPES.OpenedSeenSignatures).toDynamicValue(() => openSeenSignatures(config));
+  container.bind<OpenedAlerting>(TYPES.OpenedAlerting).toDynamicValue(() =>
+    openAlerting(config, {
       logger: logger.child({ component: 'alerting' }),
       ...(config.ALERT_WEBHOOK_URL === undefined ? {} : { webhook: { url: config.ALERT_WEBHOOK_URL } }),
     }),
   );
-  container.bind<Alerting>(TYPES.Alerting).toService(TYPES.SqliteAlerting);
+  container.bind<Alerting>(TYPES.Alerting).toService(TYPES.OpenedAlerting);
   // the retry index, the backorder book and the inventory view, kept between runs (whatever the event store)
   container
     .bind<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels)
@@ -165,9 +203,9 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
     [TYPES.EventReader, TYPES.Alerting, TYPES.Clock, TYPES.SqliteKeptReadModels],
   );
   container.bind<Inventory>(TYPES.Inventory).toService(TYPES.EventStoreInventory);
-  container.bind<SqliteProjections>(TYPES.SqliteProjections).toResolvedValue(
+  container.bind<Projections>(TYPES.Projections).toResolvedValue(
     (decoder: EventDecoder, alerting: Alerting, clock: Clock) =>
-      SqliteProjections.open(dataFile(config, 'projections.sqlite'), {
+      openProjections(config, {
         zone: config.WAREHOUSE_ZONE,
         decoder,
         onError: (error) => logger.error({ err: error }, 'projections stopped'),
@@ -237,11 +275,11 @@ export type HubParts = Readonly<{
   deps: Dependencies;
   store: OpenedEventStore;
   checkpoints: SqliteCheckpointStore;
-  alerting: SqliteAlerting;
-  idempotencyKeys: SqliteIdempotencyKeys;
-  seenSignatures: SqliteSeenSignatures;
+  alerting: OpenedAlerting;
+  idempotencyKeys: OpenedIdempotencyKeys;
+  seenSignatures: OpenedSeenSignatures;
   inventory: EventStoreInventory;
-  projections: SqliteProjections;
+  projections: Projections;
   keptReadModels: SqliteKeptReadModels;
   metrics: HubMetrics;
   snapshots: OpenedSnapshotStore;
@@ -251,11 +289,11 @@ export const hubParts = (container: Container): HubParts => ({
   deps: container.get<Dependencies>(TYPES.Dependencies),
   store: container.get<OpenedEventStore>(TYPES.EventStore),
   checkpoints: container.get<SqliteCheckpointStore>(TYPES.SqliteCheckpointStore),
-  alerting: container.get<SqliteAlerting>(TYPES.SqliteAlerting),
-  idempotencyKeys: container.get<SqliteIdempotencyKeys>(TYPES.SqliteIdempotencyKeys),
-  seenSignatures: container.get<SqliteSeenSignatures>(TYPES.SqliteSeenSignatures),
+  alerting: container.get<OpenedAlerting>(TYPES.OpenedAlerting),
+  idempotencyKeys: container.get<OpenedIdempotencyKeys>(TYPES.OpenedIdempotencyKeys),
+  seenSignatures: container.get<OpenedSeenSignatures>(TYPES.OpenedSeenSignatures),
   inventory: container.get<EventStoreInventory>(TYPES.EventStoreInventory),
-  projections: container.get<SqliteProjections>(TYPES.SqliteProjections),
+  projections: container.get<Projections>(TYPES.Projections),
   keptReadModels: container.get<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels),
   metrics: container.get<HubMetrics>(TYPES.Metrics),
   snapshots: container.get<OpenedSnapshotStore>(TYPES.SnapshotStore),

@@ -13,7 +13,7 @@ import { DueReconciliations } from '../application/stock/due-reconciliations.ts'
 import { createHttpApp } from '../adapters/http/http-app.ts';
 import { LiveFeed } from '../adapters/http/live-feed.ts';
 import { callbackReplay } from '../adapters/http/routes/callback-routes.ts';
-import type { SqliteProjections } from '../adapters/projections/sqlite-projections.ts';
+import type { Projections } from '../adapters/projections/projections.ts';
 import type { Sandbox } from '../adapters/sandbox/sandbox.ts';
 import { type Config, allowedHostsOf } from './config.ts';
 import type { Callers } from '../adapters/credentials/callers.ts';
@@ -35,7 +35,7 @@ export type RunningHub = Readonly<{
   work: HubWork;
   /** stock reconciliation every RECONCILE_EVERY_MS, by the clock; `runDue()` runs what is due now */
   reconciliations: DueReconciliations;
-  projections: SqliteProjections;
+  projections: Projections;
   /** the store's appends as they happen, for GET /api/oms/live (`listening`: its clients now) */
   live: LiveFeed;
   sandbox: Sandbox | null;
@@ -165,6 +165,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
           logger,
           replay,
           carriedOver: checkpoints,
+          projections: { start: () => projections.start(store), stop: () => projections.stop() },
         });
   let started: Awaited<typeof workStarting> | undefined;
   workStarting
@@ -207,13 +208,20 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
   // The live feed follows the store from where the projections stood when the hub last ran (its
   // head then, unless the hub is far behind: a client listening meanwhile hears the backlog too),
   // started before the hub listens so that no append made after a client connects is missed.
-  live.start(projections.furthest() ?? undefined).catch((error: unknown) => logger.error({ err: error }, 'the live feed could not start'));
+  live
+    .start((await projections.furthest()) ?? undefined)
+    .catch((error: unknown) => logger.error({ err: error }, 'the live feed could not start'));
   // The projections catch up while the hub serves: a hub far behind the store answers /health
-  // (which says so) and takes orders at once, instead of reading its backlog first.
-  const projectionsFollowing = projections
-    .start(store)
-    .then(() => catchingUp.delete('projections'))
-    .catch((error: unknown) => logger.error({ err: error }, 'the projections could not catch up'));
+  // (which says so) and takes orders at once, instead of reading its backlog first. On PostgreSQL
+  // they are the shared database's, followed by the holder of their lease (../main/leased-hub-work.ts).
+  if (shared !== null) catchingUp.delete('projections');
+  const projectionsFollowing =
+    shared !== null
+      ? Promise.resolve()
+      : projections
+          .start(store)
+          .then(() => catchingUp.delete('projections'))
+          .catch((error: unknown) => logger.error({ err: error }, 'the projections could not catch up'));
 
   const app = createHttpApp(routeContext, {
     bodyLimit: config.BODY_LIMIT,
@@ -314,8 +322,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       await alerting.close();
       checkpoints.close();
       await shared?.close();
-      idempotencyKeys.close();
-      seenSignatures.close();
+      await idempotencyKeys.close();
+      await seenSignatures.close();
       await snapshots.close();
       await store.close();
     },

@@ -19,6 +19,8 @@
  *   lease of its own: the book places nothing by itself otherwise.
  * - The scheduled reconciliations (`scheduled-reconciliations`): only the holder compares the
  *   warehouses' snapshots on the schedule; two would each record the same variance.
+ * - The projections (`projections`), in the shared database's schema `read_models`: the holder
+ *   follows the store into them; every process reads its reports from them.
  *
  * HUB_ROLE=api starts none of it (no lease is ever asked for): the retry index and the book are
  * not even read. Its /health still shows every reaction's lag, from the shared checkpoints.
@@ -38,6 +40,7 @@ import { HEARTBEAT, type LeasedWork, LeaseKeeper } from '../adapters/leases/leas
 
 export const DUE_RETRIES_LEASE = 'due-retries';
 export const RECONCILIATIONS_LEASE = 'scheduled-reconciliations';
+export const PROJECTIONS_LEASE = 'projections';
 const PLACE_BACKORDERS = 'place-backorders-when-stock-arrives';
 
 /** This process, as the leases name their holders: the host, the pid, and a random part (a restarted process is a new holder). */
@@ -59,7 +62,12 @@ export type LeasedHubWorkOptions = Readonly<{
   /** where a reaction starts when PostgreSQL has no checkpoint of it yet (this process's SQLite checkpoints) */
   carriedOver?: Pick<CheckpointStore, 'load'>;
   replay?: CallbackReplay;
+  /** the projections in the shared database: followed by the holder of their lease */
+  projections?: FollowedProjections;
 }>;
+
+/** Projections a worker follows while it holds their lease (../adapters/projections/projections.ts). */
+export type FollowedProjections = Readonly<{ start(): Promise<void>; stop(): Promise<void> }>;
 
 const noWork = { stop: async () => undefined };
 
@@ -113,9 +121,34 @@ export const startLeasedHubWork = async (deps: Dependencies, options: LeasedHubW
       return subscription;
     },
   }));
+  const { projections } = options;
+  // the projections' batches are transactions that read their checkpoints under a lock of the
+  // database: a holder that lost the lease wastes a batch, it never applies an event twice
+  const following: LeasedWork[] =
+    projections === undefined
+      ? []
+      : [
+          {
+            name: PROJECTIONS_LEASE,
+            start: async () => {
+              const caughtUp = projections.start().catch((error: unknown) => logger.error({ err: error }, 'the projections stopped'));
+              return {
+                stop: async () => {
+                  await projections.stop();
+                  await caughtUp;
+                },
+              };
+            },
+          },
+        ];
   const started = new LeaseKeeper(
     options.leases,
-    [...leased, { name: DUE_RETRIES_LEASE, start: async () => noWork }, { name: RECONCILIATIONS_LEASE, start: async () => noWork }],
+    [
+      ...leased,
+      ...following,
+      { name: DUE_RETRIES_LEASE, start: async () => noWork },
+      { name: RECONCILIATIONS_LEASE, start: async () => noWork },
+    ],
     {
       holder: options.holder,
       ttlMs: options.ttlMs,

@@ -3,7 +3,8 @@
  * (test/support/postgres-global-setup.ts), in a database of this file's own: an order ships, stock
  * is deducted, the reports and time travel answer from the same events; the events are in the
  * database; a hub started again on the same database carries on.
- * Checkpoints, projections and alerts stay in SQLite files under OMS_DATA_DIR.
+ * Projections stay in SQLite files under OMS_DATA_DIR; alerts, idempotency keys and seen signatures
+ * are in the database (test/e2e/shared-hub-state.test.ts: two hubs share them).
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';

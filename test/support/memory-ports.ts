@@ -1,6 +1,6 @@
 // In-memory alerting and checkpoints for application tests (the SQLite adapters have their own tests).
 import type { Alert, Alerting, NewAlert } from '../../src/application/ports/alerting.ts';
-import { alertKeyDigest } from '../../src/adapters/alerting/sqlite-alerting.ts';
+import { alertKeyDigest } from '../../src/adapters/alerting/alert-row.ts';
 import type { CheckpointStore } from '../../src/application/ports/checkpoint-store.ts';
 import type { Position } from '../../src/application/ports/event-store.ts';
 

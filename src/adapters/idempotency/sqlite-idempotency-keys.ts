@@ -13,7 +13,8 @@ const SCHEMA = `
 /**
  * Idempotency keys and the request each was first used for, in SQLite (its own file in the data
  * directory, WAL). A key is kept for ever: keys are few (people's actions), and a key reused a
- * year later for another request is still a mistake worth refusing.
+ * year later for another request is still a mistake worth refusing. One hub's own: hubs sharing
+ * a PostgreSQL share ./postgres-idempotency-keys.ts instead.
  */
 export class SqliteIdempotencyKeys implements IdempotencyKeys {
   private readonly statements;
@@ -43,7 +44,7 @@ export class SqliteIdempotencyKeys implements IdempotencyKeys {
     this.statements.bind.run(key, request, at);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

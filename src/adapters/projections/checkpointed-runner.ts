@@ -9,17 +9,22 @@ import type { Projection, ProjectionContext } from '../../application/projection
 import { type Checkpoint, compareCheckpoints, highestOf, lowestOf, reachedBy } from './checkpoint.ts';
 import type { EventRun, EventSource, ProjectionEvent } from './event-source.ts';
 import type { ProjectionStore, RowSink } from './projection-store.ts';
+import { RowNotAtHand } from './row-batch.ts';
 
 /** A projection in a run: the events after `skipUntil` and up to `until` (undefined: no limit) are its own. */
 export type Target = Readonly<{ projection: Projection; skipUntil: Checkpoint; until: Checkpoint | undefined }>;
 
-/** Every event to every target that reads its category, in order; the row operations go to `rows`. */
-export const evolveInto = (
+/**
+ * Every event to every target that reads its category, in order; the row operations go to `rows`.
+ * An evolve that reads a row the database must fetch first, or whose `add` needs one
+ * (`RowNotAtHand`), is run again once the row is at hand: nothing of it was applied, and it is pure.
+ */
+export const evolveInto = async (
   rows: RowSink,
   events: readonly ProjectionEvent[],
   targets: readonly Target[],
   context: ProjectionContext,
-): void => {
+): Promise<void> => {
   const byCategory = new Map<string, Target[]>();
   for (const target of targets) {
     for (const category of target.projection.categories) {
@@ -34,8 +39,16 @@ export const evolveInto = (
     for (const target of interested) {
       if (target.skipUntil !== null && comparePositions(event.position, target.skipUntil) <= 0) continue;
       if (target.until !== undefined && (target.until === null || comparePositions(event.position, target.until) > 0)) continue;
-      const operations = target.projection.evolve(event, rows.read, context);
-      if (operations.length > 0) rows.apply(operations);
+      for (;;) {
+        try {
+          const operations = target.projection.evolve(event, rows.read, context);
+          if (operations.length > 0) rows.apply(operations);
+          break;
+        } catch (error) {
+          if (!(error instanceof RowNotAtHand)) throw error;
+          await rows.fetch(error);
+        }
+      }
     }
   }
 };
@@ -58,9 +71,9 @@ export class CheckpointedRunner {
   ) {}
 
   /** One transaction: the rows of every projection in step, and their checkpoints (moved to the run's end, within their bounds). */
-  applyBatch({ events, end }: EventRun, bounds: BatchBounds): BatchOutcome {
-    return this.store.transaction(() => {
-      const stored = this.store.checkpoints();
+  applyBatch({ events, end }: EventRun, bounds: BatchBounds): Promise<BatchOutcome> {
+    return this.store.transaction(async () => {
+      const stored = await this.store.checkpoints();
       const targets: Target[] = [];
       for (const projection of this.projections) {
         const checkpoint = stored.get(projection.name) ?? null;
@@ -68,11 +81,11 @@ export class CheckpointedRunner {
         targets.push({ projection, skipUntil: checkpoint, until: bounds.kind === 'upTo' ? bounds.until.get(projection.name) : undefined });
       }
       const rows = this.store.liveRows();
-      evolveInto(rows, events, targets, this.context);
-      rows.flush();
+      await evolveInto(rows, events, targets, this.context);
+      await rows.flush();
       for (const { projection, skipUntil, until } of targets) {
         const reached = reachedBy(end, until);
-        if (reached !== null && compareCheckpoints(reached, skipUntil) > 0) this.store.saveCheckpoint(projection.name, reached);
+        if (reached !== null && compareCheckpoints(reached, skipUntil) > 0) await this.store.saveCheckpoint(projection.name, reached);
       }
       return targets.length < this.projections.length ? 'behind' : 'applied';
     });
@@ -80,7 +93,7 @@ export class CheckpointedRunner {
 
   /** Moves every projection forward to its position in `until` (never back), a page per transaction. */
   async catchUpTo(source: EventSource, until: ReadonlyMap<string, Checkpoint>): Promise<void> {
-    const from = lowestOf(this.store.checkpoints().values()) ?? null;
-    for await (const run of source.pages(from, highestOf(until.values()))) this.applyBatch(run, { kind: 'upTo', until });
+    const from = lowestOf((await this.store.checkpoints()).values()) ?? null;
+    for await (const run of source.pages(from, highestOf(until.values()))) await this.applyBatch(run, { kind: 'upTo', until });
   }
 }

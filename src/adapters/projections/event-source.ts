@@ -75,13 +75,13 @@ export class EventSource {
     }
   }
 
-  /** Follows the store after `after`: every event stored before and after this call, in order, one at a time (undefined: could not be read). */
-  follow(after: Checkpoint, onEvent: (event: ProjectionEvent | undefined, position: Position) => void): Subscription {
+  /** Follows the store after `after`: every event stored before and after this call, in order, one at a time (undefined: could not be read); the next waits for what `onEvent` returns. */
+  follow(after: Checkpoint, onEvent: (event: ProjectionEvent | undefined, position: Position) => Promise<void> | undefined): Subscription {
     return this.store.subscribe({
       ...(after === null ? {} : { after }),
       onEvent: async (stored) => {
         const input = this.toProjectionInput(stored);
-        onEvent(input instanceof Promise ? await input : input, stored.position);
+        await onEvent(input instanceof Promise ? await input : input, stored.position);
       },
     });
   }

@@ -1,7 +1,8 @@
 /**
  * Following the store live: one catch-up subscription from the lowest checkpoint, its events
  * applied in batches (every event it hands over before the loop turns, at most `batchSize`), each
- * batch one transaction of the checkpointed runner.
+ * batch one transaction of the checkpointed runner, one after the other. A full batch holds the
+ * subscription until it is applied.
  *
  * A session is one subscription. It ends stopped, failed, or behind: a rebuild (here, or in
  * another process) put a projection's checkpoint behind what the session applied. A session that
@@ -33,6 +34,8 @@ class LiveSession {
   private pending: ProjectionEvent[] = [];
   private pendingEnd: Position | undefined;
   private timer: NodeJS.Immediate | undefined;
+  /** the batches applied so far, one after the other */
+  private applying: Promise<void> = Promise.resolve();
   /** the last event applied (at first: where the subscription starts) */
   private seen: Checkpoint;
   private readonly subscription: Subscription;
@@ -54,15 +57,15 @@ class LiveSession {
     });
     this.subscription = source.follow(from, (event, position) => this.receive(event, position));
     this.subscription.done.then(
-      () => {
-        this.flush();
+      async () => {
+        await this.flush();
         this.end(STOPPED);
       },
       (error: unknown) => this.end({ kind: 'failed', error }),
     );
     const caughtUp = this.subscription.caughtUp.then(
-      () => {
-        this.flush();
+      async () => {
+        await this.flush();
         return this.ending === undefined ? undefined : this.ended;
       },
       () => this.ended,
@@ -83,26 +86,33 @@ class LiveSession {
   async stop(): Promise<void> {
     const before = this.ending;
     await this.subscription.stop();
-    this.flush();
+    await this.flush();
     this.end(STOPPED);
     await this.ended;
     if (before === undefined && this.ending?.kind === 'failed') throw this.ending.error;
   }
 
-  private receive(event: ProjectionEvent | undefined, position: Position): void {
-    if (this.ending !== undefined) return;
+  /** Takes an event in; a full batch is applied before the subscription hands over the next. */
+  private receive(event: ProjectionEvent | undefined, position: Position): Promise<void> | undefined {
+    if (this.ending !== undefined) return undefined;
     if (event !== undefined) this.pending.push(event);
     this.pendingEnd = position;
-    if (this.pending.length >= this.batchSize) this.flush();
-    else
-      this.timer ??= setImmediate(() => {
-        this.timer = undefined;
-        this.flush();
-      });
+    if (this.pending.length >= this.batchSize) return this.flush();
+    this.timer ??= setImmediate(() => {
+      this.timer = undefined;
+      void this.flush();
+    });
+    return undefined;
   }
 
-  /** What was received, as one batch; a batch that fails or finds the tables rebuilt ends the session. */
-  private flush(): void {
+  /** What was received by the time the batches before it are applied, as one batch (never rejects). */
+  private flush(): Promise<void> {
+    this.applying = this.applying.then(() => this.applyPending());
+    return this.applying;
+  }
+
+  /** A batch that fails or finds the tables rebuilt ends the session. */
+  private async applyPending(): Promise<void> {
     const end = this.pendingEnd;
     if (end === undefined || this.ending !== undefined) return;
     const events = this.pending;
@@ -110,7 +120,7 @@ class LiveSession {
     this.pendingEnd = undefined;
     let outcome: BatchOutcome;
     try {
-      outcome = this.runner.applyBatch({ events, end }, { kind: 'live', seen: this.seen });
+      outcome = await this.runner.applyBatch({ events, end }, { kind: 'live', seen: this.seen });
     } catch (error) {
       this.end({ kind: 'failed', error });
       return;
@@ -140,11 +150,13 @@ class LiveSession {
 export class LiveFollower {
   /** the session following the store; undefined once stopped */
   private session: LiveSession | undefined;
+  /** set by `stop`: a session being opened meanwhile is not opened */
+  private stopped = false;
 
   constructor(
     private readonly source: EventSource,
     private readonly runner: CheckpointedRunner,
-    private readonly checkpoints: () => ReadonlyMap<string, Checkpoint>,
+    private readonly checkpoints: () => Promise<ReadonlyMap<string, Checkpoint>>,
     private readonly options: LiveOptions,
   ) {}
 
@@ -155,8 +167,14 @@ export class LiveFollower {
 
   /** Resolves once caught up (the rows then reflect every stored event); rejects if following failed before. */
   async start(): Promise<void> {
+    this.stopped = false;
+    return this.follow();
+  }
+
+  private async follow(): Promise<void> {
     for (;;) {
-      const session = this.open();
+      const session = await this.open();
+      if (session === undefined) return;
       const ending = await session.caughtUp;
       if (ending?.kind === 'failed') throw ending.error;
       if (session !== this.session || ending?.kind === 'stopped') return;
@@ -167,6 +185,7 @@ export class LiveFollower {
 
   /** Stops following; what was received is applied first. */
   async stop(): Promise<void> {
+    this.stopped = true;
     const session = this.session;
     this.session = undefined;
     await session?.stop();
@@ -177,8 +196,9 @@ export class LiveFollower {
     this.session?.rebuiltAt(checkpoint);
   }
 
-  private open(): LiveSession {
-    const from = lowestOf(this.checkpoints().values()) ?? null;
+  private async open(): Promise<LiveSession | undefined> {
+    const from = lowestOf((await this.checkpoints()).values()) ?? null;
+    if (this.stopped) return undefined;
     this.session = new LiveSession(this.source, this.runner, from, this.options.batchSize);
     return this.session;
   }
@@ -187,7 +207,7 @@ export class LiveFollower {
   private watch(session: LiveSession): void {
     void session.ended.then((ending) => {
       if (session !== this.session) return;
-      if (ending.kind === 'behind') this.start().catch(this.options.onError);
+      if (ending.kind === 'behind') this.follow().catch(this.options.onError);
       else if (ending.kind === 'failed') this.options.onError(ending.error);
     });
   }

@@ -44,11 +44,11 @@ export const ordersReport = async (sql: SqlReader, query: OrderListQuery): Promi
     .when(defined(query.shipped?.from), `${column('shippedMs')} >= ?`, query.shipped?.from)
     .when(defined(query.shipped?.to), `${column('shippedMs')} < ?`, query.shipped?.to)
     .when(after !== null, `(${placed} < ? OR (${placed} = ? AND ${orderNo} > ?))`, after?.[0], after?.[0], after?.[1]);
-  // CROSS JOIN: SQLite keeps the search table outside, as written
+  // the search table outside, as written (SQLite's CROSS JOIN)
   const from = searched
-    ? `${q(orderSearch.name)} AS s CROSS JOIN ${q(orderList.name)} AS o ON o.${q('orderNo')} = s.${q('orderNo')}`
+    ? `${q(orderSearch.name)} AS s ${sql.joinAsWritten} ${q(orderList.name)} AS o ON o.${q('orderNo')} = s.${q('orderNo')}`
     : q(orderList.name);
-  const rows = sql.all<OrderListRow>(
+  const rows = await sql.all<OrderListRow>(
     `SELECT ${searched ? 'o.*' : '*'} FROM ${from} ${where} ORDER BY ${placed} DESC, ${orderNo} ASC LIMIT ?`,
     [...where.params, query.limit + 1],
   );
@@ -65,16 +65,16 @@ export const statusCountsReport = async (sql: SqlReader, query: StatusCountsQuer
     .when(defined(query.toDay), `${q('day')} <= ?`, query.toDay);
   const keyed = new Where().when(after !== null, group === 'day' ? `${q('day')} < ?` : `${q('warehouseCode')} > ?`, after?.[0]);
   const order = group === 'day' ? 'DESC' : 'ASC';
-  const groups = sql
-    .all<{ g: string }>(
+  const groups = (
+    await sql.all<{ g: string }>(
       `SELECT DISTINCT ${q(group)} AS g FROM ${q(statusCounts.name)} ${where}${keyed.parts.length > 0 ? ` AND ${keyed.parts.join(' AND ')}` : ''} ORDER BY g ${order} LIMIT ?`,
       [...where.params, ...keyed.params, query.limit + 1],
     )
-    .map((row) => row.g);
+  ).map((row) => row.g);
   const shown = groups.slice(0, query.limit);
   const counts = new Map<string, Record<string, number>>(shown.map((g) => [g, {}]));
   if (shown.length > 0) {
-    const rows = sql.all<{ g: string; status: string; n: number }>(
+    const rows = await sql.all<{ g: string; status: string; n: number }>(
       `SELECT ${q(group)} AS g, ${q('status')} AS status, SUM(${q('orders')}) AS n FROM ${q(statusCounts.name)} ${where} AND ${q(group)} IN (${shown.map(() => '?').join(', ')}) GROUP BY g, status`,
       [...where.params, ...shown],
     );
@@ -106,34 +106,36 @@ export const leadTimesReport = async (sql: SqlReader, query: LeadTimesQuery): Pr
     after?.[0],
     after?.[1],
   );
-  const groups = sql.all<{ day: string; warehouseCode: string }>(
-    `SELECT DISTINCT ${q(day)} AS day, ${q('warehouseCode')} AS warehouseCode FROM ${q(orderList.name)} ${where}` +
-      `${keyed.parts.length > 0 ? ` AND ${keyed.parts.join(' AND ')}` : ''} ORDER BY day DESC, warehouseCode ASC LIMIT ?`,
+  const groups = await sql.all<{ day: string; warehouseCode: string }>(
+    `SELECT DISTINCT ${q(day)} AS ${q('day')}, ${q('warehouseCode')} FROM ${q(orderList.name)} ${where}` +
+      `${keyed.parts.length > 0 ? ` AND ${keyed.parts.join(' AND ')}` : ''} ORDER BY ${q('day')} DESC, ${q('warehouseCode')} ASC LIMIT ?`,
     [...where.params, ...keyed.params, query.limit + 1],
   );
   const shown = groups.slice(0, query.limit);
-  const items = shown.map((group): LeadTimesItem => {
-    const rows = sql.all<{ placedMs: number; pushedMs: number | null; shippedMs: number | null }>(
-      `SELECT ${q('placedMs')} AS placedMs, ${q('pushedMs')} AS pushedMs, ${q('shippedMs')} AS shippedMs FROM ${q(orderList.name)} WHERE ${q(day)} = ? AND ${q('warehouseCode')} = ?`,
-      [group.day, group.warehouseCode],
-    );
-    const placedToPushed: number[] = [];
-    const pushedToShipped: number[] = [];
-    const placedToShipped: number[] = [];
-    for (const row of rows) {
-      if (row.pushedMs !== null) placedToPushed.push((row.pushedMs - row.placedMs) / 1000);
-      if (row.pushedMs !== null && row.shippedMs !== null) pushedToShipped.push((row.shippedMs - row.pushedMs) / 1000);
-      if (row.shippedMs !== null) placedToShipped.push((row.shippedMs - row.placedMs) / 1000);
-    }
-    return {
-      day: group.day,
-      warehouseCode: group.warehouseCode,
-      orders: rows.length,
-      placedToPushed: percentiles(placedToPushed),
-      pushedToShipped: percentiles(pushedToShipped),
-      placedToShipped: percentiles(placedToShipped),
-    };
-  });
+  const items = await Promise.all(
+    shown.map(async (group): Promise<LeadTimesItem> => {
+      const rows = await sql.all<{ placedMs: number; pushedMs: number | null; shippedMs: number | null }>(
+        `SELECT ${q('placedMs')}, ${q('pushedMs')}, ${q('shippedMs')} FROM ${q(orderList.name)} WHERE ${q(day)} = ? AND ${q('warehouseCode')} = ?`,
+        [group.day, group.warehouseCode],
+      );
+      const placedToPushed: number[] = [];
+      const pushedToShipped: number[] = [];
+      const placedToShipped: number[] = [];
+      for (const row of rows) {
+        if (row.pushedMs !== null) placedToPushed.push((row.pushedMs - row.placedMs) / 1000);
+        if (row.pushedMs !== null && row.shippedMs !== null) pushedToShipped.push((row.shippedMs - row.pushedMs) / 1000);
+        if (row.shippedMs !== null) placedToShipped.push((row.shippedMs - row.placedMs) / 1000);
+      }
+      return {
+        day: group.day,
+        warehouseCode: group.warehouseCode,
+        orders: rows.length,
+        placedToPushed: percentiles(placedToPushed),
+        pushedToShipped: percentiles(pushedToShipped),
+        placedToShipped: percentiles(placedToShipped),
+      };
+    }),
+  );
   const last = shown.at(-1);
   return { items, nextCursor: groups.length > query.limit && last !== undefined ? encodeCursor([last.day, last.warehouseCode]) : null };
 };
@@ -154,7 +156,7 @@ export const shippedPerDayReport = async (sql: SqlReader, query: ShippedPerDayQu
       after?.[1],
       after?.[2],
     );
-  const rows = sql.all<ShippedPerDayRow>(
+  const rows = await sql.all<ShippedPerDayRow>(
     `SELECT * FROM ${q(shippedPerDay.name)} ${where} ORDER BY ${q('day')} DESC, ${q('warehouseCode')} ASC, ${q('sku')} ASC LIMIT ?`,
     [...where.params, query.limit + 1],
   );

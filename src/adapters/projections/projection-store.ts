@@ -1,15 +1,17 @@
 /**
  * The read-model database, as the runner, the rebuild and the live follower use it: the one part
- * a second database implements (SQLite: ./sqlite-projection-store.ts). Everything else (paging,
- * batching, checkpoints, replay, comparison) is the same whatever holds the rows.
+ * each database implements (./sqlite-projection-store.ts, ./postgres-projection-store.ts).
+ * Everything else (paging, batching, checkpoints, replay, comparison) is the same whatever holds
+ * the rows.
  *
- * Synchronous: an evolve reads rows (`ReadRow`) synchronously in the middle of a batch, and a
- * batch's rows and checkpoints are one transaction, so reads and writes happen inside `transaction`
- * without giving the event loop a turn.
+ * A batch's rows and checkpoints are one transaction. An evolve reads rows (`ReadRow`)
+ * synchronously in the middle of a batch: a row the database cannot give at once is fetched and
+ * the evolve run again (./row-batch.ts).
  */
 import type { Position } from '../../application/ports/event-store.ts';
 import type { Projection, ReadRow, RowOperation } from '../../application/projections/projection.ts';
 import type { Checkpoint } from './checkpoint.ts';
+import type { RowNotAtHand } from './row-batch.ts';
 
 /** What the database keeps about a projection beside its rows. */
 export type ProjectionState = Readonly<{
@@ -24,30 +26,34 @@ export type ProjectionState = Readonly<{
 
 /**
  * Rows being changed by a run of events: `read` answers what the run wrote so far, then the
- * tables; `apply` changes rows in memory; `flush` writes every changed row (inside the caller's
- * transaction) and returns how many.
+ * tables (or throws `RowNotAtHand`: `fetch` it, and read again); `apply` changes rows in memory;
+ * `flush` writes every changed row (inside the caller's transaction) and returns how many.
  */
 export interface RowSink {
   readonly read: ReadRow;
   apply(operations: readonly RowOperation[]): void;
-  flush(): number;
+  fetch(missing: RowNotAtHand): Promise<void>;
+  flush(): Promise<number>;
 }
 
 export interface ProjectionStore {
-  /** The stored checkpoint of each projection the store was opened with. */
-  checkpoints(): ReadonlyMap<string, Checkpoint>;
-  /** Runs `work` as one write transaction: all of it is kept, or none. */
-  transaction<T>(work: () => T): T;
-  /** A sink over the live tables, for one batch. */
+  /** The stored checkpoint of each projection the store was opened with (inside a transaction: as that transaction sees them). */
+  checkpoints(): Promise<ReadonlyMap<string, Checkpoint>>;
+  /**
+   * Runs `work` as one write transaction: all of it is kept, or none. Transactions run one at a
+   * time, in this process and across processes sharing the database.
+   */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** A sink over the live tables, for one batch (inside a transaction). */
   liveRows(): RowSink;
-  saveCheckpoint(projection: string, position: Position): void;
+  saveCheckpoint(projection: string, position: Position): Promise<void>;
   /** Fresh, empty tables for these projections beside the live ones; readers keep the live ones until `swapIn`. */
-  freshTables(projections: readonly Projection[]): FreshTables;
+  freshTables(projections: readonly Projection[]): Promise<FreshTables>;
 }
 
 export interface FreshTables {
   /** one sink for the whole replay: flushed every so many events, it keeps the rows it wrote at hand */
   readonly rows: RowSink;
   /** Indexes the fresh tables, then puts them in the live ones' place with these checkpoints: one transaction. */
-  swapIn(checkpoints: ReadonlyMap<string, Checkpoint>): void;
+  swapIn(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
 }

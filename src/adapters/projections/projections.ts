@@ -1,16 +1,16 @@
 /**
- * The reporting projections on a SQLite file (docs/architecture.md#projections: read models live in
- * SQLite whatever the event store, and can always be rebuilt from the events). This class puts the pieces together:
+ * The reporting projections (docs/architecture.md#projections: read models in SQLite, or in
+ * PostgreSQL beside a PostgreSQL event store, always rebuildable from the events), whatever
+ * database holds them. This class puts the pieces together:
  *
  *   ./event-source.ts            pages of events after a position, and the live subscription
  *   ./checkpointed-runner.ts     a batch of events and the checkpoints it moves: one transaction
  *   ./live-follower.ts           live batching, and going back after a rebuild
  *   ./rebuild.ts                 replay into fresh tables, swap them in
- *   ./verify.ts                  a live read model compared with a rebuild (./sqlite-verify.ts)
- *   ./sqlite-projection-store.ts the SQLite part: tables, checkpoints, transactions
- *   ./sqlite-reports.ts          the reports, read from the tables
+ *   ./verify.ts                  a live read model compared with a rebuild
+ *   ./projection-store.ts        what a database implements: tables, checkpoints, transactions
+ *   ./sqlite-projections.ts      on a SQLite file; ./postgres-projections.ts on PostgreSQL
  */
-import Database from 'better-sqlite3';
 import { EventReader } from '../../application/events/event-reader.ts';
 import type { EventDecoder } from '../../application/ports/event-decoder.ts';
 import type { EventStore } from '../../application/ports/event-store.ts';
@@ -35,24 +35,20 @@ import { ZodEventDecoder } from '../event-codec/zod-event-decoder.ts';
 import { EventSource, type OnUndecodable } from './event-source.ts';
 import { LiveFollower } from './live-follower.ts';
 import { type RebuildResult, replayInto } from './rebuild.ts';
-import { SqliteProjectionStore } from './sqlite-projection-store.ts';
-import { SqliteReports } from './sqlite-reports.ts';
-import { compareSqliteFiles } from './sqlite-verify.ts';
+import type { ProjectionStore } from './projection-store.ts';
 
 export type { RebuildResult } from './rebuild.ts';
 
 /** The names `oms projections rebuild [name…]` accepts. */
 export const projectionNames: readonly string[] = allProjections.map((projection) => projection.name);
 
-export type SqliteProjectionsOptions = Readonly<{
+export type ProjectionsOptions = Readonly<{
   /** the zone days are counted in (reports per day); default Asia/Shanghai */
   zone?: string;
   /** most events per live transaction (catch-up applies this many at a time); default 2,000 */
   batchSize?: number;
   /** events per transaction during a rebuild; default 25,000 */
   rebuildBatchSize?: number;
-  /** 'NORMAL' (default) or 'FULL': a read model can be rebuilt, and WAL + NORMAL never tears a transaction */
-  synchronous?: 'NORMAL' | 'FULL';
   /** what to run (default: every projection); for tests */
   projections?: readonly Projection[];
   /** a projection that has applied nothing yet is rebuilt by `start` before it follows (default true; false: the live path does it all) */
@@ -65,33 +61,38 @@ export type SqliteProjectionsOptions = Readonly<{
   onUndecodable?: OnUndecodable;
 }>;
 
-export class SqliteProjections implements ReportQueries {
+/** What a database gives the projections: its store, the reports read from it, and how to let go of it. */
+export type ReadModelDatabase = Readonly<{
+  store: (zone: string, projections: readonly Projection[]) => ProjectionStore;
+  reports: ReportQueries;
+  close: () => Promise<void>;
+}>;
+
+export class Projections implements ReportQueries {
   readonly zone: string;
   private readonly context: ProjectionContext;
   private readonly projections: readonly Projection[];
-  private readonly tables: SqliteProjectionStore;
+  private readonly tables: ProjectionStore;
   private readonly runner: CheckpointedRunner;
-  private readonly reports: SqliteReports;
+  private readonly reports: ReportQueries;
   private follower: LiveFollower | undefined;
   private rebuilding = false;
+  /** moved on by each stop: a start that sees it move stops too */
+  private runs = 0;
   /** the count of `lag` under way, shared by whoever asks meanwhile */
   private lagUnderWay: Promise<Record<string, number>> | undefined;
 
-  private constructor(
-    private readonly db: Database.Database,
-    private readonly options: SqliteProjectionsOptions,
+  /** A projection whose version, tables or zone changed in the database starts again empty. */
+  constructor(
+    private readonly database: ReadModelDatabase,
+    private readonly options: ProjectionsOptions,
   ) {
     this.zone = options.zone ?? defaultReportingZone;
     this.context = reportingCalendar(this.zone);
     this.projections = options.projections ?? allProjections;
-    this.tables = new SqliteProjectionStore(db, this.zone, this.projections, options.synchronous ?? 'NORMAL');
+    this.tables = database.store(this.zone, this.projections);
     this.runner = new CheckpointedRunner(this.tables, this.projections, this.context);
-    this.reports = new SqliteReports(db);
-  }
-
-  /** Opens (creating if need be) the projections' file; a projection whose version, tables or zone changed starts again empty. */
-  static open(path: string, options: SqliteProjectionsOptions = {}): SqliteProjections {
-    return new SqliteProjections(new Database(path), options);
+    this.reports = database.reports;
   }
 
   /** The events of this store, decoded, for the projections. */
@@ -111,9 +112,12 @@ export class SqliteProjections implements ReportQueries {
   async start(store: EventStore): Promise<void> {
     if (this.follower?.following === true) throw new Error('the projections are running already');
     await this.stop();
+    const run = this.runs;
     // a projection that has applied nothing yet (new, or its version changed) is built the fast way first
-    const fresh = [...this.tables.checkpoints()].filter(([, checkpoint]) => checkpoint === null).map(([name]) => name);
+    const fresh = [...(await this.tables.checkpoints())].filter(([, checkpoint]) => checkpoint === null).map(([name]) => name);
     if (fresh.length > 0 && this.options.rebuildFreshOnStart !== false) await this.rebuild(store, fresh);
+    // stopped meanwhile: nothing to follow
+    if (run !== this.runs) return;
     this.follower = new LiveFollower(this.sourceOf(store), this.runner, () => this.tables.checkpoints(), {
       batchSize: this.options.batchSize ?? 2_000,
       onError: (error) => this.options.onError?.(error),
@@ -123,12 +127,13 @@ export class SqliteProjections implements ReportQueries {
 
   /** Stops following; what was received is applied first. */
   async stop(): Promise<void> {
+    this.runs += 1;
     await this.follower?.stop();
   }
 
   async close(): Promise<void> {
     await this.stop();
-    this.db.close();
+    await this.database.close();
   }
 
   /**
@@ -137,8 +142,9 @@ export class SqliteProjections implements ReportQueries {
    * /health faster than a long count ends) share it instead of each starting another.
    */
   async lag(store: EventStore): Promise<Record<string, number>> {
-    this.lagUnderWay ??= this.sourceOf(store)
-      .behind(this.tables.checkpoints())
+    this.lagUnderWay ??= this.tables
+      .checkpoints()
+      .then((checkpoints) => this.sourceOf(store).behind(checkpoints))
       .finally(() => {
         this.lagUnderWay = undefined;
       });
@@ -146,18 +152,18 @@ export class SqliteProjections implements ReportQueries {
   }
 
   /** The position every projection has reached (null: none has applied an event): the store's head once `start` has resolved. */
-  reached(): Checkpoint {
-    return lowestOf(this.tables.checkpoints().values()) ?? null;
+  async reached(): Promise<Checkpoint> {
+    return lowestOf((await this.tables.checkpoints()).values()) ?? null;
   }
 
   /** The position the furthest projection has reached (null: none has applied an event): where the store's head stood when they last ran. */
-  furthest(): Checkpoint {
-    return highestOf(this.tables.checkpoints().values());
+  async furthest(): Promise<Checkpoint> {
+    return highestOf((await this.tables.checkpoints()).values());
   }
 
   /** The checkpoint of each projection ("commit/prepare", null when nothing was applied). */
-  checkpoints(): Record<string, string | null> {
-    return Object.fromEntries([...this.tables.checkpoints()].map(([name, checkpoint]) => [name, formatCheckpoint(checkpoint)]));
+  async checkpoints(): Promise<Record<string, string | null>> {
+    return Object.fromEntries([...(await this.tables.checkpoints())].map(([name, checkpoint]) => [name, formatCheckpoint(checkpoint)]));
   }
 
   // ------------------------------------------------------------------ rebuild
@@ -250,23 +256,3 @@ export class SqliteProjections implements ReportQueries {
     return this.reports.anomalies(query);
   }
 }
-
-/**
- * Rebuilds every projection into a scratch file, each up to the position the live file has
- * reached, and compares the two row by row. Returns the differences in words (empty: equal).
- * The live file is only read (./verify.ts); `reading`: how the scratch build reads the events.
- */
-export const compareProjections = (
-  store: EventStore,
-  livePath: string,
-  scratchPath: string,
-  onProgress?: (events: number) => void,
-  reading: Pick<SqliteProjectionsOptions, 'decoder' | 'onUndecodable'> = {},
-): Promise<readonly string[]> =>
-  compareSqliteFiles(
-    store,
-    livePath,
-    scratchPath,
-    (zone, projections) => SqliteProjections.open(scratchPath, { zone, projections, ...reading }),
-    onProgress,
-  );

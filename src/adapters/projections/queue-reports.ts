@@ -17,7 +17,7 @@ export const backordersReport = async (sql: SqlReader, query: BackorderQuery): P
   const where = new Where()
     .when(defined(query.warehouseCode), `b.${q('warehouseCode')} = ?`, query.warehouseCode)
     .when(defined(query.orderNo), `b.${q('orderNo')} = ?`, query.orderNo)
-    .when(defined(query.sku), `EXISTS (SELECT 1 FROM json_each(b.${q('lines')}) WHERE json_extract(value, '$.sku') = ?)`, query.sku)
+    .when(defined(query.sku), sql.jsonListHas(`b.${q('lines')}`, 'sku'), query.sku)
     .when(
       after !== null,
       `(b.${q('sinceMs')} > ? OR (b.${q('sinceMs')} = ? AND b.${q('backorderNo')} > ?))`,
@@ -25,7 +25,7 @@ export const backordersReport = async (sql: SqlReader, query: BackorderQuery): P
       after?.[0],
       after?.[1],
     );
-  const rows = sql.all<Omit<BackorderRow, 'lines'> & { lines: string; consignee: string | null }>(
+  const rows = await sql.all<Omit<BackorderRow, 'lines'> & { lines: string; consignee: string | null }>(
     `SELECT b.*, o.${q('consignee')} AS consignee FROM ${q(backorderQueue.name)} b LEFT JOIN ${q(orderList.name)} o ON o.${q('orderNo')} = b.${q('orderNo')} ` +
       `${where} ORDER BY b.${q('sinceMs')}, b.${q('backorderNo')} LIMIT ?`,
     [...where.params, query.limit + 1],
@@ -50,10 +50,10 @@ export const backordersReport = async (sql: SqlReader, query: BackorderQuery): P
 export const manualInterventionsReport = async (sql: SqlReader, query: ManualQueueQuery): Promise<Page<ManualQueueItem>> => {
   const after = decodeCursor(query.cursor, 'ns');
   const where = new Where()
-    .when(defined(query.kind), `kind = ?`, query.kind)
-    .when(defined(query.reason), `reason = ?`, query.reason)
-    .when(defined(query.warehouseCode), `warehouseCode = ?`, query.warehouseCode)
-    .when(after !== null, `(sinceMs > ? OR (sinceMs = ? AND subject > ?))`, after?.[0], after?.[0], after?.[1]);
+    .when(defined(query.kind), `${q('kind')} = ?`, query.kind)
+    .when(defined(query.reason), `${q('reason')} = ?`, query.reason)
+    .when(defined(query.warehouseCode), `${q('warehouseCode')} = ?`, query.warehouseCode)
+    .when(after !== null, `(${q('sinceMs')} > ? OR (${q('sinceMs')} = ? AND ${q('subject')} > ?))`, after?.[0], after?.[0], after?.[1]);
   // orders waiting for a person are in the order list; inbound orders and hand-offs in the queue's own table
   const columns = [
     'subject',
@@ -68,14 +68,14 @@ export const manualInterventionsReport = async (sql: SqlReader, query: ManualQue
     'lastError',
   ] as const;
   const orders =
-    `SELECT 'order-' || ${q('orderNo')} AS subject, 'order' AS kind, ${q('orderNo')} AS reference, ${q('warehouseCode')} AS warehouseCode, ` +
-    `${q('manualReason')} AS reason, ${q('manualDetail')} AS detail, ${q('manualSince')} AS since, ${q('manualSinceMs')} AS sinceMs, ` +
-    `${q('attempts')} AS attempts, ${q('lastError')} AS lastError FROM ${q(orderList.name)} WHERE ${q('manualSinceMs')} IS NOT NULL`;
-  const others = `SELECT ${columns.map((c) => `${q(c)} AS ${c}`).join(', ')} FROM ${q(manualQueue.name)}`;
-  const rows = sql.all<ManualQueueRow>(`SELECT * FROM (${orders} UNION ALL ${others}) ${where} ORDER BY sinceMs, subject LIMIT ?`, [
-    ...where.params,
-    query.limit + 1,
-  ]);
+    `SELECT 'order-' || ${q('orderNo')} AS subject, 'order' AS kind, ${q('orderNo')} AS reference, ${q('warehouseCode')}, ` +
+    `${q('manualReason')} AS reason, ${q('manualDetail')} AS detail, ${q('manualSince')} AS since, ${q('manualSinceMs')} AS ${q('sinceMs')}, ` +
+    `${q('attempts')}, ${q('lastError')} FROM ${q(orderList.name)} WHERE ${q('manualSinceMs')} IS NOT NULL`;
+  const others = `SELECT ${columns.map(q).join(', ')} FROM ${q(manualQueue.name)}`;
+  const rows = await sql.all<ManualQueueRow>(
+    `SELECT * FROM (${orders} UNION ALL ${others}) AS queue ${where} ORDER BY ${q('sinceMs')}, subject LIMIT ?`,
+    [...where.params, query.limit + 1],
+  );
   return page(
     rows,
     query.limit,

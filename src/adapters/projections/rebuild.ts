@@ -29,31 +29,31 @@ export const replayInto = async (
   { batchSize, until, onProgress }: ReplayOptions,
 ): Promise<RebuildResult & Readonly<{ last: Checkpoint }>> => {
   const started = process.hrtime.bigint();
-  const fresh = store.freshTables(projections);
+  const fresh = await store.freshTables(projections);
   const targets: Target[] = projections.map((projection) => ({ projection, skipUntil: null, until: until?.get(projection.name) }));
   let events = 0;
   let inBatch = 0;
   let last: Checkpoint = null;
-  const write = (): void => {
-    store.transaction(() => fresh.rows.flush());
+  const write = async (): Promise<void> => {
+    await store.transaction(() => fresh.rows.flush());
     inBatch = 0;
   };
   for await (const run of source.pages(null, until === undefined ? undefined : highestOf(until.values()))) {
     for (let from = 0; from < run.events.length;) {
       const slice = run.events.slice(from, from + batchSize - inBatch);
-      evolveInto(fresh.rows, slice, targets, context);
+      await evolveInto(fresh.rows, slice, targets, context);
       from += slice.length;
       events += slice.length;
       inBatch += slice.length;
       if (inBatch >= batchSize) {
-        write();
+        await write();
         onProgress?.(events);
       }
     }
     last = run.end;
     if (inBatch > 0) onProgress?.(events);
   }
-  write();
-  fresh.swapIn(new Map(projections.map((projection) => [projection.name, reachedBy(last, until?.get(projection.name))])));
+  await write();
+  await fresh.swapIn(new Map(projections.map((projection) => [projection.name, reachedBy(last, until?.get(projection.name))])));
   return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9, last };
 };

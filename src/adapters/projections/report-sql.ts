@@ -1,7 +1,9 @@
 /**
  * What every report shares: keyset pages (the cursor carries the sort key of the last item, so a
  * page is as cheap at the end of the list as at its start and rows added meanwhile never shift
- * what comes next), WHERE clauses built condition by condition, and prepared statements kept.
+ * what comes next), WHERE clauses built condition by condition, and the database they are read
+ * from (`SqlReader`: SQLite here, PostgreSQL in ./postgres-reader.ts). Statements are written with
+ * `?` parameters and double-quoted names, which both understand.
  */
 import type Database from 'better-sqlite3';
 import { InvalidCursor, type Page, type Percentiles, percentile } from '../../application/projections/report-queries.ts';
@@ -62,13 +64,23 @@ export const percentiles = (seconds: number[]): Percentiles => {
   return { orders: seconds.length, p50: percentile(seconds, 0.5), p95: percentile(seconds, 0.95) };
 };
 
-/** The reports' connection: each distinct statement prepared once. */
-export class SqlReader {
+/** Where the reports read from: the rows of a statement, and the few phrases the two databases spell differently. */
+export interface SqlReader {
+  all<R>(sql: string, params: readonly unknown[]): Promise<R[]>;
+  /** a join whose left table the planner keeps outside, as written */
+  readonly joinAsWritten: string;
+  /** true when the JSON array in `column` has an element whose `field` equals the next parameter */
+  jsonListHas(column: string, field: string): string;
+}
+
+/** The reports' SQLite connection: each distinct statement prepared once. */
+export class SqliteReader implements SqlReader {
   private readonly statements = new Map<string, Database.Statement>();
+  readonly joinAsWritten = 'CROSS JOIN';
 
   constructor(private readonly db: Database.Database) {}
 
-  all<R>(sql: string, params: readonly unknown[]): R[] {
+  async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
     let statement = this.statements.get(sql);
     if (statement === undefined) {
       statement = this.db.prepare(sql);
@@ -76,5 +88,9 @@ export class SqlReader {
       this.statements.set(sql, statement);
     }
     return statement.all(...params) as R[];
+  }
+
+  jsonListHas(column: string, field: string): string {
+    return `EXISTS (SELECT 1 FROM json_each(${column}) WHERE json_extract(value, '$.${field}') = ?)`;
   }
 }

@@ -1,9 +1,8 @@
 /**
- * The reports, read from the projections' tables, one file per family: orders (./order-reports.ts),
+ * The reports, read from the projections' tables in either database (`SqlReader`), one file per family: orders (./order-reports.ts),
  * queues (./queue-reports.ts), stock and anomalies (./stock-and-anomaly-reports.ts); what they
  * share (keyset pages, cursors, statements) in ./report-sql.ts.
  */
-import type Database from 'better-sqlite3';
 import type {
   AnomaliesItem,
   AnomaliesQuery,
@@ -28,17 +27,13 @@ import type {
 } from '../../application/projections/report-queries.ts';
 import { leadTimesReport, ordersReport, shippedPerDayReport, statusCountsReport } from './order-reports.ts';
 import { backordersReport, manualInterventionsReport } from './queue-reports.ts';
-import { SqlReader } from './report-sql.ts';
+import type { SqlReader } from './report-sql.ts';
 import { anomaliesReport, stockReport, stockVarianceReport } from './stock-and-anomaly-reports.ts';
 
 export { decodeCursor, encodeCursor } from './report-sql.ts';
 
-export class SqliteReports implements ReportQueries {
-  private readonly sql: SqlReader;
-
-  constructor(db: Database.Database) {
-    this.sql = new SqlReader(db);
-  }
+export class SqlReports implements ReportQueries {
+  constructor(private readonly sql: SqlReader) {}
 
   orders(query: OrderListQuery): Promise<Page<OrderListItem>> {
     return ordersReport(this.sql, query);

@@ -12,7 +12,9 @@ import { type Position, positionToString } from '../../application/ports/event-s
 import type { Projection } from '../../application/projections/projection.ts';
 import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
-import { RowBatch, TableWriter, type Writers, createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+import { RowBatch, type Writers } from './row-batch.ts';
+import { SqliteTableWriter } from './sqlite-table-writer.ts';
 import { applyHubPragmas } from '../sqlite-pragmas.ts';
 
 export type StateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
@@ -34,6 +36,8 @@ const REBUILD_SUFFIX = '__rebuild';
 export class SqliteProjectionStore implements ProjectionStore {
   private readonly statements;
   private liveWriters: Writers;
+  /** the transactions of this connection, one after the other */
+  private turn: Promise<unknown> = Promise.resolve();
 
   /** Makes sure every projection's tables exist as its definition says; one whose version, tables or zone changed starts again empty. */
   constructor(
@@ -56,43 +60,57 @@ export class SqliteProjectionStore implements ProjectionStore {
       ),
       savePosition: db.prepare<[string, string]>('UPDATE projection_checkpoints SET position = ? WHERE name = ?'),
     };
-    for (const projection of projections) this.prepare(projection);
+    for (const projection of projections) this.db.transaction(() => this.prepare(projection)).immediate();
     this.liveWriters = this.writersFor(projections, '');
   }
 
-  checkpoints(): Map<string, Checkpoint> {
+  async checkpoints(): Promise<Map<string, Checkpoint>> {
     const rows = new Map(this.statements.states.all().map((row) => [row.name, row]));
     return new Map(this.projections.map((p) => [p.name, parseCheckpoint(rows.get(p.name)?.position ?? null)]));
   }
 
-  transaction<T>(work: () => T): T {
-    return this.db.transaction(work).immediate();
+  /** BEGIN IMMEDIATE: the write lock at once, so that another process's transaction waits (busy_timeout) rather than fails half-way. */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    };
+    const result = this.turn.then(run, run);
+    this.turn = result.catch(() => undefined);
+    return result;
   }
 
   liveRows(): RowSink {
     return new RowBatch(this.liveWriters);
   }
 
-  saveCheckpoint(projection: string, position: Position): void {
+  async saveCheckpoint(projection: string, position: Position): Promise<void> {
     this.statements.savePosition.run(positionToString(position), projection);
   }
 
-  freshTables(projections: readonly Projection[]): FreshTables {
+  async freshTables(projections: readonly Projection[]): Promise<FreshTables> {
     const generations = new Map(projections.map((p) => [p.name, (this.statements.state.get(p.name)?.generation ?? 0) + 1]));
     const generationOf = (projection: Projection) => generations.get(projection.name) as number;
-    this.transaction(() => {
+    await this.transaction(async () => {
       for (const projection of projections)
         for (const t of projection.tables) {
           this.db.exec(`DROP TABLE IF EXISTS ${quote(t.name + REBUILD_SUFFIX)}`);
-          this.db.exec(createTableSql(t, t.name + REBUILD_SUFFIX));
+          this.db.exec(createTableSql(t, t.name + REBUILD_SUFFIX, 'sqlite'));
         }
     });
     const rows = new RowBatch(this.writersFor(projections, REBUILD_SUFFIX), true);
-    const swapIn = (checkpoints: ReadonlyMap<string, Checkpoint>): void => {
+    const swapIn = async (checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void> => {
       for (const projection of projections)
         for (const t of projection.tables)
           for (const sql of createIndexSql(t, t.name + REBUILD_SUFFIX, generationOf(projection))) this.db.exec(sql);
-      this.transaction(() => {
+      await this.transaction(async () => {
         for (const projection of projections) {
           const previous = this.statements.state.get(projection.name);
           const names = new Set(projection.tables.map((t) => t.name));
@@ -111,24 +129,23 @@ export class SqliteProjectionStore implements ProjectionStore {
     return { rows, swapIn };
   }
 
+  /** Inside a transaction. */
   private prepare(projection: Projection): void {
     const fingerprint = tablesFingerprint(projection.tables);
-    this.transaction(() => {
-      const state = this.statements.state.get(projection.name);
-      const current =
-        state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
-      const generation = current ? state.generation : (state?.generation ?? 0) + 1;
-      if (!current) {
-        const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
-        for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
-          this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
-        this.saveState(projection, null, generation);
-      }
-      for (const t of projection.tables) {
-        this.db.exec(createTableSql(t, t.name));
-        for (const sql of createIndexSql(t, t.name, generation)) this.db.exec(sql);
-      }
-    });
+    const state = this.statements.state.get(projection.name);
+    const current =
+      state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
+    const generation = current ? state.generation : (state?.generation ?? 0) + 1;
+    if (!current) {
+      const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
+      for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
+        this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+      this.saveState(projection, null, generation);
+    }
+    for (const t of projection.tables) {
+      this.db.exec(createTableSql(t, t.name, 'sqlite'));
+      for (const sql of createIndexSql(t, t.name, generation)) this.db.exec(sql);
+    }
   }
 
   private saveState(projection: Projection, position: Checkpoint, generation: number): void {
@@ -144,9 +161,9 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   private writersFor(projections: readonly Projection[], suffix: string): Writers {
-    const writers = new Map<string, TableWriter>();
+    const writers = new Map<string, SqliteTableWriter>();
     for (const projection of projections)
-      for (const t of projection.tables) writers.set(t.name, new TableWriter(this.db, t, t.name + suffix));
+      for (const t of projection.tables) writers.set(t.name, new SqliteTableWriter(this.db, t, t.name + suffix));
     return writers;
   }
 }

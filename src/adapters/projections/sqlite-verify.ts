@@ -46,8 +46,8 @@ export const compareSqliteFiles = async (
           const compare = new Database(scratchPath, { readonly: true });
           compare.prepare('ATTACH DATABASE ? AS live').run(livePath);
           const view: PairView = {
-            liveStates: () => (hasMeta ? statesIn(compare, 'live.') : new Map()),
-            differingRows: (table, limit) => {
+            liveStates: async () => (hasMeta ? statesIn(compare, 'live.') : new Map()),
+            differingRows: async (table, limit) => {
               const t = quote(table);
               const except = (from: string, without: string) =>
                 compare.prepare(`SELECT * FROM ${from}.${t} EXCEPT SELECT * FROM ${without}.${t} LIMIT ${limit}`).all() as Row[];
@@ -55,15 +55,17 @@ export const compareSqliteFiles = async (
             },
           };
           return {
-            read: (work) => {
+            read: async (work) => {
               compare.exec('BEGIN');
               try {
-                return work(view);
+                return await work(view);
               } finally {
                 compare.exec('COMMIT');
               }
             },
-            close: () => compare.close(),
+            close: async () => {
+              compare.close();
+            },
           };
         },
       },

@@ -25,10 +25,10 @@ export const stockReport = async (sql: SqlReader, query: StockQuery): Promise<Pa
       after?.[0],
       after?.[1],
     );
-  const rows = sql.all<StockLevelRow>(`SELECT * FROM ${q(stockLevels.name)} ${where} ORDER BY ${q('warehouseCode')}, ${q('sku')} LIMIT ?`, [
-    ...where.params,
-    query.limit + 1,
-  ]);
+  const rows = await sql.all<StockLevelRow>(
+    `SELECT * FROM ${q(stockLevels.name)} ${where} ORDER BY ${q('warehouseCode')}, ${q('sku')} LIMIT ?`,
+    [...where.params, query.limit + 1],
+  );
   return page(
     rows,
     query.limit,
@@ -52,7 +52,7 @@ export const stockVarianceReport = async (sql: SqlReader, query: StockVarianceQu
       sku,
       condition,
     );
-  const rows = sql.all<StockVarianceRow>(
+  const rows = await sql.all<StockVarianceRow>(
     `SELECT * FROM ${q(stockVariances.name)} ${where} ORDER BY ${q('warehouseCode')}, ${q('sku')}, ${q('condition')} LIMIT ?`,
     [...where.params, query.limit + 1],
   );
@@ -87,8 +87,9 @@ export const anomaliesReport = async (sql: SqlReader, query: AnomaliesQuery): Pr
   else where.when(after !== null, sourceKind, after?.[0], after?.[0], after?.[1]);
   const groupBy = byDay ? `${q('day')}, ${q('source')}, ${q('kind')}` : `${q('source')}, ${q('kind')}`;
   const orderBy = byDay ? `${q('day')} DESC, ${q('source')}, ${q('kind')}` : `${q('source')}, ${q('kind')}`;
-  // with one max() in the query, SQLite takes the bare columns from the row that holds the max
-  const rows = sql.all<{
+  // each group's totals, and the last anomaly's details from the row that holds its latest
+  const partition = `PARTITION BY ${groupBy}`;
+  const rows = await sql.all<{
     day: string;
     source: AnomalySource;
     kind: string;
@@ -98,9 +99,11 @@ export const anomaliesReport = async (sql: SqlReader, query: AnomaliesQuery): Pr
     lastSubject: string;
     lastDetail: string;
   }>(
-    `SELECT ${q('day')} AS day, ${q('source')} AS source, ${q('kind')} AS kind, SUM(${q('count')}) AS count, MAX(${q('lastMs')}) AS lastMs, ` +
-      `${q('lastAt')} AS lastAt, ${q('lastSubject')} AS lastSubject, ${q('lastDetail')} AS lastDetail ` +
-      `FROM ${q(anomalyCounts.name)} ${where} GROUP BY ${groupBy} ORDER BY ${orderBy} LIMIT ?`,
+    `SELECT ${['day', 'source', 'kind', 'count', 'lastMs', 'lastAt', 'lastSubject', 'lastDetail'].map(q).join(', ')} FROM (` +
+      `SELECT ${q('day')}, ${q('source')}, ${q('kind')}, SUM(${q('count')}) OVER (${partition}) AS ${q('count')}, ` +
+      `MAX(${q('lastMs')}) OVER (${partition}) AS ${q('lastMs')}, ${q('lastAt')}, ${q('lastSubject')}, ${q('lastDetail')}, ` +
+      `ROW_NUMBER() OVER (${partition} ORDER BY ${q('lastMs')} DESC, ${q('lastSubject')} DESC) AS latest ` +
+      `FROM ${q(anomalyCounts.name)} ${where}) AS grouped WHERE latest = 1 ORDER BY ${orderBy} LIMIT ?`,
     [...where.params, query.limit + 1],
   );
   return page(

@@ -21,8 +21,8 @@ export interface ScratchProjections {
 
 /** Both read models in one read transaction: the live states now, and the rows of a table that differ (at most `limit` each way). */
 export interface PairView {
-  liveStates(): ReadonlyMap<string, ProjectionState>;
-  differingRows(table: string, limit: number): Readonly<{ onlyLive: readonly Row[]; onlyRebuilt: readonly Row[] }>;
+  liveStates(): Promise<ReadonlyMap<string, ProjectionState>>;
+  differingRows(table: string, limit: number): Promise<Readonly<{ onlyLive: readonly Row[]; onlyRebuilt: readonly Row[] }>>;
 }
 
 /** What a database offers the comparison. */
@@ -31,7 +31,7 @@ export type ReadModelPair = Readonly<{
   liveStates: ReadonlyMap<string, ProjectionState>;
   openScratch: (zone: string, projections: readonly Projection[]) => ScratchProjections;
   /** once the scratch is rebuilt: reads of both, each `read` one transaction */
-  openComparison: () => Readonly<{ read: <T>(work: (view: PairView) => T) => T; close: () => void }>;
+  openComparison: () => Readonly<{ read: <T>(work: (view: PairView) => Promise<T>) => Promise<T>; close: () => Promise<void> }>;
 }>;
 
 const MAX_ROWS_LISTED = 50;
@@ -67,8 +67,8 @@ export const compareWithRebuild = async (
     const comparison = pair.openComparison();
     try {
       for (let round = 0; ; round += 1) {
-        const outcome = comparison.read((view): Round => {
-          const now = positions(view.liveStates());
+        const outcome = await comparison.read(async (view): Promise<Round> => {
+          const now = positions(await view.liveStates());
           const moved = comparable.filter((p) => compareCheckpoints(now.get(p.name) ?? null, wanted.get(p.name) ?? null) !== 0);
           if (moved.length > 0 && round < MAX_ROUNDS) return { moved: now };
           const found: string[] = [];
@@ -78,7 +78,7 @@ export const compareWithRebuild = async (
             );
           for (const projection of comparable)
             for (const t of projection.tables)
-              found.push(...describeDifferences(projection.name, t.name, t.key, view.differingRows(t.name, MAX_ROWS_LISTED * 4)));
+              found.push(...describeDifferences(projection.name, t.name, t.key, await view.differingRows(t.name, MAX_ROWS_LISTED * 4)));
           return { differences: found };
         });
         if ('differences' in outcome) {
@@ -89,7 +89,7 @@ export const compareWithRebuild = async (
         await scratch.catchUpTo(store, wanted);
       }
     } finally {
-      comparison.close();
+      await comparison.close();
     }
   } finally {
     await scratch.close();

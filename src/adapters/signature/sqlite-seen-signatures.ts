@@ -13,7 +13,8 @@ const SCHEMA = `
 /**
  * The signatures of messages received, in SQLite (its own file in the data directory), so that a
  * replay is refused across a restart too. A signature is forgotten once it is older than twice the
- * tolerance: its timestamp is stale by then, and refused for that.
+ * tolerance: its timestamp is stale by then, and refused for that. One hub's own: hubs sharing a
+ * PostgreSQL share ./postgres-seen-signatures.ts instead.
  */
 export class SqliteSeenSignatures implements SeenSignatures {
   private readonly statements;
@@ -36,7 +37,7 @@ export class SqliteSeenSignatures implements SeenSignatures {
     return this.statements.see.run(signature, nowMs).changes === 1;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 }

@@ -11,14 +11,14 @@ import type { EventDecoder } from '../../application/ports/event-decoder.ts';
 import type { EventStore } from '../../application/ports/event-store.ts';
 import { validateMetadata } from '../../adapters/event-codec/metadata.ts';
 import { ZodEventDecoder } from '../../adapters/event-codec/zod-event-decoder.ts';
-import { compareProjections } from '../../adapters/projections/sqlite-projections.ts';
 import type { Config } from '../config.ts';
 import type { AuditParts } from '../container.ts';
 import { countStoredEvents, describeEventStore } from '../open-event-store.ts';
 import { allEvents } from './all-events.ts';
 import { type CliIo, type GlobalOptions, configOf, withAuditParts, write } from './cli-io.ts';
 import { progressBar, rate } from './progress.ts';
-import { projectionsFile, readModelOptions } from './read-models.ts';
+import { compareWithLiveProjections, projectionsPlace } from '../open-projections.ts';
+import { readModelOptions } from './read-models.ts';
 
 type Progress = (events: number) => void;
 
@@ -38,12 +38,11 @@ const integrityOf = async (store: EventStore, decoder: EventDecoder, onProgress:
 export const checkStore = (store: EventStore, onProgress: Progress = () => undefined): Promise<IntegrityReport> =>
   integrityOf(store, new ZodEventDecoder(), onProgress);
 
-/** The live projections against a rebuild, each up to where the live file is, in a scratch file deleted afterwards. */
+/** The live projections against a rebuild, each up to where the live ones are, in a scratch place deleted afterwards. */
 const projectionDifferences = async (io: CliIo, config: Config, parts: AuditParts, onProgress: Progress): Promise<readonly string[]> => {
   const scratch = mkdtempSync(join(tmpdir(), 'oms-verify-'));
-  const scratchFile = join(scratch, 'projections.sqlite');
   try {
-    return await compareProjections(parts.store, projectionsFile(config), scratchFile, onProgress, readModelOptions(io, parts.decoder));
+    return await compareWithLiveProjections(config, parts.store, scratch, onProgress, readModelOptions(io, parts.decoder));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
@@ -78,7 +77,7 @@ const reportText = (report: IntegrityReport, seconds: number): string => {
 const projectionsText = (differences: readonly string[] | null, config: Config): string => {
   if (differences === null) return 'projections: not checked (--no-projections)\n';
   if (differences.length === 0)
-    return `projections: identical to a rebuild from the events in a scratch database (${projectionsFile(config)})\n`;
+    return `projections: identical to a rebuild from the events in a scratch database (${projectionsPlace(config)})\n`;
   return `projections: ${differences.length} difference${differences.length === 1 ? '' : 's'} from a rebuild\n${differences.map((d) => `  ${d}`).join('\n')}\n`;
 };
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import express from 'express';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { SqliteAlerting, type SqliteAlertingOptions } from '../../../src/adapters/alerting/sqlite-alerting.ts';
+import type { AlertingOptions } from '../../../src/adapters/alerting/alert-announcer.ts';
+import { SqliteAlerting } from '../../../src/adapters/alerting/sqlite-alerting.ts';
 import type { NewAlert } from '../../../src/application/ports/alerting.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-alerts-'));
@@ -38,7 +39,7 @@ const alert = (key: string, overrides: Partial<NewAlert> = {}): NewAlert => ({
 });
 
 const opened: SqliteAlerting[] = [];
-const open = (path: string, options: SqliteAlertingOptions) => {
+const open = (path: string, options: AlertingOptions) => {
   const alerting = SqliteAlerting.open(path, options);
   opened.push(alerting);
   return alerting;

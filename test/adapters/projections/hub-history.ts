@@ -417,3 +417,16 @@ export const sampleAppends = (seed: number, minEvents = 60): Append[] => {
   }
   throw new Error('no busy history found');
 };
+
+/** The rest of a history, appended after a store's own (fresh event ids, revisions as the store stands). */
+export const appendRest = async (store: EventStore, appends: readonly Append[]): Promise<void> => {
+  let id = 0;
+  for (const { stream, events, recordedAt } of appends) {
+    const last = (await store.readStream(stream)).at(-1);
+    await store.append(
+      stream,
+      events.map((event) => ({ ...event, id: `rest-${(id += 1)}`, metadata: { correlationId: 'f', causationId: 'c', recordedAt } })),
+      last === undefined ? 'no_stream' : last.revision,
+    );
+  }
+};

@@ -11,11 +11,12 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MemoryEventStore } from '../../../src/adapters/event-store/memory/memory-event-store.ts';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
-import { SqliteProjections, compareProjections, projectionNames } from '../../../src/adapters/projections/sqlite-projections.ts';
+import { projectionNames } from '../../../src/adapters/projections/projections.ts';
+import { SqliteProjections, compareProjections } from '../../../src/adapters/projections/sqlite-projections.ts';
 import { allProjections } from '../../../src/application/projections/all-projections.ts';
 import { ordersProjection } from '../../../src/application/projections/orders.ts';
 import type { Projection } from '../../../src/application/projections/projection.ts';
-import { type Append, appendAll, historyArb, play, sampleAppends, storeWith } from './hub-history.ts';
+import { type Append, appendAll, appendRest, historyArb, play, sampleAppends, storeWith } from './hub-history.ts';
 import { numbered } from '../../support/payload.ts';
 import { dumpFile, dumpModel, freshFile, settle } from './projection-files.ts';
 
@@ -133,7 +134,7 @@ describe('(a) one pass and a crash with resume give the same rows', () => {
     const file = freshFile('torn');
     const crashing = SqliteProjections.open(file, { ...live, batchSize: 4, projections: failingAt(30) });
     await expect(crashing.start(store)).rejects.toThrow('the process died here');
-    const checkpoints = crashing.checkpoints();
+    const checkpoints = await crashing.checkpoints();
     await crashing.close();
     const position = checkpoints[ordersProjection.name];
     const upTo = position === null || position === undefined ? 0n : BigInt(position.split('/')[0] ?? '0');
@@ -152,7 +153,7 @@ describe('(a) one pass and a crash with resume give the same rows', () => {
     const file = freshFile('crashed-at-once');
     const crashing = SqliteProjections.open(file, { ...live, batchSize: 1, projections: failingAt(1) });
     await expect(crashing.start(store)).rejects.toThrow('the process died here');
-    expect(Object.values(crashing.checkpoints()).every((checkpoint) => checkpoint === null)).toBe(true);
+    expect(Object.values(await crashing.checkpoints()).every((checkpoint) => checkpoint === null)).toBe(true);
     await crashing.close();
     const resumed = SqliteProjections.open(file, { ...live, batchSize: 1 });
     await resumed.start(store);
@@ -278,7 +279,7 @@ describe('a rebuild that ends behind the live subscription', () => {
     const projections = SqliteProjections.open(file, { batchSize: 4 });
     await projections.start(store);
     await projections.rebuild(earlier);
-    expect(projections.checkpoints()[ordersProjection.name]).toBe('10/10');
+    expect((await projections.checkpoints())[ordersProjection.name]).toBe('10/10');
     await settle(async () => Object.values(await projections.lag(store)).every((behind) => behind === 0));
     await projections.stop();
     expect(dumpFile(file)).toEqual(dumpModel(await store.readAll()));
@@ -306,18 +307,6 @@ describe('a rebuild by another process (the CLI) while the hub follows the store
 });
 
 /** Appends continuing streams already in the store (looking up each stream's revision). */
-const appendRest = async (store: MemoryEventStore, appends: readonly Append[]): Promise<void> => {
-  let id = 0;
-  for (const { stream, events, recordedAt } of appends) {
-    const last = (await store.readStream(stream)).at(-1);
-    await store.append(
-      stream,
-      events.map((event) => ({ ...event, id: `rest-${(id += 1)}`, metadata: { correlationId: 'f', causationId: 'c', recordedAt } })),
-      last === undefined ? 'no_stream' : last.revision,
-    );
-  }
-};
-
 describe('lag, verification, versions', () => {
   it('the lag is the number of events behind the head, per projection', async () => {
     const store = await storeWith(sampleAppends(9));
@@ -390,7 +379,7 @@ describe('lag, verification, versions', () => {
     const expected = dumpFile(file);
     const bumped = allProjections.map((p) => (p.name === 'orders' ? { ...p, version: p.version + 1 } : p));
     const projections = SqliteProjections.open(file, { projections: bumped });
-    expect(projections.checkpoints()['orders']).toBeNull();
+    expect((await projections.checkpoints())['orders']).toBeNull();
     expect(dumpFile(file).order_list).toEqual([]);
     await projections.start(store);
     await projections.close();
@@ -407,8 +396,8 @@ describe('lag, verification, versions', () => {
     await before.close();
     const orders = dumpFile(file, without).order_list;
     const projections = SqliteProjections.open(file);
-    expect(projections.checkpoints()['order-search']).toBeNull();
-    expect(projections.checkpoints()['orders']).not.toBeNull();
+    expect((await projections.checkpoints())['order-search']).toBeNull();
+    expect((await projections.checkpoints())['orders']).not.toBeNull();
     await projections.start(store);
     await projections.close();
     expect(dumpFile(file)).toEqual(expected);
