@@ -10,6 +10,8 @@
  *      once they are PUSHED_TO_WMS, one distinct waybill per order (so no duplicates), 50
  *      connections, until BENCH_SECONDS or the orders run out (a tenth of them, at most 500,
  *      warm the route up first).
+ *      The hub of (1) and (2) on SQLite FULL, or with BENCH_STORE=postgres on an embedded PostgreSQL
+ *      started for them (durable, as in 4).
  *   3. complete order lives: a fresh hub, the sandbox WMS in auto mode with no delay; BENCH_ORDERS
  *      orders placed through the API at 50 connections, timed until every one is SHIPPED, its
  *      stock deducted and its shipment handed off to the TMS (counted in the store). With SQLite
@@ -34,7 +36,8 @@
  *        in seconds that every phase runs end to end: it fails when one did not; its figures are not measurements)
  *        BENCH_SECONDS (10) BENCH_WARMUP (2) BENCH_CONNECTIONS (50) BENCH_ORDERS (2000)
  *        BENCH_SKUS (1: every order is the article's SKU001; n: spread over SKU001..n)
- *        BENCH_ONLY (intake,callback,lives,normal,processes: a subset) BENCH_WORKERS (1: worker processes
+ *        BENCH_ONLY (intake,callback,lives,normal,processes: a subset) BENCH_STORE (sqlite: the store of
+ *        1 and 2; postgres) BENCH_WORKERS (1: worker processes
  *        of the api + worker run) BENCH_PROCESS_ORDERS (the lives of each run of 4: BENCH_ORDERS; 30 at smoke size) BENCH_CPU_PROF (a directory:
  *        the hub processes write V8 CPU profiles there) BENCH_DRAIN_TIMEOUT (30 s: waiting for
  *        the intake backlog) BENCH_LIVES_TIMEOUT (40 s: placing and completing the lives, each run)
@@ -69,6 +72,7 @@ const ORDERS = number('BENCH_ORDERS', SMOKE ? 100 : 2000);
 const SKUS = number('BENCH_SKUS', 1);
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'intake,callback,lives,normal,processes').split(',').map((part) => part.trim()));
 const WORKERS = number('BENCH_WORKERS', 1);
+const INTAKE_ON_POSTGRES = process.env.BENCH_STORE === 'postgres';
 /** the lives of each run of phase 4 (three runs, each with processes to start: fewer at smoke size) */
 const PROCESS_ORDERS = number('BENCH_PROCESS_ORDERS', SMOKE ? 30 : ORDERS);
 const PROFILE_DIR =
@@ -342,15 +346,32 @@ class StoreWatch extends EventCounts {
   }
 }
 
+/** What phases 1 and 2 read of the hub's store: its SQLite file, or its PostgreSQL database (BENCH_STORE=postgres). */
+const intakeWatch = async (
+  dataDir: string,
+  databaseUrl: string | undefined,
+): Promise<Readonly<{ count: (key: string) => Promise<number>; pushed: () => Promise<Target[]>; close: () => Promise<void> }>> => {
+  if (databaseUrl === undefined) {
+    const watch = new StoreWatch(dataDir);
+    return { count: async (key) => watch.count(key), pushed: async () => watch.pushed(), close: async () => watch.close() };
+  }
+  const counts = await PostgresEventCounts.open(databaseUrl);
+  return { count: async (key) => (await counts.counts()).get(key) ?? 0, pushed: () => counts.pushed(), close: () => counts.close() };
+};
+
 const percentile = (sorted: readonly number[], p: number): number | undefined =>
   sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : `${Math.round(value)} ms`);
 
 /** Poll until `done` holds (every `everyMs`), or `timeoutS` passes; returns the seconds waited and whether it held. */
-const until = async (done: () => boolean, timeoutS: number, everyMs = 50): Promise<{ held: boolean; seconds: number }> => {
+const until = async (
+  done: () => boolean | Promise<boolean>,
+  timeoutS: number,
+  everyMs = 50,
+): Promise<{ held: boolean; seconds: number }> => {
   const started = performance.now();
   for (;;) {
-    if (done()) return { held: true, seconds: (performance.now() - started) / 1000 };
+    if (await done()) return { held: true, seconds: (performance.now() - started) / 1000 };
     if (performance.now() - started > timeoutS * 1000) return { held: false, seconds: (performance.now() - started) / 1000 };
     await sleep(everyMs);
   }
@@ -414,8 +435,14 @@ const drive = async (): Promise<void> => {
         return fire(bare.url, '/api/oms/orders', (n) => intakeBody(intakeOf(n), n), {});
       })();
       const dataDir = join(directory, 'manual');
-      const hub = await startChild('hub', hubEnv(dataDir, 'manual', 'FULL'));
-      const watch = new StoreWatch(dataDir);
+      const postgres = INTAKE_ON_POSTGRES ? await startPostgres({ durable: true }) : undefined;
+      const databaseUrl = postgres === undefined ? undefined : await freshDatabase(postgres.url, 'bench');
+      const hub = await startChild('hub', {
+        ...hubEnv(dataDir, 'manual', 'FULL'),
+        ...(databaseUrl === undefined ? {} : { EVENT_STORE: 'postgres', DATABASE_URL: databaseUrl }),
+      });
+      const watch = await intakeWatch(dataDir, databaseUrl);
+      const storeName = databaseUrl === undefined ? 'FULL' : 'PostgreSQL';
       try {
         // one generator across warm-up and measurement: every request is a new order
         let next = 0;
@@ -427,20 +454,20 @@ const drive = async (): Promise<void> => {
         await fire(hub.url, '/api/oms/orders', newOrder, { seconds: WARMUP });
         const intake = await fire(hub.url, '/api/oms/orders', newOrder, {});
         rows.push(bareRow('bare express 5, intake body (baseline)', bareIntake));
-        rows.push(againstBaseline('intake POST /api/oms/orders (FULL, WMS manual)', intake, bareIntake, 0.5, 50));
+        rows.push(againstBaseline(`intake POST /api/oms/orders (${storeName}, WMS manual)`, intake, bareIntake, 0.5, 50));
         notes.push(
           `intake: ${intake.total} requests in ${intake.seconds} s [${intake.statuses}], ${intake.errors} errors/timeouts; ${next} orders sent in all (warm-up included)`,
         );
 
         // the reactions' backlog: every order placed reserved and pushed to the (manual) WMS
-        const placed = watch.count('order/OrderPlaced');
-        const pushedAtEnd = watch.count('order/PushSucceeded');
+        const placed = await watch.count('order/OrderPlaced');
+        const pushedAtEnd = await watch.count('order/PushSucceeded');
         const drained = await until(
-          () => watch.count('order/PushSucceeded') + watch.count('order/StockShortageDetected') >= placed,
+          async () => (await watch.count('order/PushSucceeded')) + (await watch.count('order/StockShortageDetected')) >= placed,
           DRAIN_TIMEOUT_S,
           100,
         );
-        const pushed = watch.count('order/PushSucceeded');
+        const pushed = await watch.count('order/PushSucceeded');
         if (placed === 0 || !drained.held)
           unfinished.push(`intake: ${placed} orders placed, backlog ${drained.held ? 'drained' : 'NOT drained'}`);
         notes.push(
@@ -448,10 +475,10 @@ const drive = async (): Promise<void> => {
             (drained.held
               ? `the rest (${placed - pushedAtEnd}) took ${drained.seconds.toFixed(1)} s more to reserve and push (${Math.round((placed - pushedAtEnd) / Math.max(drained.seconds, 0.001))}/s)`
               : `after ${DRAIN_TIMEOUT_S} s more only ${pushed} were (${Math.round((pushed - pushedAtEnd) / DRAIN_TIMEOUT_S)}/s): callbacks go to those`) +
-            `; reservation shortages ${watch.count('order/StockShortageDetected')}, push failures ${watch.count('order/PushFailed')}`,
+            `; reservation shortages ${await watch.count('order/StockShortageDetected')}, push failures ${await watch.count('order/PushFailed')}`,
         );
 
-        const targets = ONLY.has('callback') ? watch.pushed() : [];
+        const targets = ONLY.has('callback') ? await watch.pushed() : [];
         if (ONLY.has('callback') && targets.length === 0) {
           notes.push('callbacks: not measured, no order reached PUSHED_TO_WMS');
           unfinished.push('callbacks: no order reached PUSHED_TO_WMS');
@@ -478,7 +505,7 @@ const drive = async (): Promise<void> => {
             maxSeconds: SECONDS,
           });
           rows.push(bareRow('bare express 5, callback body (baseline)', bareCallbacks));
-          rows.push(againstBaseline('callback POST /api/oms/outbound/callback (FULL)', callbacks, bareCallbacks, 0.5, 50));
+          rows.push(againstBaseline(`callback POST /api/oms/outbound/callback (${storeName})`, callbacks, bareCallbacks, 0.5, 50));
           notes.push(
             `callbacks: ${callbacks.total} requests in ${callbacks.seconds} s [${callbacks.statuses}], ${callbacks.errors} errors/timeouts, ` +
               `against ${targets.length} orders PUSHED_TO_WMS, one distinct waybill each (${i - Math.min(i, targets.length)} duplicates; ` +
@@ -486,9 +513,10 @@ const drive = async (): Promise<void> => {
           );
         }
       } finally {
-        watch.close();
+        await watch.close();
         await hub.stop();
         await bare.stop();
+        await postgres?.stop();
       }
     }
 
@@ -665,7 +693,7 @@ const drive = async (): Promise<void> => {
     for (const note of notes) console.log(`- ${note}`);
     if (SMOKE) console.log('smoke size (BENCH_SMOKE=1): a check that every phase runs end to end, not a measurement');
     console.log(
-      `reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:e2e   (knobs: BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_ORDERS=${ORDERS} BENCH_SKUS=${SKUS} BENCH_ONLY=${[...ONLY].join(',')} BENCH_WORKERS=${WORKERS} BENCH_PROCESS_ORDERS=${PROCESS_ORDERS} BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=${DRAIN_TIMEOUT_S} BENCH_LIVES_TIMEOUT=${LIVES_TIMEOUT_S})`,
+      `reproduce: ${SMOKE ? 'BENCH_SMOKE=1 ' : ''}npm run bench:e2e   (knobs: BENCH_SECONDS=${SECONDS} BENCH_WARMUP=${WARMUP} BENCH_CONNECTIONS=${CONNECTIONS} BENCH_ORDERS=${ORDERS} BENCH_SKUS=${SKUS} BENCH_ONLY=${[...ONLY].join(',')} BENCH_STORE=${INTAKE_ON_POSTGRES ? 'postgres' : 'sqlite'} BENCH_WORKERS=${WORKERS} BENCH_PROCESS_ORDERS=${PROCESS_ORDERS} BENCH_CPU_PROF=<dir> BENCH_DRAIN_TIMEOUT=${DRAIN_TIMEOUT_S} BENCH_LIVES_TIMEOUT=${LIVES_TIMEOUT_S})`,
     );
     if (SMOKE && unfinished.length > 0) {
       console.error(`smoke: not every phase ran to its end: ${unfinished.join('; ')}`);

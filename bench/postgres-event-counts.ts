@@ -34,6 +34,16 @@ export class PostgresEventCounts {
     return result.rows.map((row) => Date.parse(row.handed_off_at) - Date.parse(row.placed_at)).sort((a, b) => a - b);
   }
 
+  /** Orders pushed to the WMS, oldest first, with their outboundNo and SKU. */
+  async pushed(): Promise<Readonly<{ orderNo: string; outboundNo: string; sku: string }>[]> {
+    const result = await this.client.query<{ orderNo: string; outboundNo: string; sku: string }>(
+      `SELECT substr(p.stream, 7) AS "orderNo", p.data->>'outboundNo' AS "outboundNo", o.data->'items'->0->>'sku' AS sku
+         FROM events p JOIN events o ON o.stream = p.stream AND o.type = 'OrderPlaced'
+        WHERE p.category = 'order' AND p.type = 'PushSucceeded' ORDER BY p.transaction_id, p.position`,
+    );
+    return result.rows;
+  }
+
   async close(): Promise<void> {
     await this.client.end();
   }

@@ -3,9 +3,11 @@
  * database. Schema: ./postgres-schema.ts.
  *
  * Positions: a transaction-id horizon keeps them gap-free for readers (./postgres-reads.ts).
- * Appends to one stream are serialised by a transaction-level advisory lock on the stream's name
- * (so the expected-revision check and the inserts see the same stream); appends to different
- * streams run in parallel. One append is one transaction.
+ * Appends are group-committed (./postgres-group-commit.ts): those asked for while a transaction is
+ * under way go together in the next one, each with its own expected-revision check and its own
+ * error. Appends to one stream are serialised by a transaction-level advisory lock on the stream's
+ * name (so the expected-revision check and the inserts see the same stream, across hubs); another
+ * hub's groups, of other streams, run in parallel.
  *
  * Live delivery: each insert NOTIFYs, one connection per store LISTENs and wakes this process's
  * subscriptions (./postgres-append-listener.ts).
@@ -33,21 +35,18 @@ import {
   type StoredEvent,
   type SubscribeOptions,
   type Subscription,
-  categoryOf,
   comparePositions,
 } from '../../../application/ports/event-store.ts';
-import { StreamConflict } from '../../../application/ports/stream-conflict.ts';
 import { AppendSignal } from '../append-signal.ts';
 import { startCatchUpSubscription } from '../catch-up-subscription.ts';
-import { eventIdTaken } from '../event-id-taken.ts';
-import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
 import { LOCK_SPACE, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
 import { AppendListener } from './postgres-append-listener.ts';
 import { createUnderLock } from '../../postgres/create-under-lock.ts';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.ts';
 import { unavailableOr } from './postgres-unreachable.ts';
 import { StoreTail } from './postgres-tail.ts';
-import { PostgresReads, positionOf } from './postgres-reads.ts';
+import { PostgresReads } from './postgres-reads.ts';
+import { GroupCommit } from './postgres-group-commit.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
   /** connections of the pool (default 10); the listening connection is one more */
@@ -58,12 +57,8 @@ export type PostgresEventStoreOptions = Readonly<{
   connectTimeoutMs?: number;
 }>;
 
-const UNIQUE_VIOLATION = '23505';
 /** how often a subscription tries its read again while the database is out of reach */
 const OUTAGE_RETRY_MS = 250;
-
-const constraintOf = (error: unknown): string | undefined =>
-  error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION ? error.constraint : undefined;
 
 /** How long an append's transaction may sit idle (its process stopped) before the server ends it; appends take milliseconds. */
 const ABANDONED_APPEND_MS = 5_000;
@@ -85,6 +80,7 @@ export class PostgresEventStore implements EventStore {
   private readonly ready: Promise<void>;
   private readonly listener: AppendListener;
   private readonly reads: PostgresReads;
+  private readonly groups: GroupCommit;
   private readonly tail = new StoreTail({
     head: () => this.reads.head(),
     read: (after, limit) => this.reads.readCommitted(after, undefined, limit),
@@ -99,6 +95,7 @@ export class PostgresEventStore implements EventStore {
     // an idle pooled connection that breaks is dropped by the pool; the next query opens another
     pool.on('error', () => undefined);
     this.reads = new PostgresReads(pool, () => this.closing);
+    this.groups = new GroupCommit(pool);
     this.listener = new AppendListener(connectionString, () => this.appended.notify(), options.safetyPollMs ?? 5_000);
     this.ready = this.setUp().catch((error: unknown) => {
       const reason = error instanceof Error ? error.message : String(error);
@@ -137,64 +134,16 @@ export class PostgresEventStore implements EventStore {
     return this.ready;
   }
 
+  /** Group-committed with the appends asked for at the same moment (./postgres-group-commit.ts). */
   async append(stream: string, events: readonly EventToAppend[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) throw new RangeError('append needs at least one event');
     await this.ready;
-    const client = await this.pool.connect().catch((error: unknown) => {
-      throw unavailableOr(error);
-    });
-    // while checked out, the pool does not listen to the client: a connection that breaks would be an uncaught 'error'
-    let broken = false;
-    const onBroken = () => {
-      broken = true;
-    };
-    client.on('error', onBroken);
-    let last: LastRevision = NO_EVENTS;
-    try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, stream]);
-      const firstId = (events[0] as EventToAppend).id;
-      const state = await client.query<Readonly<{ last: string | null; holder_stream: string | null; holder_revision: string | null }>>(
-        `SELECT (SELECT max(revision) FROM events WHERE stream = $1)::text AS last, holder.stream AS holder_stream, holder.revision::text AS holder_revision
-           FROM (SELECT 1) AS one LEFT JOIN events AS holder ON holder.id = $2`,
-        [stream, firstId],
-      );
-      const row = state.rows[0];
-      last = row?.last == null ? NO_EVENTS : BigInt(row.last);
-      if (row?.holder_stream != null && row.holder_revision != null) {
-        const upTo =
-          row.holder_stream === stream ? await this.replayOf(client, stream, events, expected, BigInt(row.holder_revision)) : undefined;
-        if (upTo === undefined) throw eventIdTaken({ id: firstId, stream: row.holder_stream }, stream, expected, last);
-        await client.query('ROLLBACK');
-        return await this.resultAt(stream, upTo);
-      }
-      if (!meetsExpected(expected, last)) throw new StreamConflict(stream, expected, actualRevision(last));
-      const inserted = await client.query<Readonly<{ position: string; transaction_id: string }>>(
-        `INSERT INTO events (stream, category, revision, id, type, data, metadata)
-           SELECT $1, $2, $3::bigint + e.n, e.id, e.type, e.data::json, e.metadata::json
-             FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(id, type, data, metadata, n)
-            ORDER BY e.n
-         RETURNING position::text, transaction_id::text`,
-        [
-          stream,
-          categoryOf(stream),
-          last.toString(),
-          events.map((event) => event.id),
-          events.map((event) => event.type),
-          events.map((event) => JSON.stringify(event.data)),
-          events.map((event) => JSON.stringify(event.metadata)),
-        ],
-      );
-      await client.query('COMMIT');
-      const lastRow = inserted.rows.reduce((a, b) => (BigInt(b.position) > BigInt(a.position) ? b : a));
-      return { nextExpectedRevision: last + BigInt(events.length), position: positionOf(lastRow.transaction_id, lastRow.position) };
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw unavailableOr(await this.explained(error, stream, events, expected, last).catch((failure: unknown) => failure));
-    } finally {
-      client.off('error', onBroken);
-      client.release(broken); // a broken connection is destroyed, not handed out again
-    }
+    return this.groups.append(stream, events, expected);
+  }
+
+  /** Transactions that wrote events, committed so far (each holds one or more appends): for tests and metrics. */
+  get committed(): number {
+    return this.groups.committed;
   }
 
   readStream(stream: string, options: ReadStreamOptions = {}): Promise<readonly StoredEvent[]> {
@@ -268,68 +217,5 @@ export class PostgresEventStore implements EventStore {
   private async setUp(): Promise<void> {
     await createUnderLock(this.pool, [LOCK_SPACE, SCHEMA_LOCK], SCHEMA);
     await this.listener.listen();
-  }
-
-  /** The revision the batch's last event was stored at, when the batch is a replay of an append already stored; else undefined. */
-  private async replayOf(
-    client: pg.PoolClient,
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    firstRevision: bigint,
-  ): Promise<bigint | undefined> {
-    const stored = await client.query<Readonly<{ revision: string; id: string }>>(
-      'SELECT revision::text, id FROM events WHERE stream = $1 AND revision >= $2 AND revision < $2::bigint + $3',
-      [stream, firstRevision.toString(), events.length],
-    );
-    const ids = new Map(stored.rows.map((row) => [BigInt(row.revision), row.id]));
-    return replayedUpTo(
-      expected,
-      events.map((event) => event.id),
-      firstRevision,
-      (revision) => ids.get(revision),
-    );
-  }
-
-  private async resultAt(stream: string, revision: bigint): Promise<AppendResult> {
-    const result = await this.pool.query<Readonly<{ position: string; transaction_id: string }>>(
-      'SELECT position::text, transaction_id::text FROM events WHERE stream = $1 AND revision = $2',
-      [stream, revision.toString()],
-    );
-    const row = result.rows[0];
-    if (row === undefined) throw new Error(`event ${revision} of ${stream} went away`);
-    return { nextExpectedRevision: revision, position: positionOf(row.transaction_id, row.position) };
-  }
-
-  /**
-   * An insert refused by a unique constraint, in the store's words: an event id another append
-   * stored meanwhile (in another stream), or a revision taken by a writer that did not lock the
-   * stream. Anything else as it is.
-   */
-  private async explained(
-    error: unknown,
-    stream: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    last: LastRevision,
-  ): Promise<unknown> {
-    const constraint = constraintOf(error);
-    if (constraint === 'events_stream_revision_unique') {
-      const now = await this.pool.query<Readonly<{ last: string | null }>>(
-        'SELECT max(revision)::text AS last FROM events WHERE stream = $1',
-        [stream],
-      );
-      const actual = now.rows[0]?.last;
-      return new StreamConflict(stream, expected, actual == null ? 'no_stream' : BigInt(actual));
-    }
-    if (constraint === 'events_id_unique') {
-      const taken = await this.pool.query<Readonly<{ id: string; stream: string }>>(
-        'SELECT id, stream FROM events WHERE id = ANY($1::text[]) LIMIT 1',
-        [events.map((event) => event.id)],
-      );
-      const holder = taken.rows[0];
-      return holder === undefined ? error : eventIdTaken(holder, stream, expected, last);
-    }
-    return error;
   }
 }
