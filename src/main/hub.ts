@@ -27,7 +27,7 @@ import type { CheckpointStore } from '../application/ports/checkpoint-store.ts';
 import { PostgresCheckpointStore } from '../adapters/checkpoints/postgres-checkpoint-store.ts';
 import type { LeaseKeeper } from '../adapters/leases/lease-keeper.ts';
 import { PostgresLeases } from '../adapters/leases/postgres-leases.ts';
-import { DUE_RETRIES_LEASE, RECONCILIATIONS_LEASE, holderOfThisProcess, startLeasedHubWork } from './leased-hub-work.ts';
+import { DUE_RETRIES_LEASE, PROJECTIONS_LEASE, RECONCILIATIONS_LEASE, holderOfThisProcess, startLeasedHubWork } from './leased-hub-work.ts';
 
 export type RunningHub = Readonly<{
   url: string;
@@ -65,7 +65,7 @@ const listen = (server: Server, port: number, host: string): Promise<number> =>
 const LAG_CHECK_MS = 15_000;
 
 /** A reaction's lag as /health and the metrics show it: the events waiting for it, and for how many seconds the oldest has. */
-const waitingOf = (lags: Record<string, ReactionLag>, now: string) =>
+const waitingOf = (lags: Readonly<Record<string, ReactionLag>>, now: string) =>
   Object.fromEntries(
     Object.entries(lags).map(([name, lag]) => [
       name,
@@ -190,12 +190,33 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       : (lagsUnderWay ??= started.work.lags().finally(() => {
           lagsUnderWay = undefined;
         }));
+  /**
+   * /health's lags: per projection and per reaction its position, the events behind it, how long
+   * the oldest has waited; on PostgreSQL, who holds its lease and whether this process does.
+   */
+  const lagDetails = async () => {
+    const now = deps.clock.now();
+    const holders = shared === null ? null : await shared.leases.holders();
+    const holderOf = (lease: string) => (holders === null ? {} : { holder: holders.get(lease) ?? null });
+    const reactions = withHolding(waitingOf(await lags(), now), shared === null ? null : runs);
+    return {
+      projections: catchingUp.has('projections')
+        ? 'catching up'
+        : Object.fromEntries(
+            Object.entries(waitingOf(await projections.lags(store), now)).map(([name, lag]) => [
+              name,
+              { ...lag, ...holderOf(PROJECTIONS_LEASE) },
+            ]),
+          ),
+      reactions: Object.fromEntries(Object.entries(reactions).map(([name, lag]) => [name, { ...lag, ...holderOf(name) }])),
+    };
+  };
   metrics.watch({
     retriesPending: () => started?.work.dueRetries.pending().length ?? 0,
     backordersWaiting: () => started?.work.backorders.list().length ?? 0,
     openAlertKinds: async () => (await alerting.list({ acknowledged: false })).map((alert) => alert.kind),
     // counting what a catching-up projection has still to read would read it all again, at every scrape
-    projectionLag: async () => (catchingUp.has('projections') ? {} : projections.lag(store)),
+    projectionLag: async () => (catchingUp.has('projections') ? {} : waitingOf(await projections.lags(store), deps.clock.now())),
     reactionPositions: async () =>
       Object.fromEntries(
         await Promise.all(
@@ -243,7 +264,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         : {}),
       catchingUp: [...catchingUp],
       projectionLag: catchingUp.has('projections') ? 'catching up' : await projections.lag(deps.store),
-      reactions: withHolding(waitingOf(await lags(), deps.clock.now()), shared === null ? null : runs),
+      ...(await lagDetails()),
     }),
   });
   const server = createServer(app);
@@ -269,9 +290,14 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
       else logger.warn({ warehouseCode }, `could not reconcile ${warehouseCode}: ${outcome.error}`);
     }
   };
-  // a reaction fallen behind by more than LAG_ALERT_SECONDS is alerted; checked every LAG_CHECK_MS
+  // a reaction or a projection fallen behind by more than LAG_ALERT_SECONDS is alerted; checked every LAG_CHECK_MS
   let lagChecking: Promise<unknown> = Promise.resolve();
-  const alertLagging = async () => alertOnLag(alerting, await lags(), config.LAG_ALERT_SECONDS, deps.clock.now());
+  const alertLagging = async () => [
+    ...(await alertOnLag(alerting, await lags(), config.LAG_ALERT_SECONDS, deps.clock.now())),
+    ...(catchingUp.has('projections')
+      ? []
+      : await alertOnLag(alerting, await projections.lags(store), config.LAG_ALERT_SECONDS, deps.clock.now(), 'projection')),
+  ];
   const lagTicker = setInterval(() => {
     lagChecking = lagChecking.then(alertLagging).catch((error: unknown) => logger.error({ err: error }, 'checking the lags failed'));
   }, LAG_CHECK_MS);

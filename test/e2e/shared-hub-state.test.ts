@@ -5,7 +5,8 @@
  * the same request sent there again answers as the first did and appends nothing, another request
  * with the key is refused (422) and not applied. An alert raised by one hub is listed by the other, and its
  * acknowledgement at the other is seen by the first. The reports: a worker joins and follows the
- * store into the shared read models; both api hubs answer them, and neither builds its own.
+ * store into the shared read models; both api hubs answer them, and neither builds its own; every
+ * hub's /health names the worker as the holder of the projections and of the reactions.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -87,6 +88,12 @@ test('the reports are the shared read models: a worker follows the store into th
     expect((await listed(first)).map((item: { orderNo: string }) => item.orderNo)).toEqual(['SHARED3']);
     // the checkpoints are the database's: every api hub sees the same lag
     await waitFor('no lag', async () => Object.values((await second.get('/health')).body.data.projectionLag).every((lag) => lag === 0));
+    // who holds what, as every hub sees it: the one worker holds the projections and the reactions
+    const health = (await first.get('/health')).body.data;
+    const holder = health.projections.orders.holder;
+    expect(holder).toEqual(expect.stringMatching(/\/\d+\//));
+    expect(health.projections['stock-levels']).toMatchObject({ behind: 0, waitingSeconds: 0, holder });
+    expect(health.reactions['push-outbound-when-reserved']).toMatchObject({ held: false, holder });
   } finally {
     await worker.stop();
   }

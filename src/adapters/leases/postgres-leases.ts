@@ -162,6 +162,14 @@ export class PostgresLeases implements Leases {
     return result.rows[0]?.members ?? 1;
   }
 
+  /** Who holds each lease now (a lease run out, or released, is held by no one). */
+  async holders(): Promise<ReadonlyMap<string, string>> {
+    const result = await this.pool.query<Readonly<{ name: string; holder: string }>>(
+      'SELECT name, holder FROM leases WHERE holder IS NOT NULL AND expires_at > now()',
+    );
+    return new Map(result.rows.map(({ name, holder }) => [name, holder]));
+  }
+
   async leave(holder: string): Promise<void> {
     await this.pool.query(LEAVE, [holder]);
   }

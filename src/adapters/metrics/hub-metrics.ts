@@ -29,7 +29,7 @@ export type MetricSources = Readonly<{
   retriesPending: () => number;
   backordersWaiting: () => number;
   openAlertKinds: () => Promise<readonly string[]>;
-  projectionLag: () => Promise<Readonly<Record<string, number>>>;
+  projectionLag: () => Promise<Readonly<Record<string, Readonly<{ behind: number; waitingSeconds: number }>>>>;
   reactionPositions: () => Promise<Readonly<Record<string, bigint | undefined>>>;
   reactionLags: () => Promise<Readonly<Record<string, Readonly<{ behind: number; waitingSeconds: number }>>>>;
 }>;
@@ -123,7 +123,16 @@ export class HubMetrics {
       labelNames: ['projection'] as const,
       registers: [registry],
       async collect() {
-        for (const [projection, lag] of Object.entries(await sources.projectionLag())) this.set({ projection }, lag);
+        for (const [projection, lag] of Object.entries(await sources.projectionLag())) this.set({ projection }, lag.behind);
+      },
+    });
+    new Gauge({
+      name: 'oms_projection_lag_seconds',
+      help: 'how long the oldest event a projection has not applied yet has waited (0: none waits)',
+      labelNames: ['projection'] as const,
+      registers: [registry],
+      async collect() {
+        for (const [projection, lag] of Object.entries(await sources.projectionLag())) this.set({ projection }, lag.waitingSeconds);
       },
     });
     new Gauge({

@@ -23,6 +23,9 @@ export type EventRun = Readonly<{ events: readonly ProjectionEvent[]; end: Posit
 /** An event the projections cannot read: reported, and left out (the checkpoints still move past it). */
 export type OnUndecodable = (problem: UndecodableEvent) => void;
 
+/** Events stored after a checkpoint, and when the first of them was recorded (null: none waits). */
+export type Behind = Readonly<{ behind: number; waitingSince: string | null }>;
+
 const READ_PAGE = 4_096;
 /**
  * lag only counts, and decodes nothing; but the store parses every event it reads, and an event
@@ -86,16 +89,20 @@ export class EventSource {
     });
   }
 
-  /** How many events are stored after each checkpoint (0: caught up). */
-  async behind(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<Record<string, number>> {
-    const lag: Record<string, number> = {};
-    for (const name of checkpoints.keys()) lag[name] = 0;
+  /** How many events are stored after each checkpoint (0: caught up), and when the first of them was recorded (null: none). */
+  async behind(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<Record<string, Behind>> {
+    const lag: Record<string, { behind: number; waitingSince: string | null }> = {};
+    for (const name of checkpoints.keys()) lag[name] = { behind: 0, waitingSince: null };
     const lowest = lowestOf(checkpoints.values());
     if (lowest === undefined) return lag;
     for await (const page of this.storedPages(lowest, undefined, COUNT_PAGE))
       for (const event of page)
-        for (const [name, checkpoint] of checkpoints)
-          if (compareCheckpoints(event.position, checkpoint) > 0) lag[name] = (lag[name] ?? 0) + 1;
+        for (const [name, checkpoint] of checkpoints) {
+          const counted = lag[name];
+          if (counted === undefined || compareCheckpoints(event.position, checkpoint) <= 0) continue;
+          counted.behind += 1;
+          counted.waitingSince ??= event.metadata.recordedAt;
+        }
     return lag;
   }
 

@@ -32,7 +32,7 @@ import type {
 import { type Checkpoint, formatCheckpoint, highestOf, lowestOf } from './checkpoint.ts';
 import { CheckpointedRunner } from './checkpointed-runner.ts';
 import { ZodEventDecoder } from '../event-codec/zod-event-decoder.ts';
-import { EventSource, type OnUndecodable } from './event-source.ts';
+import { type Behind, EventSource, type OnUndecodable } from './event-source.ts';
 import { LiveFollower } from './live-follower.ts';
 import { type RebuildResult, replayInto } from './rebuild.ts';
 import type { ProjectionStore } from './projection-store.ts';
@@ -62,6 +62,9 @@ export type ProjectionsOptions = Readonly<{
 }>;
 
 /** What a database gives the projections: its store, the reports read from it, and how to let go of it. */
+/** A projection's lag: its checkpoint ("commit/prepare", null before its first event), the events after it, since when the first waits. */
+export type ProjectionLag = Behind & Readonly<{ position: string | null }>;
+
 export type ReadModelDatabase = Readonly<{
   store: (zone: string, projections: readonly Projection[]) => ProjectionStore;
   reports: ReportQueries;
@@ -79,8 +82,8 @@ export class Projections implements ReportQueries {
   private rebuilding = false;
   /** moved on by each stop: a start that sees it move stops too */
   private runs = 0;
-  /** the count of `lag` under way, shared by whoever asks meanwhile */
-  private lagUnderWay: Promise<Record<string, number>> | undefined;
+  /** the count of `lags` under way, shared by whoever asks meanwhile */
+  private lagUnderWay: Promise<Record<string, ProjectionLag>> | undefined;
 
   /** A projection whose version, tables or zone changed in the database starts again empty. */
   constructor(
@@ -136,15 +139,29 @@ export class Projections implements ReportQueries {
     await this.database.close();
   }
 
-  /**
-   * Events behind the head, per projection (0: caught up). Counting reads every event after the
-   * lowest checkpoint, so callers asking while a count is under way (a load balancer asking
-   * /health faster than a long count ends) share it instead of each starting another.
-   */
+  /** Events behind the head, per projection (0: caught up). */
   async lag(store: EventStore): Promise<Record<string, number>> {
+    return Object.fromEntries(Object.entries(await this.lags(store)).map(([name, { behind }]) => [name, behind]));
+  }
+
+  /**
+   * Per projection: its checkpoint, the events behind it and since when the first of them waits.
+   * Counting reads every event after the lowest checkpoint, so callers asking while a count is
+   * under way (a load balancer asking /health faster than a long count ends) share it instead of
+   * each starting another.
+   */
+  async lags(store: EventStore): Promise<Record<string, ProjectionLag>> {
     this.lagUnderWay ??= this.tables
       .checkpoints()
-      .then((checkpoints) => this.sourceOf(store).behind(checkpoints))
+      .then(async (checkpoints) => {
+        const behind = await this.sourceOf(store).behind(checkpoints);
+        return Object.fromEntries(
+          [...checkpoints].map(([name, checkpoint]) => [
+            name,
+            { position: formatCheckpoint(checkpoint), ...(behind[name] ?? { behind: 0, waitingSince: null }) },
+          ]),
+        );
+      })
       .finally(() => {
         this.lagUnderWay = undefined;
       });
