@@ -24,11 +24,11 @@ const interceptStarted = (now: string): OrderEvent => ({
     expiresAt: plus(now, claimMs),
   },
 });
-const withdrawalStarted = (now: string): OrderEvent => ({
+const withdrawalStarted = (now: string, id = 'event-7'): OrderEvent => ({
   type: 'CancelCallStarted',
   data: {
     kind: 'WITHDRAW',
-    id: 'event-7',
+    id,
     warehouseCode: 'WH001',
     outboundNo: null,
     reason: 'cancelled: x',
@@ -167,5 +167,18 @@ describe('claiming a withdrawal before the warehouse is told to drop the order',
       .when(startCall(theIntercept, at(4)))
       .then([interceptStarted(at(4))]);
     expect(both.cancelCalls.map((claim) => claim.kind)).toEqual(['WITHDRAW', 'INTERCEPT']);
+  });
+
+  it('tells calls apart by kind and id: a withdrawal named as the intercept does not hold it up', () => {
+    given([...atTheWms(), picking(), cancellationRequested(), withdrawalStarted(at(4), 'cancel-1')])
+      .when(startCall(theIntercept, at(4)))
+      .then([interceptStarted(at(4))]);
+  });
+
+  it('closes only the withdrawal answered: another one claimed beside it still stands', () => {
+    const state = given([...cancelledBeforeTheAnswer(), withdrawalStarted(at(4)), withdrawalStarted(at(4), 'event-8')])
+      .when(withdrawalAnswer(true))
+      .then([withdrawalAnswered(true)]);
+    expect(state.cancelCalls.map((claim) => claim.id)).toEqual(['event-8']);
   });
 });
