@@ -22,11 +22,10 @@ import { numberParameters } from '../../../src/adapters/projections/postgres-rea
 import type { Projections } from '../../../src/adapters/projections/projections.ts';
 import { SqliteProjections } from '../../../src/adapters/projections/sqlite-projections.ts';
 import { allProjections } from '../../../src/application/projections/all-projections.ts';
-import type { Projection, Row } from '../../../src/application/projections/projection.ts';
 import type { Page } from '../../../src/application/projections/report-queries.ts';
 import { testDatabase } from '../../support/test-database.ts';
 import { appendAll, appendRest, historyArb, play, sampleAppends, storeWith } from './hub-history.ts';
-import { type Dump, dumpModel, freshFile, settle } from './projection-files.ts';
+import { type Dump, byKey, dumpModel, failingAt, freshFile, settle } from './projection-files.ts';
 
 const live = { rebuildFreshOnStart: false } as const;
 
@@ -45,12 +44,6 @@ afterAll(async () => {
 
 const open = (schema: string, options: PostgresProjectionsOptions = {}) => PostgresProjections.open(url, { ...live, ...options, schema });
 
-const byKey = (key: readonly string[]) => (a: Row, b: Row) => {
-  const ka = JSON.stringify(key.map((k) => a[k]));
-  const kb = JSON.stringify(key.map((k) => b[k]));
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-};
-
 /** Every table of the projections in a schema, rows in key order, JSON columns parsed. */
 const dumpSchema = async (schema: string): Promise<Dump> => {
   const dump: Dump = {};
@@ -63,19 +56,6 @@ const dumpSchema = async (schema: string): Promise<Dump> => {
       dump[t.name] = rows.sort(byKey(t.key));
     }
   return dump;
-};
-
-/** A projection that fails at its n-th call, as a process would die in the middle of a batch. */
-const failingAt = (n: number): Projection[] => {
-  let seen = 0;
-  return allProjections.map((projection) => ({
-    ...projection,
-    evolve: (event, read, context) => {
-      seen += 1;
-      if (seen === n) throw new Error('the process died here');
-      return projection.evolve(event, read, context);
-    },
-  }));
 };
 
 describe('the PostgreSQL projections, live', () => {

@@ -1,4 +1,4 @@
-/** Reading and comparing what the projections wrote in their SQLite files, for the tests. */
+/** Reading and comparing what the projections wrote in their SQLite files, and a projection that dies on cue, for the tests. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,8 @@ import { project } from '../../application/projections/projection-harness.ts';
 
 export type Dump = Record<string, Row[]>;
 
-const byKey = (key: readonly string[]) => (a: Row, b: Row) => {
+/** Rows in the order of their key. */
+export const byKey = (key: readonly string[]) => (a: Row, b: Row) => {
   const ka = JSON.stringify(key.map((k) => a[k]));
   const kb = JSON.stringify(key.map((k) => b[k]));
   return ka < kb ? -1 : ka > kb ? 1 : 0;
@@ -62,4 +63,17 @@ export const settle = async (condition: () => boolean | Promise<boolean>, turns 
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   throw new Error('the condition never held');
+};
+
+/** The projections, failing at their n-th evolve between them, as a process would die in the middle of a batch. */
+export const failingAt = (n: number): Projection[] => {
+  let seen = 0;
+  return allProjections.map((projection) => ({
+    ...projection,
+    evolve: (event, read, context) => {
+      seen += 1;
+      if (seen === n) throw new Error('the process died here');
+      return projection.evolve(event, read, context);
+    },
+  }));
 };

@@ -15,10 +15,9 @@ import { projectionNames } from '../../../src/adapters/projections/projections.t
 import { SqliteProjections, compareProjections } from '../../../src/adapters/projections/sqlite-projections.ts';
 import { allProjections } from '../../../src/application/projections/all-projections.ts';
 import { ordersProjection } from '../../../src/application/projections/orders.ts';
-import type { Projection } from '../../../src/application/projections/projection.ts';
 import { type Append, appendAll, appendRest, historyArb, play, sampleAppends, storeWith } from './hub-history.ts';
 import { numbered } from '../../support/payload.ts';
-import { dumpFile, dumpModel, freshFile, settle } from './projection-files.ts';
+import { dumpFile, dumpModel, failingAt, freshFile, settle } from './projection-files.ts';
 
 const live = { rebuildFreshOnStart: false } as const;
 
@@ -29,19 +28,6 @@ const onePass = async (store: MemoryEventStore, batchSize = 7): Promise<string> 
   await projections.start(store);
   await projections.close();
   return file;
-};
-
-/** A projection that fails at its n-th event, as a process would die in the middle of a batch. */
-const failingAt = (n: number): Projection[] => {
-  let seen = 0;
-  return allProjections.map((projection) => ({
-    ...projection,
-    evolve: (event, read, context) => {
-      seen += 1;
-      if (seen === n) throw new Error('the process died here');
-      return projection.evolve(event, read, context);
-    },
-  }));
 };
 
 const someEvents = fc.tuple(historyArb(50), fc.nat(), fc.integer({ min: 1, max: 40 }));
