@@ -15,6 +15,7 @@ import type { Alert, Alerting, NewAlert } from '../../application/ports/alerting
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import { AlertAnnouncer, type AlertingOptions } from './alert-announcer.ts';
 import { type AlertRow, checkLimit, detailsText, toAlert } from './alert-row.ts';
+import { whileReachable } from '../postgres/reachable.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204 (the snapshots' 0x48554203). */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 1];
@@ -74,34 +75,42 @@ export class PostgresAlerting implements Alerting {
   }
 
   async raise(alert: NewAlert): Promise<void> {
-    await this.ready;
-    const { key, kind, subject, message, details, raisedAt } = alert;
-    const result = await this.pool.query<Row>(RAISE, [key, kind, subject, message, detailsText(details), raisedAt]);
-    const row = result.rows[0];
-    if (row !== undefined) this.announcer.raised(alertOf(row));
+    return whileReachable(async () => {
+      await this.ready;
+      const { key, kind, subject, message, details, raisedAt } = alert;
+      const result = await this.pool.query<Row>(RAISE, [key, kind, subject, message, detailsText(details), raisedAt]);
+      const row = result.rows[0];
+      if (row !== undefined) this.announcer.raised(alertOf(row));
+    });
   }
 
   async list(filter: Readonly<{ acknowledged?: boolean; subject?: string; limit?: number }> = {}): Promise<readonly Alert[]> {
-    const { acknowledged, subject, limit } = filter;
-    checkLimit(limit);
-    await this.ready;
-    const result = await this.pool.query<Row>(LIST, [acknowledged ?? null, subject ?? null, limit ?? null]);
-    return result.rows.map(alertOf);
+    return whileReachable(async () => {
+      const { acknowledged, subject, limit } = filter;
+      checkLimit(limit);
+      await this.ready;
+      const result = await this.pool.query<Row>(LIST, [acknowledged ?? null, subject ?? null, limit ?? null]);
+      return result.rows.map(alertOf);
+    });
   }
 
   async get(id: number): Promise<Alert | undefined> {
-    await this.ready;
-    const row = (await this.pool.query<Row>(GET, [id])).rows[0];
-    return row === undefined ? undefined : alertOf(row);
+    return whileReachable(async () => {
+      await this.ready;
+      const row = (await this.pool.query<Row>(GET, [id])).rows[0];
+      return row === undefined ? undefined : alertOf(row);
+    });
   }
 
   async acknowledge(id: number, by: string, at: string): Promise<boolean> {
-    await this.ready;
-    if ((await this.pool.query(ACKNOWLEDGE, [at, by, id])).rowCount === 1) {
-      this.announcer.acknowledged(id, by);
-      return true;
-    }
-    return (await this.get(id)) !== undefined;
+    return whileReachable(async () => {
+      await this.ready;
+      if ((await this.pool.query(ACKNOWLEDGE, [at, by, id])).rowCount === 1) {
+        this.announcer.acknowledged(id, by);
+        return true;
+      }
+      return (await this.get(id)) !== undefined;
+    });
   }
 
   /** Resolves once every webhook delivery started so far has ended, delivered or not. */

@@ -11,6 +11,7 @@
 import pg from 'pg';
 import type { IdempotencyKeys, KeyUse } from '../http/idempotency-key.ts';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
+import { whileReachable } from '../postgres/reachable.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204. */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 2];
@@ -42,15 +43,19 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
   }
 
   async use(key: string, request: string): Promise<KeyUse> {
-    await this.ready;
-    const bound = (await this.pool.query<Readonly<{ request: string }>>(FIND, [key])).rows[0]?.request;
-    if (bound === undefined) return { kind: 'new' };
-    return bound === request ? { kind: 'same' } : { kind: 'other', request: bound };
+    return whileReachable(async () => {
+      await this.ready;
+      const bound = (await this.pool.query<Readonly<{ request: string }>>(FIND, [key])).rows[0]?.request;
+      if (bound === undefined) return { kind: 'new' };
+      return bound === request ? { kind: 'same' } : { kind: 'other', request: bound };
+    });
   }
 
   async bind(key: string, request: string, at: string): Promise<void> {
-    await this.ready;
-    await this.pool.query(BIND, [key, request, at]);
+    return whileReachable(async () => {
+      await this.ready;
+      await this.pool.query(BIND, [key, request, at]);
+    });
   }
 
   async close(): Promise<void> {

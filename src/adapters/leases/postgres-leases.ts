@@ -53,6 +53,7 @@
 import pg from 'pg';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import type { Lease, Leases, Renewal } from '../../application/ports/lease.ts';
+import { whileReachable } from '../postgres/reachable.ts';
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
 /** the longest time to live accepted: an int4 of milliseconds, as the statements pass it */
@@ -164,10 +165,12 @@ export class PostgresLeases implements Leases {
 
   /** Who holds each lease now (a lease run out, or released, is held by no one). */
   async holders(): Promise<ReadonlyMap<string, string>> {
-    const result = await this.pool.query<Readonly<{ name: string; holder: string }>>(
-      'SELECT name, holder FROM leases WHERE holder IS NOT NULL AND expires_at > now()',
-    );
-    return new Map(result.rows.map(({ name, holder }) => [name, holder]));
+    return whileReachable(async () => {
+      const result = await this.pool.query<Readonly<{ name: string; holder: string }>>(
+        'SELECT name, holder FROM leases WHERE holder IS NOT NULL AND expires_at > now()',
+      );
+      return new Map(result.rows.map(({ name, holder }) => [name, holder]));
+    });
   }
 
   async leave(holder: string): Promise<void> {

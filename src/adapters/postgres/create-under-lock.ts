@@ -8,6 +8,12 @@ import type pg from 'pg';
 
 export const createUnderLock = async (pool: pg.Pool, lock: readonly [number, number], schema: string): Promise<void> => {
   const client = await pool.connect();
+  // while checked out, the pool does not listen to the client: a connection that breaks would be an uncaught 'error'
+  let broken = false;
+  const onBroken = () => {
+    broken = true;
+  };
+  client.on('error', onBroken);
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...lock]);
@@ -17,6 +23,7 @@ export const createUnderLock = async (pool: pg.Pool, lock: readonly [number, num
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', onBroken);
+    client.release(broken);
   }
 };

@@ -23,6 +23,7 @@ import { type Position, positionToString } from '../../application/ports/event-s
 import type { AnyTable, Row } from '../../application/projections/projection.ts';
 import type { Projection } from '../../application/projections/projection.ts';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
+import { whileReachable } from '../postgres/reachable.ts';
 import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
 import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
@@ -186,14 +187,18 @@ export class PostgresProjectionStore implements ProjectionStore {
    * the lock that transaction holds, so what is committed is what it would see.
    */
   async checkpoints(): Promise<Map<string, Checkpoint>> {
-    await this.ready;
-    const rows = new Map((await this.states(this.pool)).map((row) => [row.name, row]));
-    return new Map(this.projections.map((p) => [p.name, parseCheckpoint(rows.get(p.name)?.position ?? null)]));
+    return whileReachable(async () => {
+      await this.ready;
+      const rows = new Map((await this.states(this.pool)).map((row) => [row.name, row]));
+      return new Map(this.projections.map((p) => [p.name, parseCheckpoint(rows.get(p.name)?.position ?? null)]));
+    });
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.ready;
-    return this.writing(() => work());
+    return whileReachable(async () => {
+      await this.ready;
+      return this.writing(() => work());
+    });
   }
 
   liveRows(): RowSink {
@@ -246,6 +251,13 @@ export class PostgresProjectionStore implements ProjectionStore {
   private writing<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
       const client = await this.pool.connect();
+      // while checked out, the pool does not listen to the client: a connection that breaks (the
+      // server stopped) would be an uncaught 'error'; the statement under way fails instead
+      let broken = false;
+      const onBroken = () => {
+        broken = true;
+      };
+      client.on('error', onBroken);
       try {
         await client.query('BEGIN');
         await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...this.lock]);
@@ -258,7 +270,9 @@ export class PostgresProjectionStore implements ProjectionStore {
         throw error;
       } finally {
         this.current = undefined;
-        client.release();
+        client.off('error', onBroken);
+        // a broken connection is not given back to the pool
+        client.release(broken);
       }
     };
     const result = this.turn.then(run, run);

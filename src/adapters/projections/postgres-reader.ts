@@ -4,6 +4,7 @@
  * and JSON lists searched with jsonb.
  */
 import type pg from 'pg';
+import { whileReachable } from '../postgres/reachable.ts';
 import type { SqlReader } from './report-sql.ts';
 
 /** `?` → `$n`, outside single-quoted literals and double-quoted names. */
@@ -40,7 +41,8 @@ export class PostgresReader implements SqlReader {
       if (this.numbered.size > 500) this.numbered.clear();
       this.numbered.set(sql, text);
     }
-    return (await this.pool.query(text, [...params])).rows as R[];
+    const numbered = text;
+    return whileReachable(async () => (await this.pool.query(numbered, [...params])).rows as R[]);
   }
 
   jsonListHas(column: string, field: string): string {

@@ -14,6 +14,7 @@
 import pg from 'pg';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import { type SeenSignatures, TOLERANCE_SECONDS } from './hub-signature.ts';
+import { whileReachable } from '../postgres/reachable.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204. */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 3];
@@ -45,9 +46,11 @@ export class PostgresSeenSignatures implements SeenSignatures {
   }
 
   async firstSight(signature: string, nowMs: number): Promise<boolean> {
-    await this.ready;
-    await this.pool.query(FORGET, [nowMs - 2 * TOLERANCE_SECONDS * 1000]);
-    return (await this.pool.query(SEE, [signature, nowMs])).rowCount === 1;
+    return whileReachable(async () => {
+      await this.ready;
+      await this.pool.query(FORGET, [nowMs - 2 * TOLERANCE_SECONDS * 1000]);
+      return (await this.pool.query(SEE, [signature, nowMs])).rowCount === 1;
+    });
   }
 
   async close(): Promise<void> {
