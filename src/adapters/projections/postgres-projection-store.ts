@@ -65,7 +65,10 @@ export const readModelPool = (url: string, schema: string, max = 4): pg.Pool =>
   new pg.Pool({
     connectionString: url,
     max,
-    options: `-c search_path=${quote(schema)}`,
+    // a process stopped inside a transaction (SIGSTOP, a debugger) would hold its transaction id,
+    // and every reader of the event store's $all waits for the oldest open one: the server ends
+    // such a session after 5 s, as it does the event store's (its statements run back to back)
+    options: `-c search_path=${quote(schema)} -c idle_in_transaction_session_timeout=5000`,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC
