@@ -14,12 +14,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
+import { WARN, capturedLog } from '../support/captured-log.ts';
+import { newAlert as alert } from '../support/new-alert.ts';
 import type { AlertingOptions } from '../../src/adapters/alerting/alert-announcer.ts';
 import { PostgresAlerting } from '../../src/adapters/alerting/postgres-alerting.ts';
 import { SqliteAlerting } from '../../src/adapters/alerting/sqlite-alerting.ts';
-import type { Alerting, NewAlert } from '../../src/application/ports/alerting.ts';
+import type { Alerting } from '../../src/application/ports/alerting.ts';
 import { testDatabase } from '../support/test-database.ts';
 
 type ClosableAlerting = Alerting & Readonly<{ close(): Promise<void> }>;
@@ -37,26 +38,6 @@ const adapters: ReadonlyArray<readonly [string, Adapter]> = [
   ['SQLite', { place: async () => join(directory, `${randomUUID()}.sqlite`), open: (path, options) => SqliteAlerting.open(path, options) }],
   ['PostgreSQL', { place: () => testDatabase('alerts'), open: (url, options) => PostgresAlerting.connect(url, options) }],
 ];
-
-type LogLine = Record<string, unknown> & { level: number; msg: string };
-
-/** A pino logger writing into an array, one parsed object per line. */
-const capturedLog = () => {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
-  return { lines, logger };
-};
-const WARN = 40;
-
-const alert = (key: string, overrides: Partial<NewAlert> = {}): NewAlert => ({
-  key,
-  kind: 'MANUAL_INTERVENTION',
-  subject: 'order-OMS1',
-  message: `push of OMS1 failed 5 times (${key})`,
-  details: { attempts: 5 },
-  raisedAt: '2025-11-22T02:00:00.000Z',
-  ...overrides,
-});
 
 describe.each(adapters)('the %s alerting', (_, adapter) => {
   const open = async (place?: string) => {

@@ -1,29 +1,26 @@
 /**
- * Runs `schema` (idempotent statements: CREATE … IF NOT EXISTS) in one transaction under a
- * transaction-level advisory lock, so that processes starting together do not race on them. A
- * transaction-level lock ends with its transaction: it works behind a transaction pooler
- * (PgBouncer), where a session lock would not.
+ * Work in one transaction under a transaction-level advisory lock (`underLock`), and the
+ * idempotent creation of tables that way (`createUnderLock`: CREATE … IF NOT EXISTS), so that
+ * processes starting together do not race on them. A transaction-level lock ends with its
+ * transaction: it works behind a transaction pooler (PgBouncer), where a session lock would not.
  */
 import type pg from 'pg';
+import { withCheckedOut } from './checked-out.ts';
+
+export const underLock = <T>(pool: pg.Pool, lock: readonly [number, number], work: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+  withCheckedOut(pool, async (client) => {
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...lock]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 
 export const createUnderLock = async (pool: pg.Pool, lock: readonly [number, number], schema: string): Promise<void> => {
-  const client = await pool.connect();
-  // while checked out, the pool does not listen to the client: a connection that breaks would be an uncaught 'error'
-  let broken = false;
-  const onBroken = () => {
-    broken = true;
-  };
-  client.on('error', onBroken);
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...lock]);
-    await client.query(schema);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.off('error', onBroken);
-    client.release(broken);
-  }
+  await underLock(pool, lock, (client) => client.query(schema));
 };

@@ -22,7 +22,7 @@ import pg from 'pg';
 import { type Position, positionToString } from '../../application/ports/event-store.ts';
 import type { AnyTable, Row } from '../../application/projections/projection.ts';
 import type { Projection } from '../../application/projections/projection.ts';
-import { createUnderLock } from '../postgres/create-under-lock.ts';
+import { createUnderLock, underLock } from '../postgres/create-under-lock.ts';
 import { whileReachable } from '../postgres/reachable.ts';
 import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
 import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
@@ -252,32 +252,15 @@ export class PostgresProjectionStore implements ProjectionStore {
 
   /** One write transaction under the read models' lock, after this process's earlier ones. */
   private writing<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      const client = await this.pool.connect();
-      // while checked out, the pool does not listen to the client: a connection that breaks (the
-      // server stopped) would be an uncaught 'error'; the statement under way fails instead
-      let broken = false;
-      const onBroken = () => {
-        broken = true;
-      };
-      client.on('error', onBroken);
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...this.lock]);
+    const run = (): Promise<T> =>
+      underLock(this.pool, this.lock, async (client) => {
         this.current = client;
-        const result = await work(client);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        this.current = undefined;
-        client.off('error', onBroken);
-        // a broken connection is not given back to the pool
-        client.release(broken);
-      }
-    };
+        try {
+          return await work(client);
+        } finally {
+          this.current = undefined;
+        }
+      });
     const result = this.turn.then(run, run);
     this.turn = result.catch(() => undefined);
     return result;

@@ -6,37 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { ERROR, WARN, capturedLog } from '../../support/captured-log.ts';
+import { newAlert as alert } from '../../support/new-alert.ts';
 import type { AlertingOptions } from '../../../src/adapters/alerting/alert-announcer.ts';
 import { SqliteAlerting } from '../../../src/adapters/alerting/sqlite-alerting.ts';
-import type { NewAlert } from '../../../src/application/ports/alerting.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'hub-alerts-'));
 let files = 0;
 const newFile = () => join(directory, `alerts-${(files += 1)}.db`);
-
-type LogLine = Record<string, unknown> & { level: number; msg: string };
-
-/** A pino logger writing into an array, one parsed object per line. */
-const capturedLog = () => {
-  const lines: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
-  return { lines, logger };
-};
-
-const WARN = 40;
-const ERROR = 50;
-
-const alert = (key: string, overrides: Partial<NewAlert> = {}): NewAlert => ({
-  key,
-  kind: 'MANUAL_INTERVENTION',
-  subject: 'order-OMS1',
-  message: `push of OMS1 failed 5 times (${key})`,
-  details: { attempts: 5 },
-  raisedAt: '2025-11-22T02:00:00.000Z',
-  ...overrides,
-});
 
 const opened: SqliteAlerting[] = [];
 const open = (path: string, options: AlertingOptions) => {

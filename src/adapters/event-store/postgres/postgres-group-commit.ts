@@ -35,6 +35,7 @@ import { eventIdTaken } from '../event-id-taken.ts';
 import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
 import { LOCK_SPACE } from './postgres-schema.ts';
 import { positionOf } from './postgres-reads.ts';
+import { withCheckedOut } from '../../postgres/checked-out.ts';
 import { unavailableOr, unreachable } from './postgres-unreachable.ts';
 
 /** The most appends one transaction takes: bounds how long a group holds its locks, and the readers of $all below its transaction id. */
@@ -178,55 +179,47 @@ export class GroupCommit {
 
   /** The group's transaction: each append's result (or refusal), once committed. */
   private async transaction(group: readonly WaitingAppend[]): Promise<readonly Outcome[]> {
-    const client = await this.pool.connect();
-    // while checked out, the pool does not listen to the client: a connection that breaks would be an uncaught 'error'
-    let broken = false;
-    const onBroken = () => {
-      broken = true;
-    };
-    client.on('error', onBroken);
-    try {
-      await client.query('BEGIN');
-      const streams = [...new Set(group.map((append) => append.stream))];
-      await client.query(LOCK_STREAMS, [LOCK_SPACE, streams]);
-      const state = await client.query<StateRow>(STATE, [streams, group.flatMap((append) => append.events.map((event) => event.id))]);
-      const lasts = new Map<string, LastRevision>();
-      const held = new Map<string, Placed>();
-      const positions = new Map<string, Position>();
-      for (const row of state.rows) {
-        if (row.id === null) lasts.set(row.stream, row.revision === null ? NO_EVENTS : BigInt(row.revision));
-        else {
-          held.set(row.id, { stream: row.stream, revision: BigInt(row.revision as string) });
-          positions.set(row.id, positionOf(row.transaction_id as string, row.position as string));
+    return withCheckedOut(this.pool, async (client) => {
+      try {
+        await client.query('BEGIN');
+        const streams = [...new Set(group.map((append) => append.stream))];
+        await client.query(LOCK_STREAMS, [LOCK_SPACE, streams]);
+        const state = await client.query<StateRow>(STATE, [streams, group.flatMap((append) => append.events.map((event) => event.id))]);
+        const lasts = new Map<string, LastRevision>();
+        const held = new Map<string, Placed>();
+        const positions = new Map<string, Position>();
+        for (const row of state.rows) {
+          if (row.id === null) lasts.set(row.stream, row.revision === null ? NO_EVENTS : BigInt(row.revision));
+          else {
+            held.set(row.id, { stream: row.stream, revision: BigInt(row.revision as string) });
+            positions.set(row.id, positionOf(row.transaction_id as string, row.position as string));
+          }
         }
+        const { rows, verdicts } = judge(group, lasts, held);
+        if (rows.length > 0) {
+          const inserted = await client.query<Readonly<{ id: string; position: string; transaction_id: string }>>(INSERT, [
+            rows.map((row) => row.stream),
+            rows.map((row) => categoryOf(row.stream)),
+            rows.map((row) => row.revision.toString()),
+            rows.map((row) => row.event.id),
+            rows.map((row) => row.event.type),
+            rows.map((row) => JSON.stringify(row.event.data)),
+            rows.map((row) => JSON.stringify(row.event.metadata)),
+          ]);
+          for (const row of inserted.rows) positions.set(row.id, positionOf(row.transaction_id, row.position));
+        }
+        await client.query('COMMIT');
+        if (rows.length > 0) this.commits += 1;
+        // every id a verdict stands at was in the state read or is in the insert
+        return verdicts.map((verdict) =>
+          'refused' in verdict
+            ? { ok: false, error: verdict.refused }
+            : { ok: true, result: { nextExpectedRevision: verdict.revision, position: positions.get(verdict.lastId) as Position } },
+        );
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
       }
-      const { rows, verdicts } = judge(group, lasts, held);
-      if (rows.length > 0) {
-        const inserted = await client.query<Readonly<{ id: string; position: string; transaction_id: string }>>(INSERT, [
-          rows.map((row) => row.stream),
-          rows.map((row) => categoryOf(row.stream)),
-          rows.map((row) => row.revision.toString()),
-          rows.map((row) => row.event.id),
-          rows.map((row) => row.event.type),
-          rows.map((row) => JSON.stringify(row.event.data)),
-          rows.map((row) => JSON.stringify(row.event.metadata)),
-        ]);
-        for (const row of inserted.rows) positions.set(row.id, positionOf(row.transaction_id, row.position));
-      }
-      await client.query('COMMIT');
-      if (rows.length > 0) this.commits += 1;
-      // every id a verdict stands at was in the state read or is in the insert
-      return verdicts.map((verdict) =>
-        'refused' in verdict
-          ? { ok: false, error: verdict.refused }
-          : { ok: true, result: { nextExpectedRevision: verdict.revision, position: positions.get(verdict.lastId) as Position } },
-      );
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.off('error', onBroken);
-      client.release(broken); // a broken connection is destroyed, not handed out again
-    }
+    });
   }
 }
