@@ -1,6 +1,6 @@
 /**
- * The projections' rows and checkpoints in a SQLite file (docs/architecture.md#projections: read models live in SQLite
- * whatever the event store). Each projection has a row in `projection_checkpoints`: its version,
+ * The projections' rows and checkpoints in a SQLite file (docs/architecture.md#projections: the
+ * read models of a hub on SQLite or EventStoreDB). Each projection has a row in `projection_checkpoints`: its version,
  * zone, tables' fingerprint, checkpoint, and the generation of its tables (index names carry it,
  * so that a rebuilt table's indexes never clash with the live one's).
  *

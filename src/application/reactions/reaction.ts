@@ -64,19 +64,29 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * The checkpoint saves of the events a reaction passes over (of its category, not of its types),
  * made without the reaction waiting for them: one save at a time, of the latest such position
  * (the ones passed over meanwhile are covered by it), so that passing over a long run of events
- * costs a few saves, not one round trip each. Before the next event it handles (or alerts on) is
- * handled, the saves under way have ended, and their failure (`LeaseLost`, `StoreUnavailable`) is
- * thrown there, before anything is done: as when each save was waited for. `drained` waits for
- * them without throwing (caught up, stopped).
+ * costs a few saves, not one round trip each. The first save of a run starts on the next turn of
+ * the event loop, or as soon as the reaction waits for it: a store that saves at once (SQLite)
+ * would otherwise save after every event passed over, for there is never a save under way to
+ * cover the next one. Before the next event it handles (or alerts on) is handled, the saves under
+ * way have ended, and their failure (`LeaseLost`, `StoreUnavailable`) is thrown there, before
+ * anything is done: as when each save was waited for. `drained` waits for them without throwing
+ * (caught up, stopped).
  */
 const passedOverSaves = (save: (position: Position) => Promise<void>) => {
   let pending: Position | undefined;
   let saving: Promise<void> | undefined;
   let failure: { error: unknown } | undefined;
+  /** starts the save waiting for the next turn now */
+  let startNow: (() => void) | undefined;
   const thrownIfFailed = (): void => {
     if (failure !== undefined) throw failure.error;
   };
   const saveInTurn = async (): Promise<void> => {
+    await new Promise<void>((start) => {
+      startNow = start;
+      setImmediate(start);
+    });
+    startNow = undefined;
     try {
       for (let next = pending; next !== undefined; next = pending) {
         pending = undefined;
@@ -95,10 +105,12 @@ const passedOverSaves = (save: (position: Position) => Promise<void>) => {
       saving ??= saveInTurn();
     },
     settled: async (): Promise<void> => {
+      startNow?.();
       await saving;
       thrownIfFailed();
     },
     drained: async (): Promise<void> => {
+      startNow?.();
       await saving;
     },
   };
