@@ -24,8 +24,8 @@ import type { AnyTable, Row } from '../../application/projections/projection.ts'
 import type { Projection } from '../../application/projections/projection.ts';
 import { createUnderLock, underLock } from '../postgres/create-under-lock.ts';
 import { whileReachable } from '../postgres/reachable.ts';
-import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
-import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
+import { type Checkpoint, parseCheckpoint } from './checkpoint.ts';
+import { type FreshTables, type ProjectionState, type ProjectionStore, type RowSink, stateValues } from './projection-store.ts';
 import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
 import { LATER, RowBatch, type RowWriter, type Writers } from './row-batch.ts';
 import { TableShape } from './table-shape.ts';
@@ -298,15 +298,7 @@ export class PostgresProjectionStore implements ProjectionStore {
       `INSERT INTO projection_checkpoints (name, version, zone, fingerprint, position, generation, tables) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (name) DO UPDATE SET version = excluded.version, zone = excluded.zone, fingerprint = excluded.fingerprint,
          position = excluded.position, generation = excluded.generation, tables = excluded.tables`,
-      [
-        projection.name,
-        projection.version,
-        this.zone,
-        tablesFingerprint(projection.tables),
-        formatCheckpoint(position),
-        generation,
-        JSON.stringify(projection.tables.map((t) => t.name)),
-      ],
+      stateValues(projection, this.zone, position, generation),
     );
   }
 

@@ -10,7 +10,8 @@
  */
 import type { Position } from '../../application/ports/event-store.ts';
 import type { Projection, ReadRow, RowOperation } from '../../application/projections/projection.ts';
-import type { Checkpoint } from './checkpoint.ts';
+import { type Checkpoint, formatCheckpoint } from './checkpoint.ts';
+import { tablesFingerprint } from './projection-tables.ts';
 import type { RowNotAtHand } from './row-batch.ts';
 
 /** What the database keeps about a projection beside its rows. */
@@ -23,6 +24,22 @@ export type ProjectionState = Readonly<{
   /** its checkpoint, "commit/prepare" (null: nothing applied) */
   position: string | null;
 }>;
+
+/** A projection's row of `projection_checkpoints`, in column order: name, version, zone, fingerprint, position, generation, tables. */
+export const stateValues = (
+  projection: Projection,
+  zone: string,
+  position: Checkpoint,
+  generation: number,
+): [string, number, string, string, string | null, number, string] => [
+  projection.name,
+  projection.version,
+  zone,
+  tablesFingerprint(projection.tables),
+  formatCheckpoint(position),
+  generation,
+  JSON.stringify(projection.tables.map((t) => t.name)),
+];
 
 /**
  * Rows being changed by a run of events: `read` answers what the run wrote so far, then the

@@ -10,8 +10,8 @@
 import type Database from 'better-sqlite3';
 import { type Position, positionToString } from '../../application/ports/event-store.ts';
 import type { Projection } from '../../application/projections/projection.ts';
-import { type Checkpoint, formatCheckpoint, parseCheckpoint } from './checkpoint.ts';
-import type { FreshTables, ProjectionState, ProjectionStore, RowSink } from './projection-store.ts';
+import { type Checkpoint, parseCheckpoint } from './checkpoint.ts';
+import { type FreshTables, type ProjectionState, type ProjectionStore, type RowSink, stateValues } from './projection-store.ts';
 import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
 import { RowBatch, type Writers } from './row-batch.ts';
 import { SqliteTableWriter } from './sqlite-table-writer.ts';
@@ -149,15 +149,7 @@ export class SqliteProjectionStore implements ProjectionStore {
   }
 
   private saveState(projection: Projection, position: Checkpoint, generation: number): void {
-    this.statements.saveState.run(
-      projection.name,
-      projection.version,
-      this.zone,
-      tablesFingerprint(projection.tables),
-      formatCheckpoint(position),
-      generation,
-      JSON.stringify(projection.tables.map((t) => t.name)),
-    );
+    this.statements.saveState.run(...stateValues(projection, this.zone, position, generation));
   }
 
   private writersFor(projections: readonly Projection[], suffix: string): Writers {
