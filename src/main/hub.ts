@@ -191,23 +191,21 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
           lagsUnderWay = undefined;
         }));
   /**
-   * /health's lags: per projection and per reaction its position, the events behind it, how long
-   * the oldest has waited; on PostgreSQL, who holds its lease and whether this process does.
+   * /health's lags, from one count of the projections' and one of the reactions': per projection
+   * and per reaction its position, the events behind it, how long the oldest has waited; on
+   * PostgreSQL, who holds its lease and whether this process does.
    */
   const lagDetails = async () => {
     const now = deps.clock.now();
     const holders = shared === null ? null : await shared.leases.holders();
     const holderOf = (lease: string) => (holders === null ? {} : { holder: holders.get(lease) ?? null });
     const reactions = withHolding(waitingOf(await lags(), now), shared === null ? null : runs);
+    const projectionLags = catchingUp.has('projections') ? null : waitingOf(await projections.lags(store), now);
+    const perProjection = <T>(of: (lag: ReturnType<typeof waitingOf>[string]) => T) =>
+      projectionLags === null ? 'catching up' : Object.fromEntries(Object.entries(projectionLags).map(([name, lag]) => [name, of(lag)]));
     return {
-      projections: catchingUp.has('projections')
-        ? 'catching up'
-        : Object.fromEntries(
-            Object.entries(waitingOf(await projections.lags(store), now)).map(([name, lag]) => [
-              name,
-              { ...lag, ...holderOf(PROJECTIONS_LEASE) },
-            ]),
-          ),
+      projectionLag: perProjection((lag) => lag.behind),
+      projections: perProjection((lag) => ({ ...lag, ...holderOf(PROJECTIONS_LEASE) })),
       reactions: Object.fromEntries(Object.entries(reactions).map(([name, lag]) => [name, { ...lag, ...holderOf(name) }])),
     };
   };
@@ -263,7 +261,6 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         ? { pendingRetries: started.work.dueRetries.pending().length, waitingBackorders: started.work.backorders.list().length }
         : {}),
       catchingUp: [...catchingUp],
-      projectionLag: catchingUp.has('projections') ? 'catching up' : await projections.lag(deps.store),
       ...(await lagDetails()),
     }),
   });

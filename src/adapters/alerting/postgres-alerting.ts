@@ -10,12 +10,13 @@
  * number from the identity; only two raises of a new key at once spend one. The table is created
  * on first use, under an advisory lock (../postgres/create-under-lock.ts).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Alert, Alerting, NewAlert } from '../../application/ports/alerting.ts';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import { AlertAnnouncer, type AlertingOptions } from './alert-announcer.ts';
 import { type AlertRow, checkLimit, detailsText, toAlert } from './alert-row.ts';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204 (the snapshots' 0x48554203). */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 1];
@@ -63,7 +64,6 @@ export class PostgresAlerting implements Alerting {
     private readonly pool: pg.Pool,
     private readonly announcer: AlertAnnouncer,
   ) {
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
     this.ready = createUnderLock(pool, SCHEMA_LOCK, SCHEMA);
     this.ready.catch(() => undefined); // reported by every call that awaits it
   }
@@ -71,7 +71,7 @@ export class PostgresAlerting implements Alerting {
   /** The alerts in the database at `connectionString` (postgres://…); returns at once, the table is made in the background. */
   static connect(connectionString: string, options: AlertingOptions): PostgresAlerting {
     const announcer = new AlertAnnouncer(options);
-    return new PostgresAlerting(new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }), announcer);
+    return new PostgresAlerting(hubPool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }), announcer);
   }
 
   async raise(alert: NewAlert): Promise<void> {

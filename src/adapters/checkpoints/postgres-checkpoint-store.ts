@@ -33,11 +33,12 @@
  * once), and a reaction does not wait for a disk flush after each event it has handled. The fence
  * is checked all the same: the lease row is locked and compared when the statement runs.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { CheckpointStore } from '../../application/ports/checkpoint-store.ts';
 import { type Position, positionFromString, positionToString } from '../../application/ports/event-store.ts';
 import { type Lease, LeaseLost } from '../../application/ports/lease.ts';
 import { LEASE_SCHEMA, createSchema } from '../leases/postgres-leases.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 const CHECKPOINT_SCHEMA = `
   ${LEASE_SCHEMA}
@@ -88,13 +89,12 @@ export class PostgresCheckpointStore {
   /** The checkpoints in the database at `connectionString` (postgres://…); creates `leases` and `checkpoints` if they are not there. */
   static async open(connectionString: string, options: PostgresCheckpointStoreOptions = {}): Promise<PostgresCheckpointStore> {
     // a checkpoint's commit does not wait for the disk: a server crash may lose its last moves, and the reactions then do those events again (at least once, as ever)
-    const pool = new pg.Pool({
+    const pool = hubPool({
       connectionString,
       max: options.poolSize ?? 2,
       connectionTimeoutMillis: 5_000,
       options: '-c synchronous_commit=off',
     });
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
     try {
       await createSchema(pool, CHECKPOINT_SCHEMA);
     } catch (error) {

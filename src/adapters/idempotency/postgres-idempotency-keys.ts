@@ -8,10 +8,11 @@
  * The table, `idempotency_keys`: `key` (primary key), `request`, `bound_at` (text, as given). It
  * is created on first use, under an advisory lock (../postgres/create-under-lock.ts).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { IdempotencyKeys, KeyUse } from '../http/idempotency-key.ts';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204. */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 2];
@@ -32,14 +33,13 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
   private readonly ready: Promise<void>;
 
   private constructor(private readonly pool: pg.Pool) {
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
     this.ready = createUnderLock(pool, SCHEMA_LOCK, SCHEMA);
     this.ready.catch(() => undefined); // reported by every call that awaits it
   }
 
   /** The keys in the database at `connectionString` (postgres://…); returns at once, the table is made in the background. */
   static connect(connectionString: string): PostgresIdempotencyKeys {
-    return new PostgresIdempotencyKeys(new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }));
+    return new PostgresIdempotencyKeys(hubPool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }));
   }
 
   async use(key: string, request: string): Promise<KeyUse> {

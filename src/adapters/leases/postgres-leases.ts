@@ -50,10 +50,11 @@
  * that dies is taken over once its lease has run out: within `ttlMs` plus the interval at which
  * the other workers try to acquire (say `renewEveryMs`) of its last renewal.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import type { Lease, Leases, Renewal } from '../../application/ports/lease.ts';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 export const DEFAULT_LEASE_TTL_MS = 15_000;
 /** the longest time to live accepted: an int4 of milliseconds, as the statements pass it */
@@ -132,8 +133,7 @@ export class PostgresLeases implements Leases {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > LONGEST_TTL_MS)
       throw new RangeError(`a lease's time to live is a whole number of milliseconds from 1 to ${LONGEST_TTL_MS}, not ${ttlMs}`);
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 2 });
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
+    const pool = hubPool({ connectionString, max: options.poolSize ?? 2 });
     try {
       await createSchema(pool, LEASE_SCHEMA);
     } catch (error) {

@@ -23,12 +23,13 @@ import { type Position, positionToString } from '../../application/ports/event-s
 import type { AnyTable, Row } from '../../application/projections/projection.ts';
 import type { Projection } from '../../application/projections/projection.ts';
 import { createUnderLock, underLock } from '../postgres/create-under-lock.ts';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.ts';
-import { type FreshTables, type ProjectionState, type ProjectionStore, type RowSink, stateValues } from './projection-store.ts';
-import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+import { type FreshTables, type ProjectionStore, type RowSink, type StateRow, preparationOf, stateValues } from './projection-store.ts';
+import { createIndexSql, createTableSql, quote } from './projection-tables.ts';
 import { LATER, RowBatch, type RowWriter, type Writers } from './row-batch.ts';
 import { TableShape } from './table-shape.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 /** The advisory lock of the write transactions on the read models in `schema` (and of their creation). */
 const lockOf = (schema: string): readonly [number, number] => {
@@ -41,8 +42,6 @@ const REBUILD_SUFFIX = '__rebuild';
 
 /** At most this many parameters in one statement (PostgreSQL allows 65,535). */
 const MAX_PARAMETERS = 30_000;
-
-export type PostgresStateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
 
 export const META = `
   CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -62,7 +61,7 @@ export const META = `
  * milliseconds, all well inside 2^53.
  */
 export const readModelPool = (url: string, schema: string, max = 4): pg.Pool =>
-  new pg.Pool({
+  hubPool({
     connectionString: url,
     max,
     // a process stopped inside a transaction (SIGSTOP, a debugger) would hold its transaction id,
@@ -271,22 +270,15 @@ export class PostgresProjectionStore implements ProjectionStore {
     return this.current;
   }
 
-  private async states(on: Queryable): Promise<PostgresStateRow[]> {
-    return (await on.query<PostgresStateRow>('SELECT * FROM projection_checkpoints')).rows;
+  private async states(on: Queryable): Promise<StateRow[]> {
+    return (await on.query<StateRow>('SELECT * FROM projection_checkpoints')).rows;
   }
 
   private async prepare(client: pg.PoolClient, projection: Projection): Promise<void> {
-    const fingerprint = tablesFingerprint(projection.tables);
-    const state = (await client.query<PostgresStateRow>('SELECT * FROM projection_checkpoints WHERE name = $1', [projection.name])).rows[0];
-    const current =
-      state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
-    const generation = current ? state.generation : (state?.generation ?? 0) + 1;
-    if (!current) {
-      const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
-      for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
-        await client.query(`DROP TABLE IF EXISTS ${quote(name)}`);
-      await this.saveState(client, projection, null, generation);
-    }
+    const state = (await client.query<StateRow>('SELECT * FROM projection_checkpoints WHERE name = $1', [projection.name])).rows[0];
+    const { current, generation, stale } = preparationOf(state, projection, this.zone);
+    for (const name of stale) await client.query(`DROP TABLE IF EXISTS ${quote(name)}`);
+    if (!current) await this.saveState(client, projection, null, generation);
     for (const t of projection.tables) {
       await client.query(createTableSql(t, t.name, 'postgres'));
       for (const sql of createIndexSql(t, t.name, generation)) await client.query(sql);

@@ -7,9 +7,9 @@
 import type pg from 'pg';
 import type { EventStore } from '../../application/ports/event-store.ts';
 import type { Projection, Row } from '../../application/projections/projection.ts';
-import { type PostgresStateRow, PostgresProjectionStore, readModelPool } from './postgres-projection-store.ts';
+import { PostgresProjectionStore, readModelPool } from './postgres-projection-store.ts';
 import { PostgresReader } from './postgres-reader.ts';
-import type { ProjectionState } from './projection-store.ts';
+import type { ProjectionState, StateRow } from './projection-store.ts';
 import { quote } from './projection-tables.ts';
 import { Projections, type ProjectionsOptions } from './projections.ts';
 import { SqlReports } from './sql-reports.ts';
@@ -29,8 +29,6 @@ export class PostgresProjections extends Projections {
   static open(url: string, options: PostgresProjectionsOptions = {}): PostgresProjections {
     const schema = options.schema ?? READ_MODEL_SCHEMA;
     const pool = readModelPool(url, schema);
-    // an idle connection the server ends (a restart) must not end the process
-    pool.on('error', () => undefined);
     return new PostgresProjections(
       {
         store: (zone, projections) => new PostgresProjectionStore(pool, schema, zone, projections),
@@ -45,7 +43,7 @@ export class PostgresProjections extends Projections {
 const statesOf = async (client: pg.PoolClient, schema: string): Promise<Map<string, ProjectionState>> => {
   const exists = await client.query('SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = $2', [schema, 'projection_checkpoints']);
   if (exists.rowCount === 0) return new Map();
-  const { rows } = await client.query<PostgresStateRow>(`SELECT * FROM ${quote(schema)}.projection_checkpoints`);
+  const { rows } = await client.query<StateRow>(`SELECT * FROM ${quote(schema)}.projection_checkpoints`);
   return new Map(rows.map((row) => [row.name, row]));
 };
 
@@ -63,7 +61,6 @@ export const comparePostgresProjections = async (
 ): Promise<readonly string[]> => {
   if (live === scratch) throw new RangeError('the scratch schema must not be the live one');
   const pool = readModelPool(url, live, 1);
-  pool.on('error', () => undefined);
   const dropScratch = () => pool.query(`DROP SCHEMA IF EXISTS ${quote(scratch)} CASCADE`);
   try {
     await dropScratch();

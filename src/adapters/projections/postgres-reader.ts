@@ -4,7 +4,7 @@
  * and JSON lists searched with jsonb.
  */
 import type pg from 'pg';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
 import type { SqlReader } from './report-sql.ts';
 
 /** `?` → `$n`, outside single-quoted literals and double-quoted names. */
@@ -35,14 +35,15 @@ export class PostgresReader implements SqlReader {
   constructor(private readonly pool: pg.Pool) {}
 
   async all<R>(sql: string, params: readonly unknown[]): Promise<R[]> {
-    let text = this.numbered.get(sql);
-    if (text === undefined) {
-      text = numberParameters(sql);
-      if (this.numbered.size > 500) this.numbered.clear();
-      this.numbered.set(sql, text);
-    }
-    const numbered = text;
-    return whileReachable(async () => (await this.pool.query(numbered, [...params])).rows as R[]);
+    const text = this.numbered.get(sql) ?? this.numberOnce(sql);
+    return whileReachable(async () => (await this.pool.query(text, [...params])).rows as R[]);
+  }
+
+  private numberOnce(sql: string): string {
+    const text = numberParameters(sql);
+    if (this.numbered.size > 500) this.numbered.clear();
+    this.numbered.set(sql, text);
+    return text;
   }
 
   jsonListHas(column: string, field: string): string {

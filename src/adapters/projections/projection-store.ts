@@ -25,6 +25,29 @@ export type ProjectionState = Readonly<{
   position: string | null;
 }>;
 
+/** A projection's row of `projection_checkpoints`: its state, and the generation and names of its tables. */
+export type StateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
+
+/**
+ * What opening a store does with a projection, given its stored row: keep its tables (`current`:
+ * same version, tables and zone), or drop them (`stale`: the ones it had and the ones it has) and
+ * start again empty under the next generation.
+ */
+export const preparationOf = (
+  state: StateRow | undefined,
+  projection: Projection,
+  zone: string,
+): Readonly<{ current: boolean; generation: number; stale: readonly string[] }> => {
+  const current =
+    state !== undefined &&
+    state.version === projection.version &&
+    state.fingerprint === tablesFingerprint(projection.tables) &&
+    state.zone === zone;
+  if (current) return { current, generation: state.generation, stale: [] };
+  const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
+  return { current, generation: (state?.generation ?? 0) + 1, stale: [...new Set([...previous, ...projection.tables.map((t) => t.name)])] };
+};
+
 /** A projection's row of `projection_checkpoints`, in column order: name, version, zone, fingerprint, position, generation, tables. */
 export const stateValues = (
   projection: Projection,

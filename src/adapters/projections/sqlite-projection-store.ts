@@ -11,13 +11,11 @@ import type Database from 'better-sqlite3';
 import { type Position, positionToString } from '../../application/ports/event-store.ts';
 import type { Projection } from '../../application/projections/projection.ts';
 import { type Checkpoint, parseCheckpoint } from './checkpoint.ts';
-import { type FreshTables, type ProjectionState, type ProjectionStore, type RowSink, stateValues } from './projection-store.ts';
-import { createIndexSql, createTableSql, quote, tablesFingerprint } from './projection-tables.ts';
+import { type FreshTables, type ProjectionStore, type RowSink, type StateRow, preparationOf, stateValues } from './projection-store.ts';
+import { createIndexSql, createTableSql, quote } from './projection-tables.ts';
 import { RowBatch, type Writers } from './row-batch.ts';
 import { SqliteTableWriter } from './sqlite-table-writer.ts';
 import { applyHubPragmas } from '../sqlite-pragmas.ts';
-
-export type StateRow = ProjectionState & Readonly<{ name: string; generation: number; tables: string }>;
 
 const META = `
   CREATE TABLE IF NOT EXISTS projection_checkpoints (
@@ -131,17 +129,9 @@ export class SqliteProjectionStore implements ProjectionStore {
 
   /** Inside a transaction. */
   private prepare(projection: Projection): void {
-    const fingerprint = tablesFingerprint(projection.tables);
-    const state = this.statements.state.get(projection.name);
-    const current =
-      state !== undefined && state.version === projection.version && state.fingerprint === fingerprint && state.zone === this.zone;
-    const generation = current ? state.generation : (state?.generation ?? 0) + 1;
-    if (!current) {
-      const previous = state === undefined ? [] : (JSON.parse(state.tables) as string[]);
-      for (const name of new Set([...previous, ...projection.tables.map((t) => t.name)]))
-        this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
-      this.saveState(projection, null, generation);
-    }
+    const { current, generation, stale } = preparationOf(this.statements.state.get(projection.name), projection, this.zone);
+    for (const name of stale) this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+    if (!current) this.saveState(projection, null, generation);
     for (const t of projection.tables) {
       this.db.exec(createTableSql(t, t.name, 'sqlite'));
       for (const sql of createIndexSql(t, t.name, generation)) this.db.exec(sql);

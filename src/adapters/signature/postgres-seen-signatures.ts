@@ -11,10 +11,11 @@
  * since the epoch), indexed by age. It is created on first use, under an advisory lock
  * (../postgres/create-under-lock.ts).
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
 import { type SeenSignatures, TOLERANCE_SECONDS } from './hub-signature.ts';
-import { whileReachable } from '../postgres/reachable.ts';
+import { whileReachable } from '../postgres/unreachable.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the hub's shared state is 0x48554204. */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554204, 3];
@@ -35,14 +36,13 @@ export class PostgresSeenSignatures implements SeenSignatures {
   private readonly ready: Promise<void>;
 
   private constructor(private readonly pool: pg.Pool) {
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
     this.ready = createUnderLock(pool, SCHEMA_LOCK, SCHEMA);
     this.ready.catch(() => undefined); // reported by every call that awaits it
   }
 
   /** The signatures in the database at `connectionString` (postgres://…); returns at once, the table is made in the background. */
   static connect(connectionString: string): PostgresSeenSignatures {
-    return new PostgresSeenSignatures(new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }));
+    return new PostgresSeenSignatures(hubPool({ connectionString, max: 2, connectionTimeoutMillis: 5_000 }));
   }
 
   async firstSight(signature: string, nowMs: number): Promise<boolean> {

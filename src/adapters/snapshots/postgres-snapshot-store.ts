@@ -1,6 +1,7 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Snapshot, SnapshotStore, StoredSnapshot } from '../../application/ports/snapshot-store.ts';
 import { createUnderLock } from '../postgres/create-under-lock.ts';
+import { hubPool } from '../postgres/hub-pool.ts';
 
 /** The advisory lock (two-int4 form) held while creating the table; the event store's space is 0x48554201, the leases' 0x48554202. */
 const SCHEMA_LOCK: readonly [number, number] = [0x48554203, 0];
@@ -35,14 +36,13 @@ export class PostgresSnapshotStore implements SnapshotStore {
   private readonly ready: Promise<void>;
 
   private constructor(private readonly pool: pg.Pool) {
-    pool.on('error', () => undefined); // an idle connection that breaks is dropped; the next statement opens another
     this.ready = createUnderLock(pool, SCHEMA_LOCK, SCHEMA);
     this.ready.catch(() => undefined); // reported by every call that awaits it
   }
 
   /** The snapshots in the database at `connectionString` (postgres://…); returns at once, the table is made in the background. */
   static connect(connectionString: string, options: Readonly<{ poolSize?: number }> = {}): PostgresSnapshotStore {
-    return new PostgresSnapshotStore(new pg.Pool({ connectionString, max: options.poolSize ?? 2 }));
+    return new PostgresSnapshotStore(hubPool({ connectionString, max: options.poolSize ?? 2 }));
   }
 
   async load(stream: string, schema: string): Promise<StoredSnapshot | undefined> {

@@ -12,7 +12,7 @@
  * Live delivery: each insert NOTIFYs, one connection per store LISTENs and wakes this process's
  * subscriptions (./postgres-append-listener.ts).
  *
- * The database out of reach (restarting, a connection cut; ./postgres-unreachable.ts tells which
+ * The database out of reach (restarting, a connection cut; ../../postgres/unreachable.ts tells which
  * errors): appends and reads fail at once with the port's StoreUnavailable (the HTTP layer answers
  * 503), never with the driver's errors, and a connection that breaks while an append holds it
  * neither crashes the process (node-postgres emits 'error' on a client checked out of the pool, an
@@ -23,7 +23,7 @@
  * that cannot be made within `connectTimeoutMs` counts as away, so that nothing waits for ever.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   type AppendResult,
   type EventStore,
@@ -43,10 +43,11 @@ import { LOCK_SPACE, SCHEMA, SCHEMA_LOCK } from './postgres-schema.ts';
 import { AppendListener } from './postgres-append-listener.ts';
 import { createUnderLock } from '../../postgres/create-under-lock.ts';
 import { StoreUnavailable } from '../../../application/ports/store-unavailable.ts';
-import { unavailableOr } from './postgres-unreachable.ts';
+import { unavailableOr } from '../../postgres/unreachable.ts';
 import { StoreTail } from './postgres-tail.ts';
 import { PostgresReads } from './postgres-reads.ts';
 import { GroupCommit } from './postgres-group-commit.ts';
+import { hubPool } from '../../postgres/hub-pool.ts';
 
 export type PostgresEventStoreOptions = Readonly<{
   /** connections of the pool (default 10); the listening connection is one more */
@@ -92,8 +93,6 @@ export class PostgresEventStore implements EventStore {
     connectionString: string,
     options: PostgresEventStoreOptions,
   ) {
-    // an idle pooled connection that breaks is dropped by the pool; the next query opens another
-    pool.on('error', () => undefined);
     this.reads = new PostgresReads(pool, () => this.closing);
     this.groups = new GroupCommit(pool);
     this.listener = new AppendListener(connectionString, () => this.appended.notify(), options.safetyPollMs ?? 5_000);
@@ -116,7 +115,7 @@ export class PostgresEventStore implements EventStore {
    * `opened()` waits for them.
    */
   static connect(connectionString: string, options: PostgresEventStoreOptions = {}): PostgresEventStore {
-    const pool = new pg.Pool({
+    const pool = hubPool({
       connectionString,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,

@@ -36,27 +36,17 @@ import { type LastRevision, NO_EVENTS, actualRevision, meetsExpected, replayedUp
 import { LOCK_SPACE } from './postgres-schema.ts';
 import { positionOf } from './postgres-reads.ts';
 import { withCheckedOut } from '../../postgres/checked-out.ts';
-import { unavailableOr, unreachable } from './postgres-unreachable.ts';
+import { unavailableOr, unreachable } from '../../postgres/unreachable.ts';
+import type { Outcome, WaitingAppend } from '../waiting-append.ts';
 
 /** The most appends one transaction takes: bounds how long a group holds its locks, and the readers of $all below its transaction id. */
 export const MAX_GROUP = 64;
-
-type WaitingAppend = Readonly<{
-  stream: string;
-  events: readonly EventToAppend[];
-  expected: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}>;
 
 /** Where an event is in its stream, stored before the group or by it. */
 type Placed = Readonly<{ stream: string; revision: bigint }>;
 
 /** An append of the group judged: refused, or standing at the revision of its last event (stored before the group, or inserted by it). */
 type Verdict = Readonly<{ refused: Error }> | Readonly<{ lastId: string; revision: bigint }>;
-
-/** What came of one append of a group: its result, or why it was refused (the others stand). */
-type Outcome = Readonly<{ ok: true; result: AppendResult }> | Readonly<{ ok: false; error: unknown }>;
 
 type Row = Readonly<{ stream: string; revision: bigint; event: EventToAppend }>;
 

@@ -19,6 +19,7 @@ import { type PagedSource, startCatchUpSubscription } from '../catch-up-subscrip
 import { eventIdTaken } from '../event-id-taken.ts';
 import { NO_EVENTS, actualRevision, meetsExpected, replayedUpTo } from '../expected-revision.ts';
 import { applyHubPragmas } from '../../sqlite-pragmas.ts';
+import type { Outcome, WaitingAppend } from '../waiting-append.ts';
 
 export type SqliteEventStoreOptions = Readonly<{
   /**
@@ -78,17 +79,6 @@ const deepFrozen = <T>(value: T): T => {
   }
   return value;
 };
-
-type WaitingAppend = Readonly<{
-  stream: string;
-  events: readonly EventToAppend[];
-  expected: ExpectedRevision;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}>;
-
-/** What came of one append of a group: its result, or why it was refused (the others stand). */
-type Outcome = Readonly<{ ok: true; result: AppendResult }> | Readonly<{ ok: false; error: unknown }>;
 
 const isIdTaken = (error: unknown): boolean =>
   error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_UNIQUE' && error.message.includes('events.id');
