@@ -37,12 +37,14 @@ import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-even
 import { ZodEventDecoder } from '../src/adapters/event-codec/zod-event-decoder.ts';
 import { SqliteSnapshotStore } from '../src/adapters/snapshots/sqlite-snapshot-store.ts';
 import { onStock } from '../src/application/commands/aggregates.ts';
+import { stockLedgerStateCodec } from '../src/application/commands/stock-ledger-state-codec.ts';
 import type { CommandDeps } from '../src/application/commands/handle-command.ts';
 import { StateCache } from '../src/application/commands/state-cache.ts';
 import { EventReader } from '../src/application/events/event-reader.ts';
 import type { EventToAppend } from '../src/application/ports/event-store.ts';
 import type { SnapshotStore } from '../src/application/ports/snapshot-store.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
+import { keySetParts } from '../src/domain/kernel/key-set.ts';
 import {
   type StockCommand,
   type StockEvent,
@@ -241,11 +243,13 @@ const snapshotSize = (directory: string): Readonly<{ bytes: number; references: 
   const db = new Database(join(directory, 'snapshots.sqlite'), { readonly: true, fileMustExist: true });
   try {
     const text = db.prepare<[string], string>('SELECT state FROM snapshots WHERE stream = ?').pluck().get(stockStreamName(WAREHOUSE, HOT));
-    const handled: unknown = text === undefined ? undefined : JSON.parse(text).handled;
+    const state = text === undefined ? undefined : stockLedgerStateCodec.decode(JSON.parse(text));
     const references =
-      typeof handled === 'object' && handled !== null
-        ? Object.values(handled).reduce((sum: number, keys: unknown) => sum + (Array.isArray(keys) ? keys.length : 0), 0)
-        : 0;
+      state === undefined
+        ? 0
+        : Object.values(state.handled)
+            .map(keySetParts)
+            .reduce((sum, { sorted, recent }) => sum + sorted.split('\n').length - 1 + recent.length, 0);
     return { bytes: text?.length ?? 0, references };
   } finally {
     db.close();

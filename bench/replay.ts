@@ -35,7 +35,7 @@ import { SqliteEventStore } from '../src/adapters/event-store/sqlite/sqlite-even
 import { type Position, categoryOf } from '../src/application/ports/event-store.ts';
 import type { Decider } from '../src/domain/kernel/decider.ts';
 import { addMillis } from '../src/domain/kernel/instant.ts';
-import { type PersistentSet, addKey, emptyMap } from '../src/domain/kernel/persistent-map.ts';
+import { type KeySet, emptyKeySet, withKey } from '../src/domain/kernel/key-set.ts';
 import { type Waybill, waybillId } from '../src/domain/kernel/waybill.ts';
 import {
   type OrderCommand,
@@ -87,12 +87,12 @@ const eventsFile = join(directory, 'events.sqlite');
  * A stock ledger remembers every reference it handled (so that a redelivery decides nothing). Every
  * reference written here is new and nothing is redelivered, so before each command the generator
  * keeps of that memory only what a decision still reads: the reservations still held (a release
- * looks its reservation up in `handled.reserved`). The persistent sets no longer make long ledgers
+ * looks its reservation up in `handled.reserved`). The key sets no longer make long ledgers
  * quadratic to write, but this keeps the generator's memory bounded by the orders in flight.
  */
 const trimmed = (ledger: StockLedgerState): StockLedgerState => {
-  let reserved: PersistentSet = emptyMap;
-  for (const [reference] of reservationsHeld(ledger)) reserved = addKey(reserved, reference);
+  let reserved: KeySet = emptyKeySet;
+  for (const [reference] of reservationsHeld(ledger)) reserved = withKey(reserved, reference);
   return { ...ledger, handled: { ...stockLedgerDecider.initialState.handled, reserved } };
 };
 

@@ -155,6 +155,21 @@ describe('stock ledger snapshots', () => {
     }
   });
 
+  test('a snapshot whose handled references are not a key set is not read (a lookup in it would miss)', () => {
+    const after = run(stockLedgerDecider, [receive('R1')])[0]?.after ?? stockLedgerDecider.initialState;
+    const written = JSON.parse(JSON.stringify(stockLedgerStateCodec.encode(after)));
+    expect(stockLedgerStateCodec.decode(written)).toEqual(after);
+    for (const handled of [
+      { sorted: 'b\na\n', recent: [] },
+      { sorted: 'a\n', recent: ['a'] },
+      { sorted: 'a', recent: [] },
+      { sorted: 'a\n', recent: [1] },
+      ['SELLABLE:R1'],
+    ]) {
+      expect(stockLedgerStateCodec.decode({ ...written, handled: { ...written.handled, received: handled } })).toBeUndefined();
+    }
+  });
+
   test.prop([commands, fc.integer({ min: 1, max: 8 }), fc.boolean()], { numRuns: 100 })(
     'every snapshot kept is the fold of the events up to its revision, and commands decide as they would without snapshots',
     async (sent, every, cache) => {

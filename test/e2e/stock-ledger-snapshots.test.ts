@@ -46,7 +46,7 @@ test('a stock ledger snapshotted before a restart: after it, the next order rese
   await first.stop();
   // received, reserved, deducted: kept when the ledger passed its 2nd event
   const before = snapshotOf(first.dataDir, 'stock-WH001.SKU001');
-  expect(before).toEqual({ revision: 1, schema: 'stock-ledger/1' });
+  expect(before).toEqual({ revision: 1, schema: 'stock-ledger/2' });
 
   const second = await startTestHub({ clock, env, dataDir: first.dataDir });
   running.push(second);
@@ -69,5 +69,5 @@ test('a stock ledger snapshotted before a restart: after it, the next order rese
     'StockDeducted',
   ]);
   // reserved (the 4th event) and deducted (the 5th): kept when the ledger passed its 4th
-  expect(snapshotOf(first.dataDir, 'stock-WH001.SKU001')).toEqual({ revision: 3, schema: 'stock-ledger/1' });
+  expect(snapshotOf(first.dataDir, 'stock-WH001.SKU001')).toEqual({ revision: 3, schema: 'stock-ledger/2' });
 });

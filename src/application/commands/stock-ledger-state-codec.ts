@@ -1,9 +1,12 @@
 /**
  * The stock ledger's state as JSON, for snapshots. Its persistent maps are written as their
- * entries, in the map's own order (so that reading them back takes one pass: `mapOf`), and read
- * back field by field: no cast, and nothing but a whole, well-formed state comes out.
+ * entries, in the map's own order (so that reading them back takes one pass: `mapOf`), its key sets
+ * of handled references as their two parts (the sorted text as one string: reading it back is
+ * checking its order), and everything is read back field by field: no cast, and nothing but a
+ * whole, well-formed state comes out.
  */
-import { type PersistentMap, type PersistentSet, entriesOf, mapOf } from '../../domain/kernel/persistent-map.ts';
+import { type KeySet, keySetOf, keySetParts } from '../../domain/kernel/key-set.ts';
+import { type PersistentMap, entriesOf, mapOf } from '../../domain/kernel/persistent-map.ts';
 import type { BatchFigures, StockLedgerState } from '../../domain/stock-ledger/index.ts';
 import type { JsonValue } from '../ports/event-store.ts';
 import type { StateCodec } from './state-codec.ts';
@@ -24,11 +27,12 @@ const check = <T>(value: unknown, is: (value: unknown) => value is T, what: stri
   return value;
 };
 
-const keysOf = (set: PersistentSet): string[] => Array.from(entriesOf(set), ([key]) => key);
-
-const setOf = (json: unknown, what: string): PersistentSet => {
-  const keys = check(json, isArray, what);
-  return mapOf(keys.map((key) => [check(key, isText, what), true] as const));
+const setOf = (json: unknown, what: string): KeySet => {
+  const parts = check(json, isObject, what);
+  const recent = check(parts.recent, isArray, what).map((key) => check(key, isText, what));
+  const set = keySetOf(check(parts.sorted, isText, what), recent);
+  if (set === undefined) throw new Malformed(what);
+  return set;
 };
 
 const mapFrom = <V>(json: unknown, value: (json: unknown) => V, what: string): PersistentMap<V> => {
@@ -70,12 +74,12 @@ const encode = (state: StockLedgerState): JsonValue => ({
   batches: state.batches,
   allocations: Array.from(entriesOf(state.allocations), ([key, allocation]) => [key, allocation]),
   handled: {
-    received: keysOf(state.handled.received),
-    reserved: keysOf(state.handled.reserved),
-    released: keysOf(state.handled.released),
-    deducted: keysOf(state.handled.deducted),
-    adjusted: keysOf(state.handled.adjusted),
-    varied: keysOf(state.handled.varied),
+    received: keySetParts(state.handled.received),
+    reserved: keySetParts(state.handled.reserved),
+    released: keySetParts(state.handled.released),
+    deducted: keySetParts(state.handled.deducted),
+    adjusted: keySetParts(state.handled.adjusted),
+    varied: keySetParts(state.handled.varied),
   },
 });
 
@@ -105,7 +109,7 @@ const decodeOrThrow = (json: unknown): StockLedgerState => {
 };
 
 export const stockLedgerStateCodec: StateCodec<StockLedgerState> = {
-  schema: 'stock-ledger/1',
+  schema: 'stock-ledger/2',
   encode,
   decode: (json) => {
     try {

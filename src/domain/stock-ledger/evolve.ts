@@ -1,5 +1,6 @@
 import type { Allocation, BatchDeduction, StockEvent } from './events.ts';
-import { addKey as add, removeKey, setValue } from '../kernel/persistent-map.ts';
+import { withKey as add } from '../kernel/key-set.ts';
+import { removeKey, setValue } from '../kernel/persistent-map.ts';
 import { emptyBatch } from './batches.ts';
 import { type BatchFigures, type StockLedgerState, allocationOf, batchKey, conditionKey, stillReserved } from './state.ts';
 

@@ -1,10 +1,12 @@
-import { type PersistentMap, type PersistentSet, emptyMap, entriesOf, getValue, hasKey } from '../kernel/persistent-map.ts';
+import { type KeySet, emptyKeySet, hasKeyIn } from '../kernel/key-set.ts';
+import { type PersistentMap, emptyMap, entriesOf, getValue } from '../kernel/persistent-map.ts';
 
 /**
- * References already handled, per command kind: a persistent set, so that recording one more
- * reference on a ledger with thousands costs O(log n), not a copy of them all.
+ * References already handled, per command kind: a key set (../kernel/key-set.ts), so that recording
+ * one more reference on a ledger with thousands costs little more than O(log n), not a copy of them
+ * all, and a snapshot of 100,000 of them is read back as one string.
  */
-export type Handled = PersistentSet;
+export type Handled = KeySet;
 
 /**
  * The figures of one batch of the ledger's SKU (`batchNo` null: goods without a batch). The sums
@@ -61,13 +63,20 @@ export const initialStockLedgerState: StockLedgerState = {
   reservations: emptyMap,
   batches: {},
   allocations: emptyMap,
-  handled: { received: emptyMap, reserved: emptyMap, released: emptyMap, deducted: emptyMap, adjusted: emptyMap, varied: emptyMap },
+  handled: {
+    received: emptyKeySet,
+    reserved: emptyKeySet,
+    released: emptyKeySet,
+    deducted: emptyKeySet,
+    adjusted: emptyKeySet,
+    varied: emptyKeySet,
+  },
   anomalies: 0,
 };
 
 export const available = (state: StockLedgerState): number => state.onHand - state.reserved;
 
-export const has = (set: Handled, key: string): boolean => hasKey(set, key);
+export const has = (set: Handled, key: string): boolean => hasKeyIn(set, key);
 
 export const stillReserved = (state: StockLedgerState, reservation: string): number => getValue(state.reservations, reservation) ?? 0;
 
