@@ -23,7 +23,7 @@ describe.skipIf(browserMissing !== false)('the console of an open hub, on the de
     await t?.stop();
   });
 
-  test('opens at / without a key, shows the demo order waiting for a person; cancelled and its alert acknowledged, nothing waits', async () => {
+  test('opens at / without a key, shows the demo order waiting for a person; cancelled, which settles its alert: nothing waits', async () => {
     const page = await browser.newPage();
     await page.goto(`${t.hub.url}/`);
     await expect.poll(() => page.getByRole('heading', { name: 'Needs a person' }).isVisible()).toBe(true);
@@ -39,10 +39,10 @@ describe.skipIf(browserMissing !== false)('the console of an open hub, on the de
     await row.getByLabel('Reason').fill('客户取消 (the customer cancelled)');
     await row.getByRole('button', { name: 'Cancel the order' }).click();
     await expect.poll(() => t.order('DEMO-0004').then((order) => order.status)).toBe('CANCELLED');
-    // no longer waiting; its alert stays until someone has seen it
-    await expect.poll(() => row.getByRole('cell', { name: 'MANUAL_INTERVENTION' }).count()).toBe(1);
-    await row.getByRole('button', { name: 'Acknowledge' }).click();
+    // no longer waiting, and the cancellation answered its alert: the hub acknowledged it, naming the act
     await expect.poll(() => page.getByRole('row', { name: /DEMO-0004/ }).count()).toBe(0);
+    const [alert] = (await t.get('/api/oms/alerts?subject=order-DEMO-0004')).body.data as { acknowledgedBy: string | null }[];
+    expect(alert?.acknowledgedBy).toBe('hub: order-DEMO-0004 cancelled by open');
     expect(await page.getByText('Nothing waits for a person.').isVisible()).toBe(true);
     const events = (await t.get('/api/oms/orders/DEMO-0004/events')).body.data as {
       type: string;

@@ -66,12 +66,14 @@ describe.skipIf(browserMissing !== false)('the operators console in Chromium', (
       },
     });
     browser = await launchChromium();
-    // two orders the WMS would not take (it answers 503, and one attempt is all they get), one that ships
+    // three orders the WMS would not take (it answers 503, and one attempt is all they get), one that ships
     t.hub.sandbox?.wms.faults.set({ errorRate: 1 });
     await place('CON-DOWN');
     await place('CON-MOVE');
+    await place('CON-WAIT');
     await reaches('CON-DOWN', 'MANUAL_INTERVENTION');
     await reaches('CON-MOVE', 'MANUAL_INTERVENTION');
+    await reaches('CON-WAIT', 'MANUAL_INTERVENTION');
     // one that ships a minute after it was placed (the hub's clock is the test's)
     t.hub.sandbox?.wms.faults.set({ mode: 'manual' });
     await place('CON-SHIP');
@@ -140,18 +142,26 @@ describe.skipIf(browserMissing !== false)('the operators console in Chromium', (
     expect((await call('/api/oms/orders/CON-MOVE', keys.ops)).body.data.warehouseCode).toBe('WH002');
     const events = (await call('/api/oms/orders/CON-MOVE/events', keys.ops)).body.data as { type: string; metadata: { actor?: string } }[];
     expect(events.find((e) => e.type === 'OrderRerouted')?.metadata.actor).toBe('ops');
+    // the reroute answered the order's alert
+    await expect
+      .poll(
+        async () =>
+          ((await call('/api/oms/alerts?subject=order-CON-MOVE', keys.ops)).body.data as { acknowledgedBy: string }[])[0]?.acknowledgedBy,
+      )
+      .toBe('hub: order-CON-MOVE rerouted from WH001 to WH002 by ops');
     await page.close();
   });
 
   test('an operator acknowledges an alert, recorded under their name', async () => {
     const page = await signIn(keys.ops);
-    const open = (await call('/api/oms/alerts?acknowledged=false&subject=order-CON-MOVE', keys.ops)).body.data as { id: number }[];
+    // an order nobody acted on: its alert is still open
+    const open = (await call('/api/oms/alerts?acknowledged=false&subject=order-CON-WAIT', keys.ops)).body.data as { id: number }[];
     expect(open.length).toBeGreaterThan(0);
-    const row = page.getByRole('row', { name: /CON-MOVE/ });
+    const row = page.getByRole('row', { name: /CON-WAIT/ });
     await row.getByRole('button', { name: 'Acknowledge' }).first().click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Acknowledge alert' }).textContent()).toContain('done');
     const alert = (
-      (await call('/api/oms/alerts?subject=order-CON-MOVE', keys.ops)).body.data as { id: number; acknowledgedBy: string }[]
+      (await call('/api/oms/alerts?subject=order-CON-WAIT', keys.ops)).body.data as { id: number; acknowledgedBy: string }[]
     ).find((a) => a.id === open[0]?.id);
     expect(alert?.acknowledgedBy).toBe('ops');
     await page.close();

@@ -24,7 +24,12 @@ const attemptsOf = async (orderNo: string, attempts: number) =>
   });
 
 const alertsAbout = async (orderNo: string) =>
-  (await t.get(`/api/oms/alerts?subject=order-${orderNo}`)).body.data as { kind: string; message: string }[];
+  (await t.get(`/api/oms/alerts?subject=order-${orderNo}`)).body.data as {
+    kind: string;
+    message: string;
+    acknowledgedAt: string | null;
+    acknowledgedBy: string | null;
+  }[];
 
 describe('the WMS is down for a while, then back', () => {
   test('each failure waits longer (60 s, then 120 s); nothing is retried before it is due; then it ships', async () => {
@@ -82,6 +87,12 @@ describe('the WMS keeps failing', () => {
       200,
     );
     await t.orderReaches('DOWN1', 'SHIPPED');
+    // the person's retry answered the alert: it leaves the queue, saying who asked
+    const settled = await waitFor('the alert settled', async () => {
+      const [after] = await alertsAbout('DOWN1');
+      return after?.acknowledgedAt === null ? undefined : after;
+    });
+    expect(settled).toMatchObject({ kind: 'MANUAL_INTERVENTION', acknowledgedBy: 'hub: order-DOWN1 retried at the request of alice' });
     const again = await t.post('/api/oms/orders/DOWN1/retry-push', {}, { 'Idempotency-Key': 'ops-retry-1', 'X-Operator': 'alice' });
     expect(again.status).toBe(200);
   });

@@ -86,6 +86,11 @@ test('no policy left and no warehouse covers it → manual intervention, alerted
   await t.post('/api/oms/stock/adjustments', { countId: 'COUNT-1', warehouseCode: 'WH002', sku: 'SKU004', countedOnHand: 600 });
   expect((await t.post('/api/oms/orders/STUCK1/reroute', { warehouseCode: 'WH002', reason: 'stock found' })).status).toBe(200);
   await t.orderReaches('STUCK1', 'SHIPPED');
+  // the reroute answered the alert: acknowledged by the hub, naming the act
+  await waitFor('the alert settled', async () => {
+    const [alert] = (await t.get('/api/oms/alerts?subject=order-STUCK1')).body.data as { acknowledgedBy: string | null }[];
+    return alert?.acknowledgedBy === 'hub: order-STUCK1 rerouted from WH001 to WH002';
+  });
 });
 
 test('the warehouse reports a shortage of 1: with partial shipping, 2 ship, 1 is backordered and its reservation released; the missing unit is off on hand', async () => {

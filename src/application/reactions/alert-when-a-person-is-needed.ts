@@ -1,3 +1,4 @@
+import { type PersonActed, personActedTypes, settleManualAlerts } from '../alerts/settle-manual-alerts.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { RecordedOf } from '../events/recorded-event.ts';
 import type { AlertKind } from '../ports/alerting.ts';
@@ -28,26 +29,38 @@ const alertOf = (event: NeedsPerson): Readonly<{ kind: AlertKind; summary: strin
   }
 };
 
+/** A person's act on what waited for one: its manual-intervention alerts are settled. */
+const personActed = either(
+  eventsOf('order', personActedTypes.order),
+  either(eventsOf('inbound', personActedTypes.inbound), eventsOf('shipment', personActedTypes.shipment)),
+);
+
 /**
  * Whatever a machine cannot decide goes to a person (人工介入, docs/architecture.md#alerts):
  * attempts exhausted, rejected pushes, out of stock with no policy left, anomalies, receipt
  * discrepancies, a cancellation the warehouse could not honour. One alert per event (keyed by
- * the event's id).
+ * the event's id). When a person then acts on it (resolves, retries, reroutes, cancels), its open
+ * MANUAL_INTERVENTION alerts are settled (../alerts/settle-manual-alerts.ts): in the same reaction,
+ * so that an act is never handled before the alert it answers was raised.
  */
 export const alertWhenAPersonIsNeeded = (deps: Dependencies) =>
-  reaction<NeedsPerson>({
+  reaction<NeedsPerson | PersonActed>({
     name: 'alert-when-a-person-is-needed',
     handles: either(
       either(
-        eventsOf('order', ['ManualInterventionRequired', 'AnomalyDetected', 'InterceptFailed']),
-        eventsOf('stock', ['StockAnomalyDetected']),
+        either(
+          eventsOf('order', ['ManualInterventionRequired', 'AnomalyDetected', 'InterceptFailed']),
+          eventsOf('stock', ['StockAnomalyDetected']),
+        ),
+        either(
+          eventsOf('inbound', ['ManualInterventionRequired', 'AnomalyDetected', 'DiscrepancyRecorded']),
+          either(eventsOf('return', ['AnomalyDetected']), eventsOf('shipment', ['ManualInterventionRequired'])),
+        ),
       ),
-      either(
-        eventsOf('inbound', ['ManualInterventionRequired', 'AnomalyDetected', 'DiscrepancyRecorded']),
-        either(eventsOf('return', ['AnomalyDetected']), eventsOf('shipment', ['ManualInterventionRequired'])),
-      ),
+      personActed,
     ),
     handle: async (event) => {
+      if (personActed.canHandle(event)) return settleManualAlerts(deps, event);
       const { kind, summary } = alertOf(event);
       await deps.alerting.raise({
         key: `event:${event.id}`,
