@@ -11,6 +11,7 @@ import { Container } from 'inversify';
 import type { Logger } from 'pino';
 import type { Snapshots } from '../application/commands/snapshots.ts';
 import { StateCache } from '../application/commands/state-cache.ts';
+import type { StateSource } from '../application/commands/handle-command.ts';
 import type { Dependencies } from '../application/dependencies.ts';
 import { EventReader } from '../application/events/event-reader.ts';
 import { undecodableAlert } from '../application/events/undecodable-event.ts';
@@ -76,6 +77,7 @@ export const TYPES = {
   OpenedIdempotencyKeys: Symbol('OpenedIdempotencyKeys'),
   OpenedSeenSignatures: Symbol('OpenedSeenSignatures'),
   EventStoreInventory: Symbol('EventStoreInventory'),
+  StateSource: Symbol('StateSource'),
   Projections: Symbol('Projections'),
   SqliteKeptReadModels: Symbol('SqliteKeptReadModels'),
   SnapshotStore: Symbol('SnapshotStore'),
@@ -194,13 +196,20 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
   container
     .bind<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels)
     .toDynamicValue(() => SqliteKeptReadModels.open(dataFile(config, 'read-models.sqlite')));
+  // where states are folded from: the commands' and the inventory's (one cache, one set of snapshots)
+  container.bind<StateSource>(TYPES.StateSource).toDynamicValue((ctx) => ({
+    events: ctx.get<EventReader>(TYPES.EventReader),
+    stateCache: new StateCache(),
+    snapshots: snapshotsOf(config, ctx.get<OpenedSnapshotStore>(TYPES.SnapshotStore), logger),
+  }));
   container.bind<EventStoreInventory>(TYPES.EventStoreInventory).toResolvedValue(
-    (events: EventReader, alerting: Alerting, clock: Clock, kept: SqliteKeptReadModels) =>
+    (events: EventReader, alerting: Alerting, clock: Clock, kept: SqliteKeptReadModels, ledgers: StateSource) =>
       new EventStoreInventory(events, {
         onUndecodable: (problem) => alerting.raise(undecodableAlert(problem, clock.now())),
         kept: kept.model(INVENTORY_MODEL, stockLevelCodec),
+        ledgers,
       }),
-    [TYPES.EventReader, TYPES.Alerting, TYPES.Clock, TYPES.SqliteKeptReadModels],
+    [TYPES.EventReader, TYPES.Alerting, TYPES.Clock, TYPES.SqliteKeptReadModels, TYPES.StateSource],
   );
   container.bind<Inventory>(TYPES.Inventory).toService(TYPES.EventStoreInventory);
   container.bind<Projections>(TYPES.Projections).toResolvedValue(
@@ -247,12 +256,13 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
       baseDelayMs: config.RETRY_BASE_DELAY_MS,
       maxDelayMs: config.RETRY_MAX_DELAY_MS,
     };
+    const { events, stateCache, snapshots } = ctx.get<StateSource>(TYPES.StateSource);
     return {
       // every append the hub makes is counted and timed (its reads, the projections' and the CLI's go to the store itself)
       store: new MeasuredStore(ctx.get<OpenedEventStore>(TYPES.EventStore), metrics),
-      events: ctx.get<EventReader>(TYPES.EventReader),
-      stateCache: new StateCache(),
-      snapshots: snapshotsOf(config, ctx.get<OpenedSnapshotStore>(TYPES.SnapshotStore), logger),
+      events,
+      stateCache,
+      snapshots,
       ids: ctx.get<Ids>(TYPES.Ids),
       clock: ctx.get<Clock>(TYPES.Clock),
       warehouse: ctx.get<Warehouse>(TYPES.Warehouse),

@@ -1,3 +1,5 @@
+import { stockLedgers } from '../../application/commands/aggregates.ts';
+import { type StateSource, loadFolded, loadState } from '../../application/commands/handle-command.ts';
 import type { EventReader } from '../../application/events/event-reader.ts';
 import { KeptRows } from '../../application/events/kept-rows.ts';
 import type { RecordedEvent } from '../../application/events/recorded-event.ts';
@@ -26,6 +28,12 @@ export type EventStoreInventoryOptions = Readonly<{
   onUndecodable?: (problem: UndecodableEvent) => Promise<void>;
   /** where the view is kept between runs (./stock-level-codec.ts); absent: in memory, rebuilt from the events at start */
   kept?: KeptReadModel<StockLevel>;
+  /**
+   * Where a ledger's state is folded from (`level`, and a ledger the view meets again after a
+   * start): the hub's state cache and snapshots, so that neither reads a long ledger from its
+   * first event. Absent: the ledger's stream, from its first event.
+   */
+  ledgers?: StateSource;
 }>;
 
 /** The name the view is kept under. */
@@ -95,10 +103,13 @@ export class EventStoreInventory implements Inventory {
   private stopped = false;
   private failure: Readonly<{ error: unknown }> | null = null;
 
+  private readonly ledgerSource: StateSource;
+
   constructor(
     private readonly events: EventReader,
     options: EventStoreInventoryOptions = {},
   ) {
+    this.ledgerSource = options.ledgers ?? { events };
     this.knownWarehouses = options.knownWarehouses ?? [];
     this.view = new KeptRows(options.kept);
     this.onUndecodable =
@@ -159,16 +170,19 @@ export class EventStoreInventory implements Inventory {
     if (warehouseCode !== null && sku !== null) this.view.set(event.stream, toLevel(warehouseCode, sku, now.state));
   }
 
-  /** A ledger the view has not folded since start: nothing before its first event, else its stream as it stands. */
+  /**
+   * A ledger the view has not folded since start: nothing before its first event, else the ledger
+   * as it stands (from the hub's cached state or newest snapshot and the events after it), its
+   * handled references dropped.
+   */
   private async foldedBefore(event: RecordedEvent<'stock'>): Promise<Folded> {
     if (event.revision === 0n) return { revision: -1n, state: initialStockLedgerState };
-    const events = await this.events.readStream('stock', event.stream);
-    return { revision: events.at(-1)?.revision ?? -1n, state: events.reduce(evolveFigures, initialStockLedgerState) };
+    const { state, revision } = await loadFolded(this.ledgerSource, stockLedgers, event.stream);
+    return { revision: revision ?? -1n, state: { ...state, handled: initialStockLedgerState.handled } };
   }
 
   async level(warehouseCode: string, sku: string): Promise<StockLevel> {
-    const events = await this.events.readStream('stock', stockStreamName(warehouseCode, sku));
-    return toLevel(warehouseCode, sku, events.reduce(stockLedgerDecider.evolve, initialStockLedgerState));
+    return toLevel(warehouseCode, sku, await loadState(this.ledgerSource, stockLedgers, stockStreamName(warehouseCode, sku)));
   }
 
   async levels(filter: Readonly<{ warehouseCode?: string; sku?: string }> = {}): Promise<readonly StockLevel[]> {

@@ -139,6 +139,16 @@ export const handleCommand = async <C extends Category, S, Cmd>(
   }
 };
 
+/** The current state of a stream, folded, and the revision it was folded to (undefined: the stream has no events). */
+export const loadFolded = async <C extends Category, S, Cmd>(
+  source: StateSource,
+  aggregate: Aggregate<C, S, Cmd>,
+  stream: string,
+): Promise<Readonly<{ state: S; revision: Revision | undefined }>> => {
+  const { state, revision } = await fold(source, aggregate, stream);
+  return { state, revision };
+};
+
 /** The current state of a stream, folded. */
 export const loadState = async <C extends Category, S, Cmd>(
   source: StateSource,

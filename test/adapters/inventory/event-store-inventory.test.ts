@@ -6,7 +6,14 @@ import { afterAll, afterEach, beforeEach, describe, expect, vi } from 'vitest';
 import { MemoryEventStore } from '../../../src/adapters/event-store/memory/memory-event-store.ts';
 import { SqliteEventStore } from '../../../src/adapters/event-store/sqlite/sqlite-event-store.ts';
 import { RandomIds } from '../../../src/adapters/ids/random-ids.ts';
-import { EventStoreInventory, type EventStoreInventoryOptions } from '../../../src/adapters/inventory/event-store-inventory.ts';
+import {
+  EventStoreInventory,
+  type EventStoreInventoryOptions,
+  INVENTORY_MODEL,
+} from '../../../src/adapters/inventory/event-store-inventory.ts';
+import { stockLevelCodec } from '../../../src/adapters/inventory/stock-level-codec.ts';
+import { SqliteKeptReadModels } from '../../../src/adapters/projections/sqlite-kept-read-models.ts';
+import { MemorySnapshotStore } from '../../../src/adapters/snapshots/memory-snapshot-store.ts';
 import { newFlow } from '../../../src/application/commands/cause.ts';
 import { handleCommand } from '../../../src/application/commands/handle-command.ts';
 import type { EventStore } from '../../../src/application/ports/event-store.ts';
@@ -122,6 +129,45 @@ describe.each(stores)('EventStoreInventory over %s', (_name, open) => {
     expect(await stock.level('WH001', 'SKU001')).toEqual(level('WH001', 'SKU001', 8, 1, 2));
     await given(release('WH001', 'SKU001', 'OMS1#1', 'ALL', 'OMS1#1/cancel'));
     expect(await stock.level('WH001', 'SKU001')).toEqual(level('WH001', 'SKU001', 8, 0, 2));
+  });
+
+  test('after a restart, level and the view fold a long ledger from its newest snapshot, not from its first event', async () => {
+    const snapshots = { store: new MemorySnapshotStore(), every: 10, onError: () => undefined };
+    const stream = stockStreamName('WH001', 'SKU001');
+    const deps = { store: opened.store, events: readerOf(opened.store), ids: new RandomIds(), snapshots };
+    const sendKept = (command: StockCommand) => handleCommand(deps, stockLedgers, stream, command, newFlow('test', now));
+    for (let i = 0; i < 45; i += 1) await sendKept(receive('WH001', 'SKU001', 1, `PO${i}`));
+    const models = SqliteKeptReadModels.open(join(directory, `kept-${(files += 1)}.sqlite`));
+    const kept = models.model(INVENTORY_MODEL, stockLevelCodec);
+    const first = new EventStoreInventory(readerOf(opened.store), { kept });
+    await first.start();
+    await first.stop();
+    // restarted: a fresh reader that counts what it reads of the ledger, the kept view, the snapshots
+    const read: bigint[] = [];
+    const counting: EventStore = Object.assign(Object.create(opened.store) as EventStore, {
+      readStream: async (name: string, options?: Parameters<EventStore['readStream']>[1]) => {
+        const events = await opened.store.readStream(name, options);
+        if (name === stream) read.push(...events.map((event) => event.revision));
+        return events;
+      },
+    });
+    const ledgers = { events: readerOf(counting), snapshots };
+    const stock = await start({ kept, ledgers });
+    expect(await stock.level('WH001', 'SKU001')).toEqual(level('WH001', 'SKU001', 45, 0));
+    // the snapshot at revision 39 (the 40th event), read again to check it, and what came after
+    expect(read).toEqual([39n, 40n, 41n, 42n, 43n, 44n]);
+    read.length = 0;
+    const afterRestart = new EventStoreInventory(readerOf(counting), { kept, ledgers: { events: readerOf(counting), snapshots } });
+    inventory = afterRestart;
+    await afterRestart.start();
+    await stock.stop();
+    await sendKept(receive('WH001', 'SKU001', 2, 'PO-LATE'));
+    await vi.waitFor(async () => expect(await afterRestart.levels()).toEqual([level('WH001', 'SKU001', 47, 0)]), eventually);
+    expect(read.length).toBeGreaterThan(0);
+    expect(read.every((revision) => revision >= 39n)).toBe(true);
+    await afterRestart.stop();
+    inventory = undefined;
+    models.close();
   });
 
   test('a ledger with no events has nothing on hand', async () => {
