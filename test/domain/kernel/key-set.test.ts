@@ -44,6 +44,16 @@ describe('key set', () => {
     for (const missing of ['OMS', 'OMS-1', `OMS${first.length}`, 'a', 'a\\', 'b', 'OMS1\n']) expect(hasKeyIn(set, missing)).toBe(false);
   });
 
+  test('keys with backslashes and line breaks keep apart from the keys they would look like, once in the text', () => {
+    const tricky = ['a\\b', 'a\nb', 'a\\nb', 'x\\', 'x\n'];
+    const set = built([...many(MERGE_AT - tricky.length, 'T'), ...tricky]);
+    expect(keySetParts(set).recent).toEqual([]);
+    for (const key of tricky) expect(hasKeyIn(set, key)).toBe(true);
+    for (const lookalike of ['ab', 'a\\\\b', 'anb', 'a\\\\nb', 'a\n\nb', 'x', 'x\\\\', 'xn', 'x\\n']) {
+      expect(hasKeyIn(set, lookalike)).toBe(false);
+    }
+  });
+
   test('a key already in the set leaves it as it was', () => {
     const set = built(many(MERGE_AT + 3, 'R'));
     expect(withKey(set, 'R5')).toBe(set);
@@ -60,6 +70,8 @@ describe('key set', () => {
     ['a line out of order', 'b\na\n', []],
     ['a line twice', 'a\na\n', []],
     ['a text without its last line break', 'a\nb', []],
+    ['a text whose last line is longer and has no line break', 'a\nbc', []],
+    ['a text of one line with no line break', 'a', []],
     ['a recent key already in the text', 'a\nb\n', ['b']],
     ['a recent key twice', '', ['c', 'c']],
     ['as many recent keys as merge', '', Array.from({ length: MERGE_AT }, (_, i) => `k${i}`)],
