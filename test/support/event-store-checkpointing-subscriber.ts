@@ -23,7 +23,9 @@ const subscription = store.subscribe({
   onEvent: async (event) => {
     const n = numberIn(event, 'n');
     await send({ handling: n });
-    if (n === Number(stallAt)) await new Promise<never>(() => undefined); // killed here, mid-event
+    // killed here, mid-event; the interval holds the event loop open (a promise that never settles
+    // does not, and with nothing else pending the process would end by itself before the kill)
+    if (n === Number(stallAt)) await new Promise<never>(() => setInterval(() => undefined, 60_000));
     await checkpoints.save(subscriber, event.position);
     await send({ finished: n, position: positionToString(event.position) });
   },
