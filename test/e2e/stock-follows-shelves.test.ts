@@ -111,6 +111,34 @@ describe('the hub’s stock follows the shelves', () => {
     expect(await t.hub.reconciliations.runDue()).toEqual([]);
   });
 
+  test('a scheduled reconciliation that fails raises one alert per run of failures; a success ends the run', async () => {
+    const failedAlerts = async () =>
+      ((await t.get('/api/oms/alerts?subject=reconciliation-WH001')).body.data as { kind: string; message: string; key: string }[]).filter(
+        (alert) => alert.kind === 'RECONCILIATION_FAILED',
+      );
+    const period = async () => {
+      t.clock.advance({ seconds: 3600 });
+      return (await t.hub.reconciliations.runDue()).map(({ warehouseCode, outcome }) => ({ warehouseCode, ok: outcome.ok }));
+    };
+    t.hub.sandbox?.wms.faults.set({ errorRate: 1 });
+    expect(await period()).toEqual([
+      { warehouseCode: 'WH001', ok: false },
+      { warehouseCode: 'WH002', ok: false },
+    ]);
+    const [first] = await failedAlerts();
+    expect(first?.message).toContain('the scheduled reconciliation of WH001 failed, nothing was changed');
+    // still down an hour later: the same run of failures, no second alert
+    await period();
+    expect(await failedAlerts()).toHaveLength(1);
+    // back, then down again: a new run, a new alert
+    t.hub.sandbox?.wms.faults.set({});
+    expect((await period()).every(({ ok }) => ok)).toBe(true);
+    t.hub.sandbox?.wms.faults.set({ errorRate: 1 });
+    await period();
+    t.hub.sandbox?.wms.faults.set({});
+    expect((await failedAlerts()).map((alert) => alert.key)).toHaveLength(2);
+  });
+
   test('a variance of more than VARIANCE_ALERT_UNITS (10) units raises an alert; the WMS failing changes nothing (502)', async () => {
     await sandboxMoves(t, 'WH002', 'SKU001', 'lose', { quantity: 15 });
     t.hub.sandbox?.wms.faults.set({ errorRate: 1 });

@@ -9,7 +9,7 @@ export const alertEvent: z.ZodType<AlertEvent> = z.discriminatedUnion('type', [
     z.strictObject({
       alertKey: code,
       keyDigest: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'),
-      kind: z.enum(['MANUAL_INTERVENTION', 'ANOMALY', 'UNAPPLIED_CALLBACK', 'LAGGING']),
+      kind: z.enum(['MANUAL_INTERVENTION', 'ANOMALY', 'UNAPPLIED_CALLBACK', 'LAGGING', 'RECONCILIATION_FAILED']),
       subject: text,
       acknowledgedBy: text,
       acknowledgedAt: instant,

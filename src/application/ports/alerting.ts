@@ -1,9 +1,9 @@
 /**
  * Alerts ask a person to look: manual intervention, anomalies, callbacks the hub could not apply,
- * a reaction that has fallen behind (LAGGING).
+ * a reaction that has fallen behind (LAGGING), a scheduled reconciliation that failed (RECONCILIATION_FAILED).
  * Raising is idempotent by `key`, so a redelivered event raises one alert.
  */
-export type AlertKind = 'MANUAL_INTERVENTION' | 'ANOMALY' | 'UNAPPLIED_CALLBACK' | 'LAGGING';
+export type AlertKind = 'MANUAL_INTERVENTION' | 'ANOMALY' | 'UNAPPLIED_CALLBACK' | 'LAGGING' | 'RECONCILIATION_FAILED';
 
 export type NewAlert = Readonly<{
   key: string;
