@@ -3,8 +3,8 @@
  * give back at once: the keys in one sorted text (a line per key), and the keys added since that
  * text was last written in a small persistent set beside it. When the small set reaches
  * `MERGE_AT` keys, they are merged into a new text (one pass, the old text shared by every state
- * evolved before). Looking a key up is a binary search of the text's lines (no string per key is
- * ever made of it), so reading 100,000 keys back from a snapshot is reading one string.
+ * evolved before). A lookup is a binary search of the text's lines (strings only of the lines it
+ * compares), so reading 100,000 keys back from a snapshot is reading one string, checked in order.
  *
  * In the text a key's backslashes are doubled and its line breaks written `\n`, so that no key
  * spans two lines; the lines are sorted by UTF-16 code units of that written form, each ends
