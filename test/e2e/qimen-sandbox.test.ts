@@ -147,3 +147,17 @@ test('a shortage at the Qimen warehouse is reported by itemlack.report: the orde
   expect(detected.data).toMatchObject({ warehouseCode: 'WH002', lines: [{ sku: 'SKU004', quantity: 1 }] });
   expect(await archived()).toContain('/api/qimen?method=taobao.qimen.itemlack.report');
 });
+
+test('the request faults meet the Qimen warehouse too: a 503 is tried again, a refusal waits for a person', async () => {
+  t.hub.sandbox?.wms.faults.set({ errorRate: 1 });
+  await t.post('/api/oms/orders', anOrder('FAULT-Q1', { warehouseCode: 'WH002', items: [{ sku: 'SKU001', quantity: 1 }] }));
+  const failed = await t.orderReaches('FAULT-Q1', 'PUSH_FAILED');
+  expect(failed.push).toMatchObject({ attempts: 1, lastError: expect.stringContaining('HTTP 503') });
+  expect(failed.push.nextAttemptAt).not.toBeNull();
+
+  t.hub.sandbox?.wms.faults.set({ rejectRate: 1 });
+  await t.post('/api/oms/orders', anOrder('FAULT-Q2', { warehouseCode: 'WH002', items: [{ sku: 'SKU001', quantity: 1 }] }));
+  const refused = await t.orderReaches('FAULT-Q2', 'MANUAL_INTERVENTION');
+  expect(refused.manualIntervention).toMatchObject({ reason: 'PUSH_REJECTED', detail: expect.stringContaining('SANDBOX_REJECTED') });
+  t.hub.sandbox?.wms.faults.set({});
+});

@@ -4,8 +4,11 @@
  * - `POST /qimen` takes the hub's calls (`deliveryorder.create`, `order.cancel`,
  *   `entryorder.create`, `returnorder.create`, `stock.query`), checks each sign with the shared
  *   secret before reading the body, and answers in Qimen's `<response>`. The orders it takes go
- *   into the same book and are played by the same steps as the JSON ones (the request faults are
- *   the JSON side's only).
+ *   into the same book and are played by the same steps as the JSON ones. It meets the same
+ *   request faults as the JSON side (`PUT /sandbox/faults`): latencyMs, then errorRate (HTTP 503,
+ *   as a gateway that cannot reach the warehouse), rejectRate (a `<response>` with flag failure,
+ *   code `SANDBOX_REJECTED`: not worth retrying), timeoutRate (done, never answered). A call whose
+ *   sign does not hold is refused before any fault.
  * - `qimenEncoding` writes the callbacks of the orders it took this way as Qimen messages to the
  *   hub's `POST /api/qimen`, signed: progress → `orderprocess.report`, a shortage →
  *   `itemlack.report`, each waybill → `deliveryorder.confirm` (intermediate, `confirmType` 1, until
@@ -31,6 +34,7 @@ import {
 } from '../wms/wms-wire.ts';
 import type { Encoding } from './sandbox-hub-caller.ts';
 import type { InboundRequest, OutboundRequest, SandboxInbound, SandboxOutbound, WmsBook } from './sandbox-wms-book.ts';
+import type { Faults, wmsFaults } from './sandbox-faults.ts';
 import type { ShelfStock } from './sandbox-wms-stock.ts';
 
 /** The key the hub and the sandbox share for Qimen: who the sandbox is to the hub, and the secret both sign with. */
@@ -63,11 +67,13 @@ export type SandboxQimenRoutesOptions = Readonly<{
   logger: Logger;
   takeOutbound: (request: OutboundRequest) => SandboxOutbound;
   takeInbound: (request: InboundRequest) => SandboxInbound;
+  /** the WMS's request faults, met by every Qimen call as by every JSON one */
+  faults: Faults<typeof wmsFaults>;
 }>;
 
 /** `POST /qimen`: the hub's Qimen calls (to be mounted before any JSON body reader). */
 export const serveQimen = (app: Express, options: SandboxQimenRoutesOptions): void => {
-  const { key, book, stock, logger } = options;
+  const { key, book, stock, logger, faults } = options;
   const methods: Readonly<Record<string, (request: Fields) => Fields>> = {
     'taobao.qimen.deliveryorder.create': (request) => {
       const order = fieldsOf(request.deliveryOrder);
@@ -135,7 +141,7 @@ export const serveQimen = (app: Express, options: SandboxQimenRoutesOptions): vo
     const taken = book.inboundOf(parsed.data.inboundNo) ?? options.takeInbound(parsed.data);
     return success(type === 'PURCHASE' ? { entryOrderId: taken.wmsInboundNo } : { returnOrderId: taken.wmsInboundNo });
   };
-  app.post('/qimen', express.raw({ type: () => true, limit: '1mb' }), (req, res) => {
+  app.post('/qimen', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
     const parameters = Object.fromEntries(Object.entries(req.query).map(([name, value]) => [name, String(value)]));
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!qimenSignHolds(key.signMethod, key.secret, parameters, body, parameters.sign ?? ''))
@@ -145,7 +151,16 @@ export const serveQimen = (app: Express, options: SandboxQimenRoutesOptions): vo
     const method = methods[parameters.method ?? ''];
     if (method === undefined)
       return respond(res, failure('invalid-method', `the sandbox does not handle ${parameters.method ?? '(none)'}`));
-    return respond(res, method(fieldsOf(read.value)));
+    const what = `(Qimen) ${parameters.method ?? ''}`;
+    if (await faults.delayOrFail(res, what)) return logger.warn(`${what} answered 503 (errorRate ${faults.current.errorRate})`);
+    const { rejectRate, timeoutRate } = faults.current;
+    if (faults.hits(rejectRate)) {
+      logger.warn(`${what} refused (rejectRate ${rejectRate})`);
+      return respond(res, failure('SANDBOX_REJECTED', `sandbox fault (rejectRate ${rejectRate}): ${what} refused`));
+    }
+    const answer = method(fieldsOf(read.value));
+    if (faults.hits(timeoutRate)) return logger.warn(`${what} done, but the answer is never sent (timeoutRate ${timeoutRate})`);
+    return respond(res, answer);
   });
 };
 

@@ -89,6 +89,7 @@ export class SandboxWms {
               book: this.book,
               stock: this.stock,
               logger: options.logger,
+              faults: this.faults,
               takeOutbound: (request) => this.takeOutbound(request, qimenHub),
               takeInbound: (request) => this.takeInbound(request, qimenHub),
             }),
