@@ -161,3 +161,18 @@ test('the request faults meet the Qimen warehouse too: a 503 is tried again, a r
   expect(refused.manualIntervention).toMatchObject({ reason: 'PUSH_REJECTED', detail: expect.stringContaining('SANDBOX_REJECTED') });
   t.hub.sandbox?.wms.faults.set({});
 });
+
+test('in manual mode, a person ships an order the Qimen warehouse took: the hub hears it in Qimen', async () => {
+  t.hub.sandbox?.wms.faults.set({ mode: 'manual' });
+  await t.post('/api/oms/orders', anOrder('HAND-QIMEN', { warehouseCode: 'WH002', items: [{ sku: 'SKU001', quantity: 1 }] }));
+  await t.orderReaches('HAND-QIMEN', 'PUSHED_TO_WMS');
+  const shipped = await fetch(`${t.hub.sandbox?.wmsUrl}/sandbox/outbound/WH002/HAND-QIMEN/ship`, { method: 'POST' });
+  expect(shipped.status).toBe(200);
+  await t.orderReaches('HAND-QIMEN', 'SHIPPED');
+  t.hub.sandbox?.wms.faults.set({});
+  const confirmations = (await t.hub.deps.store.readAll({ category: 'message' }))
+    .filter((event) => event.type === 'WarehouseMessageReceived')
+    .map((event) => event.data as { endpoint: string; body: string })
+    .filter((message) => message.body.includes('HAND-QIMEN'));
+  expect(confirmations.map((message) => message.endpoint)).toEqual(['/api/qimen?method=taobao.qimen.deliveryorder.confirm']);
+});

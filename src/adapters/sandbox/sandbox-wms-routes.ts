@@ -38,7 +38,8 @@ export type WmsRoutesOptions = Readonly<{
   book: WmsBook;
   stock: ShelfStock;
   faults: Faults<typeof wmsFaults>;
-  hub: HubCaller;
+  /** who tells the hub of an order's shipment: the caller of the side that took it (JSON or Qimen) */
+  hubOf: (order: SandboxOutbound) => HubCaller;
   logger: Logger;
   /** a new outbound order into the book (and into play, in auto mode) */
   takeOutbound: (request: OutboundRequest) => SandboxOutbound;
@@ -182,7 +183,7 @@ export class WmsRoutes {
    * late); the answer carries the article's callback body either way, ready to send with curl.
    */
   private async shipNow(params: Readonly<{ warehouseCode?: string; orderNo?: string }>, raw: unknown, res: Response): Promise<void> {
-    const { book, hub, logger } = this.options;
+    const { book, hubOf, logger } = this.options;
     const order = book.outboundAt({ warehouseCode: params.warehouseCode ?? '', orderNo: params.orderNo ?? '' });
     if (order === undefined) return answer(res, 404, null, `${params.warehouseCode ?? ''} holds no order ${params.orderNo ?? ''}`);
     if (hasShipped(order.status) || order.status === 'CANCELLED') return answer(res, 409, null, `${order.orderNo} is ${order.status}`);
@@ -203,7 +204,7 @@ export class WmsRoutes {
       { orderNo: order.orderNo, waybillNo },
       `${order.warehouseCode} shipped ${order.orderNo} by hand under ${waybillNo}${callback ? '' : ' (the hub is not told)'}`,
     );
-    if (callback) await hub.deliver('/api/oms/outbound/callback', body, `shipment ${waybillNo} of ${order.orderNo}`);
+    if (callback) await hubOf(order).deliver('/api/oms/outbound/callback', body, `shipment ${waybillNo} of ${order.orderNo}`);
     answer(res, 200, { callback: body, delivered: callback });
   }
 }

@@ -57,6 +57,8 @@ export class SandboxWms {
   /** what its shelves hold */
   readonly stock: ShelfStock;
   private readonly book: WmsBook;
+  /** the orders taken by the Qimen side: their callbacks, a person's "ship it now" included, go in Qimen */
+  private readonly reportsTo = new WeakMap<SandboxOutbound, HubCaller>();
   private readonly player: StepPlayer;
   private readonly stepContext: StepContext;
 
@@ -71,7 +73,7 @@ export class SandboxWms {
       book: this.book,
       stock: this.stock,
       faults: this.faults,
-      hub: options.hub,
+      hubOf: (order) => this.reportsTo.get(order) ?? options.hub,
       logger: options.logger,
       takeOutbound: (request) => this.takeOutbound(request),
       takeInbound: (request) => this.takeInbound(request),
@@ -122,6 +124,7 @@ export class SandboxWms {
   /** An order into the book, and into play in auto mode, its callbacks sent by `hub` (the JSON one, or the Qimen one). */
   private takeOutbound(request: OutboundRequest, hub: HubCaller = this.options.hub): SandboxOutbound {
     const order = this.book.addOutbound(request);
+    if (hub !== this.options.hub) this.reportsTo.set(order, hub);
     const faults = this.faults.current;
     this.options.logger.info(
       { orderNo: order.orderNo, outboundNo: order.outboundNo },
