@@ -63,6 +63,18 @@ const environment = z
     TMS_URL: optionalUrl.describe('the TMS; absent: the sandbox TMS is started with the hub'),
     WMS_TIMEOUT_MS: milliseconds(5000),
     TMS_TIMEOUT_MS: milliseconds(5000),
+    WMS_BREAKER_FAILURES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(5)
+      .describe(
+        "retryable failures in a row from one warehouse (no answer, 5xx, a transient refusal) that open its circuit: it is then not called for WMS_BREAKER_COOLDOWN_MS, its calls failing at once as retryable, so that it does not hold up the other warehouses' orders; 0: never",
+      ),
+    WMS_BREAKER_COOLDOWN_MS: milliseconds(30_000).describe(
+      'how long an open warehouse circuit stays open; then one call is let through, and an answer closes it',
+    ),
     CALL_CLAIM_MS: milliseconds(30_000).describe(
       'how long a call to the WMS or TMS, claimed in its stream before it is made, stands without an outcome before it is presumed lost (the caller died) and is made again under the same attempt; longer than WMS_TIMEOUT_MS and TMS_TIMEOUT_MS',
     ),

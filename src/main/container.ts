@@ -50,6 +50,7 @@ import { openProjections } from './open-projections.ts';
 import { TmsHttpClient } from '../adapters/tms/tms-http-client.ts';
 import { WmsHttpClient } from '../adapters/wms/wms-http-client.ts';
 import { WarehouseByProtocol } from '../adapters/wms/warehouse-by-protocol.ts';
+import { WarehouseBreaker } from '../adapters/outside-call/warehouse-breaker.ts';
 import { HubMetrics } from '../adapters/metrics/hub-metrics.ts';
 import { MeasuredStore } from '../adapters/metrics/measured-store.ts';
 import { measuredTransport, measuredWarehouse } from '../adapters/metrics/measured-outside-calls.ts';
@@ -78,6 +79,7 @@ export const TYPES = {
   OpenedSeenSignatures: Symbol('OpenedSeenSignatures'),
   EventStoreInventory: Symbol('EventStoreInventory'),
   StateSource: Symbol('StateSource'),
+  WarehouseBreaker: Symbol('WarehouseBreaker'),
   Projections: Symbol('Projections'),
   SqliteKeptReadModels: Symbol('SqliteKeptReadModels'),
   SnapshotStore: Symbol('SnapshotStore'),
@@ -227,21 +229,37 @@ export const buildHubContainer = (config: Config, logger: Logger, outside: Outsi
   container.bind<OpenedSnapshotStore>(TYPES.SnapshotStore).toDynamicValue(() => openSnapshotStore(config));
   const metrics = new HubMetrics();
   container.bind<HubMetrics>(TYPES.Metrics).toConstantValue(metrics);
-  container.bind<Warehouse>(TYPES.Warehouse).toConstantValue(
-    measuredWarehouse(
-      new WarehouseByProtocol(
-        new WmsHttpClient({
-          baseUrl: outside.wmsUrl,
-          timeoutMs: config.WMS_TIMEOUT_MS,
-          timeoutOf: outside.timeoutOf,
-          signingSecret: outside.secrets.warehouse,
-        }),
-        outside.qimenWarehouse,
-        config.WMS_TIMEOUT_MS,
+  // outermost, the breaker: a call it does not let through is not counted as a call
+  container.bind<WarehouseBreaker>(TYPES.WarehouseBreaker).toResolvedValue(
+    (clock: Clock) =>
+      new WarehouseBreaker(
+        measuredWarehouse(
+          new WarehouseByProtocol(
+            new WmsHttpClient({
+              baseUrl: outside.wmsUrl,
+              timeoutMs: config.WMS_TIMEOUT_MS,
+              timeoutOf: outside.timeoutOf,
+              signingSecret: outside.secrets.warehouse,
+            }),
+            outside.qimenWarehouse,
+            config.WMS_TIMEOUT_MS,
+          ),
+          metrics,
+        ),
+        {
+          failures: config.WMS_BREAKER_FAILURES,
+          cooldownMs: config.WMS_BREAKER_COOLDOWN_MS,
+          clock,
+          onOpen: (warehouseCode, failures, until) =>
+            logger.warn(
+              { warehouseCode, failures, until },
+              `${warehouseCode} failed ${failures} times in a row: not called until ${until}`,
+            ),
+        },
       ),
-      metrics,
-    ),
+    [TYPES.Clock],
   );
+  container.bind<Warehouse>(TYPES.Warehouse).toService(TYPES.WarehouseBreaker);
   container
     .bind<Transport>(TYPES.Transport)
     .toConstantValue(
@@ -293,6 +311,8 @@ export type HubParts = Readonly<{
   keptReadModels: SqliteKeptReadModels;
   metrics: HubMetrics;
   snapshots: OpenedSnapshotStore;
+  /** the WMS calls' circuit breaker (its open circuits are in /health) */
+  breaker: WarehouseBreaker;
 }>;
 
 export const hubParts = (container: Container): HubParts => ({
@@ -307,6 +327,7 @@ export const hubParts = (container: Container): HubParts => ({
   keptReadModels: container.get<SqliteKeptReadModels>(TYPES.SqliteKeptReadModels),
   metrics: container.get<HubMetrics>(TYPES.Metrics),
   snapshots: container.get<OpenedSnapshotStore>(TYPES.SnapshotStore),
+  breaker: container.get<WarehouseBreaker>(TYPES.WarehouseBreaker),
 });
 
 /** What the `oms` CLI reads with: the existing store (never a new, empty one), decoded. */

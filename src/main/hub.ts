@@ -132,6 +132,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     metrics,
     snapshots,
     keptReadModels,
+    breaker,
   } = hubParts(buildHubContainer(config, logger, outside, overrides));
   // the inventory view resumes from its kept ledgers; what it still has to read, it reads while the hub serves
   const catchingUp = new Set(['inventory', 'projections']);
@@ -261,6 +262,8 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         ? { pendingRetries: started.work.dueRetries.pending().length, waitingBackorders: started.work.backorders.list().length }
         : {}),
       catchingUp: [...catchingUp],
+      // the warehouses this process leaves alone for now (../adapters/outside-call/warehouse-breaker.ts)
+      ...(breaker.open().length === 0 ? {} : { warehouseCircuits: breaker.open() }),
       ...(await lagDetails()),
     }),
   });
