@@ -214,6 +214,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
     retriesPending: () => started?.work.dueRetries.pending().length ?? 0,
     backordersWaiting: () => started?.work.backorders.list().length ?? 0,
     openAlertKinds: async () => (await alerting.list({ acknowledged: false })).map((alert) => alert.kind),
+    openCircuits: () => breaker.open().map((circuit) => circuit.warehouseCode),
     // counting what a catching-up projection has still to read would read it all again, at every scrape
     projectionLag: async () => (catchingUp.has('projections') ? {} : waitingOf(await projections.lags(store), deps.clock.now())),
     reactionPositions: async () =>

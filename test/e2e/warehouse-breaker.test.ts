@@ -22,7 +22,7 @@ const failedPush = (orderNo: string) =>
     return order?.status === 'PUSH_FAILED' ? order : undefined;
   });
 
-test('three failed pushes to WH001 in a row: the fourth is not sent, /health names the open circuit; after the cool-down the next push goes through', async () => {
+test('three failed pushes to WH001 in a row: the fourth is not sent, /health and the metrics name the open circuit; after the cool-down the next push goes through', async () => {
   t.hub.sandbox?.wms.faults.set({ errorRate: 1 });
   for (const orderNo of ['CB1', 'CB2', 'CB3']) {
     await t.post('/api/oms/orders', anOrder(orderNo));
@@ -35,6 +35,7 @@ test('three failed pushes to WH001 in a row: the fourth is not sent, /health nam
   expect((await t.get('/health')).body.data.warehouseCircuits).toEqual([
     { warehouseCode: 'WH001', until: expect.any(String), failures: 3 },
   ]);
+  expect(await (await fetch(`${t.hub.url}/metrics`)).text()).toContain('oms_warehouse_circuit_open{warehouse="WH001"} 1');
 
   // the warehouse is back; the circuit's time is up: the next due retry is the trial, and it ships
   t.hub.sandbox?.wms.faults.set({});
@@ -46,4 +47,5 @@ test('three failed pushes to WH001 in a row: the fourth is not sent, /health nam
   });
   expect(t.hub.sandbox?.wms.createCalls('CB4')).toBe(1);
   expect((await t.get('/health')).body.data.warehouseCircuits).toBeUndefined();
+  expect(await (await fetch(`${t.hub.url}/metrics`)).text()).not.toContain('oms_warehouse_circuit_open{');
 });

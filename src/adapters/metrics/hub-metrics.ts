@@ -10,6 +10,7 @@
  *   oms_retries_pending                                     pushes and hand-offs waiting for their next attempt
  *   oms_backorders_waiting                                  backorders in the book
  *   oms_alerts_open{kind}                                   alerts not acknowledged, by kind
+ *   oms_warehouse_circuit_open{warehouse}                   1 while a warehouse is left alone by the circuit breaker (absent: closed)
  *   oms_projection_lag_events{projection}                   events a projection has not applied yet
  *   oms_reaction_position{reaction}                         the global position each reaction has handled
  *   oms_reaction_lag_events{reaction}                       events waiting for each reaction (its categories and types)
@@ -29,6 +30,8 @@ export type MetricSources = Readonly<{
   retriesPending: () => number;
   backordersWaiting: () => number;
   openAlertKinds: () => Promise<readonly string[]>;
+  /** the warehouses whose circuit is open now (../outside-call/warehouse-breaker.ts) */
+  openCircuits: () => readonly string[];
   projectionLag: () => Promise<Readonly<Record<string, Readonly<{ behind: number; waitingSeconds: number }>>>>;
   reactionPositions: () => Promise<Readonly<Record<string, bigint | undefined>>>;
   reactionLags: () => Promise<Readonly<Record<string, Readonly<{ behind: number; waitingSeconds: number }>>>>;
@@ -115,6 +118,16 @@ export class HubMetrics {
         const counts = new Map<string, number>();
         for (const kind of await sources.openAlertKinds()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
         for (const [kind, count] of counts) this.set({ kind }, count);
+      },
+    });
+    new Gauge({
+      name: 'oms_warehouse_circuit_open',
+      help: '1 while a warehouse is not called after failing WMS_BREAKER_FAILURES calls in a row (absent: called as usual)',
+      labelNames: ['warehouse'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const warehouse of sources.openCircuits()) this.set({ warehouse }, 1);
       },
     });
     new Gauge({
