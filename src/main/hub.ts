@@ -244,6 +244,11 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
           .then(() => catchingUp.delete('projections'))
           .catch((error: unknown) => logger.error({ err: error }, 'the projections could not catch up'));
 
+  /** the warehouses this process leaves alone for now (../adapters/outside-call/warehouse-breaker.ts); none: nothing said */
+  const circuitDetails = () => {
+    const open = breaker.open();
+    return open.length === 0 ? {} : { warehouseCircuits: open };
+  };
   const app = createHttpApp(routeContext, {
     bodyLimit: config.BODY_LIMIT,
     idempotencyKeys,
@@ -263,8 +268,7 @@ export const startHub = async (config: Config, logger: Logger, overrides: Overri
         ? { pendingRetries: started.work.dueRetries.pending().length, waitingBackorders: started.work.backorders.list().length }
         : {}),
       catchingUp: [...catchingUp],
-      // the warehouses this process leaves alone for now (../adapters/outside-call/warehouse-breaker.ts)
-      ...(breaker.open().length === 0 ? {} : { warehouseCircuits: breaker.open() }),
+      ...circuitDetails(),
       ...(await lagDetails()),
     }),
   });

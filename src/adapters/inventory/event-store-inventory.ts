@@ -72,10 +72,9 @@ const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The view keeps a ledger's figures, not the references it has handled: those only make the
  * decider idempotent and grow with every order, and no figure of `evolve` reads them.
  */
-const evolveFigures = (state: StockLedgerState, event: StockEvent): StockLedgerState => ({
-  ...stockLedgerDecider.evolve(state, event),
-  handled: initialStockLedgerState.handled,
-});
+const figuresOf = (state: StockLedgerState): StockLedgerState => ({ ...state, handled: initialStockLedgerState.handled });
+
+const evolveFigures = (state: StockLedgerState, event: StockEvent): StockLedgerState => figuresOf(stockLedgerDecider.evolve(state, event));
 
 /** A ledger as the view last folded it: its figures, up to this revision of its stream. */
 type Folded = Readonly<{ revision: bigint; state: StockLedgerState }>;
@@ -178,7 +177,7 @@ export class EventStoreInventory implements Inventory {
   private async foldedBefore(event: RecordedEvent<'stock'>): Promise<Folded> {
     if (event.revision === 0n) return { revision: -1n, state: initialStockLedgerState };
     const { state, revision } = await loadFolded(this.ledgerSource, stockLedgers, event.stream);
-    return { revision: revision ?? -1n, state: { ...state, handled: initialStockLedgerState.handled } };
+    return { revision: revision ?? -1n, state: figuresOf(state) };
   }
 
   async level(warehouseCode: string, sku: string): Promise<StockLevel> {

@@ -24,7 +24,8 @@ export type BreakerOptions = Readonly<{
   onOpen?: (warehouseCode: string, failures: number, until: string) => void;
 }>;
 
-type Circuit = { failures: number; openUntil: number | null; trying: boolean };
+/** A warehouse's run of failures, and the instant its circuit stays open until (null: closed). */
+type Circuit = { failures: number; openUntil: string | null; trying: boolean };
 
 export class WarehouseBreaker implements Warehouse {
   private readonly circuits = new Map<string, Circuit>();
@@ -49,13 +50,9 @@ export class WarehouseBreaker implements Warehouse {
   /** The warehouses whose circuit is open now, and until when (for /health). */
   open(): readonly Readonly<{ warehouseCode: string; until: string; failures: number }>[] {
     const now = millis(this.options.clock.now());
-    return [...this.circuits]
-      .filter(([, circuit]) => circuit.openUntil !== null && now < circuit.openUntil)
-      .map(([warehouseCode, circuit]) => ({
-        warehouseCode,
-        until: addMillis(this.options.clock.now(), (circuit.openUntil ?? now) - now),
-        failures: circuit.failures,
-      }));
+    return [...this.circuits].flatMap(([warehouseCode, { openUntil, failures }]) =>
+      openUntil !== null && now < millis(openUntil) ? [{ warehouseCode, until: openUntil, failures }] : [],
+    );
   }
 
   private async guarded<T>(warehouseCode: string, call: () => Promise<CallOutcome<T>>): Promise<CallOutcome<T>> {
@@ -63,13 +60,12 @@ export class WarehouseBreaker implements Warehouse {
     const circuit = this.circuits.get(warehouseCode) ?? { failures: 0, openUntil: null, trying: false };
     this.circuits.set(warehouseCode, circuit);
     const now = millis(this.options.clock.now());
-    if (circuit.openUntil !== null && (now < circuit.openUntil || circuit.trying)) {
-      const left = Math.max(circuit.openUntil - now, 0);
+    if (circuit.openUntil !== null && (now < millis(circuit.openUntil) || circuit.trying)) {
       return {
         ok: false,
         retryable: true,
-        retryAfterMs: left,
-        error: `${warehouseCode} not called: its last ${circuit.failures} calls failed, and it is left alone until ${addMillis(this.options.clock.now(), left)} (circuit open)`,
+        retryAfterMs: Math.max(millis(circuit.openUntil) - now, 0),
+        error: `${warehouseCode} not called: its last ${circuit.failures} calls failed, and it is left alone until ${circuit.openUntil} (circuit open)`,
       };
     }
     // closed, or open and over: this call is the trial (no other goes while it is under way)
@@ -87,9 +83,8 @@ export class WarehouseBreaker implements Warehouse {
     }
     circuit.failures += 1;
     if (circuit.failures >= this.options.failures) {
-      const at = this.options.clock.now();
-      circuit.openUntil = millis(at) + this.options.cooldownMs;
-      this.options.onOpen?.(warehouseCode, circuit.failures, addMillis(at, this.options.cooldownMs));
+      circuit.openUntil = addMillis(this.options.clock.now(), this.options.cooldownMs);
+      this.options.onOpen?.(warehouseCode, circuit.failures, circuit.openUntil);
     }
     return outcome;
   }

@@ -1,24 +1,18 @@
 /**
  * Once a person has acted on something that waited for one (resolved an order by hand, asked for
- * a retry, rerouted or cancelled it; asked an inbound or a hand-off to be pushed again), the
- * MANUAL_INTERVENTION alerts still open about it have been answered: the hub acknowledges them,
+ * a retry, rerouted or cancelled it; asked an inbound or a hand-off to be pushed again), the alerts
+ * still open that asked a person about that wait have been answered: the hub acknowledges them,
  * naming the act, so the alert queue shows only what still waits for someone. The acknowledgement
  * is an `AlertAcknowledged` event like a person's (./acknowledge-alert.ts), caused by the act's
- * event. Only the alerts raised for a `ManualInterventionRequired` event are settled so: other
- * MANUAL_INTERVENTION alerts about the same order (a cancellation that came too late, a warehouse
- * that could not be told to drop it, a backorder that cannot be placed) and alerts of other kinds
- * are about something the act did not answer, and stay for a person.
+ * event. Which alerts asked about the wait is for the one who raised them to say
+ * (../reactions/alert-when-a-person-is-needed.ts): other alerts about the same order (a
+ * cancellation that came too late, a warehouse that could not be told to drop it, a backorder
+ * that cannot be placed, anomalies) are about something the act did not answer, and stay.
  */
-import type { ManualReason } from '../../domain/outbound-order/index.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { RecordedOf } from '../events/recorded-event.ts';
 import type { Alert } from '../ports/alerting.ts';
 import { acknowledgeAlert } from './acknowledge-alert.ts';
-
-export type PersonActed =
-  | RecordedOf<'order', 'ManualInterventionResolved' | 'RetryRequested' | 'OrderRerouted' | 'OrderCancelled'>
-  | RecordedOf<'inbound', 'PushRetryRequested'>
-  | RecordedOf<'shipment', 'RetryRequested'>;
 
 /** The event types that answer a manual intervention, per category (what the alert reaction also handles). */
 export const personActedTypes = {
@@ -26,6 +20,9 @@ export const personActedTypes = {
   inbound: ['PushRetryRequested'],
   shipment: ['RetryRequested'],
 } as const;
+
+type ActedOn<C extends keyof typeof personActedTypes> = RecordedOf<C, (typeof personActedTypes)[C][number]>;
+export type PersonActed = ActedOn<'order'> | ActedOn<'inbound'> | ActedOn<'shipment'>;
 
 /** Who asked, when the event's metadata names them (`actor`: the caller of the REST request). */
 const byActor = (event: PersonActed): string => {
@@ -49,22 +46,16 @@ const actOf = (event: PersonActed): string => {
   }
 };
 
-const reasons = ['PUSH_ATTEMPTS_EXHAUSTED', 'PUSH_REJECTED', 'OUT_OF_STOCK'] as const satisfies readonly ManualReason[];
-
-/** Whether an alert's details are a `ManualInterventionRequired`'s data (they name one of its reasons). */
-const namesAWait = (details: unknown): boolean =>
-  typeof details === 'object' && details !== null && 'reason' in details && reasons.some((reason) => reason === details.reason);
-
-/** Whether `alert` was raised by alert-when-a-person-is-needed for a `ManualInterventionRequired` event. */
-const raisedForAWait = (alert: Alert): boolean =>
-  alert.kind === 'MANUAL_INTERVENTION' && alert.key.startsWith('event:') && namesAWait(alert.details);
-
-/** Acknowledges the open alerts raised for the manual interventions of the event's stream; others are left as they are. */
-export const settleManualAlerts = async (deps: Dependencies, event: PersonActed): Promise<void> => {
+/** Acknowledges the open alerts about the event's stream that `askedAboutTheWait`; others are left as they are. */
+export const settleManualAlerts = async (
+  deps: Dependencies,
+  event: PersonActed,
+  askedAboutTheWait: (alert: Alert) => boolean,
+): Promise<void> => {
   const open = await deps.alerting.list({ subject: event.stream, acknowledged: false });
   const by = actOf(event);
   for (const alert of open) {
-    if (!raisedForAWait(alert)) continue;
+    if (!askedAboutTheWait(alert)) continue;
     await acknowledgeAlert(deps, alert.id, by, {
       correlationId: event.metadata.correlationId,
       causationId: event.id,

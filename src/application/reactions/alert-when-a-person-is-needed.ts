@@ -1,7 +1,8 @@
 import { type PersonActed, personActedTypes, settleManualAlerts } from '../alerts/settle-manual-alerts.ts';
+import type { ManualReason } from '../../domain/outbound-order/index.ts';
 import type { Dependencies } from '../dependencies.ts';
 import type { RecordedOf } from '../events/recorded-event.ts';
-import type { AlertKind } from '../ports/alerting.ts';
+import type { Alert, AlertKind } from '../ports/alerting.ts';
 import { either, eventsOf, reaction } from './reaction.ts';
 
 type NeedsPerson =
@@ -27,6 +28,26 @@ const alertOf = (event: NeedsPerson): Readonly<{ kind: AlertKind; summary: strin
     case 'AnomalyDetected':
       return { kind: 'ANOMALY', summary: `anomaly ${event.data.kind}${'detail' in event.data ? `: ${event.data.detail}` : ''}` };
   }
+};
+
+/** An alert raised here is keyed by its event's id: one alert per event, however often it is handled. */
+const EVENT_KEY = 'event:';
+
+/** Every reason a `ManualInterventionRequired` may give (orders; inbounds and hand-offs give some of them): a new one must be listed. */
+const waitReasons: Readonly<Record<ManualReason, true>> = { PUSH_ATTEMPTS_EXHAUSTED: true, PUSH_REJECTED: true, OUT_OF_STOCK: true };
+
+/** Whether `alert` was raised here for a `ManualInterventionRequired` (its details are that event's data, which names a reason). */
+const askedAboutTheWait = (alert: Alert): boolean => {
+  const { details } = alert;
+  return (
+    alert.kind === 'MANUAL_INTERVENTION' &&
+    alert.key.startsWith(EVENT_KEY) &&
+    typeof details === 'object' &&
+    details !== null &&
+    'reason' in details &&
+    typeof details.reason === 'string' &&
+    Object.hasOwn(waitReasons, details.reason)
+  );
 };
 
 /** A person's act on what waited for one: its manual-intervention alerts are settled. */
@@ -60,10 +81,10 @@ export const alertWhenAPersonIsNeeded = (deps: Dependencies) =>
       personActed,
     ),
     handle: async (event) => {
-      if (personActed.canHandle(event)) return settleManualAlerts(deps, event);
+      if (personActed.canHandle(event)) return settleManualAlerts(deps, event, askedAboutTheWait);
       const { kind, summary } = alertOf(event);
       await deps.alerting.raise({
-        key: `event:${event.id}`,
+        key: `${EVENT_KEY}${event.id}`,
         kind,
         subject: event.stream,
         message: `${event.stream} ${summary}`,
